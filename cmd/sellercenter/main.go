@@ -1,0 +1,272 @@
+// Command sellercenter runs the seller center: the web server with its workers, and the
+// admin subcommands (reviewer accounts, demo seed, backup, migrations).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata"
+
+	"sellercenter/handlers"
+	"sellercenter/internal/blobstore"
+	"sellercenter/internal/clock"
+	"sellercenter/internal/config"
+	"sellercenter/internal/jobs"
+	"sellercenter/internal/mail"
+	"sellercenter/internal/secretbox"
+	"sellercenter/models"
+	"sellercenter/web/i18n"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
+		fmt.Fprintln(os.Stderr, "sellercenter:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  sellercenter [serve]                                  start the server (migrates, seeds demo data unless production)
+  sellercenter migrate                                  apply database migrations
+  sellercenter seed                                     create the demo accounts (if absent) and print their logins
+  sellercenter admin create-reviewer --email E [--admin] [--name N]
+                                                        create a reviewer; the password is read from stdin or generated
+  sellercenter backup FILE                              write a consistent copy of the SQLite database to FILE`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve", "migrate", "seed", "admin", "backup":
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+	env, err := open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer env.db.Close()
+	switch cmd {
+	case "migrate":
+		fmt.Fprintln(stdout, "migrations applied")
+		return nil
+	case "seed":
+		return seed(ctx, env, stdout)
+	case "admin":
+		return adminCmd(ctx, env, args, stdin, stdout)
+	case "backup":
+		if len(args) != 1 {
+			return errors.New("backup needs a destination file")
+		}
+		if err := env.db.Backup(ctx, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "backup written to", args[0])
+		return nil
+	}
+	return serve(ctx, env, stdout)
+}
+
+type environment struct {
+	cfg   config.Config
+	db    *models.DB
+	store *models.Store
+	blobs *blobstore.Local
+	box   *secretbox.Box
+	cat   *i18n.Catalog
+	log   *slog.Logger
+}
+
+func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*environment, error) {
+	key, err := secretbox.LoadKey(cfg.SecretKey, filepath.Join(cfg.DataDir, "secret.key"))
+	if err != nil {
+		return nil, err
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return nil, err
+	}
+	db, err := models.Open(cfg.DatabaseURL, cfg.SQLitePath())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	blobs, err := blobstore.NewLocal(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &environment{cfg: cfg, db: db, store: models.NewStore(db, clock.Real{}, box), blobs: blobs, box: box, cat: cat, log: log}, nil
+}
+
+func (env *environment) putBlob(ctx context.Context, data []byte) (string, error) {
+	key, _, err := env.blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
+	return key, err
+}
+
+func seed(ctx context.Context, env *environment, stdout io.Writer) error {
+	done, err := env.store.Seeded(ctx)
+	if err != nil {
+		return err
+	}
+	loginsFile := filepath.Join(env.cfg.DataDir, "demo-logins.txt")
+	if done {
+		fmt.Fprintf(stdout, "demo data present; logins were written to %s at first start\n", loginsFile)
+		return nil
+	}
+	logins, err := env.store.SeedDemo(ctx, env.putBlob)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("Demo logins (passwords generated for this installation):\n")
+	for _, l := range logins {
+		fmt.Fprintf(&b, "  %-9s %-36s %s   (%s)\n", l.Role, l.Email, l.Password, l.Note)
+	}
+	if err := os.WriteFile(loginsFile, []byte(b.String()), 0o600); err != nil && env.cfg.DatabaseURL == "" {
+		return err
+	}
+	fmt.Fprint(stdout, b.String())
+	return nil
+}
+
+func adminCmd(ctx context.Context, env *environment, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create-reviewer" {
+		return errors.New(usage)
+	}
+	fs := flag.NewFlagSet("create-reviewer", flag.ContinueOnError)
+	email := fs.String("email", "", "the reviewer's email")
+	name := fs.String("name", "", "display name")
+	admin := fs.Bool("admin", false, "also an admin (settings, reviewer accounts)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || !strings.Contains(*email, "@") {
+		return errors.New("create-reviewer needs --email")
+	}
+	pw := ""
+	if f, ok := stdin.(*os.File); !ok || !isTerminal(f) {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	generated := pw == ""
+	if generated {
+		var err error
+		if pw, err = models.RandomPassword(); err != nil {
+			return err
+		}
+	}
+	if len(pw) < 10 || len(pw) > models.MaxPasswordBytes {
+		return errors.New("the password must be 10 to 72 bytes")
+	}
+	if *name == "" {
+		*name = strings.Split(*email, "@")[0]
+	}
+	u, err := env.store.CreateUser(ctx, models.Actor{Email: "cli", RequestID: "cli"}, models.NewAccount{
+		Email: *email, Password: pw, Role: models.RoleReviewer, Name: *name, IsAdmin: *admin, Verified: true})
+	var fe *models.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s is already registered", *email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "reviewer %s created (id %d, admin %v)\n", u.Email, u.ID, u.IsAdmin)
+	if generated {
+		fmt.Fprintf(stdout, "password: %s\n", pw)
+	}
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func serve(ctx context.Context, env *environment, stdout io.Writer) error {
+	cfg := env.cfg
+	if cfg.Demo {
+		if err := seed(ctx, env, stdout); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+	}
+	app := &handlers.App{Cfg: cfg, DB: env.db, Store: env.store, Sessions: handlers.NewSessions(cfg, env.db),
+		Catalog: env.cat, Blobs: env.blobs, Box: env.box, Clock: clock.Real{}, Log: env.log}
+	e := app.Router()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	workerDone := make(chan struct{})
+	if cfg.Workers {
+		w := jobs.NewWorker(env.store, env.log)
+		var sender mail.Sender
+		if s := mail.NewSMTP(cfg.SMTP); s != nil {
+			sender = s
+		}
+		(&jobs.Mailer{Store: env.store, Catalog: env.cat, Sender: sender, BaseURL: cfg.BaseURL}).Register(w)
+		go func() { defer close(workerDone); w.Run(ctx) }()
+	} else {
+		close(workerDone)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		env.log.Info("seller center listening", "url", cfg.BaseURL, "addr", cfg.Addr, "db", dbName(cfg))
+		if err := e.Start(cfg.Addr); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+		close(errc)
+	}()
+	select {
+	case err := <-errc:
+		if err != nil {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	env.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := e.Shutdown(sctx)
+	<-workerDone
+	return err
+}
+
+func dbName(cfg config.Config) string {
+	if cfg.IsPostgres() {
+		return "postgres"
+	}
+	return cfg.SQLitePath()
+}

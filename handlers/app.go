@@ -1,0 +1,51 @@
+// Package handlers is the HTTP side: the App that holds every dependency, the one route
+// table, middleware, rendering and one file per resource.
+package handlers
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+
+	"sellercenter/internal/blobstore"
+	"sellercenter/internal/clock"
+	"sellercenter/internal/config"
+	"sellercenter/internal/secretbox"
+	"sellercenter/models"
+	"sellercenter/web/i18n"
+)
+
+// App holds every dependency; handlers are its methods.
+type App struct {
+	Cfg      config.Config
+	DB       *models.DB
+	Store    *models.Store
+	Sessions *scs.SessionManager
+	Catalog  *i18n.Catalog
+	Blobs    blobstore.Store
+	Box      *secretbox.Box
+	Clock    clock.Clock
+	Log      *slog.Logger
+}
+
+// NewSessions builds the session manager over the database.
+func NewSessions(cfg config.Config, db *models.DB) *scs.SessionManager {
+	sm := scs.New()
+	switch db.Dialect {
+	case models.Postgres:
+		sm.Store = postgresstore.NewWithCleanupInterval(db.WriterSQL(), 30*time.Minute)
+	default:
+		sm.Store = sqlite3store.NewWithCleanupInterval(db.WriterSQL(), 30*time.Minute)
+	}
+	sm.Lifetime = cfg.SessionLife
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Cookie.Name = "sc_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = 2 // http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.CookieSecure
+	sm.Cookie.Persist = false
+	return sm
+}

@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/labstack/echo/v4"
+
+	"sellercenter/internal/idcheck"
+	"sellercenter/models"
+	"sellercenter/web/view"
+)
+
+// newValidator registers the house tags on top of the standard ones.
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("form"), ",")
+		if name == "" || name == "-" {
+			return f.Name
+		}
+		return name
+	})
+	reg := func(tag string, fn func(string) bool) {
+		_ = v.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
+			s := fl.Field().String()
+			return s == "" || fn(s)
+		})
+	}
+	reg("uscc", idcheck.USCC)
+	reg("residentid", idcheck.ResidentID)
+	reg("mobile", idcheck.Mobile)
+	reg("phone", idcheck.Phone)
+	reg("bankaccount", idcheck.BankAccount)
+	reg("bankcard", idcheck.BankCard)
+	reg("weburl", func(s string) bool {
+		return (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && !strings.ContainsAny(s, " <>\"'") && len(s) > 10
+	})
+	return v
+}
+
+var validate = newValidator()
+
+// tagKeys maps validator tags to message keys.
+var tagKeys = map[string]string{
+	"required":    "error.required",
+	"email":       "error.email",
+	"max":         "error.max_len",
+	"min":         "error.min_len",
+	"oneof":       "error.choice",
+	"uscc":        "error.uscc",
+	"residentid":  "error.resident_id",
+	"mobile":      "error.mobile",
+	"phone":       "error.phone",
+	"bankaccount": "error.bank_account",
+	"bankcard":    "error.bank_card",
+	"weburl":      "error.url",
+	"eqfield":     "error.mismatch",
+	"gte":         "error.min_value",
+	"lte":         "error.max_value",
+	"numeric":     "error.number",
+}
+
+// bindForm fills f from the request body, trims strings, and validates. It returns the
+// per-field message keys; a malformed body is a 400.
+func bindForm(c echo.Context, f any) (view.Errors, error) {
+	if err := (&echo.DefaultBinder{}).BindBody(c, f); err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+			return nil, err
+		}
+		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+	}
+	errs := view.Errors{}
+	cleanStrings(reflect.ValueOf(f).Elem(), errs)
+	if err := validate.Struct(f); err != nil {
+		var ves validator.ValidationErrors
+		if !errors.As(err, &ves) {
+			return nil, err
+		}
+		for _, fe := range ves {
+			if errs.Has(fe.Field()) {
+				continue
+			}
+			key, ok := tagKeys[fe.Tag()]
+			if !ok {
+				key = "error.invalid"
+			}
+			if p := fe.Param(); p != "" && (fe.Tag() == "max" || fe.Tag() == "min" || fe.Tag() == "gte" || fe.Tag() == "lte") {
+				key += ":" + p
+			}
+			errs[fe.Field()] = key
+		}
+	}
+	return errs, nil
+}
+
+// cleanStrings trims string fields and flags invalid UTF-8.
+func cleanStrings(v reflect.Value, errs view.Errors) {
+	t := v.Type()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("form"), ",")
+		switch f.Kind() {
+		case reflect.String:
+			s := f.String()
+			if !utf8.ValidString(s) {
+				errs[name] = "error.invalid_utf8"
+				f.SetString(strings.ToValidUTF8(s, ""))
+				continue
+			}
+			if t.Field(i).Tag.Get("trim") != "no" {
+				f.SetString(strings.TrimSpace(s))
+			}
+		case reflect.Slice:
+			if f.Type().Elem().Kind() == reflect.String {
+				for j := 0; j < f.Len(); j++ {
+					if !utf8.ValidString(f.Index(j).String()) {
+						errs[name] = "error.invalid_utf8"
+						f.Index(j).SetString("")
+					}
+				}
+			}
+		case reflect.Struct:
+			if t.Field(i).Anonymous {
+				cleanStrings(f, errs)
+			}
+		}
+	}
+}
+
+// fieldErrorFrom turns a store FieldError into form errors.
+func fieldErrorFrom(err error) (view.Errors, bool) {
+	var fe *models.FieldError
+	if errors.As(err, &fe) {
+		return view.Errors{fe.Field: fe.Key}, true
+	}
+	return nil, false
+}

@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"sellercenter/models"
+)
+
+// routes is the one route table. Reading it tells what URLs exist and who may call them.
+func (a *App) routes(g *echo.Group) {
+	// Public: visitors and everyone.
+	g.GET("/", a.Home)
+	g.GET("/login", a.LoginNew)
+	g.POST("/login", a.LoginCreate)
+	g.POST("/logout", a.Logout)
+	g.GET("/register", a.RegisterNew)
+	g.POST("/register", a.RegisterCreate)
+	g.GET("/verify-email", a.VerifyEmail)
+	g.GET("/password/forgot", a.ForgotNew)
+	g.POST("/password/forgot", a.ForgotCreate)
+	g.GET("/password/reset", a.ResetNew)
+	g.POST("/password/reset", a.ResetCreate)
+	g.POST("/locale", a.LocaleUpdate)
+	if a.devOutbox() {
+		g.GET("/dev/outbox", a.DevOutboxList)
+	}
+
+	// Any logged-in user.
+	// (Per-route middleware: a group with an empty prefix would catch every unknown URL.)
+	login := a.requireLogin
+	g.POST("/verify-email/resend", a.ResendVerification, login)
+	g.GET("/account/password", a.PasswordEdit, login)
+	g.POST("/account/password", a.PasswordUpdate, login)
+	g.GET("/inbox", a.InboxList, login)
+	g.POST("/inbox/:id/read", a.InboxRead, login)
+	g.POST("/inbox/read-all", a.InboxReadAll, login)
+	g.GET("/files/:id", a.FileShow, login)
+
+	// Seller center: merchants only.
+	s := g.Group("/seller", a.requireRole(models.RoleMerchant))
+	s.GET("", a.SellerOverview)
+
+	// Buyer center: buyers only.
+	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))
+	b.GET("", a.BuyerHome)
+
+	// Reviewer console: reviewers only; admin pages need the admin flag too.
+	r := g.Group("/admin", a.requireRole(models.RoleReviewer))
+	_ = r
+}

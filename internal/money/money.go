@@ -1,0 +1,81 @@
+// Package money parses and formats amounts: integer fen (分) everywhere, never floats.
+package money
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Errors from ParseYuan.
+var (
+	ErrFormat    = errors.New("money: not an amount")
+	ErrDecimals  = errors.New("money: more than 2 decimals")
+	ErrNegative  = errors.New("money: negative")
+	ErrTooLarge  = errors.New("money: too large")
+)
+
+// MaxFen bounds any amount a form may carry: ¥10,000,000,000.00.
+const MaxFen int64 = 1_000_000_000_000
+
+// ParseYuan reads an amount in yuan such as "12", "12.5", "0.07" or "1,234.50" into fen.
+func ParseYuan(s string) (int64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥")
+	if s == "" {
+		return 0, ErrFormat
+	}
+	if s[0] == '-' {
+		return 0, ErrNegative
+	}
+	whole, frac, hasDot := strings.Cut(s, ".")
+	if whole == "" && !hasDot {
+		return 0, ErrFormat
+	}
+	if whole == "" {
+		whole = "0"
+	}
+	if hasDot && frac == "" {
+		return 0, ErrFormat
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return 0, ErrFormat
+		}
+	}
+	if len(frac) > 2 {
+		return 0, ErrDecimals
+	}
+	if len(whole) > 13 {
+		return 0, ErrTooLarge
+	}
+	y, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, ErrFormat
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	fen := y*100 + f
+	if fen > MaxFen {
+		return 0, ErrTooLarge
+	}
+	return fen, nil
+}
+
+// FormatYuan writes fen as a plain decimal amount ("1234.50") for form values.
+func FormatYuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return sign + strconv.FormatInt(fen/100, 10) + "." + pad2(fen%100)
+}
+
+func pad2(n int64) string {
+	if n < 10 {
+		return "0" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}

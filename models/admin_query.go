@@ -1,0 +1,289 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Queue names the reviewer queues.
+type Queue string
+
+// Reviewer queues.
+const (
+	QueueRealName      Queue = "realname"
+	QueueApplication   Queue = "application"
+	QueueCertification Queue = "certification"
+	QueueChange        Queue = "change"
+)
+
+type queueDef struct {
+	table   string
+	extra   string // column shown as the item's kind
+	pending []string
+}
+
+var queueDefs = map[Queue]queueDef{
+	QueueRealName:      {"real_name_verifications", "method", []string{RealNameInReview}},
+	QueueApplication:   {"onboarding_applications", "product_types", []string{ApplicationPending}},
+	QueueCertification: {"business_certifications", "status", []string{CertInReview}},
+	QueueChange:        {"change_requests", "kind", []string{ChangePending}},
+}
+
+// QueueFilter narrows a reviewer queue. Status empty means the pending states.
+type QueueFilter struct {
+	Status string
+	Q      string
+	Page   int
+	Per    int
+}
+
+// QueueRow is one item of a reviewer queue.
+type QueueRow struct {
+	ID           uint
+	MerchantID   uint
+	CompanyName  string
+	OwnerEmail   string
+	Status       string
+	Extra        string
+	SubmittedAt  *time.Time
+	UpdatedAt    time.Time
+	SubmittedByID uint
+}
+
+// QueueItems lists a queue, oldest first for pending items (the SLA order).
+func (s *Store) QueueItems(ctx context.Context, q Queue, f QueueFilter) ([]QueueRow, int64, error) {
+	def := queueDefs[q]
+	base := s.r.WithContext(ctx).Table(def.table+" AS x").
+		Joins("JOIN merchants m ON m.id = x.merchant_id").
+		Joins("JOIN users u ON u.id = m.owner_user_id")
+	pending := f.Status == ""
+	switch {
+	case pending:
+		base = base.Where("x.status IN ?", def.pending)
+	case f.Status != "all":
+		base = base.Where("x.status = ?", f.Status)
+	}
+	if f.Q != "" {
+		like := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
+		base = base.Where("(LOWER(m.company_name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", like, like)
+	}
+	var total int64
+	if err := base.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	order := "x.submitted_at DESC, x.id DESC"
+	if pending {
+		order = "x.submitted_at ASC, x.id ASC"
+	}
+	submitter := "x.submitted_by_id"
+	var rows []QueueRow
+	err := base.Select("x.id, x.merchant_id, m.company_name, u.email AS owner_email, x.status, x." + def.extra + " AS extra, x.submitted_at, x.updated_at, COALESCE(" + submitter + ", 0) AS submitted_by_id").
+		Order(order).Offset((f.Page - 1) * f.Per).Limit(f.Per).Scan(&rows).Error
+	return rows, total, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// QueueStat is a queue's size and the submission time of its oldest item.
+type QueueStat struct {
+	Queue  Queue
+	Count  int64
+	Oldest *time.Time
+}
+
+// QueueStats counts every pending queue, plus locked certifications.
+func (s *Store) QueueStats(ctx context.Context) ([]QueueStat, int64, error) {
+	var out []QueueStat
+	for _, q := range []Queue{QueueRealName, QueueApplication, QueueCertification, QueueChange} {
+		def := queueDefs[q]
+		var row struct {
+			N      int64
+			Oldest *string
+		}
+		if err := s.r.WithContext(ctx).Table(def.table).Where("status IN ?", def.pending).
+			Select("COUNT(*) AS n, MIN(submitted_at) AS oldest").Scan(&row).Error; err != nil {
+			return nil, 0, err
+		}
+		st := QueueStat{Queue: q, Count: row.N}
+		if row.Oldest != nil {
+			if t, ok := parseDBTime(*row.Oldest); ok {
+				st.Oldest = &t
+			}
+		}
+		out = append(out, st)
+	}
+	var locked int64
+	err := s.r.WithContext(ctx).Model(&BusinessCertification{}).Where("status = ?", CertLocked).Count(&locked).Error
+	return out, locked, err
+}
+
+// parseDBTime reads an aggregate timestamp, which drivers return as text.
+func parseDBTime(v string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02 15:04:05.999999-07"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// History lists the audit rows of one object, oldest first.
+func (s *Store) History(ctx context.Context, objType string, objID uint) ([]AuditLog, error) {
+	var rows []AuditLog
+	err := s.r.WithContext(ctx).Where("object_type = ? AND object_id = ?", objType, objID).Order("id").Limit(200).Find(&rows).Error
+	return rows, err
+}
+
+// MerchantFilter narrows the merchant directory.
+type MerchantFilter struct {
+	Q      string
+	Status string // onboarding, active, suspended, or empty for all
+	Page   int
+	Per    int
+}
+
+// MerchantRow is one merchant in the directory.
+type MerchantRow struct {
+	Merchant
+	OwnerEmail string
+}
+
+// Merchants lists merchants for the reviewer console, newest first.
+func (s *Store) Merchants(ctx context.Context, f MerchantFilter) ([]MerchantRow, int64, error) {
+	q := s.r.WithContext(ctx).Table("merchants AS m").Joins("JOIN users u ON u.id = m.owner_user_id")
+	switch f.Status {
+	case "onboarding":
+		q = q.Where("m.activated_at IS NULL AND m.suspended_at IS NULL")
+	case "active":
+		q = q.Where("m.activated_at IS NOT NULL AND m.suspended_at IS NULL")
+	case "suspended":
+		q = q.Where("m.suspended_at IS NOT NULL")
+	}
+	if f.Q != "" {
+		like := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
+		q = q.Where("(LOWER(m.company_name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", like, like)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []MerchantRow
+	err := q.Select("m.*, u.email AS owner_email").Order("m.created_at DESC, m.id DESC").
+		Offset((f.Page - 1) * f.Per).Limit(f.Per).Scan(&rows).Error
+	return rows, total, err
+}
+
+// MerchantOwner reads a merchant's owner account.
+func (s *Store) MerchantOwner(ctx context.Context, m Merchant) (User, error) {
+	return s.UserByID(ctx, m.OwnerUserID)
+}
+
+// SuspendMerchant stops a merchant: their sessions end at the next request and they
+// cannot log in until reinstated.
+func (s *Store) SuspendMerchant(ctx context.Context, a Actor, id uint, reason, comment string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var m Merchant
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &m); err != nil {
+			return err
+		}
+		if m.Suspended() {
+			return ErrIllegalTransition
+		}
+		now := tx.clock.Now()
+		if err := tx.saveVersioned(&Merchant{}, m.ID, m.Version, map[string]any{"suspended_at": now, "suspend_reason": reason}); err != nil {
+			return err
+		}
+		if err := tx.audit(a, "merchant.suspend", "merchant", m.ID, &m.ID, "active", "suspended", reason, comment); err != nil {
+			return err
+		}
+		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "merchant.suspend", TitleKey: "notify.merchant_suspended.title",
+			BodyKey: "notify.merchant_suspended.body", Args: map[string]any{"ReasonKey": reason, "Comment": comment}})
+	})
+}
+
+// ReinstateMerchant lifts a suspension.
+func (s *Store) ReinstateMerchant(ctx context.Context, a Actor, id uint, comment string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var m Merchant
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &m); err != nil {
+			return err
+		}
+		if !m.Suspended() {
+			return ErrIllegalTransition
+		}
+		if err := tx.saveVersioned(&Merchant{}, m.ID, m.Version, map[string]any{"suspended_at": nil, "suspend_reason": ""}); err != nil {
+			return err
+		}
+		if err := tx.audit(a, "merchant.reinstate", "merchant", m.ID, &m.ID, "suspended", "active", "", comment); err != nil {
+			return err
+		}
+		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "merchant.reinstate", TitleKey: "notify.merchant_reinstated.title",
+			BodyKey: "notify.merchant_reinstated.body", Args: map[string]any{"Comment": comment}})
+	})
+}
+
+// AuditFilter narrows the audit log.
+type AuditFilter struct {
+	Action     string // prefix, e.g. "realname."
+	Actor      string // actor email
+	ObjectType string
+	MerchantID uint
+	From, To   *time.Time
+	Page, Per  int
+}
+
+// AuditLogs lists audit rows, newest first.
+func (s *Store) AuditLogs(ctx context.Context, f AuditFilter) ([]AuditLog, int64, error) {
+	q := s.r.WithContext(ctx).Model(&AuditLog{})
+	if f.Action != "" {
+		q = q.Where("action LIKE ? ESCAPE '\\'", escapeLike(f.Action)+"%")
+	}
+	if f.Actor != "" {
+		q = q.Where("actor_email = ?", NormalizeEmail(f.Actor))
+	}
+	if f.ObjectType != "" {
+		q = q.Where("object_type = ?", f.ObjectType)
+	}
+	if f.MerchantID != 0 {
+		q = q.Where("merchant_id = ?", f.MerchantID)
+	}
+	if f.From != nil {
+		q = q.Where("at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("at < ?", *f.To)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []AuditLog
+	err := q.Order("at DESC, id DESC").Offset((f.Page - 1) * f.Per).Limit(f.Per).Find(&rows).Error
+	return rows, total, err
+}
+
+// Reviewers lists reviewer accounts.
+func (s *Store) Reviewers(ctx context.Context) ([]User, error) {
+	var rows []User
+	err := s.r.WithContext(ctx).Where("role = ?", RoleReviewer).Order("created_at DESC").Limit(500).Find(&rows).Error
+	return rows, err
+}
+
+// UsersByIDs reads several users (names for histories and queues).
+func (s *Store) UsersByIDs(ctx context.Context, ids []uint) (map[uint]User, error) {
+	out := map[uint]User{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []User
+	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, u := range rows {
+		out[u.ID] = u
+	}
+	return out, nil
+}

@@ -1,0 +1,141 @@
+package models
+
+import (
+	"context"
+	"strings"
+)
+
+// ApplicationInput is the onboarding application form.
+type ApplicationInput struct {
+	Website           string
+	Employees         int
+	YearsInBusiness   int
+	RegisteredCapital int64 // fen
+	LicenceFileID     uint
+	Intro             string
+	ContactName       string
+	ContactMobile     string
+	ContactEmail      string
+	ServiceEmail      string
+	ServicePhone      string
+	Address           string
+	ProductTypes      []string
+	SignerName        string
+}
+
+// CanApply tells whether the merchant may submit the onboarding application now.
+func CanApply(m Merchant) bool {
+	return m.RealNameStatus == RealNameVerified && m.RealNameSubject == SubjectEnterprise &&
+		(m.ApplicationStatus == ApplicationNone || m.ApplicationStatus == ApplicationRejected)
+}
+
+// CurrentApplication is the merchant's latest application, or ErrNotFound.
+func (s *Store) CurrentApplication(ctx context.Context, merchantID uint) (OnboardingApplication, error) {
+	var a OnboardingApplication
+	return a, first(s.r.WithContext(ctx).Where("merchant_id = ?", merchantID).Order("id DESC"), &a)
+}
+
+// Applications lists the merchant's applications, newest first.
+func (s *Store) Applications(ctx context.Context, merchantID uint) ([]OnboardingApplication, error) {
+	var rows []OnboardingApplication
+	err := s.r.WithContext(ctx).Where("merchant_id = ?", merchantID).Order("id DESC").Limit(50).Find(&rows).Error
+	return rows, err
+}
+
+// ApplicationByID reads an application for the reviewer console.
+func (s *Store) ApplicationByID(ctx context.Context, id uint) (OnboardingApplication, error) {
+	var a OnboardingApplication
+	return a, first(s.r.WithContext(ctx).Where("id = ?", id), &a)
+}
+
+// SubmitApplication records the application and the agreement signature.
+func (s *Store) SubmitApplication(ctx context.Context, a Actor, merchantID uint, in ApplicationInput) (OnboardingApplication, error) {
+	var app OnboardingApplication
+	err := s.Tx(ctx, func(tx *Store) error {
+		var m Merchant
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", merchantID)), &m); err != nil {
+			return err
+		}
+		if m.RealNameStatus != RealNameVerified || m.RealNameSubject != SubjectEnterprise {
+			return ErrStepLocked
+		}
+		if !CanApply(m) {
+			return ErrIllegalTransition
+		}
+		settings, err := tx.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		now := tx.clock.Now()
+		app = OnboardingApplication{MerchantID: merchantID, SubmittedByID: a.UserID, CompanyName: m.CompanyName,
+			Website: in.Website, Employees: in.Employees, YearsInBusiness: in.YearsInBusiness, RegisteredCapital: in.RegisteredCapital,
+			LicenceFileID: in.LicenceFileID, Intro: in.Intro, ContactName: in.ContactName, ContactMobile: in.ContactMobile,
+			ContactEmail: NormalizeEmail(in.ContactEmail), ServiceEmail: NormalizeEmail(in.ServiceEmail), ServicePhone: in.ServicePhone,
+			Address: in.Address, ProductTypes: strings.Join(in.ProductTypes, ","),
+			AgreementCode: settings[SettingAgreementCode], AgreementVersion: settings[SettingAgreementVersion], AgreedAt: now,
+			SignerName: in.SignerName, Status: ApplicationPending, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
+		if err := tx.w.Create(&app).Error; err != nil {
+			return err
+		}
+		if err := tx.attachFiles(merchantID, "application", app.ID, []uint{in.LicenceFileID}); err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&Merchant{}, m.ID, m.Version, map[string]any{"application_status": ApplicationPending}); err != nil {
+			return err
+		}
+		if err := tx.audit(a, "application.sign_agreement", "application", app.ID, &merchantID, nil,
+			map[string]any{"code": app.AgreementCode, "version": app.AgreementVersion, "signer": app.SignerName}, "", ""); err != nil {
+			return err
+		}
+		return tx.audit(a, "application.submit", "application", app.ID, &merchantID, m.ApplicationStatus, ApplicationPending, "", "")
+	})
+	return app, err
+}
+
+// DecideApplication approves (copying the contacts into the live profile) or rejects.
+func (s *Store) DecideApplication(ctx context.Context, a Actor, id uint, d Decision) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var app OnboardingApplication
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &app); err != nil {
+			return err
+		}
+		now := tx.clock.Now()
+		var err error
+		if d.Approve {
+			err = app.Approve(a.UserID, now)
+		} else {
+			err = app.Reject(a.UserID, now, d.Reason, d.Comment)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&OnboardingApplication{}, app.ID, app.Version, map[string]any{
+			"status": app.Status, "decided_at": app.DecidedAt, "decided_by_id": app.DecidedByID,
+			"reject_reason": app.RejectReason, "reject_comment": app.RejectComment,
+		}); err != nil {
+			return err
+		}
+		var m Merchant
+		if err := first(tx.w.Where("id = ?", app.MerchantID), &m); err != nil {
+			return err
+		}
+		fields := map[string]any{"application_status": app.Status}
+		if d.Approve {
+			fields["website"], fields["intro"] = app.Website, app.Intro
+			fields["contact_name"], fields["contact_mobile"], fields["contact_email"] = app.ContactName, app.ContactMobile, app.ContactEmail
+			fields["service_email"], fields["service_phone"], fields["address"] = app.ServiceEmail, app.ServicePhone, app.Address
+		}
+		if err := tx.saveVersioned(&Merchant{}, m.ID, m.Version, fields); err != nil {
+			return err
+		}
+		action, title, body := "application.approve", "notify.application_approved.title", "notify.application_approved.body"
+		if !d.Approve {
+			action, title, body = "application.reject", "notify.application_rejected.title", "notify.application_rejected.body"
+		}
+		if err := tx.audit(a, action, "application", app.ID, &app.MerchantID, ApplicationPending, app.Status, d.Reason, d.Comment); err != nil {
+			return err
+		}
+		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
+			Args: map[string]any{"ReasonKey": d.Reason, "Comment": d.Comment}, Link: "/seller/application"})
+	})
+}

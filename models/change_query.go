@@ -1,0 +1,254 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"sellercenter/internal/secretbox"
+)
+
+// ProfileChange is a proposed change to the merchant's public information.
+type ProfileChange struct {
+	Website       string `json:"website"`
+	Intro         string `json:"intro"`
+	LogoFileID    *uint  `json:"logo_file_id,omitempty"`
+	ContactName   string `json:"contact_name"`
+	ContactMobile string `json:"contact_mobile"`
+	ContactEmail  string `json:"contact_email"`
+	ServiceEmail  string `json:"service_email"`
+	ServicePhone  string `json:"service_phone"`
+	Address       string `json:"address"`
+}
+
+// CertificationChange is a proposed change to certified settlement data.
+type CertificationChange struct {
+	TaxpayerType      string `json:"taxpayer_type"`
+	InvoiceType       string `json:"invoice_type"`
+	RegisteredAddr    string `json:"registered_addr"`
+	FinanceName       string `json:"finance_name"`
+	FinancePhone      string `json:"finance_phone"`
+	FinanceEmail      string `json:"finance_email"`
+	BankName          string `json:"bank_name"`
+	BankBranch        string `json:"bank_branch"`
+	BankAccountEnc    string `json:"bank_account_enc,omitempty"`
+	BankAccountMasked string `json:"bank_account_masked"`
+}
+
+// ProfileOf is the merchant's live profile as a ProfileChange (the "before" side).
+func ProfileOf(m Merchant) ProfileChange {
+	return ProfileChange{Website: m.Website, Intro: m.Intro, LogoFileID: m.LogoFileID, ContactName: m.ContactName,
+		ContactMobile: m.ContactMobile, ContactEmail: m.ContactEmail, ServiceEmail: m.ServiceEmail,
+		ServicePhone: m.ServicePhone, Address: m.Address}
+}
+
+// CertificationOf is the live certification as a CertificationChange.
+func CertificationOf(c BusinessCertification) CertificationChange {
+	return CertificationChange{TaxpayerType: c.TaxpayerType, InvoiceType: c.InvoiceType, RegisteredAddr: c.RegisteredAddr,
+		FinanceName: c.FinanceName, FinancePhone: c.FinancePhone, FinanceEmail: c.FinanceEmail, BankName: c.BankName,
+		BankBranch: c.BankBranch, BankAccountEnc: c.BankAccountEnc, BankAccountMasked: c.BankAccountMasked}
+}
+
+// ErrChangePending: a request of this kind already waits for review.
+var ErrChangePending = errors.New("change request already pending")
+
+// SubmitProfileChange files a profile change request.
+func (s *Store) SubmitProfileChange(ctx context.Context, a Actor, merchantID uint, p ProfileChange) (ChangeRequest, error) {
+	return s.submitChange(ctx, a, merchantID, ChangeProfile, func(tx *Store, m Merchant) (any, any, error) {
+		if m.ApplicationStatus != ApplicationApproved {
+			return nil, nil, ErrStepLocked
+		}
+		p.ContactEmail, p.ServiceEmail = NormalizeEmail(p.ContactEmail), NormalizeEmail(p.ServiceEmail)
+		if p.LogoFileID == nil {
+			p.LogoFileID = m.LogoFileID
+		}
+		return ProfileOf(m), p, nil
+	})
+}
+
+// SubmitCertificationChange files a change to certified settlement data; bankAccount
+// empty keeps the current account.
+func (s *Store) SubmitCertificationChange(ctx context.Context, a Actor, merchantID uint, p CertificationChange, bankAccount string) (ChangeRequest, error) {
+	return s.submitChange(ctx, a, merchantID, ChangeCertification, func(tx *Store, m Merchant) (any, any, error) {
+		var c BusinessCertification
+		if err := first(tx.w.Where("merchant_id = ?", merchantID), &c); err != nil {
+			return nil, nil, err
+		}
+		if c.Status != CertCertified {
+			return nil, nil, ErrStepLocked
+		}
+		if bankAccount == "" {
+			p.BankAccountEnc, p.BankAccountMasked = c.BankAccountEnc, c.BankAccountMasked
+		} else {
+			enc, err := tx.box.Seal(bankAccount)
+			if err != nil {
+				return nil, nil, err
+			}
+			p.BankAccountEnc, p.BankAccountMasked = enc, secretbox.Mask(bankAccount, 4)
+		}
+		p.FinanceEmail = NormalizeEmail(p.FinanceEmail)
+		return CertificationOf(c), p, nil
+	})
+}
+
+func (s *Store) submitChange(ctx context.Context, a Actor, merchantID uint, kind string, build func(tx *Store, m Merchant) (any, any, error)) (ChangeRequest, error) {
+	var r ChangeRequest
+	err := s.Tx(ctx, func(tx *Store) error {
+		var m Merchant
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", merchantID)), &m); err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.w.Model(&ChangeRequest{}).Where("merchant_id = ? AND kind = ? AND status = ?", merchantID, kind, ChangePending).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrChangePending
+		}
+		before, after, err := build(tx, m)
+		if err != nil {
+			return err
+		}
+		bb, _ := json.Marshal(before)
+		ab, _ := json.Marshal(after)
+		now := tx.clock.Now()
+		r = ChangeRequest{MerchantID: merchantID, Kind: kind, Payload: string(ab), Before: string(bb), Status: ChangePending,
+			SubmittedByID: a.UserID, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
+		if err := tx.w.Create(&r).Error; err != nil {
+			return err
+		}
+		if kind == ChangeProfile {
+			var p ProfileChange
+			_ = json.Unmarshal(ab, &p)
+			if p.LogoFileID != nil && (m.LogoFileID == nil || *m.LogoFileID != *p.LogoFileID) {
+				if err := tx.attachFiles(merchantID, "change", r.ID, []uint{*p.LogoFileID}); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.audit(a, "change.submit", "change", r.ID, &merchantID, nil, map[string]any{"kind": kind}, "", "")
+	})
+	return r, err
+}
+
+// ChangeRequests lists the merchant's change requests, newest first.
+func (s *Store) ChangeRequests(ctx context.Context, merchantID uint, page, per int) ([]ChangeRequest, int64, error) {
+	q := s.r.WithContext(ctx).Model(&ChangeRequest{}).Where("merchant_id = ?", merchantID)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []ChangeRequest
+	err := q.Order("created_at DESC, id DESC").Offset((page - 1) * per).Limit(per).Find(&rows).Error
+	return rows, total, err
+}
+
+// ChangeRequestOf reads one of the merchant's change requests.
+func (s *Store) ChangeRequestOf(ctx context.Context, merchantID, id uint) (ChangeRequest, error) {
+	var r ChangeRequest
+	return r, first(s.r.WithContext(ctx).Where("id = ? AND merchant_id = ?", id, merchantID), &r)
+}
+
+// ChangeRequestByID reads a change request for the reviewer console.
+func (s *Store) ChangeRequestByID(ctx context.Context, id uint) (ChangeRequest, error) {
+	var r ChangeRequest
+	return r, first(s.r.WithContext(ctx).Where("id = ?", id), &r)
+}
+
+// WithdrawChange takes back one of the merchant's pending requests.
+func (s *Store) WithdrawChange(ctx context.Context, a Actor, merchantID, id uint) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var r ChangeRequest
+		if err := first(tx.forUpdate(tx.w.Where("id = ? AND merchant_id = ?", id, merchantID)), &r); err != nil {
+			return err
+		}
+		if err := r.Withdraw(); err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&ChangeRequest{}, r.ID, r.Version, map[string]any{"status": r.Status}); err != nil {
+			return err
+		}
+		return tx.audit(a, "change.withdraw", "change", r.ID, &merchantID, ChangePending, ChangeWithdrawn, "", "")
+	})
+}
+
+// DecideChange approves (applying the payload to the live record) or rejects.
+func (s *Store) DecideChange(ctx context.Context, a Actor, id uint, d Decision) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var r ChangeRequest
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &r); err != nil {
+			return err
+		}
+		now := tx.clock.Now()
+		var err error
+		if d.Approve {
+			err = r.Approve(a.UserID, now)
+		} else {
+			err = r.Reject(a.UserID, now, d.Reason, d.Comment)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&ChangeRequest{}, r.ID, r.Version, map[string]any{
+			"status": r.Status, "decided_at": r.DecidedAt, "decided_by_id": r.DecidedByID,
+			"reject_reason": r.RejectReason, "reject_comment": r.RejectComment,
+		}); err != nil {
+			return err
+		}
+		var m Merchant
+		if err := first(tx.w.Where("id = ?", r.MerchantID), &m); err != nil {
+			return err
+		}
+		if d.Approve {
+			if err := tx.applyChange(m, r); err != nil {
+				return err
+			}
+		}
+		action, title, body := "change.approve", "notify.change_approved.title", "notify.change_approved.body"
+		if !d.Approve {
+			action, title, body = "change.reject", "notify.change_rejected.title", "notify.change_rejected.body"
+		}
+		if err := tx.audit(a, action, "change", r.ID, &r.MerchantID, r.Before, r.Payload, d.Reason, d.Comment); err != nil {
+			return err
+		}
+		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
+			Args: map[string]any{"ReasonKey": d.Reason, "Comment": d.Comment, "KindKey": "change.kind." + r.Kind},
+			Link: "/seller/changes/" + itoaU(r.ID)})
+	})
+}
+
+func (s *Store) applyChange(m Merchant, r ChangeRequest) error {
+	switch r.Kind {
+	case ChangeProfile:
+		var p ProfileChange
+		if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+			return err
+		}
+		return s.saveVersioned(&Merchant{}, m.ID, m.Version, map[string]any{
+			"website": p.Website, "intro": p.Intro, "logo_file_id": p.LogoFileID, "contact_name": p.ContactName,
+			"contact_mobile": p.ContactMobile, "contact_email": p.ContactEmail, "service_email": p.ServiceEmail,
+			"service_phone": p.ServicePhone, "address": p.Address,
+		})
+	case ChangeCertification:
+		var p CertificationChange
+		if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
+			return err
+		}
+		var c BusinessCertification
+		if err := first(s.w.Where("merchant_id = ?", m.ID), &c); err != nil {
+			return err
+		}
+		return s.saveVersioned(&BusinessCertification{}, c.ID, c.Version, map[string]any{
+			"taxpayer_type": p.TaxpayerType, "invoice_type": p.InvoiceType, "registered_addr": p.RegisteredAddr,
+			"finance_name": p.FinanceName, "finance_phone": p.FinancePhone, "finance_email": p.FinanceEmail,
+			"bank_name": p.BankName, "bank_branch": p.BankBranch, "bank_account_enc": p.BankAccountEnc,
+			"bank_account_masked": p.BankAccountMasked,
+		})
+	}
+	return ErrIllegalTransition
+}
+
+func itoaU(n uint) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

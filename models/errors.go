@@ -1,0 +1,26 @@
+package models
+
+import "errors"
+
+// Errors the Store returns; handlers map them to statuses.
+var (
+	// ErrNotFound: no such object for this owner (answered as 404).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the object changed since it was read, or a unique value is taken (409).
+	ErrConflict = errors.New("conflict")
+	// ErrIllegalTransition: the object's state does not allow the move (409).
+	ErrIllegalTransition = errors.New("illegal state transition")
+	// ErrOwnSubmission: a reviewer tried to decide on their own submission (403).
+	ErrOwnSubmission = errors.New("cannot decide on own submission")
+	// ErrStepLocked: an onboarding step was entered before the earlier one was done (409).
+	ErrStepLocked = errors.New("onboarding step not yet open")
+)
+
+// FieldError is a validation failure the store found (for example a duplicate email);
+// Field names the form field and Key the message key.
+type FieldError struct {
+	Field string
+	Key   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Key }

@@ -1,0 +1,116 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Job kinds.
+const (
+	JobNotificationMail = "notification_mail"
+	JobAccountMail      = "account_mail"
+	JobDeliverOutbox    = "deliver_outbox"
+	JobSLAReminder      = "sla_reminder"
+)
+
+// NotificationMailPayload asks for the mail copy of an inbox message.
+type NotificationMailPayload struct {
+	NotificationID uint `json:"notification_id"`
+}
+
+// AccountMailPayload asks for an account mail (verification, reset) with a raw token.
+type AccountMailPayload struct {
+	UserID  uint   `json:"user_id"`
+	Purpose string `json:"purpose"`
+	Token   string `json:"token"`
+}
+
+// DeliverOutboxPayload asks to hand one outbox message to its gateway.
+type DeliverOutboxPayload struct {
+	MessageID uint `json:"message_id"`
+}
+
+// enqueue adds a job in the current transaction; a non-empty dedup key makes it unique.
+func (s *Store) enqueue(kind string, payload any, runAt time.Time, dedup string) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	j := Job{Kind: kind, Payload: string(b), Status: JobQueued, RunAt: runAt, MaxAttempts: 8, CreatedAt: now, UpdatedAt: now}
+	if dedup != "" {
+		j.DedupKey = &dedup
+		return s.w.Clauses(clause.OnConflict{DoNothing: true}).Create(&j).Error
+	}
+	return s.w.Create(&j).Error
+}
+
+// Enqueue adds a job outside any other change.
+func (s *Store) Enqueue(ctx context.Context, kind string, payload any, runAt time.Time, dedup string) error {
+	return s.Tx(ctx, func(tx *Store) error { return tx.enqueue(kind, payload, runAt, dedup) })
+}
+
+// ClaimJobs takes up to n due jobs for worker, leasing them for lease.
+func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.Duration) ([]Job, error) {
+	var jobs []Job
+	err := s.Tx(ctx, func(tx *Store) error {
+		now := tx.clock.Now()
+		q := tx.w.Where("(status = ? AND run_at <= ?) OR (status = ? AND locked_until < ?)", JobQueued, now, JobRunning, now).
+			Order("run_at").Limit(n)
+		if tx.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		if err := q.Find(&jobs).Error; err != nil {
+			return err
+		}
+		until := now.Add(lease)
+		for i := range jobs {
+			jobs[i].Status, jobs[i].LockedBy, jobs[i].LockedUntil = JobRunning, worker, &until
+			jobs[i].Attempts++
+			if err := tx.w.Model(&Job{}).Where("id = ?", jobs[i].ID).Updates(map[string]any{
+				"status": JobRunning, "locked_by": worker, "locked_until": until, "attempts": gorm.Expr("attempts + 1"), "updated_at": now,
+			}).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return jobs, err
+}
+
+// FinishJob marks a job done.
+func (s *Store) FinishJob(ctx context.Context, id uint) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		return tx.w.Model(&Job{}).Where("id = ?", id).Updates(map[string]any{
+			"status": JobDone, "locked_until": nil, "last_error": "", "updated_at": tx.clock.Now()}).Error
+	})
+}
+
+// RetryJob records a failure and schedules the next try, or gives up after MaxAttempts.
+func (s *Store) RetryJob(ctx context.Context, j Job, cause error) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		now := tx.clock.Now()
+		msg := cause.Error()
+		if len(msg) > 2000 {
+			msg = msg[:2000]
+		}
+		fields := map[string]any{"last_error": msg, "locked_until": nil, "updated_at": now}
+		if j.Attempts >= j.MaxAttempts {
+			fields["status"] = JobFailed
+		} else {
+			backoff := time.Duration(1<<min(j.Attempts, 10)) * 30 * time.Second
+			fields["status"], fields["run_at"] = JobQueued, now.Add(backoff)
+		}
+		return tx.w.Model(&Job{}).Where("id = ?", j.ID).Updates(fields).Error
+	})
+}
+
+// JobByID reads one job (tests and the console).
+func (s *Store) JobByID(ctx context.Context, id uint) (Job, error) {
+	var j Job
+	return j, first(s.r.WithContext(ctx).Where("id = ?", id), &j)
+}

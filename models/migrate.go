@@ -1,0 +1,98 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one shipped schema step. Shipped steps are never edited: add a new one.
+type migration struct {
+	Version int
+	Name    string
+	Up      func(tx *gorm.DB, d Dialect) error
+}
+
+// schemaMigration records applied steps.
+type schemaMigration struct {
+	Version   int       `gorm:"primaryKey"`
+	Name      string    `gorm:"size:100;not null"`
+	AppliedAt time.Time `gorm:"not null"`
+}
+
+func (schemaMigration) TableName() string { return "schema_migrations" }
+
+var migrations = []migration{
+	{1, "foundation", migrateFoundation},
+}
+
+// Migrate applies every step not yet applied, each in its own transaction.
+func (d *DB) Migrate(ctx context.Context) error {
+	if err := d.W.WithContext(ctx).AutoMigrate(&schemaMigration{}); err != nil {
+		return err
+	}
+	var applied []int
+	if err := d.W.WithContext(ctx).Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
+		return err
+	}
+	done := map[int]bool{}
+	for _, v := range applied {
+		done[v] = true
+	}
+	for _, m := range migrations {
+		if done[m.Version] {
+			continue
+		}
+		err := d.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := m.Up(tx, d.Dialect); err != nil {
+				return err
+			}
+			return tx.Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d %s: %w", m.Version, m.Name, err)
+		}
+	}
+	return nil
+}
+
+func migrateFoundation(tx *gorm.DB, d Dialect) error {
+	if err := tx.AutoMigrate(
+		&User{}, &Merchant{}, &File{}, &RealNameVerification{}, &OnboardingApplication{},
+		&BusinessCertification{}, &ChangeRequest{}, &AuditLog{}, &Notification{}, &Job{},
+		&OutboxMessage{}, &EmailToken{}, &LoginThrottle{}, &Setting{}, &Holiday{},
+	); err != nil {
+		return err
+	}
+	var stmts []string
+	switch d {
+	case SQLite:
+		stmts = []string{
+			`CREATE TABLE sessions (token TEXT PRIMARY KEY, data BLOB NOT NULL, expiry REAL NOT NULL)`,
+			`CREATE INDEX sessions_expiry_idx ON sessions(expiry)`,
+			`CREATE TRIGGER audit_logs_no_update BEFORE UPDATE ON audit_logs BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`,
+			`CREATE TRIGGER audit_logs_no_delete BEFORE DELETE ON audit_logs BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`,
+		}
+	case Postgres:
+		stmts = []string{
+			`CREATE TABLE sessions (token TEXT PRIMARY KEY, data BYTEA NOT NULL, expiry TIMESTAMPTZ NOT NULL)`,
+			`CREATE INDEX sessions_expiry_idx ON sessions (expiry)`,
+			`CREATE FUNCTION audit_logs_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log is append-only'; END $$`,
+			`CREATE TRIGGER audit_logs_no_change BEFORE UPDATE OR DELETE ON audit_logs FOR EACH ROW EXECUTE FUNCTION audit_logs_append_only()`,
+		}
+	}
+	for _, s := range stmts {
+		if err := tx.Exec(s).Error; err != nil {
+			return err
+		}
+	}
+	now := time.Now().UTC()
+	for _, s := range defaultSettings {
+		if err := tx.Create(&Setting{Key: s.Key, Value: s.Value, UpdatedAt: now}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}

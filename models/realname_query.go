@@ -1,0 +1,333 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"fmt"
+	"math/big"
+	"strconv"
+
+	"sellercenter/internal/secretbox"
+)
+
+// RealNameInput is a real-name submission as the merchant typed it.
+type RealNameInput struct {
+	Subject      string
+	Method       string
+	Name         string
+	CertType     string
+	CertNumber   string
+	LegalRepName string
+	Phone        string
+	BankName     string
+	BankAccount  string
+	Files        map[string][]uint // purpose → uploaded file ids
+}
+
+// CurrentRealName is the merchant's latest submission, or ErrNotFound.
+func (s *Store) CurrentRealName(ctx context.Context, merchantID uint) (RealNameVerification, error) {
+	var v RealNameVerification
+	return v, first(s.r.WithContext(ctx).Where("merchant_id = ? AND status <> ?", merchantID, RealNameAbandoned).Order("id DESC"), &v)
+}
+
+// RealNameHistory lists the merchant's submissions, newest first.
+func (s *Store) RealNameHistory(ctx context.Context, merchantID uint) ([]RealNameVerification, error) {
+	var rows []RealNameVerification
+	err := s.r.WithContext(ctx).Where("merchant_id = ?", merchantID).Order("id DESC").Limit(50).Find(&rows).Error
+	return rows, err
+}
+
+// CanStartRealName tells whether the merchant may submit real-name details now: never
+// while one is being checked or reviewed, and after verification only to upgrade a
+// personal verification to an enterprise one.
+func CanStartRealName(m Merchant) bool {
+	switch m.RealNameStatus {
+	case RealNameNotVerified, RealNameRejected:
+		return m.RealNameSubject != SubjectEnterprise
+	case RealNameVerified:
+		return m.RealNameSubject == SubjectPersonal
+	}
+	return false
+}
+
+func randomInt(lo, hi int64) (int64, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(hi-lo+1))
+	if err != nil {
+		return 0, err
+	}
+	return lo + n.Int64(), nil
+}
+
+// SubmitRealName records a submission. Methods with a check first send a deposit or an
+// SMS code and wait for the merchant's answer; the others go straight to review.
+func (s *Store) SubmitRealName(ctx context.Context, a Actor, merchantID uint, in RealNameInput) (RealNameVerification, error) {
+	method, ok := RealNameMethodByCode(in.Method)
+	if !ok || method.Subject != in.Subject {
+		return RealNameVerification{}, &FieldError{Field: "method", Key: "error.choice"}
+	}
+	var v RealNameVerification
+	err := s.Tx(ctx, func(tx *Store) error {
+		var m Merchant
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", merchantID)), &m); err != nil {
+			return err
+		}
+		if !CanStartRealName(m) || (m.RealNameStatus == RealNameVerified && in.Subject != SubjectEnterprise) {
+			return ErrIllegalTransition
+		}
+		now := tx.clock.Now()
+		certEnc, err := tx.box.Seal(in.CertNumber)
+		if err != nil {
+			return err
+		}
+		v = RealNameVerification{MerchantID: merchantID, SubmittedByID: a.UserID, Subject: in.Subject, Method: in.Method,
+			Name: in.Name, CertType: in.CertType, CertNumberEnc: certEnc, CertNumberMasked: secretbox.Mask(in.CertNumber, 4),
+			LegalRepName: in.LegalRepName, Phone: in.Phone, BankName: in.BankName, ChallengeKind: method.Challenge,
+			CreatedAt: now, UpdatedAt: now}
+		if method.NeedsBank {
+			if v.BankAccountEnc, err = tx.box.Seal(in.BankAccount); err != nil {
+				return err
+			}
+			v.BankAccountMasked = secretbox.Mask(in.BankAccount, 4)
+		}
+		var notice func() error
+		switch method.Challenge {
+		case ChallengeTransfer:
+			fen, err := randomInt(1, 99)
+			if err != nil {
+				return err
+			}
+			if v.ChallengeEnc, err = tx.box.Seal(strconv.FormatInt(fen, 10)); err != nil {
+				return err
+			}
+			notice = func() error {
+				return tx.addOutbox(ChannelBank, v.BankAccountMasked, "Seller Center verification deposit",
+					fmt.Sprintf("%s %s: +%d.%02d CNY (Seller Center real-name verification / 云商店实名认证打款)", v.BankName, v.BankAccountMasked, fen/100, fen%100))
+			}
+		case ChallengeSMS:
+			code, err := randomInt(0, 999999)
+			if err != nil {
+				return err
+			}
+			if v.ChallengeEnc, err = tx.box.Seal(fmt.Sprintf("%06d", code)); err != nil {
+				return err
+			}
+			notice = func() error {
+				return tx.addOutbox(ChannelSMS, v.Phone, "Seller Center verification code",
+					fmt.Sprintf("[Seller Center] Your verification code is %06d. / 【云商店】您的验证码为 %06d。", code, code))
+			}
+		}
+		if method.Challenge != ChallengeNone {
+			v.Status, v.ChallengeSentAt = RealNameAwaitingCheck, &now
+		} else {
+			v.Status, v.SubmittedAt = RealNameInReview, &now
+		}
+		if err := tx.w.Create(&v).Error; err != nil {
+			return err
+		}
+		var ids []uint
+		for _, fs := range in.Files {
+			ids = append(ids, fs...)
+		}
+		if err := tx.attachFiles(merchantID, "realname", v.ID, ids); err != nil {
+			return err
+		}
+		if notice != nil {
+			if err := notice(); err != nil {
+				return err
+			}
+		}
+		if err := tx.setMerchantRealName(&m, v.Status, ""); err != nil {
+			return err
+		}
+		return tx.audit(a, "realname.submit", "realname", v.ID, &merchantID, nil,
+			map[string]any{"subject": v.Subject, "method": v.Method, "status": v.Status}, "", "")
+	})
+	return v, err
+}
+
+func (s *Store) setMerchantRealName(m *Merchant, status, subject string) error {
+	fields := map[string]any{"real_name_status": status, "updated_at": s.clock.Now(), "version": m.Version + 1}
+	if subject != "" {
+		fields["real_name_subject"] = subject
+	}
+	res := s.w.Model(&Merchant{}).Where("id = ? AND version = ?", m.ID, m.Version).Updates(fields)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrConflict
+	}
+	m.Version++
+	m.RealNameStatus = status
+	return nil
+}
+
+// ErrWrongAnswer: the typed amount or code is wrong; Left tells how many tries remain.
+type ErrWrongAnswer struct{ Left int }
+
+func (e *ErrWrongAnswer) Error() string { return "wrong answer" }
+
+// ConfirmRealNameCheck checks the merchant's answer to the deposit or SMS check.
+func (s *Store) ConfirmRealNameCheck(ctx context.Context, a Actor, merchantID uint, answer string) (RealNameVerification, error) {
+	var v RealNameVerification
+	var wrong *ErrWrongAnswer
+	err := s.Tx(ctx, func(tx *Store) error {
+		if err := first(tx.forUpdate(tx.w.Where("merchant_id = ? AND status = ?", merchantID, RealNameAwaitingCheck).Order("id DESC")), &v); err != nil {
+			return err
+		}
+		want, err := tx.box.Open(v.ChallengeEnc)
+		if err != nil {
+			return err
+		}
+		// Transfer answers arrive normalised to fen by the caller.
+		ok := subtle.ConstantTimeCompare([]byte(answer), []byte(want)) == 1
+		now := tx.clock.Now()
+		before := v.Status
+		if ok {
+			if err := v.PassChallenge(now); err != nil {
+				return err
+			}
+		} else if err := v.FailChallenge(); err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&RealNameVerification{}, v.ID, v.Version, map[string]any{
+			"status": v.Status, "challenge_attempts": v.ChallengeAttempts, "challenge_passed_at": v.ChallengePassedAt, "submitted_at": v.SubmittedAt,
+		}); err != nil {
+			return err
+		}
+		v.Version++
+		var m Merchant
+		if err := first(tx.w.Where("id = ?", merchantID), &m); err != nil {
+			return err
+		}
+		if v.Status != before {
+			status := v.Status
+			if status == RealNameAbandoned {
+				status = tx.previousRealNameStatus(m)
+			}
+			if err := tx.setMerchantRealName(&m, status, ""); err != nil {
+				return err
+			}
+		}
+		action := "realname.check_passed"
+		if !ok {
+			action = "realname.check_failed"
+			wrong = &ErrWrongAnswer{Left: MaxChallengeAttempts - v.ChallengeAttempts}
+		}
+		return tx.audit(a, action, "realname", v.ID, &merchantID, before, v.Status, "", "")
+	})
+	if err == nil && wrong != nil {
+		return v, wrong
+	}
+	return v, err
+}
+
+// previousRealNameStatus is what the merchant falls back to when a check is abandoned.
+func (s *Store) previousRealNameStatus(m Merchant) string {
+	if m.RealNameSubject != "" {
+		return RealNameVerified
+	}
+	return RealNameNotVerified
+}
+
+// AbandonRealName drops a submission still waiting for its check.
+func (s *Store) AbandonRealName(ctx context.Context, a Actor, merchantID uint) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var v RealNameVerification
+		if err := first(tx.forUpdate(tx.w.Where("merchant_id = ? AND status = ?", merchantID, RealNameAwaitingCheck).Order("id DESC")), &v); err != nil {
+			return err
+		}
+		if err := v.Abandon(); err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&RealNameVerification{}, v.ID, v.Version, map[string]any{"status": v.Status}); err != nil {
+			return err
+		}
+		var m Merchant
+		if err := first(tx.w.Where("id = ?", merchantID), &m); err != nil {
+			return err
+		}
+		if err := tx.setMerchantRealName(&m, tx.previousRealNameStatus(m), ""); err != nil {
+			return err
+		}
+		return tx.audit(a, "realname.abandon", "realname", v.ID, &merchantID, RealNameAwaitingCheck, RealNameAbandoned, "", "")
+	})
+}
+
+// RealNameByID reads a submission for the reviewer console.
+func (s *Store) RealNameByID(ctx context.Context, id uint) (RealNameVerification, error) {
+	var v RealNameVerification
+	return v, first(s.r.WithContext(ctx).Where("id = ?", id), &v)
+}
+
+// RealNameSecrets opens the encrypted numbers for a reviewer and records that they were shown.
+func (s *Store) RealNameSecrets(ctx context.Context, a Actor, v RealNameVerification) (cert, bank string, err error) {
+	if cert, err = s.box.Open(v.CertNumberEnc); err != nil {
+		return "", "", err
+	}
+	if bank, err = s.box.Open(v.BankAccountEnc); err != nil {
+		return "", "", err
+	}
+	mid := v.MerchantID
+	err = s.Tx(ctx, func(tx *Store) error {
+		return tx.audit(a, "realname.reveal", "realname", v.ID, &mid, nil, nil, "", "")
+	})
+	return cert, bank, err
+}
+
+// Decision is a reviewer's verdict.
+type Decision struct {
+	Approve bool
+	Reason  string // reason code, required for a rejection
+	Comment string
+}
+
+// DecideRealName approves or rejects a submission in review.
+func (s *Store) DecideRealName(ctx context.Context, a Actor, id uint, d Decision) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var v RealNameVerification
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &v); err != nil {
+			return err
+		}
+		now := tx.clock.Now()
+		var err error
+		if d.Approve {
+			err = v.Approve(a.UserID, now)
+		} else {
+			err = v.Reject(a.UserID, now, d.Reason, d.Comment)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&RealNameVerification{}, v.ID, v.Version, map[string]any{
+			"status": v.Status, "decided_at": v.DecidedAt, "decided_by_id": v.DecidedByID,
+			"reject_reason": v.RejectReason, "reject_comment": v.RejectComment,
+		}); err != nil {
+			return err
+		}
+		var m Merchant
+		if err := first(tx.w.Where("id = ?", v.MerchantID), &m); err != nil {
+			return err
+		}
+		subject := ""
+		if d.Approve {
+			subject = v.Subject
+			if err := tx.w.Model(&Merchant{}).Where("id = ?", m.ID).Update("company_name", v.Name).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.setMerchantRealName(&m, v.Status, subject); err != nil {
+			return err
+		}
+		action, title, body := "realname.approve", "notify.realname_approved.title", "notify.realname_approved.body"
+		if !d.Approve {
+			action, title, body = "realname.reject", "notify.realname_rejected.title", "notify.realname_rejected.body"
+		}
+		if err := tx.audit(a, action, "realname", v.ID, &v.MerchantID, RealNameInReview, v.Status, d.Reason, d.Comment); err != nil {
+			return err
+		}
+		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
+			Args: map[string]any{"ReasonKey": d.Reason, "Comment": d.Comment}, Link: "/seller/realname"})
+	})
+}

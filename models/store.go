@@ -1,0 +1,143 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"sellercenter/internal/clock"
+	"sellercenter/internal/secretbox"
+)
+
+// writeTimeout bounds a write transaction; it runs detached from the request so a
+// client that disconnects cannot cut it in half.
+const writeTimeout = 15 * time.Second
+
+// Store is the only place that queries the database. Every method reading tenant data
+// takes the owner and filters by it in SQL.
+type Store struct {
+	w, r    *gorm.DB
+	dialect Dialect
+	clock   clock.Clock
+	box     *secretbox.Box
+	inTx    bool
+}
+
+// NewStore builds a store over db.
+func NewStore(db *DB, clk clock.Clock, box *secretbox.Box) *Store {
+	return &Store{w: db.W, r: db.R, dialect: db.Dialect, clock: clk, box: box}
+}
+
+// Now is the store's clock reading.
+func (s *Store) Now() time.Time { return s.clock.Now() }
+
+// Actor is who does something, carried into the audit log.
+type Actor struct {
+	UserID    uint
+	Email     string
+	RequestID string
+	IP        string
+}
+
+// Tx runs fn in one write transaction on a context the client cannot cancel.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.inTx {
+		return fn(s)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	return s.w.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Store{w: g, r: g, dialect: s.dialect, clock: s.clock, box: s.box, inTx: true})
+	})
+}
+
+// forUpdate locks the selected rows on engines that support it (SQLite's writer holds
+// the database lock for the whole immediate transaction already).
+func (s *Store) forUpdate(q *gorm.DB) *gorm.DB {
+	if s.dialect == Postgres {
+		return q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return q
+}
+
+// first maps gorm's not-found to ErrNotFound.
+func first(q *gorm.DB, dest any) error {
+	err := q.Take(dest).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// saveVersioned writes obj's changed fields only if its version is still ver, bumping it.
+func (s *Store) saveVersioned(model any, id uint, ver int, fields map[string]any) error {
+	fields["version"] = ver + 1
+	fields["updated_at"] = s.clock.Now()
+	res := s.w.Model(model).Where("id = ? AND version = ?", id, ver).Updates(fields)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// audit appends one audit row inside the current transaction.
+func (s *Store) audit(a Actor, action, objType string, objID uint, merchantID *uint, before, after any, reason, comment string) error {
+	row := AuditLog{
+		At: s.clock.Now(), Action: action, ObjectType: objType, ObjectID: objID, MerchantID: merchantID,
+		Before: jsonOrEmpty(before), After: jsonOrEmpty(after), Reason: reason, Comment: comment,
+		RequestID: a.RequestID, IP: a.IP, ActorEmail: a.Email,
+	}
+	if a.UserID != 0 {
+		id := a.UserID
+		row.ActorID = &id
+	}
+	return s.w.Create(&row).Error
+}
+
+func jsonOrEmpty(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// Notice is an inbox message to create, with a mail where the user has an address.
+type Notice struct {
+	UserID   uint
+	Kind     string
+	TitleKey string
+	BodyKey  string
+	Args     map[string]any
+	Link     string
+}
+
+// notify writes the inbox row and queues its mail in the current transaction.
+func (s *Store) notify(n Notice) error {
+	args, _ := json.Marshal(n.Args)
+	if n.Args == nil {
+		args = []byte("{}")
+	}
+	row := Notification{UserID: n.UserID, Kind: n.Kind, TitleKey: n.TitleKey, BodyKey: n.BodyKey,
+		Args: string(args), Link: n.Link, CreatedAt: s.clock.Now()}
+	if err := s.w.Create(&row).Error; err != nil {
+		return err
+	}
+	return s.enqueue(JobNotificationMail, NotificationMailPayload{NotificationID: row.ID}, s.clock.Now(), "")
+}
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }

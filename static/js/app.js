@@ -1,0 +1,105 @@
+/*
+ * Seller Center — small page behaviours. No framework, no bundler.
+ * Load after htmx.min.js (both with `defer`), e.g.:
+ *   <script src="/static/js/htmx.min.js" defer></script>
+ *   <script src="/static/js/app.js" defer></script>
+ * Every handler is delegated from `document`, so it also works for content swapped in by htmx,
+ * and the file works on pages without htmx.
+ */
+(function () {
+  "use strict";
+
+  // (a) htmx 2 response handling. Entries are tried in order; `code` is a regular expression
+  // matched against the status code. Validation errors (422) and other 4xx responses carry
+  // server-rendered markup (form with messages, "not found" panel...), so they are swapped.
+  // 5xx are not swapped and are flagged as errors (fires htmx:responseError).
+  if (window.htmx && window.htmx.config) {
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "422", swap: true, error: false },
+      { code: "4..", swap: true, error: false },
+      { code: "5..", swap: false, error: true },
+      { code: "...", swap: false }
+    ];
+  }
+
+  // When a request fails (5xx or network error), reveal an optional error banner if the page has one:
+  //   <div id="htmx-error" class="hidden" role="alert">…</div>
+  function showRequestError() {
+    var banner = document.getElementById("htmx-error");
+    if (banner) {
+      banner.classList.remove("hidden");
+      banner.hidden = false;
+    }
+  }
+  document.addEventListener("htmx:responseError", showRequestError);
+  document.addEventListener("htmx:sendError", showRequestError);
+
+  function closest(el, selector) {
+    if (!el || el.nodeType !== 1) {
+      el = el && el.parentElement;
+    }
+    return el && el.closest ? el.closest(selector) : null;
+  }
+
+  function submitForm(form) {
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit(); // fires "submit", so htmx and data-confirm see it
+    } else {
+      form.submit();
+    }
+  }
+
+  // (b) Language switcher: <select data-locale-switch> submits its form on change.
+  document.addEventListener("change", function (evt) {
+    var select = closest(evt.target, "select[data-locale-switch]");
+    if (!select) return;
+    var form = select.form || closest(select, "form");
+    if (form) submitForm(form);
+  });
+
+  // (c) Confirmation: <form data-confirm="…"> (or a submit button with data-confirm) asks first.
+  // Listens in the capture phase so a "no" stops the submit before htmx or the browser sees it.
+  document.addEventListener(
+    "submit",
+    function (evt) {
+      var form = evt.target;
+      if (!form || form.nodeName !== "FORM") return;
+      var submitter = evt.submitter;
+      var message =
+        (submitter && submitter.getAttribute && submitter.getAttribute("data-confirm")) ||
+        form.getAttribute("data-confirm");
+      if (!message) return;
+      if (!window.confirm(message)) {
+        evt.preventDefault();
+        evt.stopPropagation();
+        evt.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
+  document.addEventListener("click", function (evt) {
+    // (d) Dismiss: [data-dismiss] removes its closest [data-dismissable].
+    var dismiss = closest(evt.target, "[data-dismiss]");
+    if (dismiss) {
+      var box = closest(dismiss, "[data-dismissable]");
+      if (box) {
+        evt.preventDefault();
+        box.remove();
+      }
+      return;
+    }
+
+    // (e) Mobile side navigation: [data-nav-toggle] toggles "hidden" on #sidenav.
+    var toggle = closest(evt.target, "[data-nav-toggle]");
+    if (toggle) {
+      var nav = document.getElementById("sidenav");
+      if (!nav) return;
+      evt.preventDefault();
+      var hidden = nav.classList.toggle("hidden");
+      toggle.setAttribute("aria-expanded", hidden ? "false" : "true");
+    }
+  });
+})();

@@ -1,0 +1,263 @@
+// Package i18n resolves message keys to English or Simplified Chinese and formats dates
+// and money for the reader's locale. Catalogs live in locales/<area>.<lang>.json.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// Supported locales, default first.
+const (
+	EN   = "en"
+	ZhCN = "zh-CN"
+)
+
+// Locales lists the supported locales, default first.
+var Locales = []string{EN, ZhCN}
+
+var matcher = language.NewMatcher([]language.Tag{language.English, language.SimplifiedChinese})
+
+// Catalog holds every message of every locale.
+type Catalog struct {
+	bundle *goi18n.Bundle
+	keys   map[string]map[string]bool // locale → keys
+	zone   *time.Location
+}
+
+// Load reads the embedded catalogs.
+func Load() (*Catalog, error) {
+	b := goi18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{bundle: b, keys: map[string]map[string]bool{}}
+	files, err := fs.Glob(localeFS, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		data, err := localeFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		mf, err := b.ParseMessageFileBytes(data, path.Base(f))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		lang := mf.Tag.String()
+		if c.keys[lang] == nil {
+			c.keys[lang] = map[string]bool{}
+		}
+		for _, m := range mf.Messages {
+			if c.keys[lang][m.ID] {
+				return nil, fmt.Errorf("%s: key %q defined twice", f, m.ID)
+			}
+			c.keys[lang][m.ID] = true
+		}
+	}
+	c.zone, err = time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Keys returns the sorted keys of a locale (for the completeness test).
+func (c *Catalog) Keys(locale string) []string {
+	out := make([]string, 0, len(c.keys[locale]))
+	for k := range c.keys[locale] {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Has tells whether key exists in locale.
+func (c *Catalog) Has(locale, key string) bool { return c.keys[locale][key] }
+
+// Match picks the supported locale for an Accept-Language header or a stored choice.
+func Match(prefs ...string) string {
+	for _, p := range prefs {
+		switch p {
+		case EN, ZhCN:
+			return p
+		}
+	}
+	tags := []language.Tag{}
+	for _, p := range prefs {
+		if p == "" {
+			continue
+		}
+		t, _, err := language.ParseAcceptLanguage(p)
+		if err == nil {
+			tags = append(tags, t...)
+		}
+	}
+	if len(tags) == 0 {
+		return EN
+	}
+	_, idx, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return EN
+	}
+	return Locales[idx]
+}
+
+// Localizer renders messages in one locale and zone.
+type Localizer struct {
+	Lang string
+	Zone *time.Location
+	l    *goi18n.Localizer
+	c    *Catalog
+}
+
+// Localizer returns the localizer for a supported locale.
+func (c *Catalog) Localizer(lang string) *Localizer {
+	if lang != ZhCN {
+		lang = EN
+	}
+	return &Localizer{Lang: lang, Zone: c.zone, l: goi18n.NewLocalizer(c.bundle, lang), c: c}
+}
+
+// T resolves key with args given as name, value pairs. A missing key renders as the key
+// itself so a gap is visible (and the catalog test fails).
+func (l *Localizer) T(key string, args ...any) string {
+	var data map[string]any
+	if len(args) > 0 {
+		data = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			name, _ := args[i].(string)
+			data[name] = args[i+1]
+		}
+	}
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// TMap resolves key with a ready argument map (notifications store theirs as JSON).
+func (l *Localizer) TMap(key string, data map[string]any) string {
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+type ctxKey struct{}
+
+// With attaches a localizer to ctx.
+func With(ctx context.Context, l *Localizer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// From returns the context's localizer; nil when none was attached.
+func From(ctx context.Context) *Localizer {
+	l, _ := ctx.Value(ctxKey{}).(*Localizer)
+	return l
+}
+
+// T resolves key in the context's locale.
+func T(ctx context.Context, key string, args ...any) string {
+	if l := From(ctx); l != nil {
+		return l.T(key, args...)
+	}
+	return key
+}
+
+// Lang is the context's locale.
+func Lang(ctx context.Context) string {
+	if l := From(ctx); l != nil {
+		return l.Lang
+	}
+	return EN
+}
+
+func zone(ctx context.Context) *time.Location {
+	if l := From(ctx); l != nil && l.Zone != nil {
+		return l.Zone
+	}
+	return time.UTC
+}
+
+// DateTime formats t for the reader (zone and locale).
+func DateTime(ctx context.Context, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(zone(ctx))
+	if Lang(ctx) == ZhCN {
+		return t.Format("2006年1月2日 15:04")
+	}
+	return t.Format("Jan 2, 2006 15:04")
+}
+
+// Date formats the date of t for the reader.
+func Date(ctx context.Context, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(zone(ctx))
+	if Lang(ctx) == ZhCN {
+		return t.Format("2006年1月2日")
+	}
+	return t.Format("Jan 2, 2006")
+}
+
+// DateTimePtr formats an optional time.
+func DateTimePtr(ctx context.Context, t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return DateTime(ctx, *t)
+}
+
+// Money formats fen as yuan with thousands separators, e.g. ¥1,234.50.
+func Money(ctx context.Context, fen int64) string {
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	yuan, cents := fen/100, fen%100
+	digits := fmt.Sprint(yuan)
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	return fmt.Sprintf("%s¥%s.%02d", sign, b.String(), cents)
+}
+
+// WorkDays formats an age in working days with one decimal.
+func WorkDays(ctx context.Context, d float64) string {
+	return T(ctx, "common.workdays", "N", fmt.Sprintf("%.1f", d))
+}
+
+// Err resolves a field error key; "key:N" passes N as the limit argument.
+func Err(ctx context.Context, key string) string {
+	k, n, ok := strings.Cut(key, ":")
+	if ok {
+		return T(ctx, k, "N", n)
+	}
+	return T(ctx, key)
+}

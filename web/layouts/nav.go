@@ -1,0 +1,123 @@
+// Package layouts holds the page shells: the base document, the console with its
+// side navigation per role, and the public shell for visitors.
+package layouts
+
+import (
+	"strings"
+
+	"sellercenter/web"
+	"sellercenter/web/view"
+)
+
+// NavItem is one entry of the side navigation.
+type NavItem struct {
+	URL    string
+	Label  string // message key
+	Prefix string // the item is active for paths under this prefix
+	Exact  bool
+}
+
+// Active tells whether the item matches path.
+func (n NavItem) Active(path string) bool {
+	if n.Exact {
+		return path == n.URL
+	}
+	p := n.Prefix
+	if p == "" {
+		p = n.URL
+	}
+	return path == p || strings.HasPrefix(path, p+"/")
+}
+
+// NavSection groups items under a heading key.
+type NavSection struct {
+	Title string
+	Items []NavItem
+}
+
+// Nav returns the side navigation for the user's role.
+func Nav(u *view.User) []NavSection {
+	if u == nil {
+		return nil
+	}
+	switch u.Role {
+	case "merchant":
+		return []NavSection{
+			{Title: "nav.section.onboarding", Items: []NavItem{
+				{URL: web.Seller(), Label: "nav.seller.overview", Exact: true},
+				{URL: web.SellerRealName(), Label: "nav.seller.realname"},
+				{URL: web.SellerApplication(), Label: "nav.seller.application"},
+				{URL: web.SellerCertification(), Label: "nav.seller.certification"},
+			}},
+			{Title: "nav.section.account", Items: []NavItem{
+				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
+				{URL: web.SellerChanges(), Label: "nav.seller.changes"},
+				{URL: web.Inbox(), Label: "nav.inbox"},
+				{URL: web.AccountPassword(), Label: "nav.password"},
+			}},
+		}
+	case "buyer":
+		return []NavSection{
+			{Title: "nav.section.buyer", Items: []NavItem{
+				{URL: web.Buyer(), Label: "nav.buyer.home", Exact: true},
+			}},
+			{Title: "nav.section.account", Items: []NavItem{
+				{URL: web.Inbox(), Label: "nav.inbox"},
+				{URL: web.AccountPassword(), Label: "nav.password"},
+			}},
+		}
+	case "reviewer":
+		queues := []NavItem{
+			{URL: web.Admin(), Label: "nav.admin.dashboard", Exact: true},
+			{URL: web.AdminRealNames(), Label: "nav.admin.realname"},
+			{URL: web.AdminApplications(), Label: "nav.admin.applications"},
+			{URL: web.AdminCertifications(), Label: "nav.admin.certifications"},
+			{URL: web.AdminChanges(), Label: "nav.admin.changes"},
+		}
+		manage := []NavItem{
+			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},
+			{URL: web.AdminAudit(), Label: "nav.admin.audit"},
+		}
+		if u.IsAdmin {
+			manage = append(manage, NavItem{URL: web.AdminReviewers(), Label: "nav.admin.reviewers"})
+		}
+		return []NavSection{
+			{Title: "nav.section.queues", Items: queues},
+			{Title: "nav.section.manage", Items: manage},
+			{Title: "nav.section.account", Items: []NavItem{
+				{URL: web.Inbox(), Label: "nav.inbox"},
+				{URL: web.AccountPassword(), Label: "nav.password"},
+			}},
+		}
+	}
+	return nil
+}
+
+// HomeFor is the center a role lands on.
+func HomeFor(u *view.User) string {
+	if u == nil {
+		return web.Home()
+	}
+	switch u.Role {
+	case "merchant":
+		return web.Seller()
+	case "reviewer":
+		return web.Admin()
+	default:
+		return web.Buyer()
+	}
+}
+
+func areaKey(u *view.User) string {
+	if u == nil {
+		return "app.name"
+	}
+	switch u.Role {
+	case "merchant":
+		return "area.seller"
+	case "reviewer":
+		return "area.admin"
+	default:
+		return "area.buyer"
+	}
+}

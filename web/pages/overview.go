@@ -1,0 +1,18 @@
+package pages
+
+import (
+	"time"
+
+	"sellercenter/web/components"
+)
+
+// OverviewVM is the merchant overview.
+type OverviewVM struct {
+	CompanyName string
+	Active      bool
+	ActivatedAt *time.Time
+	Steps       []components.Step
+	OnYou       int
+	OnPlatform  int
+	Changes     int64
+}
