@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"net/url"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -144,5 +144,3 @@ func (a *App) requireVerified(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
-
-

@@ -40,21 +40,21 @@ type QueueFilter struct {
 
 // QueueRow is one item of a reviewer queue.
 type QueueRow struct {
-	ID           uint
-	MerchantID   uint
-	CompanyName  string
-	OwnerEmail   string
-	Status       string
-	Extra        string
-	SubmittedAt  *time.Time
-	UpdatedAt    time.Time
+	ID            uint
+	MerchantID    uint
+	CompanyName   string
+	OwnerEmail    string
+	Status        string
+	Extra         string
+	SubmittedAt   *time.Time
+	UpdatedAt     time.Time
 	SubmittedByID uint
 }
 
 // QueueItems lists a queue, oldest first for pending items (the SLA order).
 func (s *Store) QueueItems(ctx context.Context, q Queue, f QueueFilter) ([]QueueRow, int64, error) {
 	def := queueDefs[q]
-	base := s.r.WithContext(ctx).Table(def.table+" AS x").
+	base := s.r.WithContext(ctx).Table(def.table + " AS x").
 		Joins("JOIN merchants m ON m.id = x.merchant_id").
 		Joins("JOIN users u ON u.id = m.owner_user_id")
 	pending := f.Status == ""

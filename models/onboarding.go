@@ -21,25 +21,25 @@ const (
 
 // OnboardingApplication is one submission of the onboarding application.
 type OnboardingApplication struct {
-	ID                uint   `gorm:"primaryKey"`
-	MerchantID        uint   `gorm:"not null;index:idx_app_merchant,priority:1"`
-	SubmittedByID     uint   `gorm:"not null"`
-	CompanyName       string `gorm:"size:200;not null"`
-	Website           string `gorm:"size:300;not null"`
-	Employees         int    `gorm:"not null"`
-	YearsInBusiness   int    `gorm:"not null"`
-	RegisteredCapital int64  `gorm:"not null"` // fen
-	LicenceFileID     uint   `gorm:"not null"`
-	Intro             string `gorm:"size:2000;not null"`
-	ContactName       string `gorm:"size:100;not null"`
-	ContactMobile     string `gorm:"size:30;not null"`
-	ContactEmail      string `gorm:"size:254;not null"`
-	ServiceEmail      string `gorm:"size:254;not null"`
-	ServicePhone      string `gorm:"size:30;not null"`
-	Address           string `gorm:"size:300;not null"`
-	ProductTypes      string `gorm:"size:100;not null"` // comma-separated codes
-	AgreementCode     string `gorm:"size:30;not null"`
-	AgreementVersion  string `gorm:"size:20;not null"`
+	ID                uint      `gorm:"primaryKey"`
+	MerchantID        uint      `gorm:"not null;index:idx_app_merchant,priority:1"`
+	SubmittedByID     uint      `gorm:"not null"`
+	CompanyName       string    `gorm:"size:200;not null"`
+	Website           string    `gorm:"size:300;not null"`
+	Employees         int       `gorm:"not null"`
+	YearsInBusiness   int       `gorm:"not null"`
+	RegisteredCapital int64     `gorm:"not null"` // fen
+	LicenceFileID     uint      `gorm:"not null"`
+	Intro             string    `gorm:"size:2000;not null"`
+	ContactName       string    `gorm:"size:100;not null"`
+	ContactMobile     string    `gorm:"size:30;not null"`
+	ContactEmail      string    `gorm:"size:254;not null"`
+	ServiceEmail      string    `gorm:"size:254;not null"`
+	ServicePhone      string    `gorm:"size:30;not null"`
+	Address           string    `gorm:"size:300;not null"`
+	ProductTypes      string    `gorm:"size:100;not null"` // comma-separated codes
+	AgreementCode     string    `gorm:"size:30;not null"`
+	AgreementVersion  string    `gorm:"size:20;not null"`
 	AgreedAt          time.Time `gorm:"not null"`
 	SignerName        string    `gorm:"size:100;not null"`
 	Status            string    `gorm:"size:20;not null;index:idx_app_status,priority:1"`
@@ -103,15 +103,15 @@ type BusinessCertification struct {
 	ID         uint `gorm:"primaryKey"`
 	MerchantID uint `gorm:"not null;uniqueIndex"`
 	// (a) company basics and tax
-	CompanyName     string `gorm:"size:200;not null;default:''"`
-	CreditCode      string `gorm:"size:18;not null;default:''"`
-	TaxpayerType    string `gorm:"size:20;not null;default:''"`
-	InvoiceType     string `gorm:"size:20;not null;default:''"`
-	RegisteredAddr  string `gorm:"size:300;not null;default:''"`
-	FinanceName     string `gorm:"size:100;not null;default:''"`
-	FinancePhone    string `gorm:"size:30;not null;default:''"`
-	FinanceEmail    string `gorm:"size:254;not null;default:''"`
-	BasicsDone      bool   `gorm:"not null;default:false"`
+	CompanyName    string `gorm:"size:200;not null;default:''"`
+	CreditCode     string `gorm:"size:18;not null;default:''"`
+	TaxpayerType   string `gorm:"size:20;not null;default:''"`
+	InvoiceType    string `gorm:"size:20;not null;default:''"`
+	RegisteredAddr string `gorm:"size:300;not null;default:''"`
+	FinanceName    string `gorm:"size:100;not null;default:''"`
+	FinancePhone   string `gorm:"size:30;not null;default:''"`
+	FinanceEmail   string `gorm:"size:254;not null;default:''"`
+	BasicsDone     bool   `gorm:"not null;default:false"`
 	// (b) bank
 	AccountName       string `gorm:"size:200;not null;default:''"`
 	BankName          string `gorm:"size:100;not null;default:''"`
@@ -233,13 +233,13 @@ const (
 // ChangeRequest asks to change live merchant information; the live values stay until
 // a reviewer approves. Payload is the JSON of the proposed values.
 type ChangeRequest struct {
-	ID            uint   `gorm:"primaryKey"`
-	MerchantID    uint   `gorm:"not null;index:idx_change_merchant,priority:1"`
-	Kind          string `gorm:"size:20;not null"`
-	Payload       string `gorm:"type:text;not null"`
-	Before        string `gorm:"type:text;not null"`
-	Status        string `gorm:"size:20;not null;index:idx_change_status,priority:1"`
-	SubmittedByID uint   `gorm:"not null"`
+	ID            uint      `gorm:"primaryKey"`
+	MerchantID    uint      `gorm:"not null;index:idx_change_merchant,priority:1"`
+	Kind          string    `gorm:"size:20;not null"`
+	Payload       string    `gorm:"type:text;not null"`
+	Before        string    `gorm:"type:text;not null"`
+	Status        string    `gorm:"size:20;not null;index:idx_change_status,priority:1"`
+	SubmittedByID uint      `gorm:"not null"`
 	SubmittedAt   time.Time `gorm:"not null;index:idx_change_status,priority:2"`
 	RejectReason  string    `gorm:"size:60;not null;default:''"`
 	RejectComment string    `gorm:"size:1000;not null;default:''"`

@@ -56,9 +56,9 @@ type RealNameMethod struct {
 
 // File purposes for real-name uploads.
 const (
-	FileLicence    = "licence"
-	FileIDFront    = "id_front"
-	FileIDBack     = "id_back"
+	FileLicence      = "licence"
+	FileIDFront      = "id_front"
+	FileIDBack       = "id_back"
 	FileSelfieWithID = "selfie_with_id"
 )
 
@@ -112,9 +112,9 @@ type RealNameVerification struct {
 	ChallengeAttempts int    `gorm:"not null;default:0"`
 	ChallengeSentAt   *time.Time
 	ChallengePassedAt *time.Time
-	Status            string `gorm:"size:20;not null;index:idx_realname_status,priority:1"`
-	RejectReason      string `gorm:"size:60;not null;default:''"`
-	RejectComment     string `gorm:"size:1000;not null;default:''"`
+	Status            string     `gorm:"size:20;not null;index:idx_realname_status,priority:1"`
+	RejectReason      string     `gorm:"size:60;not null;default:''"`
+	RejectComment     string     `gorm:"size:1000;not null;default:''"`
 	SubmittedAt       *time.Time `gorm:"index:idx_realname_status,priority:2"`
 	DecidedAt         *time.Time
 	DecidedByID       *uint

@@ -158,4 +158,3 @@ func (s *Store) seedVerifiedMerchant(ctx context.Context, put BlobPutter, u User
 	}
 	return s.DecideCertification(ctx, reviewer, c.ID, Decision{Approve: true})
 }
-

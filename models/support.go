@@ -5,16 +5,16 @@ import "time"
 // File is an uploaded file's record; the bytes live in the blob store under BlobKey.
 // OwnerMerchantID or OwnerUserID says who may see it (besides reviewers).
 type File struct {
-	ID              uint   `gorm:"primaryKey"`
-	OwnerUserID     uint   `gorm:"not null;index"`
-	OwnerMerchantID *uint  `gorm:"index"`
-	Purpose         string `gorm:"size:30;not null"`
-	RefType         string `gorm:"size:30;not null;default:'';index:idx_files_ref,priority:1"`
-	RefID           uint   `gorm:"not null;default:0;index:idx_files_ref,priority:2"`
-	BlobKey         string `gorm:"size:64;not null;uniqueIndex"`
-	Filename        string `gorm:"size:255;not null"`
-	ContentType     string `gorm:"size:100;not null"`
-	Size            int64  `gorm:"not null"`
+	ID              uint      `gorm:"primaryKey"`
+	OwnerUserID     uint      `gorm:"not null;index"`
+	OwnerMerchantID *uint     `gorm:"index"`
+	Purpose         string    `gorm:"size:30;not null"`
+	RefType         string    `gorm:"size:30;not null;default:'';index:idx_files_ref,priority:1"`
+	RefID           uint      `gorm:"not null;default:0;index:idx_files_ref,priority:2"`
+	BlobKey         string    `gorm:"size:64;not null;uniqueIndex"`
+	Filename        string    `gorm:"size:255;not null"`
+	ContentType     string    `gorm:"size:100;not null"`
+	Size            int64     `gorm:"not null"`
 	CreatedAt       time.Time `gorm:"not null"`
 }
 
@@ -29,20 +29,20 @@ func (f *File) IsImage() bool {
 
 // AuditLog is one append-only record of something that happened.
 type AuditLog struct {
-	ID          uint      `gorm:"primaryKey"`
-	At          time.Time `gorm:"not null;index:idx_audit_at"`
-	ActorID     *uint     `gorm:"index:idx_audit_actor,priority:1"`
-	ActorEmail  string    `gorm:"size:254;not null;default:''"`
-	Action      string    `gorm:"size:60;not null;index:idx_audit_action,priority:1"`
-	ObjectType  string    `gorm:"size:40;not null;default:'';index:idx_audit_object,priority:1"`
-	ObjectID    uint      `gorm:"not null;default:0;index:idx_audit_object,priority:2"`
-	MerchantID  *uint     `gorm:"index:idx_audit_merchant,priority:1"`
-	Before      string    `gorm:"type:text;not null;default:''"`
-	After       string    `gorm:"type:text;not null;default:''"`
-	Reason      string    `gorm:"size:60;not null;default:''"`
-	Comment     string    `gorm:"size:1000;not null;default:''"`
-	RequestID   string    `gorm:"size:40;not null;default:''"`
-	IP          string    `gorm:"size:64;not null;default:''"`
+	ID         uint      `gorm:"primaryKey"`
+	At         time.Time `gorm:"not null;index:idx_audit_at"`
+	ActorID    *uint     `gorm:"index:idx_audit_actor,priority:1"`
+	ActorEmail string    `gorm:"size:254;not null;default:''"`
+	Action     string    `gorm:"size:60;not null;index:idx_audit_action,priority:1"`
+	ObjectType string    `gorm:"size:40;not null;default:'';index:idx_audit_object,priority:1"`
+	ObjectID   uint      `gorm:"not null;default:0;index:idx_audit_object,priority:2"`
+	MerchantID *uint     `gorm:"index:idx_audit_merchant,priority:1"`
+	Before     string    `gorm:"type:text;not null;default:''"`
+	After      string    `gorm:"type:text;not null;default:''"`
+	Reason     string    `gorm:"size:60;not null;default:''"`
+	Comment    string    `gorm:"size:1000;not null;default:''"`
+	RequestID  string    `gorm:"size:40;not null;default:''"`
+	IP         string    `gorm:"size:64;not null;default:''"`
 }
 
 // Notification is an inbox message (站内信). Title and body are message keys with
@@ -99,14 +99,14 @@ const (
 
 // OutboxMessage is a mail, SMS or bank notice the platform sent (or would send).
 type OutboxMessage struct {
-	ID        uint      `gorm:"primaryKey"`
-	Channel   string    `gorm:"size:10;not null"`
-	To        string    `gorm:"column:to_addr;size:254;not null"`
-	Subject   string    `gorm:"size:300;not null"`
-	Body      string    `gorm:"type:text;not null"`
-	Status    string    `gorm:"size:10;not null"`
-	LastError string    `gorm:"size:1000;not null;default:''"`
-	Source    string    `gorm:"size:60;not null;default:'';index"`
+	ID        uint   `gorm:"primaryKey"`
+	Channel   string `gorm:"size:10;not null"`
+	To        string `gorm:"column:to_addr;size:254;not null"`
+	Subject   string `gorm:"size:300;not null"`
+	Body      string `gorm:"type:text;not null"`
+	Status    string `gorm:"size:10;not null"`
+	LastError string `gorm:"size:1000;not null;default:''"`
+	Source    string `gorm:"size:60;not null;default:'';index"`
 	SentAt    *time.Time
 	CreatedAt time.Time `gorm:"not null;index"`
 }

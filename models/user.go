@@ -25,11 +25,11 @@ const (
 
 // User is a login: merchant, buyer or reviewer (an admin is a reviewer with IsAdmin).
 type User struct {
-	ID              uint   `gorm:"primaryKey"`
-	Email           string `gorm:"size:254;not null;uniqueIndex"`
-	PasswordHash    string `gorm:"size:100;not null"`
-	Role            Role   `gorm:"size:16;not null;index:idx_users_role_created,priority:1"`
-	IsAdmin         bool   `gorm:"not null;default:false"`
+	ID              uint       `gorm:"primaryKey"`
+	Email           string     `gorm:"size:254;not null;uniqueIndex"`
+	PasswordHash    string     `gorm:"size:100;not null"`
+	Role            Role       `gorm:"size:16;not null;index:idx_users_role_created,priority:1"`
+	IsAdmin         bool       `gorm:"not null;default:false"`
 	Status          UserStatus `gorm:"size:16;not null;default:active"`
 	Name            string     `gorm:"size:100;not null;default:''"`
 	Locale          string     `gorm:"size:10;not null;default:''"`
@@ -63,10 +63,10 @@ type Merchant struct {
 	ServicePhone  string `gorm:"size:30;not null;default:''"`
 	Address       string `gorm:"size:300;not null;default:''"`
 	// Onboarding milestones, denormalised from their records for lists and gates.
-	RealNameStatus      string     `gorm:"size:20;not null;default:NOT_VERIFIED;index"`
-	RealNameSubject     string     `gorm:"size:20;not null;default:''"`
-	ApplicationStatus   string     `gorm:"size:20;not null;default:NONE"`
-	CertificationStatus string     `gorm:"size:20;not null;default:NOT_CERTIFIED"`
+	RealNameStatus      string `gorm:"size:20;not null;default:NOT_VERIFIED;index"`
+	RealNameSubject     string `gorm:"size:20;not null;default:''"`
+	ApplicationStatus   string `gorm:"size:20;not null;default:NONE"`
+	CertificationStatus string `gorm:"size:20;not null;default:NOT_CERTIFIED"`
 	ActivatedAt         *time.Time
 	SuspendedAt         *time.Time
 	SuspendReason       string    `gorm:"size:500;not null;default:''"`

@@ -7,66 +7,74 @@ import (
 )
 
 // URL helpers: markup never builds paths by hand.
-func Home() string                 { return "/" }
-func Login() string                { return "/login" }
-func Logout() string               { return "/logout" }
-func Register() string             { return "/register" }
-func ForgotPassword() string       { return "/password/forgot" }
+func Home() string                    { return "/" }
+func Login() string                   { return "/login" }
+func Logout() string                  { return "/logout" }
+func Register() string                { return "/register" }
+func ForgotPassword() string          { return "/password/forgot" }
 func ResetPassword(tok string) string { return "/password/reset?token=" + url.QueryEscape(tok) }
 func VerifyEmail(tok string) string   { return "/verify-email?token=" + url.QueryEscape(tok) }
-func ResendVerification() string   { return "/verify-email/resend" }
-func AccountPassword() string      { return "/account/password" }
-func Locale() string               { return "/locale" }
-func Inbox() string                { return "/inbox" }
-func InboxRead(id uint) string     { return fmt.Sprintf("/inbox/%d/read", id) }
-func InboxReadAll() string         { return "/inbox/read-all" }
-func FileURL(id uint) string       { return fmt.Sprintf("/files/%d", id) }
-func FileDownload(id uint) string  { return fmt.Sprintf("/files/%d?download=1", id) }
-func DevOutbox() string            { return "/dev/outbox" }
-func Catalog() string              { return "/catalog" }
+func ResendVerification() string      { return "/verify-email/resend" }
+func AccountPassword() string         { return "/account/password" }
+func Locale() string                  { return "/locale" }
+func Inbox() string                   { return "/inbox" }
+func InboxRead(id uint) string        { return fmt.Sprintf("/inbox/%d/read", id) }
+func InboxReadAll() string            { return "/inbox/read-all" }
+func FileURL(id uint) string          { return fmt.Sprintf("/files/%d", id) }
+func FileDownload(id uint) string     { return fmt.Sprintf("/files/%d?download=1", id) }
+func DevOutbox() string               { return "/dev/outbox" }
+func Catalog() string                 { return "/catalog" }
 
 // Seller center.
-func Seller() string                       { return "/seller" }
-func SellerRealName() string               { return "/seller/realname" }
-func SellerRealNameNew() string            { return "/seller/realname/new" }
-func SellerRealNameConfirm() string        { return "/seller/realname/confirm" }
-func SellerRealNameAbandon() string        { return "/seller/realname/abandon" }
-func SellerApplication() string            { return "/seller/application" }
-func SellerApplicationNew() string         { return "/seller/application/new" }
-func SellerCertification() string          { return "/seller/certification" }
+func Seller() string                          { return "/seller" }
+func SellerRealName() string                  { return "/seller/realname" }
+func SellerRealNameNew() string               { return "/seller/realname/new" }
+func SellerRealNameConfirm() string           { return "/seller/realname/confirm" }
+func SellerRealNameAbandon() string           { return "/seller/realname/abandon" }
+func SellerApplication() string               { return "/seller/application" }
+func SellerApplicationNew() string            { return "/seller/application/new" }
+func SellerCertification() string             { return "/seller/certification" }
 func SellerCertificationStep(s string) string { return "/seller/certification/" + s }
-func SellerProfile() string                { return "/seller/profile" }
-func SellerChanges() string                { return "/seller/changes" }
-func SellerChangeNew(kind string) string   { return "/seller/changes/new?kind=" + url.QueryEscape(kind) }
-func SellerChange(id uint) string          { return fmt.Sprintf("/seller/changes/%d", id) }
-func SellerChangeWithdraw(id uint) string  { return fmt.Sprintf("/seller/changes/%d/withdraw", id) }
+func SellerProfile() string                   { return "/seller/profile" }
+func SellerChanges() string                   { return "/seller/changes" }
+func SellerChangeNew(kind string) string      { return "/seller/changes/new?kind=" + url.QueryEscape(kind) }
+func SellerChange(id uint) string             { return fmt.Sprintf("/seller/changes/%d", id) }
+func SellerChangeWithdraw(id uint) string     { return fmt.Sprintf("/seller/changes/%d/withdraw", id) }
 
 // Buyer center.
 func Buyer() string { return "/buyer" }
 
 // Reviewer console.
-func Admin() string                              { return "/admin" }
-func AdminRealNames() string                     { return "/admin/realname" }
-func AdminRealName(id uint) string               { return fmt.Sprintf("/admin/realname/%d", id) }
-func AdminRealNameApprove(id uint) string        { return fmt.Sprintf("/admin/realname/%d/approve", id) }
-func AdminRealNameReject(id uint) string         { return fmt.Sprintf("/admin/realname/%d/reject", id) }
-func AdminApplications() string                  { return "/admin/applications" }
-func AdminApplication(id uint) string            { return fmt.Sprintf("/admin/applications/%d", id) }
-func AdminApplicationApprove(id uint) string     { return fmt.Sprintf("/admin/applications/%d/approve", id) }
-func AdminApplicationReject(id uint) string      { return fmt.Sprintf("/admin/applications/%d/reject", id) }
-func AdminCertifications() string                { return "/admin/certifications" }
-func AdminCertification(id uint) string          { return fmt.Sprintf("/admin/certifications/%d", id) }
-func AdminCertificationApprove(id uint) string   { return fmt.Sprintf("/admin/certifications/%d/approve", id) }
-func AdminCertificationReject(id uint) string    { return fmt.Sprintf("/admin/certifications/%d/reject", id) }
-func AdminCertificationUnlock(id uint) string    { return fmt.Sprintf("/admin/certifications/%d/unlock", id) }
-func AdminChanges() string                       { return "/admin/changes" }
-func AdminChange(id uint) string                 { return fmt.Sprintf("/admin/changes/%d", id) }
-func AdminChangeApprove(id uint) string          { return fmt.Sprintf("/admin/changes/%d/approve", id) }
-func AdminChangeReject(id uint) string           { return fmt.Sprintf("/admin/changes/%d/reject", id) }
-func AdminMerchants() string                     { return "/admin/merchants" }
-func AdminMerchant(id uint) string               { return fmt.Sprintf("/admin/merchants/%d", id) }
-func AdminMerchantSuspend(id uint) string        { return fmt.Sprintf("/admin/merchants/%d/suspend", id) }
-func AdminMerchantReinstate(id uint) string      { return fmt.Sprintf("/admin/merchants/%d/reinstate", id) }
-func AdminAudit() string                         { return "/admin/audit" }
-func AdminReviewers() string                     { return "/admin/reviewers" }
-func AdminReviewerNew() string                   { return "/admin/reviewers/new" }
+func Admin() string                       { return "/admin" }
+func AdminRealNames() string              { return "/admin/realname" }
+func AdminRealName(id uint) string        { return fmt.Sprintf("/admin/realname/%d", id) }
+func AdminRealNameApprove(id uint) string { return fmt.Sprintf("/admin/realname/%d/approve", id) }
+func AdminRealNameReject(id uint) string  { return fmt.Sprintf("/admin/realname/%d/reject", id) }
+func AdminApplications() string           { return "/admin/applications" }
+func AdminApplication(id uint) string     { return fmt.Sprintf("/admin/applications/%d", id) }
+func AdminApplicationApprove(id uint) string {
+	return fmt.Sprintf("/admin/applications/%d/approve", id)
+}
+func AdminApplicationReject(id uint) string { return fmt.Sprintf("/admin/applications/%d/reject", id) }
+func AdminCertifications() string           { return "/admin/certifications" }
+func AdminCertification(id uint) string     { return fmt.Sprintf("/admin/certifications/%d", id) }
+func AdminCertificationApprove(id uint) string {
+	return fmt.Sprintf("/admin/certifications/%d/approve", id)
+}
+func AdminCertificationReject(id uint) string {
+	return fmt.Sprintf("/admin/certifications/%d/reject", id)
+}
+func AdminCertificationUnlock(id uint) string {
+	return fmt.Sprintf("/admin/certifications/%d/unlock", id)
+}
+func AdminChanges() string                  { return "/admin/changes" }
+func AdminChange(id uint) string            { return fmt.Sprintf("/admin/changes/%d", id) }
+func AdminChangeApprove(id uint) string     { return fmt.Sprintf("/admin/changes/%d/approve", id) }
+func AdminChangeReject(id uint) string      { return fmt.Sprintf("/admin/changes/%d/reject", id) }
+func AdminMerchants() string                { return "/admin/merchants" }
+func AdminMerchant(id uint) string          { return fmt.Sprintf("/admin/merchants/%d", id) }
+func AdminMerchantSuspend(id uint) string   { return fmt.Sprintf("/admin/merchants/%d/suspend", id) }
+func AdminMerchantReinstate(id uint) string { return fmt.Sprintf("/admin/merchants/%d/reinstate", id) }
+func AdminAudit() string                    { return "/admin/audit" }
+func AdminReviewers() string                { return "/admin/reviewers" }
+func AdminReviewerNew() string              { return "/admin/reviewers/new" }

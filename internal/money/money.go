@@ -9,10 +9,10 @@ import (
 
 // Errors from ParseYuan.
 var (
-	ErrFormat    = errors.New("money: not an amount")
-	ErrDecimals  = errors.New("money: more than 2 decimals")
-	ErrNegative  = errors.New("money: negative")
-	ErrTooLarge  = errors.New("money: too large")
+	ErrFormat   = errors.New("money: not an amount")
+	ErrDecimals = errors.New("money: more than 2 decimals")
+	ErrNegative = errors.New("money: negative")
+	ErrTooLarge = errors.New("money: too large")
 )
 
 // MaxFen bounds any amount a form may carry: ¥10,000,000,000.00.

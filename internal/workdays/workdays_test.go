@@ -14,11 +14,11 @@ func TestElapsedSkipsWeekendsAndHolidays(t *testing.T) {
 		from, to string
 		want     float64
 	}{
-		{"2026-11-20 09:00", "2026-11-23 09:00", 1},   // Fri 09:00 → Mon 09:00
-		{"2026-11-16 00:00", "2026-11-23 00:00", 5},   // a whole week
-		{"2026-09-30 12:00", "2026-10-08 12:00", 1},   // holiday week: half of 30th + half of 8th
-		{"2026-10-09 00:00", "2026-10-11 00:00", 2},   // Fri + working Saturday
-		{"2026-11-23 10:00", "2026-11-23 09:00", 0},   // reversed
+		{"2026-11-20 09:00", "2026-11-23 09:00", 1}, // Fri 09:00 → Mon 09:00
+		{"2026-11-16 00:00", "2026-11-23 00:00", 5}, // a whole week
+		{"2026-09-30 12:00", "2026-10-08 12:00", 1}, // holiday week: half of 30th + half of 8th
+		{"2026-10-09 00:00", "2026-10-11 00:00", 2}, // Fri + working Saturday
+		{"2026-11-23 10:00", "2026-11-23 09:00", 0}, // reversed
 	}
 	for _, c := range cases {
 		from, _ := time.ParseInLocation("2006-01-02 15:04", c.from, loc)

@@ -6,7 +6,6 @@ import (
 	"strconv"
 )
 
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func inputType(t string) string {
