@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sellercenter/internal/blobstore"
 	"sellercenter/models"
 	"sellercenter/web/pages"
 	"sellercenter/web/view"
@@ -17,7 +18,7 @@ func errorStatus(err error) int {
 	switch {
 	case errors.As(err, &he):
 		return he.Code
-	case errors.Is(err, models.ErrNotFound):
+	case errors.Is(err, models.ErrNotFound), errors.Is(err, blobstore.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, models.ErrOwnSubmission):
 		return http.StatusForbidden

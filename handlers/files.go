@@ -14,8 +14,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"sellercenter/internal/blobstore"
 	"sellercenter/models"
+	"sellercenter/web/view"
 )
 
 // UploadRule limits one upload field.
@@ -33,55 +33,65 @@ var docTypes = []string{"image/jpeg", "image/png", "image/bmp", "image/gif", "ap
 
 const docMaxBytes = 10 << 20
 
-// saveUploads stores the files of one field after checking count, size and sniffed type.
-// It returns the new file ids, or a field error key.
-func (a *App) saveUploads(c echo.Context, r UploadRule) ([]uint, string, error) {
+// checkUploads validates the files of each rule (count, size, sniffed type) without
+// storing anything, filling errs per field; it returns the accepted parts per field.
+func (a *App) checkUploads(c echo.Context, rules []UploadRule, errs view.Errors) (map[string][]*multipart.FileHeader, error) {
+	out := map[string][]*multipart.FileHeader{}
 	form, err := c.MultipartForm()
-	if err != nil {
-		if errors.Is(err, http.ErrNotMultipart) {
-			if r.Required {
-				return nil, "error.file_required", nil
+	if err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+	}
+	for _, r := range rules {
+		var headers []*multipart.FileHeader
+		if form != nil {
+			for _, h := range form.File[r.Field] {
+				if h.Size > 0 || h.Filename != "" {
+					headers = append(headers, h)
+				}
 			}
-			return nil, "", nil
 		}
-		return nil, "", echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
-	}
-	var headers []*multipart.FileHeader
-	for _, h := range form.File[r.Field] {
-		if h.Size > 0 || h.Filename != "" {
-			headers = append(headers, h)
+		switch {
+		case len(headers) == 0:
+			if r.Required {
+				errs[r.Field] = "error.file_required"
+			}
+			continue
+		case r.MaxFiles > 0 && len(headers) > r.MaxFiles:
+			errs[r.Field] = "error.too_many_files:" + strconv.Itoa(r.MaxFiles)
+			continue
 		}
-	}
-	if len(headers) == 0 {
-		if r.Required {
-			return nil, "error.file_required", nil
+		for _, h := range headers {
+			if h.Size > r.MaxBytes {
+				errs[r.Field] = "error.file_too_large:" + strconv.FormatInt(r.MaxBytes>>20, 10)
+				break
+			}
+			if key := a.sniff(h, r.Types); key != "" {
+				errs[r.Field] = key
+				break
+			}
 		}
-		return nil, "", nil
-	}
-	if r.MaxFiles > 0 && len(headers) > r.MaxFiles {
-		return nil, "error.too_many_files:" + strconv.Itoa(r.MaxFiles), nil
-	}
-	for _, h := range headers {
-		if h.Size > r.MaxBytes {
-			return nil, "error.file_too_large:" + strconv.FormatInt(r.MaxBytes>>20, 10), nil
-		}
-		if key := a.sniff(h, r.Types); key != "" {
-			return nil, key, nil
+		if !errs.Has(r.Field) {
+			out[r.Field] = headers
 		}
 	}
+	return out, nil
+}
+
+// storeUploads writes checked files to the blob store and records them, returning the
+// new file ids per rule purpose.
+func (a *App) storeUploads(c echo.Context, rules []UploadRule, parts map[string][]*multipart.FileHeader) (map[string][]uint, error) {
 	u, m := currentUser(c), currentMerchant(c)
-	var ids []uint
-	for _, h := range headers {
-		id, err := a.storeUpload(c.Request().Context(), h, r, u, m)
-		if errors.Is(err, blobstore.ErrTooLarge) {
-			return nil, "error.file_too_large:" + strconv.FormatInt(r.MaxBytes>>20, 10), nil
+	out := map[string][]uint{}
+	for _, r := range rules {
+		for _, h := range parts[r.Field] {
+			id, err := a.storeUpload(c.Request().Context(), h, r, u, m)
+			if err != nil {
+				return nil, err
+			}
+			out[r.Purpose] = append(out[r.Purpose], id)
 		}
-		if err != nil {
-			return nil, "", err
-		}
-		ids = append(ids, id)
 	}
-	return ids, "", nil
+	return out, nil
 }
 
 // sniff checks the content's real type, whatever the name or the declared type say.

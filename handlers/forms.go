@@ -83,7 +83,8 @@ func bindForm(c echo.Context, f any) (view.Errors, error) {
 			return nil, err
 		}
 		for _, fe := range ves {
-			if errs.Has(fe.Field()) {
+			field, _, _ := strings.Cut(fe.Field(), "[")
+			if errs.Has(field) {
 				continue
 			}
 			key, ok := tagKeys[fe.Tag()]
@@ -93,7 +94,7 @@ func bindForm(c echo.Context, f any) (view.Errors, error) {
 			if p := fe.Param(); p != "" && (fe.Tag() == "max" || fe.Tag() == "min" || fe.Tag() == "gte" || fe.Tag() == "lte") {
 				key += ":" + p
 			}
-			errs[fe.Field()] = key
+			errs[field] = key
 		}
 	}
 	return errs, nil

@@ -39,6 +39,23 @@ func (a *App) routes(g *echo.Group) {
 	// Seller center: merchants only.
 	s := g.Group("/seller", a.requireRole(models.RoleMerchant))
 	s.GET("", a.SellerOverview)
+	v := a.requireVerified
+	s.GET("/realname", a.RealNameShow)
+	s.GET("/realname/new", a.RealNameNew, v)
+	s.POST("/realname", a.RealNameCreate, v)
+	s.POST("/realname/confirm", a.RealNameConfirm, v)
+	s.POST("/realname/abandon", a.RealNameAbandon, v)
+	s.GET("/application", a.ApplicationShow)
+	s.POST("/application", a.ApplicationCreate, v)
+	s.GET("/certification", a.CertificationShow)
+	s.GET("/certification/:step", a.CertificationStep, v)
+	s.POST("/certification/:step", a.CertificationSave, v)
+	s.GET("/profile", a.ProfileShow)
+	s.GET("/changes", a.ChangeList)
+	s.GET("/changes/new", a.ChangeNew, v)
+	s.POST("/changes", a.ChangeCreate, v)
+	s.GET("/changes/:id", a.ChangeShow)
+	s.POST("/changes/:id/withdraw", a.ChangeWithdraw, v)
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))
