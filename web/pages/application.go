@@ -8,11 +8,11 @@ import (
 
 // ApplicationFields are the typed values of the application form.
 type ApplicationFields struct {
-	Website, Employees, YearsInBusiness, RegisteredCapital, Intro           string
-	ContactName, ContactMobile, ContactEmail, ServiceEmail, ServicePhone    string
-	Address, SignerName                                                     string
-	ProductTypes                                                            []string
-	Agree                                                                   bool
+	Website, Employees, YearsInBusiness, RegisteredCapital, Intro        string
+	ContactName, ContactMobile, ContactEmail, ServiceEmail, ServicePhone string
+	Address, SignerName                                                  string
+	ProductTypes                                                         []string
+	Agree                                                                bool
 }
 
 // ApplicationVM is the onboarding application page.

@@ -58,7 +58,7 @@ func (vm CertificationVM) Steps() []WizardStep {
 	c := vm.Cert
 	done := map[string]bool{"basics": c.BasicsDone, "bank": c.BankDone, "survey": c.SurveyDone,
 		"transfer": c.TransferVerifiedAt != nil || c.Status == models.CertInReview || c.Status == models.CertCertified,
-		"submit": c.Status == models.CertInReview || c.Status == models.CertCertified}
+		"submit":   c.Status == models.CertInReview || c.Status == models.CertCertified}
 	var out []WizardStep
 	for _, k := range []string{"basics", "bank", "survey", "transfer", "submit"} {
 		out = append(out, WizardStep{Key: k, Done: done[k], Current: k == vm.Step})
