@@ -8,6 +8,7 @@ import (
 
 	"sellercenter/internal/blobstore"
 	"sellercenter/models"
+	"sellercenter/web/i18n"
 	"sellercenter/web/pages"
 	"sellercenter/web/view"
 )
@@ -74,6 +75,9 @@ func (a *App) handleError(err error, c echo.Context) {
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return
+	}
+	if i18n.From(c.Request().Context()) == nil {
+		a.attachLocale(c) // errors raised before the locale middleware ran
 	}
 	p := a.safePage(c)
 	vm := pages.ErrorVM{Status: status, Key: errorKey(status, err), RequestID: p.RequestID}

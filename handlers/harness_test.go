@@ -181,6 +181,13 @@ func (c *client) ensureCSRF() {
 	if c.csrf == "" {
 		c.get("/login")
 	}
+	if c.csrf == "" { // logged in: /login redirects; the token is the CSRF cookie's value
+		for _, ck := range c.http.Jar.Cookies(mustURL(c.ta.srv.URL)) {
+			if ck.Name == "_csrf" {
+				c.csrf = ck.Value
+			}
+		}
+	}
 }
 
 // post sends a form with the scraped CSRF token.

@@ -57,21 +57,26 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 // Accept-Language.
 func (a *App) locale(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var choice string
-		if ck, err := c.Cookie("lang"); err == nil {
-			choice = ck.Value
-		}
-		if choice == "" {
-			if u := currentUser(c); u != nil {
-				choice = u.Locale
-			}
-		}
-		lang := i18n.Match(choice, c.Request().Header.Get("Accept-Language"))
-		l := a.Catalog.Localizer(lang)
-		c.SetRequest(c.Request().WithContext(i18n.With(c.Request().Context(), l)))
+		a.attachLocale(c)
 		c.Response().Header().Add("Vary", "Accept-Language")
 		return next(c)
 	}
+}
+
+// attachLocale puts the request's localizer into its context.
+func (a *App) attachLocale(c echo.Context) {
+	var choice string
+	if ck, err := c.Cookie("lang"); err == nil {
+		choice = ck.Value
+	}
+	if choice == "" {
+		if u := currentUser(c); u != nil {
+			choice = u.Locale
+		}
+	}
+	lang := i18n.Match(choice, c.Request().Header.Get("Accept-Language"))
+	l := a.Catalog.Localizer(lang)
+	c.SetRequest(c.Request().WithContext(i18n.With(c.Request().Context(), l)))
 }
 
 // noStore keeps authenticated pages out of caches.
