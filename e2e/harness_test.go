@@ -1,0 +1,209 @@
+// Package e2e drives the running app in Debian's headless chromium: whole journeys as a
+// user clicks them, with screenshots of key pages saved to e2e/artifacts.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"sellercenter/handlers"
+	"sellercenter/internal/blobstore"
+	"sellercenter/internal/clock"
+	"sellercenter/internal/config"
+	"sellercenter/internal/jobs"
+	"sellercenter/internal/testdb"
+	"sellercenter/models"
+	"sellercenter/web/i18n"
+)
+
+var chromiumPath string
+
+func TestMain(m *testing.M) {
+	for _, name := range []string{os.Getenv("CHROMIUM_PATH"), "chromium", "chromium-browser"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			chromiumPath = p
+			break
+		}
+	}
+	if chromiumPath == "" {
+		if os.Getenv("CI") == "true" {
+			fmt.Fprintln(os.Stderr, "e2e: chromium is not installed, and under CI browser tests must run (apt-get install chromium)")
+			os.Exit(1)
+		}
+		fmt.Fprintln(os.Stderr, "e2e: SKIP — chromium not found (install Debian's chromium to run the browser journeys)")
+	}
+	os.Exit(m.Run())
+}
+
+// server is the real app on a loopback port with its job worker running.
+type server struct {
+	URL   string
+	Store *models.Store
+	env   *testdb.Env
+}
+
+func startServer(t *testing.T) *server {
+	t.Helper()
+	if chromiumPath == "" {
+		t.Skip("chromium not installed")
+	}
+	env := testdb.Open(t)
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blobstore.NewLocal(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The browser journey runs on real time: sessions and tokens expire by the wall clock.
+	store := models.NewStore(env.DB, clock.Real{}, env.Box)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := config.Config{DataDir: t.TempDir(), IdleTimeout: time.Hour, SessionLife: 2 * time.Hour}
+	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log}
+	app.Sessions = handlers.NewSessions(cfg, env.DB)
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
+	app.Cfg.BaseURL = srv.URL
+	srv.Config.Handler = app.Router()
+	t.Cleanup(srv.Close)
+
+	w := jobs.NewWorker(store, log)
+	w.Interval = 100 * time.Millisecond
+	(&jobs.Mailer{Store: store, Catalog: cat, BaseURL: srv.URL}).Register(w)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return &server{URL: srv.URL, Store: store, env: env}
+}
+
+// browser is one headless chromium with a fresh profile.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	srv *server
+}
+
+func newBrowser(t *testing.T, srv *server, lang string) *browser {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", lang),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &browser{t: t, ctx: ctx, srv: srv}
+}
+
+// do executes actions, failing the test with the step's name.
+func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.screenshot("failed-" + strings.NewReplacer("/", "_", " ", "_", "?", "_").Replace(step))
+		b.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// open navigates to a path and waits for the page body.
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.do("open "+path, chromedp.Navigate(b.srv.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// text returns the text of the first element matching sel.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("read %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// attr reads an attribute of the first element matching sel.
+func (b *browser) attr(sel, name string) string {
+	b.t.Helper()
+	r, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		b.t.Fatalf("attr %s %s: %v", sel, name, err)
+	}
+	return r.Value
+}
+
+// path is the current URL's path.
+func (b *browser) path() string {
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	loc = strings.TrimPrefix(loc, b.srv.URL)
+	if i := strings.IndexAny(loc, "?#"); i >= 0 {
+		loc = loc[:i]
+	}
+	return loc
+}
+
+// submit clicks a button and waits for the next page to settle.
+func (b *browser) submit(sel string) {
+	b.t.Helper()
+	b.do("submit "+sel, chromedp.Click(chromedp.CSS(sel)), chromedp.Sleep(300*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// click clicks an element.
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// fill sets form fields by name.
+func (b *browser) fill(fields map[string]string) {
+	b.t.Helper()
+	for name, v := range fields {
+		b.do("fill "+name, chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`[name="%s"]`, name)), v))
+	}
+}
+
+// upload chooses a file for a file input.
+func (b *browser) upload(name, path string) {
+	b.t.Helper()
+	b.do("upload "+name, chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`input[name="%s"]`, name)), []string{path}))
+}
+
+// screenshot saves a full-page PNG under e2e/artifacts.
+func (b *browser) screenshot(name string) {
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	dir := "artifacts"
+	_ = os.MkdirAll(dir, 0o755)
+	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+}
