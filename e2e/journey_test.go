@@ -87,4 +87,3 @@ func TestMerchantOnboardingJourney(t *testing.T) {
 	}
 	b.screenshot("04-realname-in-review")
 }
-
