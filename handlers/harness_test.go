@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/labstack/echo/v4"
 
 	"sellercenter/internal/blobstore"
 	"sellercenter/internal/config"
@@ -31,6 +32,7 @@ type testApp struct {
 	env *testdb.Env
 	srv *httptest.Server
 	log *bytes.Buffer
+	e   *echo.Echo
 }
 
 func newTestApp(t *testing.T) *testApp {
@@ -50,9 +52,10 @@ func newTestApp(t *testing.T) *testApp {
 	app := &App{Cfg: cfg, DB: env.DB, Store: env.Store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: env.Clock,
 		Log: slog.New(slog.NewTextHandler(logBuf, nil))}
 	app.Sessions = NewSessions(cfg, env.DB)
-	srv := httptest.NewServer(app.Router())
+	e := app.Router()
+	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &testApp{App: app, t: t, env: env, srv: srv, log: logBuf}
+	return &testApp{App: app, t: t, env: env, srv: srv, log: logBuf, e: e}
 }
 
 // drainJobs runs the mail and delivery jobs now.

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -37,8 +36,7 @@ func (a *App) InboxList(c echo.Context) error {
 }
 
 func notificationItem(l *i18n.Localizer, n models.Notification) pages.InboxItem {
-	var args map[string]any
-	_ = json.Unmarshal([]byte(n.Args), &args)
+	args := l.Args(n.Args)
 	return pages.InboxItem{ID: n.ID, Title: l.TMap(n.TitleKey, args), Body: l.TMap(n.BodyKey, args),
 		Link: n.Link, Read: n.ReadAt != nil, At: n.CreatedAt}
 }

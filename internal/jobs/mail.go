@@ -35,29 +35,13 @@ func (m *Mailer) notificationMail(ctx context.Context, j models.Job) error {
 		return err
 	}
 	l := m.Catalog.Localizer(u.Locale)
-	args := ResolveArgs(l, n.Args)
+	args := l.Args(n.Args)
 	body := l.TMap(n.BodyKey, args)
 	if n.Link != "" {
 		body += "\n\n" + m.BaseURL + n.Link
 	}
 	body += "\n\n" + l.T("mail.footer")
 	return m.Store.AddOutboxOnce(ctx, fmt.Sprintf("notification:%d", n.ID), models.ChannelEmail, u.Email, l.TMap(n.TitleKey, args), body)
-}
-
-// ResolveArgs decodes stored arguments and translates those named *Key.
-func ResolveArgs(l *i18n.Localizer, raw string) map[string]any {
-	var args map[string]any
-	_ = json.Unmarshal([]byte(raw), &args)
-	for k, v := range args {
-		if s, ok := v.(string); ok && len(k) > 3 && k[len(k)-3:] == "Key" {
-			if s == "" {
-				args[k[:len(k)-3]] = ""
-			} else {
-				args[k[:len(k)-3]] = l.T(s)
-			}
-		}
-	}
-	return args
 }
 
 func (m *Mailer) accountMail(ctx context.Context, j models.Job) error {

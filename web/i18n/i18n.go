@@ -261,3 +261,20 @@ func Err(ctx context.Context, key string) string {
 	}
 	return T(ctx, key)
 }
+
+// Args decodes arguments stored as JSON (notifications) and translates those whose name
+// ends in "Key": {"ReasonKey": "reason.x"} also provides "Reason" in the reader's language.
+func (l *Localizer) Args(raw string) map[string]any {
+	var args map[string]any
+	_ = json.Unmarshal([]byte(raw), &args)
+	for k, v := range args {
+		if s, ok := v.(string); ok && strings.HasSuffix(k, "Key") && len(k) > 3 {
+			if s == "" {
+				args[strings.TrimSuffix(k, "Key")] = ""
+			} else {
+				args[strings.TrimSuffix(k, "Key")] = l.T(s)
+			}
+		}
+	}
+	return args
+}

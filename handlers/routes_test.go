@@ -1,0 +1,272 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"sellercenter/models"
+)
+
+// access says who may call a route.
+type access int
+
+const (
+	public   access = iota // anyone, logged in or not
+	loggedIn               // any logged-in user
+	merchantOnly
+	buyerOnly
+	reviewerOnly
+	adminOnly
+)
+
+// routeSpec is one row of the route matrix: who may call the route and, for routes whose
+// :id names a tenant's object, which kind of object that is.
+type routeSpec struct {
+	access access
+	owned  string // "" | change | file | notification
+}
+
+// routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
+var routeMatrix = map[string]routeSpec{
+	"GET /":                             {access: public},
+	"GET /login":                        {access: public},
+	"POST /login":                       {access: public},
+	"POST /logout":                      {access: public},
+	"GET /register":                     {access: public},
+	"POST /register":                    {access: public},
+	"GET /verify-email":                 {access: public},
+	"GET /password/forgot":              {access: public},
+	"POST /password/forgot":             {access: public},
+	"GET /password/reset":               {access: public},
+	"POST /password/reset":              {access: public},
+	"POST /locale":                      {access: public},
+	"GET /dev/outbox":                   {access: public},
+	"GET /healthz":                      {access: public},
+	"POST /verify-email/resend":         {access: loggedIn},
+	"GET /account/password":             {access: loggedIn},
+	"POST /account/password":            {access: loggedIn},
+	"GET /inbox":                        {access: loggedIn},
+	"POST /inbox/:id/read":              {access: loggedIn, owned: "notification"},
+	"POST /inbox/read-all":              {access: loggedIn},
+	"GET /files/:id":                    {access: loggedIn, owned: "file"},
+	"GET /seller":                       {access: merchantOnly},
+	"GET /seller/realname":              {access: merchantOnly},
+	"GET /seller/realname/new":          {access: merchantOnly},
+	"POST /seller/realname":             {access: merchantOnly},
+	"POST /seller/realname/confirm":     {access: merchantOnly},
+	"POST /seller/realname/abandon":     {access: merchantOnly},
+	"GET /seller/application":           {access: merchantOnly},
+	"POST /seller/application":          {access: merchantOnly},
+	"GET /seller/certification":         {access: merchantOnly},
+	"GET /seller/certification/:step":   {access: merchantOnly},
+	"POST /seller/certification/:step":  {access: merchantOnly},
+	"GET /seller/profile":               {access: merchantOnly},
+	"GET /seller/changes":               {access: merchantOnly},
+	"GET /seller/changes/new":           {access: merchantOnly},
+	"POST /seller/changes":              {access: merchantOnly},
+	"GET /seller/changes/:id":           {access: merchantOnly, owned: "change"},
+	"POST /seller/changes/:id/withdraw": {access: merchantOnly, owned: "change"},
+	"GET /buyer":                        {access: buyerOnly},
+	"GET /admin":                        {access: reviewerOnly},
+}
+
+// appRoutes lists the app's own routes as "METHOD /path" (catch-alls and static files aside).
+func appRoutes(ta *testApp) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range ta.e.Routes() {
+		if strings.Contains(r.Path, "*") || strings.HasPrefix(r.Path, "/static") || r.Method == "echo_route_any" || r.Method == "echo_route_not_found" {
+			continue
+		}
+		path := r.Path
+		if path == "" {
+			path = "/"
+		}
+		k := r.Method + " " + path
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestRouteMatrixCoversEveryRoute(t *testing.T) {
+	ta := newTestApp(t)
+	have := map[string]bool{}
+	for _, k := range appRoutes(ta) {
+		have[k] = true
+		if _, ok := routeMatrix[k]; !ok {
+			t.Errorf("route %s has no entry in the route matrix", k)
+		}
+	}
+	for k := range routeMatrix {
+		if !have[k] {
+			t.Errorf("route matrix names %s, which the router does not have", k)
+		}
+	}
+}
+
+// matrixFixture is a small world: two merchants with objects, a buyer, reviewers.
+type matrixFixture struct {
+	ta                    *testApp
+	a, b                  models.Merchant
+	aChange, aFile, aNote uint
+}
+
+func newMatrixFixture(t *testing.T) *matrixFixture {
+	ta := newTestApp(t)
+	rev := ta.admin("admin@example.com")
+	ta.user(models.RoleReviewer, "reviewer@example.com")
+	ta.user(models.RoleBuyer, "buyer@example.com")
+	a := onboarded(t, ta, "a@example.com", rev)
+	b := onboarded(t, ta, "b@example.com", rev)
+	ctx := context.Background()
+	cr, err := ta.Store.SubmitProfileChange(ctx, models.Actor{UserID: a.OwnerUserID}, a.ID, models.ProfileOf(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f models.File
+	ta.env.DB.R.Where("owner_merchant_id = ?", a.ID).First(&f)
+	var n models.Notification
+	ta.env.DB.R.Where("user_id = ?", a.OwnerUserID).First(&n)
+	if f.ID == 0 || n.ID == 0 {
+		t.Fatal("fixture lacks a file or a notification of merchant A")
+	}
+	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID}
+}
+
+func (fx *matrixFixture) idFor(owned string) string {
+	switch owned {
+	case "change":
+		return itoa64(int64(fx.aChange))
+	case "file":
+		return itoa64(int64(fx.aFile))
+	case "notification":
+		return itoa64(int64(fx.aNote))
+	}
+	return "1"
+}
+
+func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string) {
+	method, path, _ = strings.Cut(route, " ")
+	path = strings.ReplaceAll(path, ":id", fx.idFor(spec.owned))
+	path = strings.ReplaceAll(path, ":step", "basics")
+	return method, path
+}
+
+func call(c *client, method, path string, headers ...string) *resp {
+	if method == http.MethodGet {
+		return c.get(path, headers...)
+	}
+	return c.post(path, url.Values{}, headers...)
+}
+
+func TestRoleGatesOnEveryRoute(t *testing.T) {
+	fx := newMatrixFixture(t)
+	ta := fx.ta
+	clients := map[string]*client{
+		"anonymous": ta.client(),
+		"merchant":  ta.loggedIn("b@example.com"),
+		"buyer":     ta.loggedIn("buyer@example.com"),
+		"reviewer":  ta.loggedIn("reviewer@example.com"),
+		"admin":     ta.loggedIn("admin@example.com"),
+	}
+	allowed := func(a access, role string) bool {
+		switch a {
+		case public:
+			return true
+		case loggedIn:
+			return role != "anonymous"
+		case merchantOnly:
+			return role == "merchant"
+		case buyerOnly:
+			return role == "buyer"
+		case reviewerOnly:
+			return role == "reviewer" || role == "admin"
+		case adminOnly:
+			return role == "admin"
+		}
+		return false
+	}
+	for _, route := range appRoutes(ta) {
+		spec := routeMatrix[route]
+		if spec.owned != "" || route == "POST /logout" {
+			continue // owned objects are covered by the tenant test; logout would end the session
+		}
+		method, path := fx.path(route, spec)
+		for _, role := range []string{"anonymous", "merchant", "buyer", "reviewer", "admin"} {
+			r := call(clients[role], method, path)
+			toLogin := r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location(), "/login")
+			switch {
+			case allowed(spec.access, role):
+				if r.Status == http.StatusForbidden || (toLogin && spec.access != public) || r.Status >= 500 {
+					t.Errorf("%s as %s: status %d (location %q), want access", route, role, r.Status, r.Location())
+				}
+			case role == "anonymous":
+				if !toLogin {
+					t.Errorf("%s as anonymous: status %d location %q, want redirect to /login", route, r.Status, r.Location())
+				}
+			default:
+				if r.Status != http.StatusForbidden {
+					t.Errorf("%s as %s: status %d, want 403", route, role, r.Status)
+				}
+			}
+		}
+	}
+}
+
+// snapshot reads merchant A's rows that the owned routes could touch.
+func (fx *matrixFixture) snapshot(t *testing.T) string {
+	var cr models.ChangeRequest
+	var n models.Notification
+	var f models.File
+	db := fx.ta.env.DB.R
+	db.First(&cr, fx.aChange)
+	db.First(&n, fx.aNote)
+	db.First(&f, fx.aFile)
+	b, _ := json.Marshal([]any{cr, n, f})
+	return string(b)
+}
+
+func TestOtherTenantsGet404OnEveryOwnedRoute(t *testing.T) {
+	fx := newMatrixFixture(t)
+	ta := fx.ta
+	other := map[string]*client{"merchant": ta.loggedIn("b@example.com"), "buyer": ta.loggedIn("buyer@example.com")}
+	owner := ta.loggedIn("a@example.com")
+	before := fx.snapshot(t)
+	checked := 0
+	for _, route := range appRoutes(ta) {
+		spec := routeMatrix[route]
+		if spec.owned == "" {
+			continue
+		}
+		method, path := fx.path(route, spec)
+		for role, c := range other {
+			if spec.access == merchantOnly && role != "merchant" {
+				continue
+			}
+			for _, hx := range [][]string{nil, {"HX-Request", "true"}} {
+				if r := call(c, method, path, hx...); r.Status != http.StatusNotFound {
+					t.Errorf("%s as %s (htmx %v) with merchant A's id: status %d, want 404", route, role, hx != nil, r.Status)
+				}
+				checked++
+			}
+		}
+		if method == http.MethodGet {
+			owner.get(path).want(http.StatusOK)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no owned route was checked")
+	}
+	if after := fx.snapshot(t); after != before {
+		t.Fatalf("merchant A's rows changed through another tenant's requests:\n%s\n%s", before, after)
+	}
+}
