@@ -1,0 +1,147 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sellercenter/internal/testdb"
+	"sellercenter/models"
+	"sellercenter/web/i18n"
+)
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestWorkerRetriesWithBackoffThenGivesUp(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	if err := env.Store.Enqueue(ctx, "flaky", map[string]int{"n": 1}, env.Clock.Now(), ""); err != nil {
+		t.Fatal(err)
+	}
+	w := NewWorker(env.Store, quietLog())
+	calls := 0
+	w.Handlers["flaky"] = func(ctx context.Context, j models.Job) error { calls++; return errors.New("boom") }
+	for i := 0; i < 20; i++ {
+		if _, err := w.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		env.Clock.Advance(24 * time.Hour)
+	}
+	if calls != 8 {
+		t.Fatalf("handler ran %d times, want 8 (max attempts)", calls)
+	}
+	var j models.Job
+	env.DB.R.First(&j)
+	if j.Status != models.JobFailed || !strings.Contains(j.LastError, "boom") {
+		t.Fatalf("job %s %q", j.Status, j.LastError)
+	}
+}
+
+func TestBackoffWaits(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	_ = env.Store.Enqueue(ctx, "flaky", struct{}{}, env.Clock.Now(), "")
+	w := NewWorker(env.Store, quietLog())
+	calls := 0
+	w.Handlers["flaky"] = func(context.Context, models.Job) error { calls++; return errors.New("no") }
+	w.RunOnce(ctx)
+	w.RunOnce(ctx)
+	if calls != 1 {
+		t.Fatalf("retried at once: %d calls", calls)
+	}
+}
+
+func TestDedupKeyMakesOneJob(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		if err := env.Store.Enqueue(ctx, "reminder", struct{}{}, env.Clock.Now(), "reminder:42"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int64
+	env.DB.R.Model(&models.Job{}).Count(&n)
+	if n != 1 {
+		t.Fatalf("%d jobs", n)
+	}
+}
+
+func TestConcurrentWorkersRunEachJobOnce(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	for i := 0; i < 30; i++ {
+		_ = env.Store.Enqueue(ctx, "count", i, env.Clock.Now(), "")
+	}
+	var mu sync.Mutex
+	seen := map[uint]int{}
+	var wg sync.WaitGroup
+	for k := 0; k < 3; k++ {
+		w := NewWorker(env.Store, quietLog())
+		w.Name = "w" + string(rune('a'+k))
+		w.Batch = 4
+		w.Handlers["count"] = func(ctx context.Context, j models.Job) error {
+			mu.Lock()
+			seen[j.ID]++
+			mu.Unlock()
+			return nil
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = w.Drain(ctx) }()
+	}
+	wg.Wait()
+	if len(seen) != 30 {
+		t.Fatalf("%d jobs ran", len(seen))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Fatalf("job %d ran %d times", id, n)
+		}
+	}
+}
+
+func TestNotificationMailInTheReadersLanguageAndOnce(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "zh@example.com", Password: "long-enough-pw",
+		Role: models.RoleMerchant, Locale: i18n.ZhCN, Verified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.SuspendMerchant(ctx, models.Actor{}, *u.MerchantID, "reason.merchant.fraud", "违规"); err != nil {
+		t.Fatal(err)
+	}
+	w := NewWorker(env.Store, quietLog())
+	m := &Mailer{Store: env.Store, Catalog: cat, BaseURL: "http://sc.test"}
+	m.Register(w)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Running the same notification job again makes no second mail.
+	var j models.Job
+	env.DB.R.Where("kind = ?", models.JobNotificationMail).First(&j)
+	if err := m.notificationMail(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := env.Store.OutboxMessages(ctx, 10)
+	var mails []models.OutboxMessage
+	for _, msg := range msgs {
+		if msg.To == "zh@example.com" {
+			mails = append(mails, msg)
+		}
+	}
+	if len(mails) != 1 {
+		t.Fatalf("%d mails", len(mails))
+	}
+	if mails[0].Subject != "您的店铺已被暂停" || mails[0].Status != models.OutboxKept {
+		t.Fatalf("mail %q status %s", mails[0].Subject, mails[0].Status)
+	}
+}
