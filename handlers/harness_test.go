@@ -37,6 +37,12 @@ type testApp struct {
 
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
+	return newTestAppWith(t, nil)
+}
+
+// newTestAppWith lets a test adjust the configuration first.
+func newTestAppWith(t *testing.T, adjust func(*config.Config)) *testApp {
+	t.Helper()
 	env := testdb.Open(t)
 	cat, err := i18n.Load()
 	if err != nil {
@@ -49,6 +55,9 @@ func newTestApp(t *testing.T) *testApp {
 	logBuf := &bytes.Buffer{}
 	cfg := config.Config{Addr: "127.0.0.1:0", BaseURL: "http://sellercenter.test", DataDir: t.TempDir(),
 		IdleTimeout: 2 * 3600e9, SessionLife: 24 * 3600e9}
+	if adjust != nil {
+		adjust(&cfg)
+	}
 	app := &App{Cfg: cfg, DB: env.DB, Store: env.Store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: env.Clock,
 		Log: slog.New(slog.NewTextHandler(logBuf, nil))}
 	app.Sessions = NewSessions(cfg, env.DB)
