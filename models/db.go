@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -33,6 +32,7 @@ type DB struct {
 	W       *gorm.DB
 	R       *gorm.DB
 	Dialect Dialect
+	path    string // SQLite file
 }
 
 // OpenSQLite opens (creating) the database file at path.
@@ -58,7 +58,7 @@ func OpenSQLite(path string) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Dialect: SQLite}, nil
+	return &DB{W: w, R: r, Dialect: SQLite, path: path}, nil
 }
 
 // OpenPostgres connects to dsn.
@@ -113,7 +113,14 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("backup: %s already exists", dest)
 	}
-	return d.R.WithContext(ctx).Exec("VACUUM INTO ?", dest).Error
+	// A connection of its own: the read pool is query-only and the writer must stay free.
+	conn, err := sql.Open("sqlite3", "file:"+d.path+"?_busy_timeout=10000")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", dest)
+	return err
 }
 
 // Ping checks the database answers.
@@ -122,8 +129,3 @@ func (d *DB) Ping(ctx context.Context) error {
 	return rs.PingContext(ctx)
 }
 
-func logErr(msg string, err error) {
-	if err != nil {
-		slog.Error(msg, "err", err)
-	}
-}
