@@ -237,6 +237,11 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 			sender = s
 		}
 		(&jobs.Mailer{Store: env.store, Catalog: env.cat, Sender: sender, BaseURL: cfg.BaseURL}).Register(w)
+		sla := &jobs.SLAReminder{Store: env.store}
+		sla.Register(w)
+		if err := sla.Schedule(ctx); err != nil {
+			return err
+		}
 		go func() { defer close(workerDone); w.Run(ctx) }()
 	} else {
 		close(workerDone)

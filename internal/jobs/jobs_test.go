@@ -145,3 +145,43 @@ func TestNotificationMailInTheReadersLanguageAndOnce(t *testing.T) {
 		t.Fatalf("mail %q status %s", mails[0].Subject, mails[0].Status)
 	}
 }
+
+func TestSLAReminderNotifiesReviewersOfOverdueItems(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	rev, _ := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "r@example.com", Password: "long-enough-pw", Role: models.RoleReviewer, Verified: true})
+	u, _ := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "m@example.com", Password: "long-enough-pw", Role: models.RoleMerchant, Verified: true})
+	f, _ := env.Store.CreateFile(ctx, models.NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: "licence", BlobKey: "00112233445566778899aabbccddeeff", Filename: "l.png", ContentType: "image/png", Size: 1})
+	if _, err := env.Store.SubmitRealName(ctx, models.Actor{UserID: u.ID}, *u.MerchantID, models.RealNameInput{Subject: models.SubjectEnterprise,
+		Method: models.MethodCertificate, Name: "X", CertType: models.CertUSCC, CertNumber: "91350100M000100Y43", LegalRepName: "Z",
+		Files: map[string][]uint{"licence": {f.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	w := NewWorker(env.Store, quietLog())
+	r := &SLAReminder{Store: env.Store}
+	r.Register(w)
+	if err := r.Schedule(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The first run, the next working morning, finds nothing overdue yet.
+	env.Clock.Advance(24 * time.Hour)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := env.Store.UnreadCount(ctx, rev.ID); n != 0 {
+		t.Fatalf("reminded too early: %d", n)
+	}
+	// A week later the item is past its 3 working days: one reminder per run.
+	env.Clock.Advance(7 * 24 * time.Hour)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := env.Store.UnreadCount(ctx, rev.ID); n != 1 {
+		t.Fatalf("reminders after the SLA ran out: %d, want 1", n)
+	}
+	var queued int64
+	env.DB.R.Model(&models.Job{}).Where("kind = ? AND status = ?", models.JobSLAReminder, models.JobQueued).Count(&queued)
+	if queued != 1 {
+		t.Fatalf("%d reminders scheduled ahead, want 1", queued)
+	}
+}

@@ -76,3 +76,16 @@ func (c *Calendar) AddWorkdays(t time.Time, n int) time.Time {
 	}
 	return d.UTC()
 }
+
+// SubWorkdays returns the moment n working days before t (same clock time), so an item
+// submitted at or before it is at least n working days old.
+func (c *Calendar) SubWorkdays(t time.Time, n int) time.Time {
+	d := t.In(c.loc)
+	for n > 0 {
+		d = d.AddDate(0, 0, -1)
+		if c.IsWorkday(d) {
+			n--
+		}
+	}
+	return d.UTC()
+}

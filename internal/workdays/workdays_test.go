@@ -38,3 +38,16 @@ func TestAddWorkdays(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+func TestSubWorkdays(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	cal := New(loc, nil, nil)
+	from, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-24 10:00", loc) // Tuesday
+	got := cal.SubWorkdays(from, 3).In(loc).Format("2006-01-02 15:04")
+	if got != "2026-11-19 10:00" { // Mon 23, Fri 20, Thu 19
+		t.Fatalf("got %s", got)
+	}
+	if e := cal.Elapsed(cal.SubWorkdays(from, 3), from); e < 3 || e > 3.0001 {
+		t.Fatalf("elapsed %v", e)
+	}
+}

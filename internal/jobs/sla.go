@@ -1,0 +1,74 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"sellercenter/internal/workdays"
+	"sellercenter/models"
+)
+
+// SLAReminder tells reviewers each working morning how many queue items are past their
+// SLA, then schedules its next run.
+type SLAReminder struct {
+	Store *models.Store
+}
+
+// Register adds the reminder handler to w.
+func (r *SLAReminder) Register(w *Worker) { w.Handlers[models.JobSLAReminder] = r.run }
+
+// reminderHour is the local hour reminders go out.
+const reminderHour = 9
+
+// calendar builds the working-day calendar from the settings and holidays.
+func calendar(ctx context.Context, s *models.Store) (*workdays.Calendar, error) {
+	hol, work, err := s.HolidayList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return workdays.New(s.CalendarLocation(ctx), hol, work), nil
+}
+
+// Schedule queues the next reminder after now (one per day, whatever calls it).
+func (r *SLAReminder) Schedule(ctx context.Context) error {
+	cal, err := calendar(ctx, r.Store)
+	if err != nil {
+		return err
+	}
+	loc := r.Store.CalendarLocation(ctx)
+	now := r.Store.Now().In(loc)
+	next := time.Date(now.Year(), now.Month(), now.Day(), reminderHour, 0, 0, 0, loc)
+	for !next.After(now) || !cal.IsWorkday(next) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return r.Store.Enqueue(ctx, models.JobSLAReminder, struct{}{}, next.UTC(), "sla:"+next.Format(time.DateOnly))
+}
+
+func (r *SLAReminder) run(ctx context.Context, _ models.Job) error {
+	cal, err := calendar(ctx, r.Store)
+	if err != nil {
+		return err
+	}
+	now := r.Store.Now()
+	cutoffs := map[models.Queue]time.Time{}
+	for q, key := range models.SLASettings {
+		cutoffs[q] = cal.SubWorkdays(now, r.Store.SettingInt(ctx, key, 3))
+	}
+	counts, err := r.Store.OverdueCounts(ctx, cutoffs)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, n := range counts {
+		total += n
+	}
+	if total > 0 {
+		err := r.Store.NotifyReviewers(ctx, models.Notice{Kind: "sla.reminder", TitleKey: "notify.sla_reminder.title", BodyKey: "notify.sla_reminder.body",
+			Args: map[string]any{"Total": total, "RealName": counts[models.QueueRealName], "Applications": counts[models.QueueApplication],
+				"Certifications": counts[models.QueueCertification], "Changes": counts[models.QueueChange]}, Link: "/admin"})
+		if err != nil {
+			return err
+		}
+	}
+	return r.Schedule(ctx)
+}
