@@ -128,4 +128,3 @@ func (d *DB) Ping(ctx context.Context) error {
 	rs, _ := d.R.DB()
 	return rs.PingContext(ctx)
 }
-
