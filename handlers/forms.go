@@ -75,6 +75,19 @@ func bindForm(c echo.Context, f any) (view.Errors, error) {
 		}
 		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
 	}
+	return checkForm(f)
+}
+
+// bindQuery fills f from the query string (list filters) and validates like bindForm.
+func bindQuery(c echo.Context, f any) (view.Errors, error) {
+	if err := (&echo.DefaultBinder{}).BindQueryParams(c, f); err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+	}
+	return checkForm(f)
+}
+
+// checkForm trims f's strings and validates it into per-field message keys.
+func checkForm(f any) (view.Errors, error) {
 	errs := view.Errors{}
 	cleanStrings(reflect.ValueOf(f).Elem(), errs)
 	if err := validate.Struct(f); err != nil {

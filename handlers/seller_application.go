@@ -73,7 +73,7 @@ func (a *App) ApplicationShow(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		vm.Files = fileLinks(files)
+		vm.Files = fileLinks(ctx, files)
 		vm.Form = applicationFormFrom(cur)
 	}
 	if vm.Form.ContactEmail == "" {

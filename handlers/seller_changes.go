@@ -178,7 +178,11 @@ func (a *App) ChangeShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.ChangeShowPage(a.page(c), pages.ChangeShowVM{Request: r, Diff: pages.ChangeDiff(r)}), nil)
+	diff, err := changeDiff(c.Request().Context(), r)
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.ChangeShowPage(a.page(c), pages.ChangeShowVM{Request: r, Diff: diff}), nil)
 }
 
 // ChangeWithdraw takes a pending request back.

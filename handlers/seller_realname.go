@@ -108,7 +108,7 @@ func (a *App) RealNameShow(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			vm.Files = fileLinks(files)
+			vm.Files = fileLinks(ctx, files)
 			break
 		}
 	}

@@ -50,6 +50,7 @@ func AdminRealNames() string              { return "/admin/realname" }
 func AdminRealName(id uint) string        { return fmt.Sprintf("/admin/realname/%d", id) }
 func AdminRealNameApprove(id uint) string { return fmt.Sprintf("/admin/realname/%d/approve", id) }
 func AdminRealNameReject(id uint) string  { return fmt.Sprintf("/admin/realname/%d/reject", id) }
+func AdminRealNameReveal(id uint) string  { return fmt.Sprintf("/admin/realname/%d/reveal", id) }
 func AdminApplications() string           { return "/admin/applications" }
 func AdminApplication(id uint) string     { return fmt.Sprintf("/admin/applications/%d", id) }
 func AdminApplicationApprove(id uint) string {
@@ -66,6 +67,9 @@ func AdminCertificationReject(id uint) string {
 }
 func AdminCertificationUnlock(id uint) string {
 	return fmt.Sprintf("/admin/certifications/%d/unlock", id)
+}
+func AdminCertificationReveal(id uint) string {
+	return fmt.Sprintf("/admin/certifications/%d/reveal", id)
 }
 func AdminChanges() string                  { return "/admin/changes" }
 func AdminChange(id uint) string            { return fmt.Sprintf("/admin/changes/%d", id) }

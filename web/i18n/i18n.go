@@ -263,7 +263,7 @@ func Err(ctx context.Context, key string) string {
 }
 
 // Args decodes arguments stored as JSON (notifications) and translates those whose name
-// ends in "Key": {"ReasonKey": "reason.x"} also provides "Reason" in the reader's language.
+// ends in "Key": {"ReasonKey": "reason.realname.other"} also provides "Reason" in the reader's language.
 func (l *Localizer) Args(raw string) map[string]any {
 	var args map[string]any
 	_ = json.Unmarshal([]byte(raw), &args)

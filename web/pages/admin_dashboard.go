@@ -1,0 +1,20 @@
+package pages
+
+import "time"
+
+// DashboardVM is the reviewer dashboard.
+type DashboardVM struct {
+	Tiles     []QueueTile
+	Locked    int64
+	LockedURL string
+}
+
+// QueueTile is one queue's size and the age of its oldest item.
+type QueueTile struct {
+	Kind     string
+	TitleKey string
+	URL      string
+	Count    int64
+	Oldest   *time.Time
+	Age      SLAAge
+}

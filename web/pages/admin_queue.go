@@ -1,0 +1,34 @@
+package pages
+
+import (
+	"time"
+
+	"sellercenter/web/view"
+)
+
+// QueueVM is one reviewer queue: filters, rows and the page.
+type QueueVM struct {
+	Kind          string
+	TitleKey      string
+	SubtitleKey   string
+	ListURL       string
+	KindHeader    string // message key of the kind column; empty hides it
+	Status        string
+	Q             string
+	StatusOptions []view.Option
+	Errors        view.Errors
+	Rows          []QueueRowVM
+	Pager         view.Pager
+}
+
+// QueueRowVM is one item of a queue.
+type QueueRowVM struct {
+	ID          uint
+	URL         string
+	Company     string
+	OwnerEmail  string
+	Kind        string // resolved text
+	SubmittedAt *time.Time
+	Age         SLAAge
+	Status      string
+}
