@@ -5,4 +5,3 @@ import (
 )
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
-

@@ -38,4 +38,3 @@ func ChangeStatusBadge(status string) components.BadgeProps {
 	tone := map[string]string{models.ChangeApproved: "green", models.ChangePending: "yellow", models.ChangeRejected: "red", models.ChangeWithdrawn: "gray"}[status]
 	return components.BadgeProps{Label: "changes.status." + status, Tone: tone, TestID: "change-status"}
 }
-
