@@ -170,10 +170,36 @@ func (b *browser) path() string {
 	return loc
 }
 
-// submit clicks a button and waits for the next page to settle.
+// submit clicks a button and waits until the page was replaced: a marker element put
+// into the current body disappears when a new document loads or htmx swaps the body.
 func (b *browser) submit(sel string) {
 	b.t.Helper()
-	b.do("submit "+sel, chromedp.Click(chromedp.CSS(sel)), chromedp.Sleep(300*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+	b.markStale()
+	b.do("submit "+sel, chromedp.Click(chromedp.CSS(sel)))
+	b.waitFresh(sel)
+}
+
+func (b *browser) markStale() {
+	b.t.Helper()
+	js := `(() => { const i = document.createElement('i'); i.id = '__stale'; i.hidden = true; document.body.appendChild(i); return true })()`
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js)); err != nil {
+		b.t.Fatalf("mark page: %v", err)
+	}
+}
+
+func (b *browser) waitFresh(what string) {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		fresh, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
+			`document.readyState === 'complete' && !document.getElementById('__stale') && !document.querySelector('.htmx-request')`))
+		if err == nil && fresh {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.screenshot("failed-wait")
+	b.t.Fatalf("%s: the page did not change", what)
 }
 
 // click clicks an element.

@@ -60,7 +60,7 @@ func (b *browser) approveFirst(queue, shot string) {
 	b.submit(`[data-testid="queue-row"] a`)
 	b.screenshot(shot + "-detail")
 	b.acceptConfirms()
-	b.click(`[data-testid="approve"]`)
+	b.submit(`[data-testid="approve"]`)
 	b.waitFor(`[data-testid="flash-success"]`)
 }
 
@@ -78,8 +78,9 @@ func (b *browser) waitFor(sel string) {
 func (b *browser) switchLocale(lang string) {
 	b.t.Helper()
 	// app.js submits the switcher's form when its value changes.
-	b.do("choose locale", chromedp.SetValue(chromedp.CSS(`#locale-switch`), lang), chromedp.Sleep(500*time.Millisecond),
-		chromedp.WaitReady(chromedp.CSS("body")))
+	b.markStale()
+	b.do("choose locale", chromedp.SetValue(chromedp.CSS(`#locale-switch`), lang))
+	b.waitFresh("locale switch")
 	if got := b.attr("html", "lang"); got != lang {
 		b.t.Fatalf("page language %q after switching to %s", got, lang)
 	}
