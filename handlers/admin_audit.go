@@ -65,7 +65,7 @@ func (a *App) AdminAuditList(c echo.Context) error {
 	if filter.From != nil && filter.To != nil && !filter.To.After(*filter.From) {
 		errs["to"] = "admin.error.date_range"
 	}
-	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To,
+	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To, Zone: loc.String(),
 		ActionOptions: auditOptions(auditAreas, "admin.audit.area."), ObjectOptions: auditOptions(auditObjects, "admin.object."), Errors: errs,
 		Pager: view.Pager{Page: filter.Page, PerPage: auditPerPage, BaseURL: web.AdminAudit(), Query: filterQuery("action", f.Action,
 			"actor", f.Actor, "object_type", f.ObjectType, "merchant_id", f.MerchantID, "from", f.From, "to", f.To)}}
