@@ -133,6 +133,10 @@ func TestAdminQueueFiltersPaginationAndFragment(t *testing.T) {
 	if !strings.Contains(strings.Join(frag.Header.Values("Vary"), ","), "HX-Request") {
 		t.Fatal("no Vary: HX-Request")
 	}
+	// Restoring a pushed filter URL from history needs the whole page.
+	if full := c.get("/admin/realname?status=REJECTED", "HX-Request", "true", "HX-History-Restore-Request", "true"); !strings.Contains(full.Body, "<html") {
+		t.Fatal("history restore got a fragment")
+	}
 	// A boosted navigation gets the whole page.
 	if full := c.get("/admin/realname", "HX-Request", "true", "HX-Boosted", "true"); !strings.Contains(full.Body, "<html") {
 		t.Fatal("boosted request got a fragment")
