@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -25,6 +26,7 @@ func adminRoutes(ta *testApp) [][2]string {
 }
 
 func TestAdminRoutesRoleGates(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.merchantAt("m@example.com", "甲公司", atCertification) // object 1 of every kind exists
 	ta.user(models.RoleBuyer, "b@example.com")
@@ -77,6 +79,7 @@ func TestAdminRoutesRoleGates(t *testing.T) {
 
 // Every console page reads finished in both languages: no message key left unresolved.
 func TestAdminPagesTranslated(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.admin("boss@example.com")
 	m := ta.merchantAt("a@example.com", "甲公司", atActive)
@@ -91,6 +94,11 @@ func TestAdminPagesTranslated(t *testing.T) {
 	for _, lang := range i18n.Locales {
 		c := ta.loggedIn("boss@example.com")
 		c.lang = lang
+		c.get("/admin")
+		c.post("/locale", url.Values{"locale": {lang}, "next": {"/admin"}}).want(http.StatusSeeOther)
+		if got, _ := c.get("/admin").Doc().Find("html").Attr("lang"); got != lang {
+			t.Fatalf("page language %q, want %s", got, lang)
+		}
 		for _, path := range pages {
 			r := c.get(path)
 			if r.Status != http.StatusOK && r.Status != http.StatusUnprocessableEntity {

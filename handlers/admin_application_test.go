@@ -11,6 +11,7 @@ import (
 )
 
 func TestAdminApplicationApproveAndReject(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	rev := ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +65,7 @@ func (a *App) AdminAuditList(c echo.Context) error {
 	if filter.From != nil && filter.To != nil && !filter.To.After(*filter.From) {
 		errs["to"] = "admin.error.date_range"
 	}
-	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To,
+	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To, Zone: loc.String(),
 		ActionOptions: auditOptions(auditAreas, "admin.audit.area."), ObjectOptions: auditOptions(auditObjects, "admin.object."), Errors: errs,
 		Pager: view.Pager{Page: filter.Page, PerPage: auditPerPage, BaseURL: web.AdminAudit(), Query: filterQuery("action", f.Action,
 			"actor", f.Actor, "object_type", f.ObjectType, "merchant_id", f.MerchantID, "from", f.From, "to", f.To)}}
@@ -136,22 +137,31 @@ func objectURL(objType string, id uint) string {
 
 const auditValueMax = 300
 
-// auditValue shows a before or after value: JSON without encrypted fields, cut short.
+// auditValue shows a before or after value: a JSON object as "key: value" pairs without
+// its encrypted fields, anything else as stored, cut short.
 func auditValue(s string) string {
 	if s == "" {
 		return ""
 	}
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err == nil {
-		if m, ok := v.(map[string]any); ok {
-			for k := range m {
-				if strings.HasSuffix(k, "_enc") {
-					delete(m, k)
-				}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err == nil && m != nil {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			if !strings.HasSuffix(k, "_enc") {
+				keys = append(keys, k)
 			}
-			b, _ := json.Marshal(m)
-			s = string(b)
 		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			v, ok := m[k].(string)
+			if !ok {
+				b, _ := json.Marshal(m[k])
+				v = string(b)
+			}
+			parts[i] = k + ": " + v
+		}
+		s = strings.Join(parts, ", ")
 	}
 	if r := []rune(s); len(r) > auditValueMax {
 		s = string(r[:auditValueMax]) + "…"

@@ -11,6 +11,7 @@ import (
 )
 
 func TestAdminCertificationApproveAndReject(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -60,6 +61,7 @@ func TestAdminCertificationApproveAndReject(t *testing.T) {
 }
 
 func TestAdminCertificationUnlock(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	rev := ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -109,6 +111,7 @@ func TestAdminCertificationUnlock(t *testing.T) {
 }
 
 func TestAdminCertificationRevealIsAudited(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	rev := ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")

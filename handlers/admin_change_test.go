@@ -23,6 +23,7 @@ func changedFields(r *resp) map[string][2]string {
 }
 
 func TestAdminProfileChangeApprove(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -50,6 +51,7 @@ func TestAdminProfileChangeApprove(t *testing.T) {
 }
 
 func TestAdminCertificationChangeRejectHidesCiphertext(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")

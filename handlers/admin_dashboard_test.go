@@ -18,6 +18,7 @@ func tileCount(t *testing.T, r *resp, kind string) string {
 }
 
 func TestAdminDashboardCountsAndAges(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.admin("boss@example.com")
 	c := ta.loggedIn("boss@example.com")

@@ -22,6 +22,7 @@ func merchantRowIDs(r *resp) []string {
 }
 
 func TestAdminMerchantDirectory(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -72,6 +73,7 @@ func TestAdminMerchantDirectory(t *testing.T) {
 }
 
 func TestAdminSuspendEndsSessionsAndReinstate(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	rev := ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")

@@ -22,6 +22,7 @@ func rowIDs(r *resp) []string {
 }
 
 func TestAdminQueuesListPendingItems(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -32,12 +33,13 @@ func TestAdminQueuesListPendingItems(t *testing.T) {
 	ch := ta.submitProfileChange(active, "https://new.example.com")
 
 	cases := []struct {
-		path, id, owner, kind string
+		path, id, owner, kind, company string
 	}{
-		{"/admin/realname", uitoa(rn.RealNameID), "a@example.com", "Certificate upload"},
-		{"/admin/applications", uitoa(app.ApplicationID), "b@example.com", "SaaS, License"},
-		{"/admin/certifications", uitoa(cert.CertID), "c@example.com", ""},
-		{"/admin/changes", uitoa(ch.ID), "d@example.com", "Merchant information"},
+		// A merchant has no company name before its first verification: the queue shows the name under review.
+		{"/admin/realname", uitoa(rn.RealNameID), "a@example.com", "Certificate upload", "甲公司"},
+		{"/admin/applications", uitoa(app.ApplicationID), "b@example.com", "SaaS, License", "乙公司"},
+		{"/admin/certifications", uitoa(cert.CertID), "c@example.com", "", "丙公司"},
+		{"/admin/changes", uitoa(ch.ID), "d@example.com", "Merchant information", "丁公司"},
 	}
 	for _, tc := range cases {
 		r := c.get(tc.path).want(http.StatusOK)
@@ -46,8 +48,10 @@ func TestAdminQueuesListPendingItems(t *testing.T) {
 			t.Fatalf("%s: rows %v, want [%s]", tc.path, ids, tc.id)
 		}
 		row := r.Doc().Find(`[data-testid="queue-row"]`)
-		if !strings.Contains(row.Text(), tc.owner) || !strings.Contains(row.Text(), tc.kind) {
-			t.Fatalf("%s: row %q lacks %q / %q", tc.path, row.Text(), tc.owner, tc.kind)
+		for _, want := range []string{tc.owner, tc.kind, tc.company} {
+			if !strings.Contains(row.Text(), want) {
+				t.Fatalf("%s: row %q lacks %q", tc.path, row.Text(), want)
+			}
 		}
 		if row.Find(`[data-testid="age"]`).Length() != 1 {
 			t.Fatalf("%s: pending row without its age", tc.path)
@@ -82,6 +86,7 @@ func TestAdminQueuesListPendingItems(t *testing.T) {
 }
 
 func TestAdminQueueFiltersPaginationAndFragment(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -127,6 +132,10 @@ func TestAdminQueueFiltersPaginationAndFragment(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(frag.Header.Values("Vary"), ","), "HX-Request") {
 		t.Fatal("no Vary: HX-Request")
+	}
+	// Restoring a pushed filter URL from history needs the whole page.
+	if full := c.get("/admin/realname?status=REJECTED", "HX-Request", "true", "HX-History-Restore-Request", "true"); !strings.Contains(full.Body, "<html") {
+		t.Fatal("history restore got a fragment")
 	}
 	// A boosted navigation gets the whole page.
 	if full := c.get("/admin/realname", "HX-Request", "true", "HX-Boosted", "true"); !strings.Contains(full.Body, "<html") {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestAdminRealNameApprove(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	rev := ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -68,6 +69,7 @@ func TestAdminRealNameApprove(t *testing.T) {
 }
 
 func TestAdminRealNameReject(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -123,6 +125,7 @@ func TestAdminRealNameReject(t *testing.T) {
 }
 
 func TestAdminOwnSubmissionForbidden(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	rev := ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")
@@ -150,6 +153,7 @@ func TestAdminOwnSubmissionForbidden(t *testing.T) {
 }
 
 func TestAdminRealNameRevealIsAudited(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	rev := ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("rev@example.com")

@@ -177,9 +177,16 @@ func (a *App) listQueue(c echo.Context, q reviewQueue) error {
 		return err
 	}
 	vm.Pager.Total = total
+	names, err := a.submittedNames(ctx, q, rows)
+	if err != nil {
+		return err
+	}
 	for _, r := range rows {
 		row := pages.QueueRowVM{ID: r.ID, URL: q.ItemURL(r.ID), Company: r.CompanyName, OwnerEmail: r.OwnerEmail,
 			SubmittedAt: r.SubmittedAt, Status: r.Status}
+		if row.Company == "" {
+			row.Company = names[r.ID]
+		}
 		if q.KindPrefix != "" {
 			row.Kind = pages.Labels(ctx, q.KindPrefix, r.Extra)
 		}
@@ -189,6 +196,18 @@ func (a *App) listQueue(c echo.Context, q reviewQueue) error {
 		vm.Rows = append(vm.Rows, row)
 	}
 	return a.render(c, http.StatusOK, pages.QueuePage(a.page(c), vm), pages.QueueTable(vm))
+}
+
+// submittedNames finds the names under review for real-name rows of merchants not yet
+// named (the company name comes from an approved verification).
+func (a *App) submittedNames(ctx context.Context, q reviewQueue, rows []models.QueueRow) (map[uint]string, error) {
+	var ids []uint
+	for _, r := range rows {
+		if q.Queue == models.QueueRealName && r.CompanyName == "" {
+			ids = append(ids, r.ID)
+		}
+	}
+	return a.Store.RealNameSubmittedNames(ctx, ids)
 }
 
 func queueStatusOptions(q reviewQueue) []view.Option {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestAdminReviewerAccounts(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	boss := ta.admin("boss@example.com")
 	ta.user(models.RoleReviewer, "plain@example.com")

@@ -16,10 +16,12 @@ import (
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// isFragment tells whether htmx asked for a fragment (not a boosted navigation).
+// isFragment tells whether htmx asked for a fragment: not a boosted navigation, and not
+// a history restore (after a pushed filter URL drops out of htmx's cache, htmx reloads
+// it and expects the whole page).
 func isFragment(c echo.Context) bool {
 	h := c.Request().Header
-	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true"
+	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true" && h.Get("HX-History-Restore-Request") != "true"
 }
 
 // render writes full, or frag when htmx asked for a fragment and one is given.

@@ -56,3 +56,24 @@ func (s *Store) MerchantDetail(ctx context.Context, id uint) (MerchantDossier, e
 	d.Changes, _, err = s.ChangeRequests(ctx, id, 1, 10)
 	return d, err
 }
+
+// RealNameSubmittedNames reads the names given in real-name submissions, by id: a
+// merchant has no company name until its first verification is approved, so the
+// queue shows the name under review instead.
+func (s *Store) RealNameSubmittedNames(ctx context.Context, ids []uint) (map[uint]string, error) {
+	out := map[uint]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   uint
+		Name string
+	}
+	if err := s.r.WithContext(ctx).Model(&RealNameVerification{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}

@@ -14,6 +14,7 @@ type AuditVM struct {
 	MerchantID    string
 	From          string
 	To            string
+	Zone          string // the calendar's time zone the dates are read in
 	ActionOptions []view.Option
 	ObjectOptions []view.Option
 	Errors        view.Errors

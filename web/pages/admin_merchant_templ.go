@@ -1126,7 +1126,7 @@ func MerchantActionPanel(csrf string, a MerchantActionVM, suspendReason string, 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{Name: "comment", Label: "admin.decision.comment", Value: a.Comment, Error: a.Errors["comment"], Required: true, Max: 1000, Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{Name: "comment", Label: "admin.merchant.comment", Value: a.Comment, Error: a.Errors["comment"], Required: true, Max: 1000, Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1229,11 +1229,11 @@ func MerchantActionPanel(csrf string, a MerchantActionVM, suspendReason string, 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "reason", Label: "admin.decision.reason", Value: a.Reason, Options: a.Reasons, Error: a.Errors["reason"], Required: true, Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "reason", Label: "admin.merchant.suspend_reason", Value: a.Reason, Options: a.Reasons, Error: a.Errors["reason"], Required: true, Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{Name: "comment", Label: "admin.decision.comment", Value: a.Comment, Error: a.Errors["comment"], Hint: "admin.decision.comment_hint", Max: 1000, Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(components.TextareaProps{Name: "comment", Label: "admin.merchant.comment", Value: a.Comment, Error: a.Errors["comment"], Hint: "admin.decision.comment_hint", Max: 1000, Rows: 3}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
