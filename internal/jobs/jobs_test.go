@@ -185,3 +185,64 @@ func TestSLAReminderNotifiesReviewersOfOverdueItems(t *testing.T) {
 		t.Fatalf("%d reminders scheduled ahead, want 1", queued)
 	}
 }
+
+type recordingSender struct {
+	mu   sync.Mutex
+	fail bool
+	sent []string
+}
+
+func (r *recordingSender) Send(_ context.Context, to, subject, body string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail {
+		return errors.New("smtp down")
+	}
+	r.sent = append(r.sent, to+"|"+subject)
+	return nil
+}
+
+func TestDeliveryThroughSMTPRetriesUntilSent(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	cat, _ := i18n.Load()
+	sender := &recordingSender{fail: true}
+	w := NewWorker(env.Store, quietLog())
+	(&Mailer{Store: env.Store, Catalog: cat, Sender: sender, BaseURL: "http://sc.test"}).Register(w)
+	if err := env.Store.AddOutbox(ctx, models.ChannelEmail, "to@example.com", "Hello", "Body"); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Store.AddOutbox(ctx, models.ChannelSMS, "13800138000", "Code", "123456"); err != nil {
+		t.Fatal(err)
+	}
+	w.RunOnce(ctx)
+	msgs, _ := env.Store.OutboxMessages(ctx, 10)
+	for _, m := range msgs {
+		if m.Channel == models.ChannelEmail && (m.Status != models.OutboxPending || !strings.Contains(m.LastError, "smtp down")) {
+			t.Fatalf("failed mail %s %q", m.Status, m.LastError)
+		}
+		if m.Channel == models.ChannelSMS && m.Status != models.OutboxKept {
+			t.Fatalf("sms without a gateway: %s", m.Status)
+		}
+	}
+	sender.fail = false
+	env.Clock.Advance(time.Hour)
+	w.RunOnce(ctx)
+	msgs, _ = env.Store.OutboxMessages(ctx, 10)
+	for _, m := range msgs {
+		if m.Channel == models.ChannelEmail && (m.Status != models.OutboxSent || m.SentAt == nil) {
+			t.Fatalf("mail after recovery: %s", m.Status)
+		}
+	}
+	if len(sender.sent) != 1 || sender.sent[0] != "to@example.com|Hello" {
+		t.Fatalf("sent %v", sender.sent)
+	}
+	// A delivery job that runs again sends nothing more.
+	var j models.Job
+	env.DB.R.Where("kind = ?", models.JobDeliverOutbox).First(&j)
+	_ = env.Store.Enqueue(ctx, models.JobDeliverOutbox, models.DeliverOutboxPayload{MessageID: msgs[len(msgs)-1].ID}, env.Clock.Now(), "")
+	w.RunOnce(ctx)
+	if len(sender.sent) != 1 {
+		t.Fatalf("sent twice: %v", sender.sent)
+	}
+}
