@@ -358,3 +358,91 @@ func TestCertificationLocksAfterThreeWrongAmounts(t *testing.T) {
 	ta.drainJobs()
 	c.post("/seller/certification/transfer", url.Values{"amount": {depositAmount(t, ta)}}).want(http.StatusSeeOther)
 }
+
+func TestPersonalVerificationThenUpgradeToEnterprise(t *testing.T) {
+	ta := newTestApp(t)
+	rev := ta.admin("rev@example.com")
+	ta.user(models.RoleMerchant, "dev@example.com")
+	c := ta.loggedIn("dev@example.com")
+	ctx := context.Background()
+	c.get("/seller/realname/new?subject=personal&method=face").want(http.StatusOK)
+	personal := url.Values{"subject": {"personal"}, "method": {"face"}, "name": {"李四"}, "cert_type": {"resident_id"}, "cert_number": {"11010519491231002X"}}
+	// Face recognition needs three images.
+	r := c.postMultipart("/seller/realname", personal, upload{"file_id_front", "f.png", pngBytes}).want(http.StatusUnprocessableEntity)
+	if r.fieldError("file_id_back") == "" || r.fieldError("file_selfie_with_id") == "" {
+		t.Fatal("missing face images not reported")
+	}
+	bad := url.Values{}
+	for k, v := range personal {
+		bad[k] = v
+	}
+	bad.Set("cert_number", "110105194912310021")
+	r = c.postMultipart("/seller/realname", bad, upload{"file_id_front", "f.png", pngBytes}, upload{"file_id_back", "b.png", pngBytes}, upload{"file_selfie_with_id", "s.png", pngBytes}).want(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("cert_number"), "resident ID") {
+		t.Fatalf("ID error %q", r.fieldError("cert_number"))
+	}
+	c.postMultipart("/seller/realname", personal, upload{"file_id_front", "f.png", pngBytes}, upload{"file_id_back", "b.png", pngBytes}, upload{"file_selfie_with_id", "s.png", pngBytes}).want(http.StatusSeeOther)
+	m := merchantOf(t, ta, "dev@example.com")
+	v, _ := ta.Store.CurrentRealName(ctx, m.ID)
+	if err := ta.Store.DecideRealName(ctx, reviewerActor(rev), v.ID, models.Decision{Approve: true}); err != nil {
+		t.Fatal(err)
+	}
+	// Personal verification does not open the application; the overview asks to upgrade.
+	c.postMultipart("/seller/application", applicationValues(), upload{"licence", "l.png", pngBytes}).want(http.StatusConflict)
+	ov := c.get("/seller").want(http.StatusOK).Doc()
+	if st, _ := ov.Find(`[data-testid="step-realname"]`).Attr("data-state"); st != "action" {
+		t.Fatalf("real-name step %q for a personal verification", st)
+	}
+	// Upgrading: only the enterprise subject is offered, and a personal resubmission is refused.
+	form := c.get("/seller/realname/new?subject=personal").want(http.StatusOK).Doc()
+	if form.Find(`input[name="subject"][value="personal"]`).Length() != 0 {
+		t.Fatal("personal subject offered for an upgrade")
+	}
+	c.postMultipart("/seller/realname", personal, upload{"file_id_front", "f.png", pngBytes}, upload{"file_id_back", "b.png", pngBytes}, upload{"file_selfie_with_id", "s.png", pngBytes}).want(http.StatusConflict)
+	c.postMultipart("/seller/realname", realNameValues(), upload{"file_licence", "l.png", pngBytes}).want(http.StatusSeeOther)
+	m = merchantOf(t, ta, "dev@example.com")
+	if m.RealNameStatus != models.RealNameInReview || m.RealNameSubject != models.SubjectPersonal {
+		t.Fatalf("during the upgrade: %s %s", m.RealNameStatus, m.RealNameSubject)
+	}
+	v, _ = ta.Store.CurrentRealName(ctx, m.ID)
+	if err := ta.Store.DecideRealName(ctx, reviewerActor(rev), v.ID, models.Decision{Approve: true}); err != nil {
+		t.Fatal(err)
+	}
+	m = merchantOf(t, ta, "dev@example.com")
+	if m.RealNameSubject != models.SubjectEnterprise || m.CompanyName != "示例科技有限公司" {
+		t.Fatalf("after the upgrade: %s %q", m.RealNameSubject, m.CompanyName)
+	}
+	c.get("/seller/application").want(http.StatusOK)
+}
+
+func TestRejectedRealNameShowsReasonAndCanBeResubmitted(t *testing.T) {
+	ta := newTestApp(t)
+	rev := ta.admin("rev@example.com")
+	ta.user(models.RoleMerchant, "m@example.com")
+	c := ta.loggedIn("m@example.com")
+	ctx := context.Background()
+	c.postMultipart("/seller/realname", realNameValues(), upload{"file_licence", "l.png", pngBytes}).want(http.StatusSeeOther)
+	m := merchantOf(t, ta, "m@example.com")
+	v, _ := ta.Store.CurrentRealName(ctx, m.ID)
+	if err := ta.Store.DecideRealName(ctx, reviewerActor(rev), v.ID, models.Decision{Reason: "reason.realname.document_unclear", Comment: "请上传清晰的营业执照"}); err != nil {
+		t.Fatal(err)
+	}
+	c.post("/locale", url.Values{"locale": {"zh-CN"}, "next": {"/seller"}}).want(http.StatusSeeOther)
+	ov := c.get("/seller").want(http.StatusOK).Doc()
+	step := ov.Find(`[data-testid="step-realname"]`)
+	if st, _ := step.Attr("data-state"); st != "action" || !strings.Contains(step.Text(), "请上传清晰的营业执照") {
+		t.Fatalf("overview step %q: %s", st, step.Text())
+	}
+	page := c.get("/seller/realname").want(http.StatusOK).Doc()
+	if !strings.Contains(page.Find(`[data-testid="rejection"]`).Text(), "请上传清晰的营业执照") {
+		t.Fatal("rejection comment not shown")
+	}
+	inbox := c.get("/inbox").want(http.StatusOK).Doc().Find(`[data-testid="inbox-items"]`).Text()
+	if !strings.Contains(inbox, "实名认证未通过") || strings.Contains(inbox, "reason.realname") {
+		t.Fatalf("inbox message not resolved in Chinese: %s", inbox)
+	}
+	c.postMultipart("/seller/realname", realNameValues(), upload{"file_licence", "l2.png", pngBytes}).want(http.StatusSeeOther)
+	if m := merchantOf(t, ta, "m@example.com"); m.RealNameStatus != models.RealNameInReview {
+		t.Fatalf("after resubmission %s", m.RealNameStatus)
+	}
+}
