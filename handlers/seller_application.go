@@ -17,17 +17,10 @@ import (
 
 // applicationForm is the onboarding application (入驻申请).
 type applicationForm struct {
-	Website           string   `form:"website" validate:"required,max=300,weburl"`
+	CompanyFields
 	Employees         string   `form:"employees" validate:"required,max=9"`
 	YearsInBusiness   string   `form:"years_in_business" validate:"required,max=3"`
 	RegisteredCapital string   `form:"registered_capital" validate:"required,max=20"`
-	Intro             string   `form:"intro" validate:"required,min=20,max=2000"`
-	ContactName       string   `form:"contact_name" validate:"required,max=100"`
-	ContactMobile     string   `form:"contact_mobile" validate:"required,mobile"`
-	ContactEmail      string   `form:"contact_email" validate:"required,max=254,email"`
-	ServiceEmail      string   `form:"service_email" validate:"required,max=254,email"`
-	ServicePhone      string   `form:"service_phone" validate:"required,max=30,phone"`
-	Address           string   `form:"address" validate:"required,max=300"`
 	ProductTypes      []string `form:"product_types" validate:"required,min=1,max=5,dive,oneof=saas license image service hardware"`
 	SignerName        string   `form:"signer_name" validate:"required,max=100"`
 	Agree             bool     `form:"agree"`

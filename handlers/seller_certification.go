@@ -15,13 +15,8 @@ import (
 )
 
 type certBasicsForm struct {
-	CreditCode     string `form:"credit_code" validate:"required,uscc"`
-	TaxpayerType   string `form:"taxpayer_type" validate:"required,oneof=general small_scale"`
-	InvoiceType    string `form:"invoice_type" validate:"required,oneof=vat_special vat_general"`
-	RegisteredAddr string `form:"registered_addr" validate:"required,max=300"`
-	FinanceName    string `form:"finance_name" validate:"required,max=100"`
-	FinancePhone   string `form:"finance_phone" validate:"required,mobile"`
-	FinanceEmail   string `form:"finance_email" validate:"required,max=254,email"`
+	CreditCode string `form:"credit_code" validate:"required,uscc"`
+	TaxFinanceFields
 }
 
 type certBankForm struct {

@@ -13,8 +13,9 @@ import (
 	"sellercenter/web/view"
 )
 
-// profileChangeForm proposes new merchant information.
-type profileChangeForm struct {
+// CompanyFields are the public company fields the onboarding application and a profile
+// change share.
+type CompanyFields struct {
 	Website       string `form:"website" validate:"required,max=300,weburl"`
 	Intro         string `form:"intro" validate:"required,min=20,max=2000"`
 	ContactName   string `form:"contact_name" validate:"required,max=100"`
@@ -25,17 +26,28 @@ type profileChangeForm struct {
 	Address       string `form:"address" validate:"required,max=300"`
 }
 
-// certificationChangeForm proposes new settlement data.
-type certificationChangeForm struct {
+// TaxFinanceFields are the tax and finance-contact fields the certification wizard and a
+// certification change share.
+type TaxFinanceFields struct {
 	TaxpayerType   string `form:"taxpayer_type" validate:"required,oneof=general small_scale"`
 	InvoiceType    string `form:"invoice_type" validate:"required,oneof=vat_special vat_general"`
 	RegisteredAddr string `form:"registered_addr" validate:"required,max=300"`
 	FinanceName    string `form:"finance_name" validate:"required,max=100"`
 	FinancePhone   string `form:"finance_phone" validate:"required,mobile"`
 	FinanceEmail   string `form:"finance_email" validate:"required,max=254,email"`
-	BankName       string `form:"bank_name" validate:"required,max=100"`
-	BankBranch     string `form:"bank_branch" validate:"required,max=200"`
-	BankAccount    string `form:"bank_account" validate:"omitempty,max=40,bankaccount"`
+}
+
+// profileChangeForm proposes new merchant information.
+type profileChangeForm struct {
+	CompanyFields
+}
+
+// certificationChangeForm proposes new settlement data.
+type certificationChangeForm struct {
+	TaxFinanceFields
+	BankName    string `form:"bank_name" validate:"required,max=100"`
+	BankBranch  string `form:"bank_branch" validate:"required,max=200"`
+	BankAccount string `form:"bank_account" validate:"omitempty,max=40,bankaccount"`
 }
 
 var logoRule = UploadRule{Field: "logo", Purpose: "logo", Types: []string{"image/png", "image/jpeg", "image/gif"}, MaxBytes: 2 << 20, MaxFiles: 1}
