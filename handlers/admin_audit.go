@@ -22,8 +22,8 @@ const auditPerPage = 50
 // auditAreas are the action prefixes the log can be filtered by; auditObjects the
 // object types.
 var (
-	auditAreas   = []string{"realname", "application", "certification", "change", "merchant", "user"}
-	auditObjects = []string{"realname", "application", "certification", "change", "merchant", "user"}
+	auditAreas   = []string{"realname", "application", "certification", "change", "merchant", "user", "setting", "holiday"}
+	auditObjects = []string{"realname", "application", "certification", "change", "merchant", "user", "setting", "holiday"}
 )
 
 // auditFilterForm is the audit log's filter bar. Numbers and dates arrive as text so a

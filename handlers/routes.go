@@ -92,4 +92,9 @@ func (a *App) routes(g *echo.Group) {
 	r.GET("/reviewers", a.AdminReviewerList, a.requireAdmin)
 	r.GET("/reviewers/new", a.AdminReviewerNew, a.requireAdmin)
 	r.POST("/reviewers", a.AdminReviewerCreate, a.requireAdmin)
+	// Settings and the working-day calendar: admins only.
+	r.GET("/settings", a.AdminSettings, a.requireAdmin)
+	r.POST("/settings", a.AdminSettingsUpdate, a.requireAdmin)
+	r.POST("/holidays", a.AdminHolidayCreate, a.requireAdmin)
+	r.POST("/holidays/:date/delete", a.AdminHolidayDelete, a.requireAdmin)
 }

@@ -100,6 +100,10 @@ var routeMatrix = map[string]routeSpec{
 	"GET /admin/reviewers":                   {access: adminOnly},
 	"GET /admin/reviewers/new":               {access: adminOnly},
 	"POST /admin/reviewers":                  {access: adminOnly},
+	"GET /admin/settings":                    {access: adminOnly},
+	"POST /admin/settings":                   {access: adminOnly},
+	"POST /admin/holidays":                   {access: adminOnly},
+	"POST /admin/holidays/:date/delete":      {access: adminOnly},
 }
 
 // appRoutes lists the app's own routes as "METHOD /path" (catch-alls and static files aside).
@@ -185,6 +189,7 @@ func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string
 	method, path, _ = strings.Cut(route, " ")
 	path = strings.ReplaceAll(path, ":id", fx.idFor(spec.owned))
 	path = strings.ReplaceAll(path, ":step", "basics")
+	path = strings.ReplaceAll(path, ":date", "2026-10-01")
 	return method, path
 }
 

@@ -80,3 +80,103 @@ func (s *Store) CalendarLocation(ctx context.Context) *time.Location {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	return loc
 }
+
+// SettingKind says how a setting's value is checked.
+type SettingKind string
+
+// Setting kinds.
+const (
+	SettingKindInt      SettingKind = "int"
+	SettingKindTimezone SettingKind = "timezone"
+	SettingKindText     SettingKind = "text"
+)
+
+// SettingSpec describes one editable setting.
+type SettingSpec struct {
+	Key      string
+	Kind     SettingKind
+	Min, Max int // for ints; for text, Max is the length limit
+}
+
+// SettingSpecs lists every editable setting in display order.
+var SettingSpecs = []SettingSpec{
+	{Key: SettingRealNameSLA, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingApplicationSLA, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingCertSLA, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingChangeSLA, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
+	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},
+	{Key: SettingAgreementVersion, Kind: SettingKindText, Max: 20},
+}
+
+// UpdateSettings writes the changed values, one audit row per change.
+func (s *Store) UpdateSettings(ctx context.Context, a Actor, values map[string]string) (int, error) {
+	changed := 0
+	err := s.Tx(ctx, func(tx *Store) error {
+		current, err := tx.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		now := tx.clock.Now()
+		for _, spec := range SettingSpecs {
+			v, ok := values[spec.Key]
+			if !ok || v == current[spec.Key] {
+				continue
+			}
+			row := Setting{Key: spec.Key, Value: v, UpdatedAt: now}
+			if a.UserID != 0 {
+				row.UpdatedByID = &a.UserID
+			}
+			if err := tx.w.Save(&row).Error; err != nil {
+				return err
+			}
+			if err := tx.audit(a, "setting.update", "setting", 0, nil, map[string]string{spec.Key: current[spec.Key]}, map[string]string{spec.Key: v}, "", ""); err != nil {
+				return err
+			}
+			changed++
+		}
+		return nil
+	})
+	return changed, err
+}
+
+// Holidays lists the calendar's special dates from a date on, in order.
+func (s *Store) Holidays(ctx context.Context, from string) ([]Holiday, error) {
+	var rows []Holiday
+	err := s.r.WithContext(ctx).Where("date >= ?", from).Order("date").Limit(500).Find(&rows).Error
+	return rows, err
+}
+
+// ErrHolidayExists: the date is already in the calendar.
+var ErrHolidayExists = &FieldError{Field: "date", Key: "error.holiday_exists"}
+
+// AddHoliday puts a holiday (or a worked weekend) into the calendar.
+func (s *Store) AddHoliday(ctx context.Context, a Actor, h Holiday) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var n int64
+		if err := tx.w.Model(&Holiday{}).Where("date = ?", h.Date).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrHolidayExists
+		}
+		if err := tx.w.Create(&h).Error; err != nil {
+			return err
+		}
+		return tx.audit(a, "holiday.add", "holiday", 0, nil, nil, h, "", "")
+	})
+}
+
+// DeleteHoliday removes a date from the calendar.
+func (s *Store) DeleteHoliday(ctx context.Context, a Actor, date string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var h Holiday
+		if err := first(tx.w.Where("date = ?", date), &h); err != nil {
+			return err
+		}
+		if err := tx.w.Where("date = ?", date).Delete(&Holiday{}).Error; err != nil {
+			return err
+		}
+		return tx.audit(a, "holiday.delete", "holiday", 0, nil, h, nil, "", "")
+	})
+}

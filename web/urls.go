@@ -82,3 +82,10 @@ func AdminMerchantReinstate(id uint) string { return fmt.Sprintf("/admin/merchan
 func AdminAudit() string                    { return "/admin/audit" }
 func AdminReviewers() string                { return "/admin/reviewers" }
 func AdminReviewerNew() string              { return "/admin/reviewers/new" }
+
+// Admin settings and the holiday calendar.
+func AdminSettings() string { return "/admin/settings" }
+func AdminHolidays() string { return "/admin/holidays" }
+func AdminHolidayDelete(date string) string {
+	return "/admin/holidays/" + url.PathEscape(date) + "/delete"
+}

@@ -79,7 +79,8 @@ func Nav(u *view.User) []NavSection {
 			{URL: web.AdminAudit(), Label: "nav.admin.audit"},
 		}
 		if u.IsAdmin {
-			manage = append(manage, NavItem{URL: web.AdminReviewers(), Label: "nav.admin.reviewers"})
+			manage = append(manage, NavItem{URL: web.AdminReviewers(), Label: "nav.admin.reviewers"},
+				NavItem{URL: web.AdminSettings(), Label: "nav.admin.settings"})
 		}
 		return []NavSection{
 			{Title: "nav.section.queues", Items: queues},

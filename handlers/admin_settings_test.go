@@ -1,0 +1,108 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"sellercenter/models"
+)
+
+func settingsForm(over map[string]string) url.Values {
+	f := url.Values{}
+	for _, s := range models.SettingSpecs {
+		f.Set(s.Key, "")
+	}
+	f.Set(models.SettingRealNameSLA, "3")
+	f.Set(models.SettingApplicationSLA, "3")
+	f.Set(models.SettingCertSLA, "3")
+	f.Set(models.SettingChangeSLA, "3")
+	f.Set(models.SettingCalendarTimezone, "Asia/Shanghai")
+	f.Set(models.SettingAgreementCode, models.AgreementCode)
+	f.Set(models.SettingAgreementVersion, models.AgreementVersion)
+	for k, v := range over {
+		f.Set(k, v)
+	}
+	return f
+}
+
+func TestAdminEditsSettingsWithAudit(t *testing.T) {
+	ta := newTestApp(t)
+	ta.admin("admin@example.com")
+	ta.user(models.RoleReviewer, "rev@example.com")
+	c := ta.loggedIn("admin@example.com")
+	ctx := context.Background()
+	c.get("/admin/settings").want(http.StatusOK)
+	bad := []map[string]string{
+		{models.SettingRealNameSLA: "0"},
+		{models.SettingRealNameSLA: "31"},
+		{models.SettingRealNameSLA: "three"},
+		{models.SettingCalendarTimezone: "Mars/Olympus"},
+		{models.SettingAgreementVersion: strings.Repeat("v", 21)},
+		{models.SettingAgreementCode: ""},
+		{models.SettingAgreementCode: "\xff"},
+	}
+	for _, over := range bad {
+		r := c.post("/admin/settings", settingsForm(over))
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%v: status %d", over, r.Status)
+			continue
+		}
+		for k := range over {
+			if r.fieldError(k) == "" {
+				t.Errorf("%v: no message", over)
+			}
+		}
+	}
+	if v := ta.Store.SettingInt(ctx, models.SettingRealNameSLA, 0); v != 3 {
+		t.Fatalf("bad input saved: %d", v)
+	}
+	c.post("/admin/settings", settingsForm(map[string]string{models.SettingRealNameSLA: "5", models.SettingAgreementVersion: "2027.1"})).want(http.StatusSeeOther)
+	if v := ta.Store.SettingInt(ctx, models.SettingRealNameSLA, 0); v != 5 {
+		t.Fatalf("SLA %d", v)
+	}
+	var n int64
+	ta.env.DB.R.Model(&models.AuditLog{}).Where("action = ?", "setting.update").Count(&n)
+	if n != 2 {
+		t.Fatalf("%d audit rows for two changes", n)
+	}
+	// A reviewer who is not an admin cannot.
+	rc := ta.loggedIn("rev@example.com")
+	rc.get("/admin/settings").want(http.StatusForbidden)
+	rc.post("/admin/settings", settingsForm(map[string]string{models.SettingRealNameSLA: "9"})).want(http.StatusForbidden)
+}
+
+func TestAdminHolidayCalendar(t *testing.T) {
+	ta := newTestApp(t)
+	ta.admin("admin@example.com")
+	c := ta.loggedIn("admin@example.com")
+	ctx := context.Background()
+	c.post("/admin/holidays", url.Values{"date": {"2027-01-01"}, "name": {"元旦"}}).want(http.StatusSeeOther)
+	c.post("/admin/holidays", url.Values{"date": {"2027-02-07"}, "name": {"春节调休"}, "is_workday": {"1"}}).want(http.StatusSeeOther)
+	r := c.post("/admin/holidays", url.Values{"date": {"2027-01-01"}, "name": {"again"}}).want(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("date"), "already") {
+		t.Fatalf("duplicate date: %q", r.fieldError("date"))
+	}
+	for _, d := range []string{"2027-13-01", "tomorrow", "", "2027-1-1"} {
+		if r := c.post("/admin/holidays", url.Values{"date": {d}, "name": {"x"}}); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("date %q: %d", d, r.Status)
+		}
+	}
+	hol, work, _ := ta.Store.HolidayList(ctx)
+	if len(hol) != 1 || len(work) != 1 {
+		t.Fatalf("holidays %v workdays %v", hol, work)
+	}
+	page := c.get("/admin/settings").want(http.StatusOK).Doc()
+	if page.Find(`[data-testid="holidays"] tbody tr`).Length() != 2 {
+		t.Fatal("calendar not listed")
+	}
+	c.post("/admin/holidays/2027-01-01/delete", nil).want(http.StatusSeeOther)
+	c.post("/admin/holidays/2027-01-01/delete", nil).want(http.StatusNotFound)
+	c.post("/admin/holidays/not-a-date/delete", nil).want(http.StatusNotFound)
+	hol, _, _ = ta.Store.HolidayList(ctx)
+	if len(hol) != 0 {
+		t.Fatal("holiday not removed")
+	}
+}
