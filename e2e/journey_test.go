@@ -180,6 +180,10 @@ func TestMerchantOnboardingJourney(t *testing.T) {
 	b.logout()
 	b.login("reviewer@example.com", "reviewer-password")
 	b.approveFirst("/admin/certifications", "11-admin-certification")
+	b.open("/admin/settings")
+	b.screenshot("14-admin-settings-zh")
+	b.open("/admin/audit")
+	b.screenshot("15-admin-audit-zh")
 	b.logout()
 
 	// Onboarding is complete: the merchant is active.
