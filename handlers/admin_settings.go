@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,12 @@ func checkSetting(spec models.SettingSpec, v string) string {
 	case models.SettingKindTimezone:
 		if _, err := time.LoadLocation(v); err != nil || v == "Local" {
 			return "settings.error_timezone"
+		}
+	case models.SettingKindList:
+		for _, item := range strings.Split(v, ",") {
+			if !slices.Contains(spec.Allowed, strings.TrimSpace(item)) {
+				return "settings.error_list"
+			}
 		}
 	case models.SettingKindText:
 		if len([]rune(v)) > spec.Max {

@@ -22,6 +22,8 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingCalendarTimezone, "Asia/Shanghai")
 	f.Set(models.SettingAgreementCode, models.AgreementCode)
 	f.Set(models.SettingAgreementVersion, models.AgreementVersion)
+	f.Set(models.SettingAssetSLA, "3")
+	f.Set(models.SettingImageFlavors, "general,general_plus")
 	for k, v := range over {
 		f.Set(k, v)
 	}
@@ -43,6 +45,7 @@ func TestAdminEditsSettingsWithAudit(t *testing.T) {
 		{models.SettingAgreementVersion: strings.Repeat("v", 21)},
 		{models.SettingAgreementCode: ""},
 		{models.SettingAgreementCode: "\xff"},
+		{models.SettingImageFlavors: "general,quantum"},
 	}
 	for _, over := range bad {
 		r := c.post("/admin/settings", settingsForm(over))

@@ -15,6 +15,7 @@ const (
 	QueueApplication   Queue = "application"
 	QueueCertification Queue = "certification"
 	QueueChange        Queue = "change"
+	QueueAsset         Queue = "asset"
 )
 
 type queueDef struct {
@@ -28,6 +29,7 @@ var queueDefs = map[Queue]queueDef{
 	QueueApplication:   {"onboarding_applications", "product_types", []string{ApplicationPending}},
 	QueueCertification: {"business_certifications", "status", []string{CertInReview}},
 	QueueChange:        {"change_requests", "kind", []string{ChangePending}},
+	QueueAsset:         {"assets", "kind", []string{AssetScanning}},
 }
 
 // QueueFilter narrows a reviewer queue. Status empty means the pending states.
@@ -97,7 +99,7 @@ type QueueStat struct {
 // QueueStats counts every pending queue, plus locked certifications.
 func (s *Store) QueueStats(ctx context.Context) ([]QueueStat, int64, error) {
 	var out []QueueStat
-	for _, q := range []Queue{QueueRealName, QueueApplication, QueueCertification, QueueChange} {
+	for _, q := range []Queue{QueueRealName, QueueApplication, QueueCertification, QueueChange, QueueAsset} {
 		def := queueDefs[q]
 		var row struct {
 			N      int64

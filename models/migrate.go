@@ -26,6 +26,7 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 
 var migrations = []migration{
 	{1, "foundation", migrateFoundation},
+	{2, "assets and regions", migrateAssets},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -95,4 +96,26 @@ func migrateFoundation(tx *gorm.DB, d Dialect) error {
 		}
 	}
 	return nil
+}
+
+func migrateAssets(tx *gorm.DB, _ Dialect) error {
+	if err := tx.AutoMigrate(&Region{}, &Asset{}, &AssetRegion{}); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	regions := []Region{
+		{Code: "cn-north-4", NameZh: "华北-北京四", NameEn: "CN North-Beijing4", Recommended: true, Active: true, SortOrder: 10},
+		{Code: "cn-east-3", NameZh: "华东-上海一", NameEn: "CN East-Shanghai1", Restricted: true, Active: true, SortOrder: 20},
+		{Code: "cn-south-1", NameZh: "华南-广州", NameEn: "CN South-Guangzhou", Active: true, SortOrder: 30},
+	}
+	for i := range regions {
+		regions[i].CreatedAt, regions[i].UpdatedAt = now, now
+	}
+	if err := tx.Create(&regions).Error; err != nil {
+		return err
+	}
+	return tx.Create([]Setting{
+		{Key: SettingImageFlavors, Value: "general,general_plus", UpdatedAt: now},
+		{Key: SettingAssetSLA, Value: "3", UpdatedAt: now},
+	}).Error
 }

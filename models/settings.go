@@ -15,6 +15,8 @@ const (
 	SettingCalendarTimezone = "calendar.timezone"
 	SettingAgreementCode    = "agreement.code"
 	SettingAgreementVersion = "agreement.version"
+	SettingAssetSLA         = "sla.asset.workdays"
+	SettingImageFlavors     = "image.flavor_families"
 )
 
 var defaultSettings = []Setting{
@@ -89,13 +91,15 @@ const (
 	SettingKindInt      SettingKind = "int"
 	SettingKindTimezone SettingKind = "timezone"
 	SettingKindText     SettingKind = "text"
+	SettingKindList     SettingKind = "list" // comma-separated subset of Allowed
 )
 
 // SettingSpec describes one editable setting.
 type SettingSpec struct {
 	Key      string
 	Kind     SettingKind
-	Min, Max int // for ints; for text, Max is the length limit
+	Min, Max int      // for ints; for text, Max is the length limit
+	Allowed  []string // for lists
 }
 
 // SettingSpecs lists every editable setting in display order.
@@ -104,6 +108,8 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingApplicationSLA, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingCertSLA, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingChangeSLA, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingAssetSLA, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingImageFlavors, Kind: SettingKindList, Allowed: FlavorFamilies},
 	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
 	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},
 	{Key: SettingAgreementVersion, Kind: SettingKindText, Max: 20},

@@ -26,6 +26,7 @@ var SLASettings = map[Queue]string{
 	QueueApplication:   SettingApplicationSLA,
 	QueueCertification: SettingCertSLA,
 	QueueChange:        SettingChangeSLA,
+	QueueAsset:         SettingAssetSLA,
 }
 
 // NotifyReviewers sends one inbox message (and mail) to every active reviewer.
