@@ -22,6 +22,7 @@ import (
 	"sellercenter/internal/clock"
 	"sellercenter/internal/config"
 	"sellercenter/internal/jobs"
+	"sellercenter/internal/outbound"
 	"sellercenter/internal/testdb"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
@@ -74,7 +75,8 @@ func startServer(t *testing.T) *server {
 	store := models.NewStore(env.DB, clock.Real{}, env.Box)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := config.Config{DataDir: t.TempDir(), IdleTimeout: time.Hour, SessionLife: 2 * time.Hour}
-	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log}
+	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log,
+		Outbound: outbound.New(outbound.Options{})}
 	app.Sessions = handlers.NewSessions(cfg, env.DB)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
@@ -85,6 +87,7 @@ func startServer(t *testing.T) *server {
 	w := jobs.NewWorker(store, log)
 	w.Interval = 100 * time.Millisecond
 	(&jobs.Mailer{Store: store, Catalog: cat, BaseURL: srv.URL}).Register(w)
+	(&jobs.AssetScanner{Store: store, Blobs: blobs}).Register(w)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()

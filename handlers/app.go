@@ -13,6 +13,7 @@ import (
 	"sellercenter/internal/blobstore"
 	"sellercenter/internal/clock"
 	"sellercenter/internal/config"
+	"sellercenter/internal/outbound"
 	"sellercenter/internal/secretbox"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
@@ -29,6 +30,7 @@ type App struct {
 	Box      *secretbox.Box
 	Clock    clock.Clock
 	Log      *slog.Logger
+	Outbound *outbound.Client
 }
 
 // NewSessions builds the session manager over the database.

@@ -94,8 +94,12 @@ func (a *App) storeUploads(c echo.Context, rules []UploadRule, parts map[string]
 	return out, nil
 }
 
-// sniff checks the content's real type, whatever the name or the declared type say.
+// sniff checks the content's real type, whatever the name or the declared type say; a
+// rule without types accepts any content (archives are checked by the asset scan).
 func (a *App) sniff(h *multipart.FileHeader, allowed []string) string {
+	if allowed == nil {
+		return ""
+	}
 	f, err := h.Open()
 	if err != nil {
 		return "error.file_unreadable"

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
@@ -20,6 +21,7 @@ import (
 	"sellercenter/internal/blobstore"
 	"sellercenter/internal/config"
 	"sellercenter/internal/jobs"
+	"sellercenter/internal/outbound"
 	"sellercenter/internal/testdb"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
@@ -59,7 +61,7 @@ func newTestAppWith(t *testing.T, adjust func(*config.Config)) *testApp {
 		adjust(&cfg)
 	}
 	app := &App{Cfg: cfg, DB: env.DB, Store: env.Store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: env.Clock,
-		Log: slog.New(slog.NewTextHandler(logBuf, nil))}
+		Log: slog.New(slog.NewTextHandler(logBuf, nil)), Outbound: outbound.New(outbound.Options{AllowPrivate: cfg.OutboundAllowPrivate, Timeout: 3 * time.Second})}
 	app.Sessions = NewSessions(cfg, env.DB)
 	e := app.Router()
 	srv := httptest.NewServer(e)
@@ -72,6 +74,7 @@ func (ta *testApp) drainJobs() {
 	ta.t.Helper()
 	w := jobs.NewWorker(ta.Store, ta.Log)
 	(&jobs.Mailer{Store: ta.Store, Catalog: ta.Catalog, BaseURL: ta.Cfg.BaseURL}).Register(w)
+	(&jobs.AssetScanner{Store: ta.Store, Blobs: ta.Blobs}).Register(w)
 	if err := w.Drain(context.Background()); err != nil {
 		ta.t.Fatal(err)
 	}

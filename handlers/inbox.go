@@ -74,8 +74,11 @@ func (a *App) DevOutboxList(c echo.Context) error {
 }
 
 // idParam parses the :id path parameter; anything else is a 404.
-func idParam(c echo.Context) (uint, error) {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+func idParam(c echo.Context) (uint, error) { return parseID(c.Param("id")) }
+
+// parseID reads an object id from a URL; a malformed one names no object (404).
+func parseID(s string) (uint, error) {
+	id, err := strconv.ParseUint(s, 10, 32)
 	if err != nil || id == 0 {
 		return 0, echo.NewHTTPError(http.StatusNotFound)
 	}

@@ -56,6 +56,15 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/changes", a.ChangeCreate, v)
 	s.GET("/changes/:id", a.ChangeShow)
 	s.POST("/changes/:id/withdraw", a.ChangeWithdraw, v)
+	s.GET("/assets", a.AssetList)
+	s.GET("/assets/new", a.AssetNew)
+	s.POST("/assets", a.AssetCreate)
+	s.GET("/assets/:id", a.AssetShow)
+	s.GET("/assets/:id/edit", a.AssetEdit)
+	s.POST("/assets/:id", a.AssetUpdate)
+	s.POST("/assets/:id/verify", a.AssetVerifyDomain)
+	s.POST("/assets/:id/submit", a.AssetSubmit)
+	s.POST("/assets/:id/delete", a.AssetDelete)
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))

@@ -71,6 +71,15 @@ var routeMatrix = map[string]routeSpec{
 	"POST /seller/changes":                   {access: merchantOnly},
 	"GET /seller/changes/:id":                {access: merchantOnly, owned: "change"},
 	"POST /seller/changes/:id/withdraw":      {access: merchantOnly, owned: "change"},
+	"GET /seller/assets":                     {access: merchantOnly},
+	"GET /seller/assets/new":                 {access: merchantOnly},
+	"POST /seller/assets":                    {access: merchantOnly},
+	"GET /seller/assets/:id":                 {access: merchantOnly, owned: "asset"},
+	"GET /seller/assets/:id/edit":            {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id":                {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id/verify":         {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id/submit":         {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id/delete":         {access: merchantOnly, owned: "asset"},
 	"GET /buyer":                             {access: buyerOnly},
 	"GET /admin":                             {access: reviewerOnly},
 	"GET /admin/realname":                    {access: reviewerOnly},
@@ -149,6 +158,7 @@ type matrixFixture struct {
 	ta                    *testApp
 	a, b                  models.Merchant
 	aChange, aFile, aNote uint
+	aAsset                uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -170,7 +180,14 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	if f.ID == 0 || n.ID == 0 {
 		t.Fatal("fixture lacks a file or a notification of merchant A")
 	}
-	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID}
+	for _, m := range []models.Merchant{a, b} {
+		ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", m.ID).Update("activated_at", ta.env.Clock.Now())
+	}
+	as, err := ta.Store.CreateAsset(ctx, models.Actor{UserID: a.OwnerUserID}, a.ID, models.AssetInput{Kind: models.AssetSaaS, Name: "CRM", AssetVersion: "1", Domain: "crm.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID}
 }
 
 func (fx *matrixFixture) idFor(owned string) string {
@@ -181,6 +198,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aFile))
 	case "notification":
 		return itoa64(int64(fx.aNote))
+	case "asset":
+		return itoa64(int64(fx.aAsset))
 	}
 	return "1"
 }
@@ -259,11 +278,13 @@ func (fx *matrixFixture) snapshot(t *testing.T) string {
 	var cr models.ChangeRequest
 	var n models.Notification
 	var f models.File
+	var as models.Asset
 	db := fx.ta.env.DB.R
 	db.First(&cr, fx.aChange)
 	db.First(&n, fx.aNote)
 	db.First(&f, fx.aFile)
-	b, _ := json.Marshal([]any{cr, n, f})
+	db.First(&as, fx.aAsset)
+	b, _ := json.Marshal([]any{cr, n, f, as})
 	return string(b)
 }
 

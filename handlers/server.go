@@ -34,7 +34,9 @@ func (a *App) Router() *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 	}))
-	e.Use(middleware.BodyLimit("50M"))
+	// Software packages are large; every other request is small.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "50M", Skipper: isPackageUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1100M", Skipper: func(c echo.Context) bool { return !isPackageUpload(c) }}))
 
 	// Static files and health checks need no session.
 	e.StaticFS("/static", static.FS)
@@ -83,4 +85,9 @@ func (a *App) Health(c echo.Context) error {
 		return c.String(http.StatusServiceUnavailable, "db unavailable")
 	}
 	return c.String(http.StatusOK, "ok")
+}
+
+// isPackageUpload tells whether a request may carry a software package.
+func isPackageUpload(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && strings.HasPrefix(c.Request().URL.Path, "/seller/assets")
 }

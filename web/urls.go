@@ -89,3 +89,13 @@ func AdminHolidays() string { return "/admin/holidays" }
 func AdminHolidayDelete(date string) string {
 	return "/admin/holidays/" + url.PathEscape(date) + "/delete"
 }
+
+// Asset center.
+func SellerAssets() string                 { return "/seller/assets" }
+func SellerAssetNew(kind string) string    { return "/seller/assets/new?kind=" + url.QueryEscape(kind) }
+func SellerAssetNewVersion(id uint) string { return fmt.Sprintf("/seller/assets/new?from=%d", id) }
+func SellerAsset(id uint) string           { return fmt.Sprintf("/seller/assets/%d", id) }
+func SellerAssetEdit(id uint) string       { return fmt.Sprintf("/seller/assets/%d/edit", id) }
+func SellerAssetSubmit(id uint) string     { return fmt.Sprintf("/seller/assets/%d/submit", id) }
+func SellerAssetVerify(id uint) string     { return fmt.Sprintf("/seller/assets/%d/verify", id) }
+func SellerAssetDelete(id uint) string     { return fmt.Sprintf("/seller/assets/%d/delete", id) }

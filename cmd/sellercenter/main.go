@@ -26,6 +26,7 @@ import (
 	"sellercenter/internal/config"
 	"sellercenter/internal/jobs"
 	"sellercenter/internal/mail"
+	"sellercenter/internal/outbound"
 	"sellercenter/internal/secretbox"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
@@ -225,7 +226,8 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 		}
 	}
 	app := &handlers.App{Cfg: cfg, DB: env.db, Store: env.store, Sessions: handlers.NewSessions(cfg, env.db),
-		Catalog: env.cat, Blobs: env.blobs, Box: env.box, Clock: clock.Real{}, Log: env.log}
+		Catalog: env.cat, Blobs: env.blobs, Box: env.box, Clock: clock.Real{}, Log: env.log,
+		Outbound: outbound.New(outbound.Options{AllowPrivate: cfg.OutboundAllowPrivate})}
 	e := app.Router()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -237,6 +239,7 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 			sender = s
 		}
 		(&jobs.Mailer{Store: env.store, Catalog: env.cat, Sender: sender, BaseURL: cfg.BaseURL}).Register(w)
+		(&jobs.AssetScanner{Store: env.store, Blobs: env.blobs}).Register(w)
 		sla := &jobs.SLAReminder{Store: env.store}
 		sla.Register(w)
 		if err := sla.Schedule(ctx); err != nil {

@@ -25,8 +25,12 @@ type Config struct {
 	// TrustedProxies are CIDRs whose X-Forwarded-For is believed; empty: the peer address is the client.
 	TrustedProxies []string
 	CookieSecure   bool
-	IdleTimeout    time.Duration
-	SessionLife    time.Duration
+	// OutboundAllowPrivate lets calls to merchant URLs reach loopback and private
+	// addresses (development only); VerifyScheme is how SaaS domains are fetched.
+	OutboundAllowPrivate bool
+	VerifyScheme         string
+	IdleTimeout          time.Duration
+	SessionLife          time.Duration
 }
 
 // SMTP is the outgoing mail server; Host empty means mail goes only to the outbox.
@@ -75,6 +79,16 @@ func Load() (Config, error) {
 		}
 	}
 	c.CookieSecure = strings.HasPrefix(c.BaseURL, "https://")
+	if c.OutboundAllowPrivate, err = boolEnv("SC_OUTBOUND_ALLOW_PRIVATE", false); err != nil {
+		return c, err
+	}
+	if c.OutboundAllowPrivate && c.Production {
+		return c, fmt.Errorf("SC_OUTBOUND_ALLOW_PRIVATE cannot be set in production")
+	}
+	c.VerifyScheme = "https"
+	if c.OutboundAllowPrivate && os.Getenv("SC_VERIFY_SCHEME") == "http" {
+		c.VerifyScheme = "http"
+	}
 	if c.IdleTimeout, err = durEnv("SC_IDLE_TIMEOUT", 2*time.Hour); err != nil {
 		return c, err
 	}

@@ -223,7 +223,7 @@ func (c *Client) dialContext(ctx context.Context, network, addr string) (net.Con
 	}
 	for _, ip := range ips {
 		if err := c.check(ip); err != nil {
-			return nil, fmt.Errorf("%s: %w", host, err)
+			return nil, err
 		}
 	}
 	var first error

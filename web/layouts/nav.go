@@ -49,6 +49,9 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerApplication(), Label: "nav.seller.application"},
 				{URL: web.SellerCertification(), Label: "nav.seller.certification"},
 			}},
+			{Title: "nav.section.products", Items: []NavItem{
+				{URL: web.SellerAssets(), Label: "nav.seller.assets"},
+			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
 				{URL: web.SellerChanges(), Label: "nav.seller.changes"},
