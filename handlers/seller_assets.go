@@ -3,8 +3,8 @@ package handlers
 import (
 	"bytes"
 	"errors"
-	"net/http"
 	"mime/multipart"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"

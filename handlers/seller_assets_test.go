@@ -92,7 +92,7 @@ func TestPackageAssetUploadScanAndReview(t *testing.T) {
 		t.Fatal("scan report not shown")
 	}
 	// In review: no edit, no delete.
-	c.get(loc+"/edit").want(http.StatusConflict)
+	c.get(loc + "/edit").want(http.StatusConflict)
 	c.post(loc+"/delete", nil).want(http.StatusConflict)
 	rev, _ := ta.Store.UserByEmail(ctx, "rev@example.com")
 	if err := ta.Store.DecideAsset(ctx, reviewerActor(rev), a.ID, models.Decision{Approve: true}); err != nil {
