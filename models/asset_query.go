@@ -125,15 +125,15 @@ func (s *Store) AssetRegionCodes(ctx context.Context, assetID uint) ([]string, e
 	return codes, err
 }
 
-// AssetInUse counts the products and drafts that point at an asset. Products arrive with
-// the product catalog; until a product table exists nothing can use an asset.
+// AssetInUse counts the products and the open (draft, pending or rejected) product
+// applications that point at an asset.
 func (s *Store) AssetInUse(ctx context.Context, assetID uint) (int64, error) {
-	if !s.r.Migrator().HasTable("products") {
-		return 0, nil
+	var products, apps int64
+	if err := s.r.WithContext(ctx).Model(&Product{}).Where("asset_id = ? AND listing <> ?", assetID, ListingDelisted).Count(&products).Error; err != nil {
+		return 0, err
 	}
-	var n int64
-	err := s.r.WithContext(ctx).Table("products").Where("asset_id = ?", assetID).Count(&n).Error
-	return n, err
+	err := s.r.WithContext(ctx).Model(&ProductApplication{}).Where("asset_id = ? AND status IN ?", assetID, []string{PADraft, PAPending, PARejected}).Count(&apps).Error
+	return products + apps, err
 }
 
 func newVerifyToken() (string, error) {

@@ -27,6 +27,7 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 var migrations = []migration{
 	{1, "foundation", migrateFoundation},
 	{2, "assets and regions", migrateAssets},
+	{3, "products, specs and applications", migrateProducts},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -118,4 +119,8 @@ func migrateAssets(tx *gorm.DB, _ Dialect) error {
 		{Key: SettingImageFlavors, Value: "general,general_plus", UpdatedAt: now},
 		{Key: SettingAssetSLA, Value: "3", UpdatedAt: now},
 	}).Error
+}
+
+func migrateProducts(tx *gorm.DB, _ Dialect) error {
+	return tx.AutoMigrate(&Product{}, &Spec{}, &SpecPrice{}, &ProductApplication{})
 }
