@@ -27,9 +27,9 @@ type ProductAppListVM struct {
 
 // SpecRow is one row of the spec table as typed.
 type SpecRow struct {
-	Key, Name, Billing                          string
-	Year, Month, OneTime, Hour, Package         string
-	Linear, LinearMin, LinearMax, Trial         string
+	Key, Name, Billing                  string
+	Year, Month, OneTime, Hour, Package string
+	Linear, LinearMin, LinearMax, Trial string
 }
 
 // SupportRow is one support offer as typed.
@@ -206,7 +206,9 @@ func ProductTypes() []string { return productTypes }
 
 func typeOptions() []view.Option { return optionsOf("product.type.", productTypes...) }
 
-func categoryOptions() []view.Option { return optionsOf("product.category.", models.ProductCategories...) }
+func categoryOptions() []view.Option {
+	return optionsOf("product.category.", models.ProductCategories...)
+}
 
 func assetOptions(as []models.Asset) []view.Option {
 	out := make([]view.Option, len(as))
