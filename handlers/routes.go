@@ -65,6 +65,14 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/assets/:id/verify", a.AssetVerifyDomain)
 	s.POST("/assets/:id/submit", a.AssetSubmit)
 	s.POST("/assets/:id/delete", a.AssetDelete)
+	s.GET("/products", a.ProductList)
+	s.GET("/products/new", a.ProductNew)
+	s.POST("/products", a.ProductCreate)
+	s.GET("/product-applications", a.ProductAppList)
+	s.GET("/product-applications/:id", a.ProductAppEdit)
+	s.POST("/product-applications/:id", a.ProductAppUpdate)
+	s.POST("/product-applications/:id/submit", a.ProductAppSubmit)
+	s.POST("/product-applications/:id/withdraw", a.ProductAppWithdraw)
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))

@@ -28,91 +28,99 @@ const (
 // :id names a tenant's object, which kind of object that is.
 type routeSpec struct {
 	access access
-	owned  string // "" | change | file | notification
+	owned  string // "" | change | file | notification | asset | product_app
 }
 
 // routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
 var routeMatrix = map[string]routeSpec{
-	"GET /":                                  {access: public},
-	"GET /login":                             {access: public},
-	"POST /login":                            {access: public},
-	"POST /logout":                           {access: public},
-	"GET /register":                          {access: public},
-	"POST /register":                         {access: public},
-	"GET /verify-email":                      {access: public},
-	"GET /password/forgot":                   {access: public},
-	"POST /password/forgot":                  {access: public},
-	"GET /password/reset":                    {access: public},
-	"POST /password/reset":                   {access: public},
-	"POST /locale":                           {access: public},
-	"GET /dev/outbox":                        {access: public},
-	"GET /healthz":                           {access: public},
-	"POST /verify-email/resend":              {access: loggedIn},
-	"GET /account/password":                  {access: loggedIn},
-	"POST /account/password":                 {access: loggedIn},
-	"GET /inbox":                             {access: loggedIn},
-	"POST /inbox/:id/read":                   {access: loggedIn, owned: "notification"},
-	"POST /inbox/read-all":                   {access: loggedIn},
-	"GET /files/:id":                         {access: loggedIn, owned: "file"},
-	"GET /seller":                            {access: merchantOnly},
-	"GET /seller/realname":                   {access: merchantOnly},
-	"GET /seller/realname/new":               {access: merchantOnly},
-	"POST /seller/realname":                  {access: merchantOnly},
-	"POST /seller/realname/confirm":          {access: merchantOnly},
-	"POST /seller/realname/abandon":          {access: merchantOnly},
-	"GET /seller/application":                {access: merchantOnly},
-	"POST /seller/application":               {access: merchantOnly},
-	"GET /seller/certification":              {access: merchantOnly},
-	"GET /seller/certification/:step":        {access: merchantOnly},
-	"POST /seller/certification/:step":       {access: merchantOnly},
-	"GET /seller/profile":                    {access: merchantOnly},
-	"GET /seller/changes":                    {access: merchantOnly},
-	"GET /seller/changes/new":                {access: merchantOnly},
-	"POST /seller/changes":                   {access: merchantOnly},
-	"GET /seller/changes/:id":                {access: merchantOnly, owned: "change"},
-	"POST /seller/changes/:id/withdraw":      {access: merchantOnly, owned: "change"},
-	"GET /seller/assets":                     {access: merchantOnly},
-	"GET /seller/assets/new":                 {access: merchantOnly},
-	"POST /seller/assets":                    {access: merchantOnly},
-	"GET /seller/assets/:id":                 {access: merchantOnly, owned: "asset"},
-	"GET /seller/assets/:id/edit":            {access: merchantOnly, owned: "asset"},
-	"POST /seller/assets/:id":                {access: merchantOnly, owned: "asset"},
-	"POST /seller/assets/:id/verify":         {access: merchantOnly, owned: "asset"},
-	"POST /seller/assets/:id/submit":         {access: merchantOnly, owned: "asset"},
-	"POST /seller/assets/:id/delete":         {access: merchantOnly, owned: "asset"},
-	"GET /buyer":                             {access: buyerOnly},
-	"GET /admin":                             {access: reviewerOnly},
-	"GET /admin/realname":                    {access: reviewerOnly},
-	"GET /admin/realname/:id":                {access: reviewerOnly},
-	"POST /admin/realname/:id/approve":       {access: reviewerOnly},
-	"POST /admin/realname/:id/reject":        {access: reviewerOnly},
-	"POST /admin/realname/:id/reveal":        {access: reviewerOnly},
-	"GET /admin/applications":                {access: reviewerOnly},
-	"GET /admin/applications/:id":            {access: reviewerOnly},
-	"POST /admin/applications/:id/approve":   {access: reviewerOnly},
-	"POST /admin/applications/:id/reject":    {access: reviewerOnly},
-	"GET /admin/certifications":              {access: reviewerOnly},
-	"GET /admin/certifications/:id":          {access: reviewerOnly},
-	"POST /admin/certifications/:id/approve": {access: reviewerOnly},
-	"POST /admin/certifications/:id/reject":  {access: reviewerOnly},
-	"POST /admin/certifications/:id/unlock":  {access: reviewerOnly},
-	"POST /admin/certifications/:id/reveal":  {access: reviewerOnly},
-	"GET /admin/changes":                     {access: reviewerOnly},
-	"GET /admin/changes/:id":                 {access: reviewerOnly},
-	"POST /admin/changes/:id/approve":        {access: reviewerOnly},
-	"POST /admin/changes/:id/reject":         {access: reviewerOnly},
-	"GET /admin/merchants":                   {access: reviewerOnly},
-	"GET /admin/merchants/:id":               {access: reviewerOnly},
-	"POST /admin/merchants/:id/suspend":      {access: reviewerOnly},
-	"POST /admin/merchants/:id/reinstate":    {access: reviewerOnly},
-	"GET /admin/audit":                       {access: reviewerOnly},
-	"GET /admin/reviewers":                   {access: adminOnly},
-	"GET /admin/reviewers/new":               {access: adminOnly},
-	"POST /admin/reviewers":                  {access: adminOnly},
-	"GET /admin/settings":                    {access: adminOnly},
-	"POST /admin/settings":                   {access: adminOnly},
-	"POST /admin/holidays":                   {access: adminOnly},
-	"POST /admin/holidays/:date/delete":      {access: adminOnly},
+	"GET /":                                          {access: public},
+	"GET /login":                                     {access: public},
+	"POST /login":                                    {access: public},
+	"POST /logout":                                   {access: public},
+	"GET /register":                                  {access: public},
+	"POST /register":                                 {access: public},
+	"GET /verify-email":                              {access: public},
+	"GET /password/forgot":                           {access: public},
+	"POST /password/forgot":                          {access: public},
+	"GET /password/reset":                            {access: public},
+	"POST /password/reset":                           {access: public},
+	"POST /locale":                                   {access: public},
+	"GET /dev/outbox":                                {access: public},
+	"GET /healthz":                                   {access: public},
+	"POST /verify-email/resend":                      {access: loggedIn},
+	"GET /account/password":                          {access: loggedIn},
+	"POST /account/password":                         {access: loggedIn},
+	"GET /inbox":                                     {access: loggedIn},
+	"POST /inbox/:id/read":                           {access: loggedIn, owned: "notification"},
+	"POST /inbox/read-all":                           {access: loggedIn},
+	"GET /files/:id":                                 {access: loggedIn, owned: "file"},
+	"GET /seller":                                    {access: merchantOnly},
+	"GET /seller/realname":                           {access: merchantOnly},
+	"GET /seller/realname/new":                       {access: merchantOnly},
+	"POST /seller/realname":                          {access: merchantOnly},
+	"POST /seller/realname/confirm":                  {access: merchantOnly},
+	"POST /seller/realname/abandon":                  {access: merchantOnly},
+	"GET /seller/application":                        {access: merchantOnly},
+	"POST /seller/application":                       {access: merchantOnly},
+	"GET /seller/certification":                      {access: merchantOnly},
+	"GET /seller/certification/:step":                {access: merchantOnly},
+	"POST /seller/certification/:step":               {access: merchantOnly},
+	"GET /seller/profile":                            {access: merchantOnly},
+	"GET /seller/changes":                            {access: merchantOnly},
+	"GET /seller/changes/new":                        {access: merchantOnly},
+	"POST /seller/changes":                           {access: merchantOnly},
+	"GET /seller/changes/:id":                        {access: merchantOnly, owned: "change"},
+	"POST /seller/changes/:id/withdraw":              {access: merchantOnly, owned: "change"},
+	"GET /seller/assets":                             {access: merchantOnly},
+	"GET /seller/assets/new":                         {access: merchantOnly},
+	"POST /seller/assets":                            {access: merchantOnly},
+	"GET /seller/assets/:id":                         {access: merchantOnly, owned: "asset"},
+	"GET /seller/assets/:id/edit":                    {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id":                        {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id/verify":                 {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id/submit":                 {access: merchantOnly, owned: "asset"},
+	"POST /seller/assets/:id/delete":                 {access: merchantOnly, owned: "asset"},
+	"GET /seller/products":                           {access: merchantOnly},
+	"GET /seller/products/new":                       {access: merchantOnly},
+	"POST /seller/products":                          {access: merchantOnly},
+	"GET /seller/product-applications":               {access: merchantOnly},
+	"GET /seller/product-applications/:id":           {access: merchantOnly, owned: "product_app"},
+	"POST /seller/product-applications/:id":          {access: merchantOnly, owned: "product_app"},
+	"POST /seller/product-applications/:id/submit":   {access: merchantOnly, owned: "product_app"},
+	"POST /seller/product-applications/:id/withdraw": {access: merchantOnly, owned: "product_app"},
+	"GET /buyer":                                     {access: buyerOnly},
+	"GET /admin":                                     {access: reviewerOnly},
+	"GET /admin/realname":                            {access: reviewerOnly},
+	"GET /admin/realname/:id":                        {access: reviewerOnly},
+	"POST /admin/realname/:id/approve":               {access: reviewerOnly},
+	"POST /admin/realname/:id/reject":                {access: reviewerOnly},
+	"POST /admin/realname/:id/reveal":                {access: reviewerOnly},
+	"GET /admin/applications":                        {access: reviewerOnly},
+	"GET /admin/applications/:id":                    {access: reviewerOnly},
+	"POST /admin/applications/:id/approve":           {access: reviewerOnly},
+	"POST /admin/applications/:id/reject":            {access: reviewerOnly},
+	"GET /admin/certifications":                      {access: reviewerOnly},
+	"GET /admin/certifications/:id":                  {access: reviewerOnly},
+	"POST /admin/certifications/:id/approve":         {access: reviewerOnly},
+	"POST /admin/certifications/:id/reject":          {access: reviewerOnly},
+	"POST /admin/certifications/:id/unlock":          {access: reviewerOnly},
+	"POST /admin/certifications/:id/reveal":          {access: reviewerOnly},
+	"GET /admin/changes":                             {access: reviewerOnly},
+	"GET /admin/changes/:id":                         {access: reviewerOnly},
+	"POST /admin/changes/:id/approve":                {access: reviewerOnly},
+	"POST /admin/changes/:id/reject":                 {access: reviewerOnly},
+	"GET /admin/merchants":                           {access: reviewerOnly},
+	"GET /admin/merchants/:id":                       {access: reviewerOnly},
+	"POST /admin/merchants/:id/suspend":              {access: reviewerOnly},
+	"POST /admin/merchants/:id/reinstate":            {access: reviewerOnly},
+	"GET /admin/audit":                               {access: reviewerOnly},
+	"GET /admin/reviewers":                           {access: adminOnly},
+	"GET /admin/reviewers/new":                       {access: adminOnly},
+	"POST /admin/reviewers":                          {access: adminOnly},
+	"GET /admin/settings":                            {access: adminOnly},
+	"POST /admin/settings":                           {access: adminOnly},
+	"POST /admin/holidays":                           {access: adminOnly},
+	"POST /admin/holidays/:date/delete":              {access: adminOnly},
 }
 
 // appRoutes lists the app's own routes as "METHOD /path" (catch-alls and static files aside).
@@ -159,6 +167,7 @@ type matrixFixture struct {
 	a, b                  models.Merchant
 	aChange, aFile, aNote uint
 	aAsset                uint
+	aProductApp           uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -187,7 +196,11 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID}
+	_, papp, err := ta.Store.NewProductDraft(ctx, models.Actor{UserID: a.OwnerUserID}, a.ID, models.ProductContent{Type: models.ProductSaaS, NameZh: "协同办公"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID, aProductApp: papp.ID}
 }
 
 func (fx *matrixFixture) idFor(owned string) string {
@@ -200,6 +213,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aNote))
 	case "asset":
 		return itoa64(int64(fx.aAsset))
+	case "product_app":
+		return itoa64(int64(fx.aProductApp))
 	}
 	return "1"
 }
@@ -279,12 +294,16 @@ func (fx *matrixFixture) snapshot(t *testing.T) string {
 	var n models.Notification
 	var f models.File
 	var as models.Asset
+	var pa models.ProductApplication
+	var pr models.Product
 	db := fx.ta.env.DB.R
+	db.First(&pa, fx.aProductApp)
+	db.First(&pr, pa.ProductID)
 	db.First(&cr, fx.aChange)
 	db.First(&n, fx.aNote)
 	db.First(&f, fx.aFile)
 	db.First(&as, fx.aAsset)
-	b, _ := json.Marshal([]any{cr, n, f, as})
+	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr})
 	return string(b)
 }
 

@@ -99,3 +99,15 @@ func SellerAssetEdit(id uint) string       { return fmt.Sprintf("/seller/assets/
 func SellerAssetSubmit(id uint) string     { return fmt.Sprintf("/seller/assets/%d/submit", id) }
 func SellerAssetVerify(id uint) string     { return fmt.Sprintf("/seller/assets/%d/verify", id) }
 func SellerAssetDelete(id uint) string     { return fmt.Sprintf("/seller/assets/%d/delete", id) }
+
+// Products (我的商品) and their applications (我的申请).
+func SellerProducts() string             { return "/seller/products" }
+func SellerProductNew(typ string) string { return "/seller/products/new?type=" + url.QueryEscape(typ) }
+func SellerProductApps() string          { return "/seller/product-applications" }
+func SellerProductApp(id uint) string    { return fmt.Sprintf("/seller/product-applications/%d", id) }
+func SellerProductAppSubmit(id uint) string {
+	return fmt.Sprintf("/seller/product-applications/%d/submit", id)
+}
+func SellerProductAppWithdraw(id uint) string {
+	return fmt.Sprintf("/seller/product-applications/%d/withdraw", id)
+}

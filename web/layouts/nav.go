@@ -51,6 +51,8 @@ func Nav(u *view.User) []NavSection {
 			}},
 			{Title: "nav.section.products", Items: []NavItem{
 				{URL: web.SellerAssets(), Label: "nav.seller.assets"},
+				{URL: web.SellerProducts(), Label: "nav.seller.products"},
+				{URL: web.SellerProductApps(), Label: "nav.seller.product_apps"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},

@@ -1,0 +1,309 @@
+package handlers
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"sellercenter/internal/money"
+	"sellercenter/models"
+	"sellercenter/web/pages"
+	"sellercenter/web/view"
+)
+
+// descriptionPolicy keeps the formatting user-generated content may carry and drops
+// scripts, event handlers and unsafe URLs.
+var descriptionPolicy = bluemonday.UGCPolicy()
+
+// sanitizeHTML is the only way HTML typed by a merchant reaches a page.
+func sanitizeHTML(s string) string { return descriptionPolicy.Sanitize(s) }
+
+// Product uploads: images ≤5 MB (logo, ≤5 media), PDFs ≤10 MB.
+var (
+	productImageTypes = []string{"image/jpeg", "image/png", "image/gif"}
+	pdfTypes          = []string{"application/pdf"}
+	productLogoRule   = UploadRule{Field: "logo", Purpose: "product_logo", Types: productImageTypes, MaxBytes: 5 << 20, MaxFiles: 1}
+	productMediaRule  = UploadRule{Field: "media", Purpose: "product_media", Types: productImageTypes, MaxBytes: 5 << 20, MaxFiles: 5}
+	productEULARule   = UploadRule{Field: "eula", Purpose: "product_eula", Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
+	reqTemplateRule   = UploadRule{Field: "requirement_template", Purpose: "product_requirement_template", Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
+	delTemplateRule   = UploadRule{Field: "delivery_template", Purpose: "product_delivery_template", Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
+)
+
+func productUploadRules(typ string) []UploadRule {
+	rules := []UploadRule{productLogoRule, productMediaRule, productEULARule}
+	if typ == models.ProductService {
+		rules = append(rules, reqTemplateRule, delTemplateRule)
+	}
+	return rules
+}
+
+var newSpecKeyRE = regexp.MustCompile(`^new-[0-9]{1,3}$`)
+
+// productForm is the application editor's form.
+type productForm struct {
+	pages.ProductFields
+}
+
+func yes(s string) bool { return s == "yes" }
+
+func yesNoOf(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// content turns the typed form into content, checking what tags cannot: emails, ids of
+// the offered assets, numbers and the spec table. prev is the saved content, whose file
+// ids and spec keys carry over.
+func (f *productForm) content(prev models.ProductContent, assets, packages []models.Asset, errs view.Errors) models.ProductContent {
+	set := func(field, key string) {
+		if !errs.Has(field) {
+			errs[field] = key
+		}
+	}
+	c := models.ProductContent{Type: prev.Type, BusinessModel: models.BusinessGeneral, Category: f.Category, NameZh: f.NameZh, NameEn: f.NameEn,
+		Version: f.Version, LogoFileID: prev.LogoFileID, MediaFileIDs: prev.MediaFileIDs, Summary: f.Summary,
+		Description: sanitizeHTML(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
+		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), PublicSale: yes(f.PublicSale),
+		SalesObjects: f.SalesObjects, SalesRegions: prev.SalesRegions, UpgradeRules: prev.UpgradeRules}
+	if c.Category != "" && !contains(models.ProductCategories, c.Category) {
+		set("category", "error.choice")
+	}
+	for i, s := range f.Support() {
+		if s == (pages.SupportRow{}) {
+			continue
+		}
+		if s.Email != "" && validate.Var(s.Email, "email") != nil {
+			set("support_email-"+strconv.Itoa(i), "error.email")
+		}
+		c.Support = append(c.Support, models.SupportItem{Content: s.Content, Hours: s.Hours, Phone: s.Phone, Email: s.Email})
+	}
+	for _, e := range strings.FieldsFunc(f.NamedBuyers, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' || r == '，' }) {
+		if validate.Var(e, "email") != nil {
+			set("named_buyers", "product.error_named_buyer")
+		}
+		c.NamedBuyers = append(c.NamedBuyers, strings.ToLower(e))
+	}
+	switch c.Type {
+	case models.ProductSaaS, models.ProductImage:
+		c.AssetID = assetChoice(f.AssetID, assets, "asset_id", errs)
+	}
+	switch c.Type {
+	case models.ProductSaaS:
+		sf := &models.SaaSFields{ProvisionMode: f.ProvisionMode, UserAuth: f.UserAuth, EncryptType: f.EncryptType, Platforms: f.Platforms}
+		for _, p := range f.ExtParams {
+			if p = strings.TrimSpace(p); p != "" {
+				sf.ExtParams = append(sf.ExtParams, p)
+			}
+		}
+		c.SaaS = sf
+	case models.ProductLicense:
+		c.License = &models.LicenseFields{Delivery: f.Delivery, PackageAssetID: assetChoice(f.PackageAssetID, packages, "package_asset_id", errs)}
+	case models.ProductService:
+		sf := &models.ServiceFields{FlowTemplate: f.FlowTemplate, AcceptanceStandard: f.AcceptanceStandard}
+		if prev.Service != nil {
+			sf.RequirementTemplateFileID, sf.DeliveryTemplateFileID = prev.Service.RequirementTemplateFileID, prev.Service.DeliveryTemplateFileID
+		}
+		if f.AvgDeliveryDays != "" {
+			n, err := strconv.Atoi(f.AvgDeliveryDays)
+			if err != nil || n < 1 || n > 365 {
+				set("avg_delivery_days", "product.error_delivery_days")
+			}
+			sf.AvgDeliveryDays = n
+		}
+		c.Service = sf
+	case models.ProductImage:
+		c.Image = &models.ImageFields{PerCore: yes(f.PerCore)}
+	case models.ProductHardware:
+		c.Hardware = &models.HardwareFields{LogisticsRequired: yes(f.Logistics)}
+	}
+	c.Specs = f.specs(prev, c.Type == models.ProductImage && !c.Image.PerCore, errs)
+	return c
+}
+
+// assetChoice accepts only one of the offered assets.
+func assetChoice(raw string, offered []models.Asset, field string, errs view.Errors) *uint {
+	if raw == "" {
+		return nil
+	}
+	for _, a := range offered {
+		if strconv.FormatUint(uint64(a.ID), 10) == raw {
+			id := a.ID
+			return &id
+		}
+	}
+	errs[field] = "error.choice"
+	return nil
+}
+
+// specs reads the spec table; empty rows are ignored, errors name the row.
+func (f *productForm) specs(prev models.ProductContent, free bool, errs view.Errors) []models.SpecContent {
+	known := map[string]bool{}
+	for _, s := range prev.Specs {
+		known[s.Key] = true
+	}
+	var out []models.SpecContent
+	names, keys := map[string]bool{}, map[string]bool{}
+	for i, r := range f.Specs() {
+		if r.Name == "" && r.Billing == "" && r.Year == "" && r.Month == "" && r.OneTime == "" && r.Hour == "" && r.Package == "" && r.Linear == "" && r.Trial == "" {
+			continue
+		}
+		n := strconv.Itoa(i)
+		set := func(field, key string) {
+			if !errs.Has(field + "-" + n) {
+				errs[field+"-"+n] = key
+			}
+		}
+		s := models.SpecContent{Key: r.Key, Name: r.Name, BillingMode: r.Billing, LinearAttr: r.Linear}
+		if !(known[s.Key] || newSpecKeyRE.MatchString(s.Key)) || keys[s.Key] {
+			s.Key = ""
+		}
+		switch folded := strings.ToLower(s.Name); {
+		case s.Name == "":
+			set("spec_name", "error.required")
+		case len([]rune(s.Name)) > 100:
+			set("spec_name", "error.max_len:100")
+		case names[folded]:
+			set("spec_name", "product.error_spec_dup")
+		default:
+			names[folded] = true
+		}
+		if !contains([]string{models.BillingPeriod, models.BillingOneTime, models.BillingOnDemand, models.BillingPackage}, s.BillingMode) {
+			set("spec_billing", "error.choice")
+		}
+		price := func(field, raw string, mode string) *int64 {
+			if raw == "" || s.BillingMode != mode {
+				return nil
+			}
+			fen, err := money.ParseYuan(raw)
+			if err != nil {
+				set(field, moneyErrKey(err))
+				return nil
+			}
+			if fen == 0 && !free {
+				set(field, "product.error_price_zero")
+				return nil
+			}
+			return &fen
+		}
+		s.YearFen = price("spec_year", r.Year, models.BillingPeriod)
+		s.MonthFen = price("spec_month", r.Month, models.BillingPeriod)
+		s.OneTimeFen = price("spec_one_time", r.OneTime, models.BillingOneTime)
+		s.HourFen = price("spec_hour", r.Hour, models.BillingOnDemand)
+		s.PackageFen = price("spec_package", r.Package, models.BillingPackage)
+		switch s.LinearAttr {
+		case "":
+		case "amount", "disk_size", "bandwidth":
+			lo, err1 := strconv.Atoi(r.LinearMin)
+			hi, err2 := strconv.Atoi(r.LinearMax)
+			if err1 != nil || err2 != nil || lo < 1 || hi < lo || hi > 1000000 {
+				set("spec_linear", "product.error_linear_range")
+			}
+			s.LinearMin, s.LinearMax = lo, hi
+		default:
+			set("spec_linear", "error.choice")
+		}
+		if r.Trial != "" && r.Trial != "0" {
+			d, err := strconv.Atoi(r.Trial)
+			switch {
+			case err != nil || d < 3 || d > 180:
+				set("spec_trial", "product.error_trial_range")
+			case s.BillingMode != models.BillingPeriod:
+				set("spec_trial", "product.error_trial_period")
+			}
+			s.TrialDays = d
+		}
+		if prevSpec, ok := specByKey(prev.Specs, s.Key); ok {
+			s.Regions = prevSpec.Regions
+		}
+		if s.Key != "" {
+			keys[s.Key] = true
+		}
+		out = append(out, s)
+	}
+	if len(out) > pages.MaxSpecs {
+		errs["specs"] = "product.error_too_many_specs:" + strconv.Itoa(pages.MaxSpecs)
+	}
+	next := 1
+	for i := range out {
+		if out[i].Key != "" {
+			continue
+		}
+		for keys["new-"+strconv.Itoa(next)] {
+			next++
+		}
+		out[i].Key = "new-" + strconv.Itoa(next)
+		keys[out[i].Key] = true
+	}
+	return out
+}
+
+func specByKey(specs []models.SpecContent, key string) (models.SpecContent, bool) {
+	for _, s := range specs {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return models.SpecContent{}, false
+}
+
+func fenText(v *int64) string {
+	if v == nil {
+		return ""
+	}
+	return money.FormatYuan(*v)
+}
+
+func idText(v *uint) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatUint(uint64(*v), 10)
+}
+
+// productFields shows saved content in the form.
+func productFields(c models.ProductContent) pages.ProductFields {
+	f := pages.ProductFields{Category: c.Category, NameZh: c.NameZh, NameEn: c.NameEn, Version: c.Version, Summary: c.Summary,
+		Description: c.Description, Highlights: c.Highlights, CustomerCases: c.CustomerCases, UserGuide: c.UserGuide,
+		Supervised: yesNoOf(c.Supervised), PublicSale: yesNoOf(c.PublicSale), SalesObjects: c.SalesObjects,
+		NamedBuyers: strings.Join(c.NamedBuyers, "\n"), AssetID: idText(c.AssetID)}
+	for _, s := range c.Support {
+		f.SupportContent, f.SupportHours = append(f.SupportContent, s.Content), append(f.SupportHours, s.Hours)
+		f.SupportPhone, f.SupportEmail = append(f.SupportPhone, s.Phone), append(f.SupportEmail, s.Email)
+	}
+	if s := c.SaaS; s != nil {
+		f.ProvisionMode, f.UserAuth, f.EncryptType, f.ExtParams, f.Platforms = s.ProvisionMode, s.UserAuth, s.EncryptType, s.ExtParams, s.Platforms
+	}
+	if l := c.License; l != nil {
+		f.Delivery, f.PackageAssetID = l.Delivery, idText(l.PackageAssetID)
+	}
+	if s := c.Service; s != nil {
+		f.FlowTemplate, f.AcceptanceStandard = s.FlowTemplate, s.AcceptanceStandard
+		if s.AvgDeliveryDays > 0 {
+			f.AvgDeliveryDays = strconv.Itoa(s.AvgDeliveryDays)
+		}
+	}
+	if c.Image != nil {
+		f.PerCore = yesNoOf(c.Image.PerCore)
+	}
+	if c.Hardware != nil {
+		f.Logistics = yesNoOf(c.Hardware.LogisticsRequired)
+	}
+	for _, s := range c.Specs {
+		trial, lo, hi := "", "", ""
+		if s.TrialDays > 0 {
+			trial = strconv.Itoa(s.TrialDays)
+		}
+		if s.LinearAttr != "" {
+			lo, hi = strconv.Itoa(s.LinearMin), strconv.Itoa(s.LinearMax)
+		}
+		f.SpecKey, f.SpecName, f.SpecBilling = append(f.SpecKey, s.Key), append(f.SpecName, s.Name), append(f.SpecBilling, s.BillingMode)
+		f.SpecYear, f.SpecMonth, f.SpecOneTime = append(f.SpecYear, fenText(s.YearFen)), append(f.SpecMonth, fenText(s.MonthFen)), append(f.SpecOneTime, fenText(s.OneTimeFen))
+		f.SpecHour, f.SpecPackage, f.SpecLinear = append(f.SpecHour, fenText(s.HourFen)), append(f.SpecPackage, fenText(s.PackageFen)), append(f.SpecLinear, s.LinearAttr)
+		f.SpecLinearMin, f.SpecLinearMax, f.SpecTrial = append(f.SpecLinearMin, lo), append(f.SpecLinearMax, hi), append(f.SpecTrial, trial)
+	}
+	return f
+}
