@@ -92,6 +92,10 @@ var routeMatrix = map[string]routeSpec{
 	"GET /admin/changes/:id":                 {access: reviewerOnly},
 	"POST /admin/changes/:id/approve":        {access: reviewerOnly},
 	"POST /admin/changes/:id/reject":         {access: reviewerOnly},
+	"GET /admin/assets":                      {access: reviewerOnly},
+	"GET /admin/assets/:id":                  {access: reviewerOnly},
+	"POST /admin/assets/:id/approve":         {access: reviewerOnly},
+	"POST /admin/assets/:id/reject":          {access: reviewerOnly},
 	"GET /admin/merchants":                   {access: reviewerOnly},
 	"GET /admin/merchants/:id":               {access: reviewerOnly},
 	"POST /admin/merchants/:id/suspend":      {access: reviewerOnly},
@@ -100,6 +104,11 @@ var routeMatrix = map[string]routeSpec{
 	"GET /admin/reviewers":                   {access: adminOnly},
 	"GET /admin/reviewers/new":               {access: adminOnly},
 	"POST /admin/reviewers":                  {access: adminOnly},
+	"GET /admin/regions":                     {access: adminOnly},
+	"GET /admin/regions/new":                 {access: adminOnly},
+	"POST /admin/regions":                    {access: adminOnly},
+	"GET /admin/regions/:code/edit":          {access: adminOnly},
+	"POST /admin/regions/:code":              {access: adminOnly},
 	"GET /admin/settings":                    {access: adminOnly},
 	"POST /admin/settings":                   {access: adminOnly},
 	"POST /admin/holidays":                   {access: adminOnly},
@@ -190,6 +199,7 @@ func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string
 	path = strings.ReplaceAll(path, ":id", fx.idFor(spec.owned))
 	path = strings.ReplaceAll(path, ":step", "basics")
 	path = strings.ReplaceAll(path, ":date", "2026-10-01")
+	path = strings.ReplaceAll(path, ":code", "cn-north-4")
 	return method, path
 }
 
