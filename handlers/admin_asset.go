@@ -45,6 +45,9 @@ func (a *App) showAsset(c echo.Context, id uint, status int, panel pages.Decisio
 	if err != nil {
 		return err
 	}
+	if as.Status == models.AssetRejected && as.DecidedByID == nil {
+		review.Decision.DecidedBy = i18n.T(ctx, "admin.asset.decided_by_scan") // a failed automatic check
+	}
 	vm := pages.AssetReviewVM{Review: review, A: as}
 	switch as.Kind {
 	case models.AssetPackage:

@@ -203,7 +203,8 @@ func TestAdminAssetDetailShowsEachKind(t *testing.T) {
 	if v, _ := r.Doc().Find(`[data-testid="computed-checksum"]`).Attr("data-mismatch"); v != "true" {
 		t.Fatalf("computed checksum data-mismatch %q", v)
 	}
-	if !strings.Contains(dd(r, "verdict"), "does not match the declared checksum") || !strings.Contains(dd(r, "status-asset"), "Rejected") {
+	if v := dd(r, "verdict"); !strings.Contains(v, "does not match the declared checksum") || !strings.Contains(v, "Automatic scan") ||
+		!strings.Contains(dd(r, "status-asset"), "Rejected") {
 		t.Fatalf("verdict %q", dd(r, "verdict"))
 	}
 
