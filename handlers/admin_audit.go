@@ -22,8 +22,8 @@ const auditPerPage = 50
 // auditAreas are the action prefixes the log can be filtered by; auditObjects the
 // object types.
 var (
-	auditAreas   = []string{"realname", "application", "certification", "change", "merchant", "user", "setting", "holiday"}
-	auditObjects = []string{"realname", "application", "certification", "change", "merchant", "user", "setting", "holiday"}
+	auditAreas   = []string{"realname", "application", "certification", "change", "asset", "merchant", "user", "setting", "holiday", "region"}
+	auditObjects = []string{"realname", "application", "certification", "change", "asset", "merchant", "user", "setting", "holiday", "region"}
 )
 
 // auditFilterForm is the audit log's filter bar. Numbers and dates arrive as text so a
@@ -129,6 +129,8 @@ func objectURL(objType string, id uint) string {
 		return web.AdminCertification(id)
 	case "change":
 		return web.AdminChange(id)
+	case "asset":
+		return web.AdminAsset(id)
 	case "merchant":
 		return web.AdminMerchant(id)
 	}

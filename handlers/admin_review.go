@@ -29,6 +29,7 @@ type reviewQueue struct {
 	Subtitle   string
 	KindHeader string // column header of the item's kind; empty hides the column
 	KindPrefix string // message key prefix of the kind's codes
+	ItemHeader string // column header of the item's own name; empty hides the column
 	ListURL    string
 	ItemURL    func(uint) string
 	ApproveURL func(uint) string
@@ -76,7 +77,16 @@ var (
 		SLASetting: models.SettingChangeSLA,
 		Reasons:    []string{"reason.change.info_invalid", "reason.change.proof_missing", "reason.change.not_allowed", "reason.change.other"},
 	}
-	reviewQueues = []reviewQueue{realNameQueue, applicationQueue, certificationQueue, changeQueue}
+	assetQueue = reviewQueue{
+		Queue: models.QueueAsset, Kind: pages.KindAsset, TitleKey: "admin.asset.title", Subtitle: "admin.asset.subtitle",
+		KindHeader: "admin.asset.kind", KindPrefix: "admin.asset_kind.", ItemHeader: "admin.asset.name_version",
+		ListURL: web.AdminAssets(), ItemURL: web.AdminAsset, ApproveURL: web.AdminAssetApprove, RejectURL: web.AdminAssetReject, Pending: models.AssetScanning,
+		Statuses:   []string{models.AssetScanning, models.AssetApproved, models.AssetRejected, models.AssetDraft},
+		SLASetting: models.SettingAssetSLA,
+		Reasons: []string{"reason.asset.malware_found", "reason.asset.license_violation", "reason.asset.info_mismatch",
+			"reason.asset.domain_content", "reason.asset.other"},
+	}
+	reviewQueues = []reviewQueue{realNameQueue, applicationQueue, certificationQueue, changeQueue, assetQueue}
 )
 
 // suspendReasons are the reasons a merchant may be suspended for.
@@ -162,7 +172,7 @@ func (a *App) listQueue(c echo.Context, q reviewQueue) error {
 	}
 	ctx := c.Request().Context()
 	page := pageParam(c)
-	vm := pages.QueueVM{Kind: q.Kind, TitleKey: q.TitleKey, SubtitleKey: q.Subtitle, ListURL: q.ListURL, KindHeader: q.KindHeader,
+	vm := pages.QueueVM{Kind: q.Kind, TitleKey: q.TitleKey, SubtitleKey: q.Subtitle, ListURL: q.ListURL, KindHeader: q.KindHeader, ItemHeader: q.ItemHeader,
 		Status: f.Status, Q: f.Q, StatusOptions: queueStatusOptions(q), Errors: errs,
 		Pager: view.Pager{Page: page, PerPage: queuePerPage, BaseURL: q.ListURL, Query: filterQuery("status", f.Status, "q", f.Q)}}
 	if errs.Any() {
@@ -181,9 +191,13 @@ func (a *App) listQueue(c echo.Context, q reviewQueue) error {
 	if err != nil {
 		return err
 	}
+	items, err := a.itemNames(ctx, q, rows)
+	if err != nil {
+		return err
+	}
 	for _, r := range rows {
 		row := pages.QueueRowVM{ID: r.ID, URL: q.ItemURL(r.ID), Company: r.CompanyName, OwnerEmail: r.OwnerEmail,
-			SubmittedAt: r.SubmittedAt, Status: r.Status}
+			SubmittedAt: r.SubmittedAt, Status: r.Status, Item: items[r.ID]}
 		if row.Company == "" {
 			row.Company = names[r.ID]
 		}
@@ -208,6 +222,27 @@ func (a *App) submittedNames(ctx context.Context, q reviewQueue, rows []models.Q
 		}
 	}
 	return a.Store.RealNameSubmittedNames(ctx, ids)
+}
+
+// itemNames reads what a row is about when the merchant alone does not say it: an
+// asset's name and version.
+func (a *App) itemNames(ctx context.Context, q reviewQueue, rows []models.QueueRow) (map[uint]string, error) {
+	out := map[uint]string{}
+	if q.Queue != models.QueueAsset || len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	assets, err := a.Store.AssetNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, as := range assets {
+		out[id] = as.Name + " " + as.AssetVersion
+	}
+	return out, nil
 }
 
 func queueStatusOptions(q reviewQueue) []view.Option {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -37,6 +38,7 @@ func newValidator() *validator.Validate {
 	reg("phone", idcheck.Phone)
 	reg("bankaccount", idcheck.BankAccount)
 	reg("bankcard", idcheck.BankCard)
+	reg("regioncode", regionCode.MatchString)
 	reg("weburl", func(s string) bool {
 		return (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && !strings.ContainsAny(s, " <>\"'") && len(s) > 10
 	})
@@ -44,6 +46,9 @@ func newValidator() *validator.Validate {
 }
 
 var validate = newValidator()
+
+// regionCode is a region catalog code like cn-north-4.
+var regionCode = regexp.MustCompile(`^[a-z0-9-]{3,40}$`)
 
 // tagKeys maps validator tags to message keys.
 var tagKeys = map[string]string{
@@ -59,6 +64,7 @@ var tagKeys = map[string]string{
 	"bankaccount": "error.bank_account",
 	"bankcard":    "error.bank_card",
 	"weburl":      "error.url",
+	"regioncode":  "error.region_code",
 	"eqfield":     "error.mismatch",
 	"gte":         "error.min_value",
 	"lte":         "error.max_value",

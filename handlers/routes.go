@@ -100,6 +100,10 @@ func (a *App) routes(g *echo.Group) {
 	r.GET("/changes/:id", a.AdminChangeShow)
 	r.POST("/changes/:id/approve", a.AdminChangeApprove)
 	r.POST("/changes/:id/reject", a.AdminChangeReject)
+	r.GET("/assets", a.AdminAssetList)
+	r.GET("/assets/:id", a.AdminAssetShow)
+	r.POST("/assets/:id/approve", a.AdminAssetApprove)
+	r.POST("/assets/:id/reject", a.AdminAssetReject)
 	r.GET("/merchants", a.AdminMerchantList)
 	r.GET("/merchants/:id", a.AdminMerchantShow)
 	r.POST("/merchants/:id/suspend", a.AdminMerchantSuspend)
@@ -109,6 +113,12 @@ func (a *App) routes(g *echo.Group) {
 	r.GET("/reviewers", a.AdminReviewerList, a.requireAdmin)
 	r.GET("/reviewers/new", a.AdminReviewerNew, a.requireAdmin)
 	r.POST("/reviewers", a.AdminReviewerCreate, a.requireAdmin)
+	// Region catalog: admins only.
+	r.GET("/regions", a.AdminRegionList, a.requireAdmin)
+	r.GET("/regions/new", a.AdminRegionNew, a.requireAdmin)
+	r.POST("/regions", a.AdminRegionCreate, a.requireAdmin)
+	r.GET("/regions/:code/edit", a.AdminRegionEdit, a.requireAdmin)
+	r.POST("/regions/:code", a.AdminRegionUpdate, a.requireAdmin)
 	// Settings and the working-day calendar: admins only.
 	r.GET("/settings", a.AdminSettings, a.requireAdmin)
 	r.POST("/settings", a.AdminSettingsUpdate, a.requireAdmin)

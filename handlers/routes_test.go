@@ -121,6 +121,15 @@ var routeMatrix = map[string]routeSpec{
 	"POST /admin/settings":                           {access: adminOnly},
 	"POST /admin/holidays":                           {access: adminOnly},
 	"POST /admin/holidays/:date/delete":              {access: adminOnly},
+	"GET /admin/assets":                              {access: reviewerOnly},
+	"GET /admin/assets/:id":                          {access: reviewerOnly},
+	"POST /admin/assets/:id/approve":                 {access: reviewerOnly},
+	"POST /admin/assets/:id/reject":                  {access: reviewerOnly},
+	"GET /admin/regions":                             {access: adminOnly},
+	"GET /admin/regions/new":                         {access: adminOnly},
+	"POST /admin/regions":                            {access: adminOnly},
+	"GET /admin/regions/:code/edit":                  {access: adminOnly},
+	"POST /admin/regions/:code":                      {access: adminOnly},
 }
 
 // appRoutes lists the app's own routes as "METHOD /path" (catch-alls and static files aside).
@@ -224,6 +233,7 @@ func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string
 	path = strings.ReplaceAll(path, ":id", fx.idFor(spec.owned))
 	path = strings.ReplaceAll(path, ":step", "basics")
 	path = strings.ReplaceAll(path, ":date", "2026-10-01")
+	path = strings.ReplaceAll(path, ":code", "cn-north-4")
 	return method, path
 }
 

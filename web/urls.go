@@ -79,9 +79,19 @@ func AdminMerchants() string                { return "/admin/merchants" }
 func AdminMerchant(id uint) string          { return fmt.Sprintf("/admin/merchants/%d", id) }
 func AdminMerchantSuspend(id uint) string   { return fmt.Sprintf("/admin/merchants/%d/suspend", id) }
 func AdminMerchantReinstate(id uint) string { return fmt.Sprintf("/admin/merchants/%d/reinstate", id) }
+func AdminAssets() string                   { return "/admin/assets" }
+func AdminAsset(id uint) string             { return fmt.Sprintf("/admin/assets/%d", id) }
+func AdminAssetApprove(id uint) string      { return fmt.Sprintf("/admin/assets/%d/approve", id) }
+func AdminAssetReject(id uint) string       { return fmt.Sprintf("/admin/assets/%d/reject", id) }
 func AdminAudit() string                    { return "/admin/audit" }
 func AdminReviewers() string                { return "/admin/reviewers" }
 func AdminReviewerNew() string              { return "/admin/reviewers/new" }
+
+// Admin region catalog.
+func AdminRegions() string               { return "/admin/regions" }
+func AdminRegionNew() string             { return "/admin/regions/new" }
+func AdminRegion(code string) string     { return "/admin/regions/" + url.PathEscape(code) }
+func AdminRegionEdit(code string) string { return AdminRegion(code) + "/edit" }
 
 // Admin settings and the holiday calendar.
 func AdminSettings() string { return "/admin/settings" }

@@ -78,6 +78,7 @@ func Nav(u *view.User) []NavSection {
 			{URL: web.AdminApplications(), Label: "nav.admin.applications"},
 			{URL: web.AdminCertifications(), Label: "nav.admin.certifications"},
 			{URL: web.AdminChanges(), Label: "nav.admin.changes"},
+			{URL: web.AdminAssets(), Label: "nav.admin.assets"},
 		}
 		manage := []NavItem{
 			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},
@@ -85,6 +86,7 @@ func Nav(u *view.User) []NavSection {
 		}
 		if u.IsAdmin {
 			manage = append(manage, NavItem{URL: web.AdminReviewers(), Label: "nav.admin.reviewers"},
+				NavItem{URL: web.AdminRegions(), Label: "nav.admin.regions"},
 				NavItem{URL: web.AdminSettings(), Label: "nav.admin.settings"})
 		}
 		return []NavSection{

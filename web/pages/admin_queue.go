@@ -13,6 +13,7 @@ type QueueVM struct {
 	SubtitleKey   string
 	ListURL       string
 	KindHeader    string // message key of the kind column; empty hides it
+	ItemHeader    string // message key of the item name column; empty hides it
 	Status        string
 	Q             string
 	StatusOptions []view.Option
@@ -28,6 +29,7 @@ type QueueRowVM struct {
 	Company     string
 	OwnerEmail  string
 	Kind        string // resolved text
+	Item        string // the item's own name, when the queue has one
 	SubmittedAt *time.Time
 	Age         SLAAge
 	Status      string

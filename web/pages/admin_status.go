@@ -16,6 +16,7 @@ const (
 	KindCertification = "certification"
 	KindChange        = "change"
 	KindMerchant      = "merchant"
+	KindAsset         = "asset"
 )
 
 // StatusKey is the message key of a record's state; every status label in the console
@@ -27,7 +28,7 @@ func StatusKey(kind, status string) string {
 // StatusTone is the badge colour of a state, whatever the record.
 func StatusTone(status string) string {
 	switch status {
-	case "IN_REVIEW", "PENDING":
+	case "IN_REVIEW", "PENDING", "SCANNING":
 		return "blue"
 	case "AWAITING_CHECK", "AWAITING_TRANSFER", "onboarding":
 		return "yellow"

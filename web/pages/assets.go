@@ -83,8 +83,8 @@ func flavorOptions() []view.Option {
 
 var osOptions = []view.Option{{Value: "linux", Label: "asset.os.linux"}, {Value: "windows", Label: "asset.os.windows"}}
 
-// RegionName is a region's name in the reader's language.
-func RegionName(lang string, r models.Region) string {
+// regionDisplayName is a region's name in the reader's language.
+func regionDisplayName(lang string, r models.Region) string {
 	if lang == "zh-CN" {
 		return r.NameZh
 	}
@@ -94,7 +94,7 @@ func RegionName(lang string, r models.Region) string {
 func regionLabel(lang string, catalog []models.Region, code string) string {
 	for _, r := range catalog {
 		if r.Code == code {
-			return RegionName(lang, r) + " (" + code + ")"
+			return regionDisplayName(lang, r) + " (" + code + ")"
 		}
 	}
 	return code
