@@ -86,7 +86,16 @@ var (
 		Reasons: []string{"reason.asset.malware_found", "reason.asset.license_violation", "reason.asset.info_mismatch",
 			"reason.asset.domain_content", "reason.asset.other"},
 	}
-	reviewQueues = []reviewQueue{realNameQueue, applicationQueue, certificationQueue, changeQueue, assetQueue}
+	productAppQueue = reviewQueue{
+		Queue: models.QueueProductApp, Kind: pages.KindProductApp, TitleKey: "admin.product_app.title", Subtitle: "admin.product_app.subtitle",
+		KindHeader: "product_app.kind", KindPrefix: "product_app.kind.", ItemHeader: "admin.product_app.product",
+		ListURL: web.AdminProductApps(), ItemURL: web.AdminProductApp, ApproveURL: web.AdminProductAppApprove, RejectURL: web.AdminProductAppReject, Pending: models.PAPending,
+		Statuses:   []string{models.PAPending, models.PAApproved, models.PARejected, models.PADraft},
+		SLASetting: models.SettingProductSLA,
+		Reasons: []string{"reason.product.name", "reason.product.description", "reason.product.media", "reason.product.price",
+			"reason.product.spec", "reason.product.qualification", "reason.product.asset", "reason.product.support", "reason.product.other"},
+	}
+	reviewQueues = []reviewQueue{realNameQueue, applicationQueue, certificationQueue, changeQueue, assetQueue, productAppQueue}
 )
 
 // suspendReasons are the reasons a merchant may be suspended for.
@@ -421,6 +430,9 @@ func (a *App) historyEntries(ctx context.Context, rows []models.AuditLog) ([]com
 		e := components.HistoryEntry{When: i18n.DateTime(ctx, r.At), Who: who, Action: pages.ActionKey(r.Action), Comment: r.Comment}
 		if strings.HasPrefix(r.Reason, "reason.") {
 			e.Reason = r.Reason
+			if strings.Contains(r.Reason, ",") { // several reasons: resolved here, shown as they are
+				e.Reason = pages.Labels(ctx, "", r.Reason)
+			}
 		}
 		out = append(out, e)
 	}

@@ -23,6 +23,7 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingAgreementCode, models.AgreementCode)
 	f.Set(models.SettingAgreementVersion, models.AgreementVersion)
 	f.Set(models.SettingAssetSLA, "3")
+	f.Set(models.SettingProductSLA, "3")
 	f.Set(models.SettingImageFlavors, "general,general_plus")
 	for k, v := range over {
 		f.Set(k, v)

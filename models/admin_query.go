@@ -16,28 +16,33 @@ const (
 	QueueCertification Queue = "certification"
 	QueueChange        Queue = "change"
 	QueueAsset         Queue = "asset"
+	QueueProductApp    Queue = "product_app"
 )
 
 type queueDef struct {
 	table   string
 	extra   string // column shown as the item's kind
 	pending []string
+	product bool // items belong to a product: filter by its type, search its names
 }
 
 var queueDefs = map[Queue]queueDef{
-	QueueRealName:      {"real_name_verifications", "method", []string{RealNameInReview}},
-	QueueApplication:   {"onboarding_applications", "product_types", []string{ApplicationPending}},
-	QueueCertification: {"business_certifications", "status", []string{CertInReview}},
-	QueueChange:        {"change_requests", "kind", []string{ChangePending}},
-	QueueAsset:         {"assets", "kind", []string{AssetScanning}},
+	QueueRealName:      {"real_name_verifications", "method", []string{RealNameInReview}, false},
+	QueueApplication:   {"onboarding_applications", "product_types", []string{ApplicationPending}, false},
+	QueueCertification: {"business_certifications", "status", []string{CertInReview}, false},
+	QueueChange:        {"change_requests", "kind", []string{ChangePending}, false},
+	QueueAsset:         {"assets", "kind", []string{AssetScanning}, false},
+	QueueProductApp:    {"product_applications", "kind", []string{PAPending}, true},
 }
 
 // QueueFilter narrows a reviewer queue. Status empty means the pending states.
 type QueueFilter struct {
-	Status string
-	Q      string
-	Page   int
-	Per    int
+	Status      string
+	Q           string
+	Kind        string // the kind column's value; empty for every kind
+	ProductType string // product queues only
+	Page        int
+	Per         int
 }
 
 // QueueRow is one item of a reviewer queue.
@@ -66,9 +71,22 @@ func (s *Store) QueueItems(ctx context.Context, q Queue, f QueueFilter) ([]Queue
 	case f.Status != "all":
 		base = base.Where("x.status = ?", f.Status)
 	}
+	if f.Kind != "" {
+		base = base.Where("x."+def.extra+" = ?", f.Kind)
+	}
+	if def.product {
+		base = base.Joins("JOIN products p ON p.id = x.product_id")
+		if f.ProductType != "" {
+			base = base.Where("p.type = ?", f.ProductType)
+		}
+	}
 	if f.Q != "" {
 		like := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
-		base = base.Where("(LOWER(m.company_name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", like, like)
+		if def.product {
+			base = base.Where("(LOWER(m.company_name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\' OR LOWER(p.name_zh) LIKE ? ESCAPE '\\' OR LOWER(p.name_en) LIKE ? ESCAPE '\\')", like, like, like, like)
+		} else {
+			base = base.Where("(LOWER(m.company_name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", like, like)
+		}
 	}
 	var total int64
 	if err := base.Count(&total).Error; err != nil {
@@ -99,7 +117,7 @@ type QueueStat struct {
 // QueueStats counts every pending queue, plus locked certifications.
 func (s *Store) QueueStats(ctx context.Context) ([]QueueStat, int64, error) {
 	var out []QueueStat
-	for _, q := range []Queue{QueueRealName, QueueApplication, QueueCertification, QueueChange, QueueAsset} {
+	for _, q := range []Queue{QueueRealName, QueueApplication, QueueCertification, QueueChange, QueueAsset, QueueProductApp} {
 		def := queueDefs[q]
 		var row struct {
 			N      int64

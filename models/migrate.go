@@ -28,6 +28,7 @@ var migrations = []migration{
 	{1, "foundation", migrateFoundation},
 	{2, "assets and regions", migrateAssets},
 	{3, "products, specs and applications", migrateProducts},
+	{4, "product review SLA", migrateProductSLA},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -123,4 +124,8 @@ func migrateAssets(tx *gorm.DB, _ Dialect) error {
 
 func migrateProducts(tx *gorm.DB, _ Dialect) error {
 	return tx.AutoMigrate(&Product{}, &Spec{}, &SpecPrice{}, &ProductApplication{})
+}
+
+func migrateProductSLA(tx *gorm.DB, _ Dialect) error {
+	return tx.Create(&Setting{Key: SettingProductSLA, Value: "3", UpdatedAt: time.Now().UTC()}).Error
 }

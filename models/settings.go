@@ -17,6 +17,7 @@ const (
 	SettingAgreementVersion = "agreement.version"
 	SettingAssetSLA         = "sla.asset.workdays"
 	SettingImageFlavors     = "image.flavor_families"
+	SettingProductSLA       = "sla.product.workdays"
 )
 
 var defaultSettings = []Setting{
@@ -109,6 +110,7 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingCertSLA, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingChangeSLA, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingAssetSLA, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingProductSLA, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingImageFlavors, Kind: SettingKindList, Allowed: FlavorFamilies},
 	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
 	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},

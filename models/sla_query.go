@@ -27,6 +27,7 @@ var SLASettings = map[Queue]string{
 	QueueCertification: SettingCertSLA,
 	QueueChange:        SettingChangeSLA,
 	QueueAsset:         SettingAssetSLA,
+	QueueProductApp:    SettingProductSLA,
 }
 
 // NotifyReviewers sends one inbox message (and mail) to every active reviewer.

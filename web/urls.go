@@ -84,8 +84,18 @@ func AdminAsset(id uint) string             { return fmt.Sprintf("/admin/assets/
 func AdminAssetApprove(id uint) string      { return fmt.Sprintf("/admin/assets/%d/approve", id) }
 func AdminAssetReject(id uint) string       { return fmt.Sprintf("/admin/assets/%d/reject", id) }
 func AdminAudit() string                    { return "/admin/audit" }
-func AdminReviewers() string                { return "/admin/reviewers" }
-func AdminReviewerNew() string              { return "/admin/reviewers/new" }
+
+// Admin product application queue (商品审核).
+func AdminProductApps() string       { return "/admin/product-applications" }
+func AdminProductApp(id uint) string { return fmt.Sprintf("/admin/product-applications/%d", id) }
+func AdminProductAppApprove(id uint) string {
+	return fmt.Sprintf("/admin/product-applications/%d/approve", id)
+}
+func AdminProductAppReject(id uint) string {
+	return fmt.Sprintf("/admin/product-applications/%d/reject", id)
+}
+func AdminReviewers() string   { return "/admin/reviewers" }
+func AdminReviewerNew() string { return "/admin/reviewers/new" }
 
 // Admin region catalog.
 func AdminRegions() string               { return "/admin/regions" }

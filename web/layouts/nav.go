@@ -79,6 +79,7 @@ func Nav(u *view.User) []NavSection {
 			{URL: web.AdminCertifications(), Label: "nav.admin.certifications"},
 			{URL: web.AdminChanges(), Label: "nav.admin.changes"},
 			{URL: web.AdminAssets(), Label: "nav.admin.assets"},
+			{URL: web.AdminProductApps(), Label: "nav.admin.product_apps"},
 		}
 		manage := []NavItem{
 			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},

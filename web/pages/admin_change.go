@@ -12,6 +12,7 @@ type ChangeReviewVM struct {
 // DiffRow is one field of a change: the live value and the proposed one.
 type DiffRow struct {
 	Label   string // message key
+	Text    string // an already-resolved label, used instead of Label when set
 	Before  string
 	After   string
 	Changed bool

@@ -17,6 +17,7 @@ type QueueVM struct {
 	Status        string
 	Q             string
 	StatusOptions []view.Option
+	Filters       []QueueSelect // the queue's own filters beside status and search
 	Errors        view.Errors
 	Rows          []QueueRowVM
 	Pager         view.Pager
@@ -30,7 +31,16 @@ type QueueRowVM struct {
 	OwnerEmail  string
 	Kind        string // resolved text
 	Item        string // the item's own name, when the queue has one
+	ItemSub     string // a second line under it (a product's English name)
 	SubmittedAt *time.Time
 	Age         SLAAge
 	Status      string
+}
+
+// QueueSelect is one extra filter of a queue.
+type QueueSelect struct {
+	Name    string
+	Label   string // message key
+	Value   string
+	Options []view.Option
 }

@@ -39,11 +39,17 @@ type DecisionVM struct {
 	Reasons    []view.Option
 	Reason     string
 	Comment    string
+	// Multi: the reviewer checks one or more reasons (field "reasons") instead of
+	// choosing one; Chosen are the checked ones.
+	Multi      bool
+	Chosen     []string
+	CommentMax int // 0 means 1000
 	Errors     view.Errors
 	// The verdict, once given.
 	DecidedAt     *time.Time
 	DecidedBy     string
 	RejectReason  string
+	RejectReasons []string // several reasons, when the queue takes them
 	RejectComment string
 	// Unlocking a locked certification.
 	UnlockURL     string
@@ -78,4 +84,19 @@ type SecretRow struct {
 	Label  string // message key
 	Masked string
 	Full   string
+}
+
+func (d DecisionVM) commentMax() int {
+	if d.CommentMax > 0 {
+		return d.CommentMax
+	}
+	return 1000
+}
+
+func (d DecisionVM) chosen() map[string]bool {
+	out := make(map[string]bool, len(d.Chosen))
+	for _, r := range d.Chosen {
+		out[r] = true
+	}
+	return out
 }

@@ -17,6 +17,7 @@ const (
 	KindChange        = "change"
 	KindMerchant      = "merchant"
 	KindAsset         = "asset"
+	KindProductApp    = "product_app"
 )
 
 // StatusKey is the message key of a record's state; every status label in the console

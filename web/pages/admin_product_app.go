@@ -1,0 +1,53 @@
+package pages
+
+import (
+	"sellercenter/models"
+	"sellercenter/web/components"
+)
+
+// ProductAppReviewVM is one product application in the reviewer console: the proposed
+// content (or, for unhide and removals, the live one with the merchant's reason).
+type ProductAppReviewVM struct {
+	Review          ReviewVM
+	App             models.ProductApplication
+	Product         models.Product
+	C               *models.ProductContent
+	DescriptionHTML string // sanitized again by the handler
+	AssetURL        string
+	PackageAssetURL string
+	ContentFiles    []components.FileLink
+	SalesRegions    []RegionName
+	Specs           []ProductSpecRow
+	Rules           [][2]string // from, to spec names
+	Diff            []DiffRow   // modify only
+	Reason          string      // unhide, remove_spec, remove_product
+	SpecKey         string
+	SpecName        string
+}
+
+// ProductSpecRow is one spec of the submission; SKU is set for a live spec.
+type ProductSpecRow struct {
+	Content models.SpecContent
+	SKU     string
+	Prices  []SpecPriceVM
+	Regions []string
+}
+
+// SpecPriceVM is one sellable period of a spec, with its productId once live.
+type SpecPriceVM struct {
+	Period      string
+	Label       string // message key
+	Fen         int64
+	ProductCode string
+}
+
+// Changed counts the diff rows that differ.
+func (vm ProductAppReviewVM) Changed() int {
+	n := 0
+	for _, d := range vm.Diff {
+		if d.Changed {
+			n++
+		}
+	}
+	return n
+}
