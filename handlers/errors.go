@@ -23,8 +23,11 @@ func errorStatus(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, models.ErrOwnSubmission):
 		return http.StatusForbidden
-	case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrIllegalTransition), errors.Is(err, models.ErrStepLocked):
+	case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrIllegalTransition), errors.Is(err, models.ErrStepLocked),
+		errors.Is(err, models.ErrOpenApplication):
 		return http.StatusConflict
+	case errors.Is(err, models.ErrLastSpec):
+		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
 }
@@ -40,6 +43,10 @@ func errorKey(status int, err error) string {
 		return "error.illegal_transition"
 	case errors.Is(err, models.ErrConflict):
 		return "error.conflict"
+	case errors.Is(err, models.ErrOpenApplication):
+		return "error.open_application"
+	case errors.Is(err, models.ErrLastSpec):
+		return "listing.error_last_spec"
 	}
 	switch status {
 	case http.StatusNotFound, http.StatusMethodNotAllowed:

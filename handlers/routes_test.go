@@ -28,7 +28,7 @@ const (
 // :id names a tenant's object, which kind of object that is.
 type routeSpec struct {
 	access access
-	owned  string // "" | change | file | notification | asset | product_app
+	owned  string // "" | change | file | notification | asset | product_app | product
 }
 
 // routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
@@ -83,6 +83,13 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/products":                           {access: merchantOnly},
 	"GET /seller/products/new":                       {access: merchantOnly},
 	"POST /seller/products":                          {access: merchantOnly},
+	"GET /seller/products/:id":                       {access: merchantOnly, owned: "product"},
+	"POST /seller/products/:id/modify":               {access: merchantOnly, owned: "product"},
+	"POST /seller/products/:id/hide":                 {access: merchantOnly, owned: "product"},
+	"POST /seller/products/:id/specs/:sku/hide":      {access: merchantOnly, owned: "product"},
+	"POST /seller/products/:id/unhide":               {access: merchantOnly, owned: "product"},
+	"GET /seller/products/:id/delist":                {access: merchantOnly, owned: "product"},
+	"POST /seller/products/:id/delist":               {access: merchantOnly, owned: "product"},
 	"GET /seller/product-applications":               {access: merchantOnly},
 	"GET /seller/product-applications/:id":           {access: merchantOnly, owned: "product_app"},
 	"POST /seller/product-applications/:id":          {access: merchantOnly, owned: "product_app"},
@@ -181,6 +188,7 @@ type matrixFixture struct {
 	aChange, aFile, aNote uint
 	aAsset                uint
 	aProductApp           uint
+	aProduct              uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -213,7 +221,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID, aProductApp: papp.ID}
+	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID, aProductApp: papp.ID, aProduct: papp.ProductID}
 }
 
 func (fx *matrixFixture) idFor(owned string) string {
@@ -228,6 +236,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aAsset))
 	case "product_app":
 		return itoa64(int64(fx.aProductApp))
+	case "product":
+		return itoa64(int64(fx.aProduct))
 	}
 	return "1"
 }
@@ -238,6 +248,7 @@ func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string
 	path = strings.ReplaceAll(path, ":step", "basics")
 	path = strings.ReplaceAll(path, ":date", "2026-10-01")
 	path = strings.ReplaceAll(path, ":code", "cn-north-4")
+	path = strings.ReplaceAll(path, ":sku", "SKU-NONE")
 	return method, path
 }
 

@@ -131,3 +131,20 @@ func SellerProductAppSubmit(id uint) string {
 func SellerProductAppWithdraw(id uint) string {
 	return fmt.Sprintf("/seller/product-applications/%d/withdraw", id)
 }
+
+// Listing actions on a product (我的商品 > 详情).
+func SellerProduct(id uint) string       { return fmt.Sprintf("/seller/products/%d", id) }
+func SellerProductModify(id uint) string { return fmt.Sprintf("/seller/products/%d/modify", id) }
+func SellerProductHide(id uint) string   { return fmt.Sprintf("/seller/products/%d/hide", id) }
+func SellerProductUnhide(id uint) string { return fmt.Sprintf("/seller/products/%d/unhide", id) }
+func SellerSpecHide(id uint, sku string) string {
+	return fmt.Sprintf("/seller/products/%d/specs/%s/hide", id, url.PathEscape(sku))
+}
+
+// SellerProductDelist is the delisting page of a product, or of one spec when sku is set.
+func SellerProductDelist(id uint, sku string) string {
+	if sku == "" {
+		return fmt.Sprintf("/seller/products/%d/delist", id)
+	}
+	return fmt.Sprintf("/seller/products/%d/delist?sku=%s", id, url.QueryEscape(sku))
+}
