@@ -65,7 +65,8 @@ func (r *SLAReminder) run(ctx context.Context, _ models.Job) error {
 	if total > 0 {
 		err := r.Store.NotifyReviewers(ctx, models.Notice{Kind: "sla.reminder", TitleKey: "notify.sla_reminder.title", BodyKey: "notify.sla_reminder.body",
 			Args: map[string]any{"Total": total, "RealName": counts[models.QueueRealName], "Applications": counts[models.QueueApplication],
-				"Certifications": counts[models.QueueCertification], "Changes": counts[models.QueueChange], "Assets": counts[models.QueueAsset]}, Link: "/admin"})
+				"Certifications": counts[models.QueueCertification], "Changes": counts[models.QueueChange], "Assets": counts[models.QueueAsset],
+				"Products": counts[models.QueueProductApp]}, Link: "/admin"})
 		if err != nil {
 			return err
 		}
