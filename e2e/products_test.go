@@ -1,0 +1,183 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"sellercenter/models"
+)
+
+// activeSellerWithSaaSAsset creates a merchant whose onboarding is complete and who owns an
+// approved SaaS asset, as the demo merchant does.
+func activeSellerWithSaaSAsset(t *testing.T, srv *server, email, password string) {
+	t.Helper()
+	ctx := context.Background()
+	st := srv.Store
+	u, err := st.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: email, Password: password, Role: models.RoleMerchant, Name: "商家", Verified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := srv.env.Clock.Now()
+	srv.env.DB.W.Model(&models.Merchant{}).Where("id = ?", *u.MerchantID).Updates(map[string]any{"activated_at": now,
+		"company_name": "示例云科技有限公司", "real_name_status": models.RealNameVerified, "real_name_subject": models.SubjectEnterprise,
+		"application_status": models.ApplicationApproved, "certification_status": models.CertCertified})
+	act := models.Actor{UserID: u.ID}
+	a, err := st.CreateAsset(ctx, act, *u.MerchantID, models.AssetInput{Kind: models.AssetSaaS, Name: "协同办公 SaaS", AssetVersion: "1.0", Domain: "teamwork.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.MarkDomainVerified(ctx, act, *u.MerchantID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SubmitAsset(ctx, act, *u.MerchantID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	rev, err := st.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "asset-" + email, Password: password, Role: models.RoleReviewer, Verified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DecideAsset(ctx, models.Actor{UserID: rev.ID}, a.ID, models.Decision{Approve: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestProductPublishingJourney(t *testing.T) {
+	srv := startServer(t)
+	ctx := context.Background()
+	if _, err := srv.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "reviewer@example.com", Password: "reviewer-password",
+		Role: models.RoleReviewer, IsAdmin: true, Name: "Reviewer", Verified: true}); err != nil {
+		t.Fatal(err)
+	}
+	activeSellerWithSaaSAsset(t, srv, "seller@example.com", "seller-password")
+	dir := t.TempDir()
+	img := filepath.Join(dir, "logo.png")
+	pdf := filepath.Join(dir, "eula.pdf")
+	if err := os.WriteFile(img, pngBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, srv, "en")
+	b.login("seller@example.com", "seller-password")
+
+	// A new SaaS product with two specs, submitted too early: the checklist says what is missing.
+	b.open("/seller/products/new?type=saas")
+	b.fill(map[string]string{"name_zh": "协同办公", "name_en": "Teamwork"})
+	b.do("category", chromedp.SetValue(chromedp.CSS(`select[name="category"]`), "office"))
+	b.submit(`[data-testid="product-create"]`)
+	if !strings.HasPrefix(b.path(), "/seller/product-applications/") {
+		t.Fatalf("after creating the product at %s", b.path())
+	}
+	editor := b.path()
+	b.fill(map[string]string{"version": "1.0", "summary": "面向团队的协同办公"})
+	b.do("specs",
+		chromedp.SetValue(chromedp.CSS(`#f-spec_name-0`), "基础版"),
+		chromedp.SetValue(chromedp.CSS(`#f-spec_billing-0`), "period"),
+		chromedp.SetValue(chromedp.CSS(`#f-spec_year-0`), "999"),
+		chromedp.SetValue(chromedp.CSS(`#f-spec_month-0`), "99"),
+		chromedp.SetValue(chromedp.CSS(`#f-spec_name-1`), "专业版"),
+		chromedp.SetValue(chromedp.CSS(`#f-spec_billing-1`), "period"),
+		chromedp.SetValue(chromedp.CSS(`#f-spec_year-1`), "1999"))
+	b.submit(`[data-testid="product-save"]`)
+	b.submit(`[data-testid="product-submit"]`)
+	if n := b.count(`[data-testid="gap"]`); n == 0 {
+		t.Fatal("submitting an incomplete product listed no missing items")
+	}
+	b.screenshot("20-product-checklist")
+
+	// Fix everything and submit.
+	b.open(editor)
+	b.upload("logo", img)
+	b.upload("media", img)
+	b.upload("eula", pdf)
+	b.do("description", chromedp.SetValue(chromedp.CSS(`textarea[name="description"]`), "<p>"+strings.Repeat("团队协同办公，一站式管理任务与文档。", 30)+"</p>"))
+	for i := 0; i < 4; i++ {
+		row := `[data-testid="support-row"]:nth-child(` + itoa(i+1) + `) `
+		b.do("support row", chromedp.SetValue(chromedp.CSS(row+`input[name="support_content"]`), "在线客服"),
+			chromedp.SetValue(chromedp.CSS(row+`input[name="support_hours"]`), "7×24"),
+			chromedp.SetValue(chromedp.CSS(row+`input[name="support_phone"]`), "400-820-1234"))
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { const s = document.querySelector('select[name="asset_id"]'); s.selectedIndex = 1; return true })()`)); err != nil {
+		t.Fatalf("choose the asset: %v", err)
+	}
+	b.submit(`[data-testid="product-save"]`)
+	b.screenshot("21-product-editor")
+	b.viewShot("21b-product-editor-top")
+	b.submit(`[data-testid="product-submit"]`)
+	if n := b.count(`[data-testid="gap"]`); n != 0 {
+		b.screenshot("failed-gaps")
+		t.Fatalf("%d publishing standards still missing", n)
+	}
+	b.logout()
+
+	// The reviewer rejects with a reason; the merchant fixes it and resubmits; the reviewer approves.
+	b.login("reviewer@example.com", "reviewer-password")
+	b.open("/admin/product-applications")
+	b.screenshot("22-admin-product-queue")
+	b.submit(`[data-testid="queue-row"] a`)
+	b.screenshot("23-admin-product-detail")
+	b.click(`input[name="reasons"][value="reason.product.description"]`)
+	b.fill(map[string]string{"comment": "请补充产品截图说明"})
+	b.submit(`[data-testid="reject"]`)
+	b.logout()
+	b.login("seller@example.com", "seller-password")
+	b.open(editor)
+	if !strings.Contains(b.text(`[data-testid="rejection"]`), "请补充产品截图说明") {
+		t.Fatal("the rejection comment is not shown to the merchant")
+	}
+	b.fill(map[string]string{"highlights": "实时协作；权限管理；移动端支持"})
+	b.submit(`[data-testid="product-save"]`)
+	b.submit(`[data-testid="product-submit"]`)
+	b.logout()
+	b.login("reviewer@example.com", "reviewer-password")
+	b.approveFirst("/admin/product-applications", "24-admin-product-approve")
+	b.logout()
+
+	// The product is on sale.
+	b.login("seller@example.com", "seller-password")
+	b.open("/seller/products")
+	b.submit(`[data-testid="product-link"]`)
+	b.screenshot("25-product-detail")
+	if n := b.count(`[data-testid="sku-code"]`); n != 2 {
+		t.Fatalf("%d SKU codes on the product page, want 2", n)
+	}
+	var p models.Product
+	srv.env.DB.R.Where("name_en = ?", "Teamwork").First(&p)
+	if p.Listing != models.ListingOnSale {
+		t.Fatalf("listing %s", p.Listing)
+	}
+}
+
+// count is the number of elements matching sel.
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
+	if err != nil {
+		b.t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// viewShot saves only the visible part of the page, at full resolution.
+func (b *browser) viewShot(name string) {
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	_ = os.MkdirAll("artifacts", 0o755)
+	_ = os.WriteFile(filepath.Join("artifacts", name+".png"), png, 0o644)
+}
