@@ -66,7 +66,7 @@ func (s *Store) SeedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, erro
 	if err != nil {
 		return nil, err
 	}
-	merchant, err := mk(RoleMerchant, DemoMerchantEmail, "张经理", "fully onboarded", false)
+	merchant, err := mk(RoleMerchant, DemoMerchantEmail, "张经理", "fully onboarded, products in every state", false)
 	if err != nil {
 		return nil, err
 	}
@@ -156,5 +156,12 @@ func (s *Store) seedVerifiedMerchant(ctx context.Context, put BlobPutter, u User
 	if err != nil {
 		return err
 	}
-	return s.DecideCertification(ctx, reviewer, c.ID, Decision{Approve: true})
+	if err := s.DecideCertification(ctx, reviewer, c.ID, Decision{Approve: true}); err != nil {
+		return err
+	}
+	u, err = s.UserByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	return s.seedProducts(ctx, put, u, reviewer)
 }

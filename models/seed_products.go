@@ -1,0 +1,126 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// tinyPDF is a minimal PDF used as the demo products' agreements.
+var tinyPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+func (s *Store) seedBlobFile(ctx context.Context, put BlobPutter, u User, purpose, name, ct string, data []byte) (uint, error) {
+	key, err := put(ctx, data)
+	if err != nil {
+		return 0, err
+	}
+	f, err := s.CreateFile(ctx, NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: purpose, BlobKey: key,
+		Filename: name, ContentType: ct, Size: int64(len(data))})
+	return f.ID, err
+}
+
+// seedApprovedAsset registers an asset and has the reviewer approve it.
+func (s *Store) seedApprovedAsset(ctx context.Context, u User, reviewer Actor, in AssetInput) (uint, error) {
+	a := Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
+	as, err := s.CreateAsset(ctx, a, *u.MerchantID, in)
+	if err != nil {
+		return 0, err
+	}
+	if in.Kind == AssetSaaS {
+		if _, err := s.MarkDomainVerified(ctx, a, *u.MerchantID, as.ID); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := s.SubmitAsset(ctx, a, *u.MerchantID, as.ID); err != nil {
+		return 0, err
+	}
+	return as.ID, s.DecideAsset(ctx, reviewer, as.ID, Decision{Approve: true})
+}
+
+// seedProducts gives the demo merchant products of every type in several states: SaaS and
+// image on sale, a License waiting for review, a professional service rejected once, and
+// a hardware draft.
+func (s *Store) seedProducts(ctx context.Context, put BlobPutter, u User, reviewer Actor) error {
+	a := Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
+	mid := *u.MerchantID
+	saasAsset, err := s.seedApprovedAsset(ctx, u, reviewer, AssetInput{Kind: AssetSaaS, Name: "云协同办公", AssetVersion: "3.2", Domain: "teamwork.example.com"})
+	if err != nil {
+		return err
+	}
+	imageAsset, err := s.seedApprovedAsset(ctx, u, reviewer, AssetInput{Kind: AssetImage, Name: "LAMP 运行环境", AssetVersion: "1.0",
+		ImageID: "8f3d2c1a-5b6e-4f70-9a1b-2c3d4e5f6a7b", ImageKind: ImageSystemDisk, FromPublic: true, FlavorFamily: "general",
+		OSType: "linux", OSVersion: "Ubuntu 22.04", Regions: []string{"cn-north-4", "cn-south-1"}})
+	if err != nil {
+		return err
+	}
+	logo, err := s.seedBlobFile(ctx, put, u, "logo", "logo.png", "image/png", tinyPNG)
+	if err != nil {
+		return err
+	}
+	media, err := s.seedBlobFile(ctx, put, u, "media", "screen.png", "image/png", tinyPNG)
+	if err != nil {
+		return err
+	}
+	eula, err := s.seedBlobFile(ctx, put, u, "eula", "eula.pdf", "application/pdf", tinyPDF)
+	if err != nil {
+		return err
+	}
+	support := []SupportItem{
+		{Content: "在线工单", Hours: "7×24", Email: "support@example.com"},
+		{Content: "电话支持", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
+		{Content: "远程协助", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
+		{Content: "上线培训", Hours: "预约", Email: "training@example.com"},
+	}
+	base := func(typ, zh, en, summary string, asset *uint) ProductContent {
+		return ProductContent{Type: typ, BusinessModel: BusinessGeneral, Category: "office", NameZh: zh, NameEn: en, Version: "1.0",
+			LogoFileID: &logo, MediaFileIDs: []uint{media}, Summary: summary,
+			Description: "<p>" + summary + "。</p><p>" + strings.Repeat("开箱即用，按需扩展，安全合规，专业团队全程服务。", 20) + "</p>",
+			Highlights:  "开箱即用；安全合规；专属服务", Support: support, EULAFileID: &eula, PublicSale: true, SalesObjects: SalesAll, AssetID: asset}
+	}
+	fen := func(v int64) *int64 { return &v }
+	publish := func(c ProductContent, decide string) error {
+		_, app, err := s.NewProductDraft(ctx, a, mid, c)
+		if err != nil || decide == "draft" {
+			return err
+		}
+		if _, err := s.SubmitProductApplication(ctx, a, mid, app.ID); err != nil || decide == "pending" {
+			var se *StandardsError
+			if errors.As(err, &se) {
+				return fmt.Errorf("seed %s: %v", c.NameEn, se.Gaps)
+			}
+			return err
+		}
+		if decide == "reject" {
+			return s.DecideProductApplication(ctx, reviewer, app.ID, false, []string{"reason.product.description"}, "请补充服务交付流程说明")
+		}
+		return s.DecideProductApplication(ctx, reviewer, app.ID, true, nil, "")
+	}
+	saas := base(ProductSaaS, "云协同办公", "Cloud Teamwork", "面向中小企业的协同办公 SaaS", &saasAsset)
+	saas.SaaS = &SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1"}
+	saas.Specs = []SpecContent{
+		{Key: "new-1", Name: "基础版 20 用户", BillingMode: BillingPeriod, YearFen: fen(299900), MonthFen: fen(29900), TrialDays: 14},
+		{Key: "new-2", Name: "专业版 100 用户", BillingMode: BillingPeriod, YearFen: fen(999900), MonthFen: fen(99900)},
+	}
+	saas.UpgradeRules = []UpgradeRule{{From: "new-1", To: "new-2"}}
+	image := base(ProductImage, "LAMP 运行环境", "LAMP Stack", "预装 Linux、Apache、MySQL 与 PHP 的镜像", &imageAsset)
+	image.Image = &ImageFields{PerCore: true}
+	image.Specs = []SpecContent{{Key: "new-1", Name: "按核计费", BillingMode: BillingOnDemand, HourFen: fen(12), Regions: []string{"cn-north-4", "cn-south-1"}}}
+	license := base(ProductLicense, "文档加密 License", "DocGuard License", "终端文档加密授权", nil)
+	license.License = &LicenseFields{Delivery: "online_code"}
+	license.Specs = []SpecContent{{Key: "new-1", Name: "10 终端永久授权", BillingMode: BillingOneTime, OneTimeFen: fen(680000)}}
+	service := base(ProductService, "上云迁移服务", "Cloud Migration Service", "业务系统上云迁移实施", nil)
+	service.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, RequirementTemplateFileID: &eula, DeliveryTemplateFileID: &eula, AcceptanceStandard: "迁移后业务验证通过"}
+	service.Specs = []SpecContent{{Key: "new-1", Name: "标准迁移包", BillingMode: BillingOneTime, OneTimeFen: fen(2000000)}}
+	hardware := base(ProductHardware, "边缘计算网关", "Edge Gateway", "工业现场边缘计算网关", nil)
+	hardware.Hardware = &HardwareFields{LogisticsRequired: true}
+	for _, p := range []struct {
+		c   ProductContent
+		how string
+	}{{saas, "approve"}, {image, "approve"}, {license, "pending"}, {service, "reject"}, {hardware, "draft"}} {
+		if err := publish(p.c, p.how); err != nil {
+			return err
+		}
+	}
+	return nil
+}

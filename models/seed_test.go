@@ -1,0 +1,58 @@
+package models_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"testing"
+
+	"sellercenter/internal/testdb"
+	"sellercenter/models"
+)
+
+func TestSeedDemoGoesThroughEveryState(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	put := func(context.Context, []byte) (string, error) {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		return hex.EncodeToString(b), nil
+	}
+	logins, err := env.Store.SeedDemo(ctx, put)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(logins) != 4 {
+		t.Fatalf("%d demo logins", len(logins))
+	}
+	for _, l := range logins {
+		if len(l.Password) < 12 {
+			t.Fatalf("weak demo password for %s", l.Email)
+		}
+	}
+	if ok, _ := env.Store.Seeded(ctx); !ok {
+		t.Fatal("Seeded() is false after seeding")
+	}
+	m, _ := env.Store.UserByEmail(ctx, models.DemoMerchantEmail)
+	merchant, _ := env.Store.MerchantByID(ctx, *m.MerchantID)
+	if !merchant.Active() {
+		t.Fatal("the demo merchant is not active")
+	}
+	h, _ := env.Store.UserByEmail(ctx, models.DemoHalfwayEmail)
+	half, _ := env.Store.MerchantByID(ctx, *h.MerchantID)
+	if half.Active() || half.ApplicationStatus != models.ApplicationPending {
+		t.Fatalf("half-way merchant %s active=%v", half.ApplicationStatus, half.Active())
+	}
+	states := map[string]string{}
+	var rows []struct{ Type, Status string }
+	env.DB.R.Table("products p").Select("p.type, a.status").Joins("JOIN product_applications a ON a.product_id = p.id").Scan(&rows)
+	for _, r := range rows {
+		states[r.Type] = r.Status
+	}
+	want := map[string]string{"saas": models.PAApproved, "image": models.PAApproved, "license": models.PAPending, "service": models.PARejected, "hardware": models.PADraft}
+	for typ, st := range want {
+		if states[typ] != st {
+			t.Errorf("%s product application %q, want %q", typ, states[typ], st)
+		}
+	}
+}
