@@ -21,6 +21,9 @@ func (a *App) routes(g *echo.Group) {
 	g.GET("/password/reset", a.ResetNew)
 	g.POST("/password/reset", a.ResetCreate)
 	g.POST("/locale", a.LocaleUpdate)
+	g.GET("/catalog", a.CatalogList)
+	g.GET("/catalog/:id", a.CatalogProductShow)
+	g.GET("/catalog/files/:id", a.CatalogFileShow)
 	if a.devOutbox() {
 		g.GET("/dev/outbox", a.DevOutboxList)
 	}

@@ -29,6 +29,7 @@ var migrations = []migration{
 	{2, "assets and regions", migrateAssets},
 	{3, "products, specs and applications", migrateProducts},
 	{4, "product review SLA", migrateProductSLA},
+	{5, "catalog index", migrateCatalogIndex},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -128,4 +129,10 @@ func migrateProducts(tx *gorm.DB, _ Dialect) error {
 
 func migrateProductSLA(tx *gorm.DB, _ Dialect) error {
 	return tx.Create(&Setting{Key: SettingProductSLA, Value: "3", UpdatedAt: time.Now().UTC()}).Error
+}
+
+// migrateCatalogIndex serves the public catalog, which always filters on listing and
+// hidden, then often on category.
+func migrateCatalogIndex(tx *gorm.DB, _ Dialect) error {
+	return tx.Exec(`CREATE INDEX idx_products_catalog_visible ON products (listing, hidden, category)`).Error
 }

@@ -24,6 +24,8 @@ func FileURL(id uint) string          { return fmt.Sprintf("/files/%d", id) }
 func FileDownload(id uint) string     { return fmt.Sprintf("/files/%d?download=1", id) }
 func DevOutbox() string               { return "/dev/outbox" }
 func Catalog() string                 { return "/catalog" }
+func CatalogProduct(id uint) string   { return fmt.Sprintf("/catalog/%d", id) }
+func CatalogFile(id uint) string      { return fmt.Sprintf("/catalog/files/%d", id) }
 
 // Seller center.
 func Seller() string                          { return "/seller" }

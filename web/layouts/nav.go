@@ -65,6 +65,7 @@ func Nav(u *view.User) []NavSection {
 		return []NavSection{
 			{Title: "nav.section.buyer", Items: []NavItem{
 				{URL: web.Buyer(), Label: "nav.buyer.home", Exact: true},
+				{URL: web.Catalog(), Label: "nav.catalog"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.Inbox(), Label: "nav.inbox"},
