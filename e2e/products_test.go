@@ -153,6 +153,51 @@ func TestProductPublishingJourney(t *testing.T) {
 	if p.Listing != models.ListingOnSale {
 		t.Fatalf("listing %s", p.Listing)
 	}
+	detail := b.path()
+
+	// It appears in the catalog, found by its English name.
+	b.open("/catalog?q=Teamwork")
+	if n := b.count(`[data-testid="catalog-card"]`); n != 1 {
+		t.Fatalf("%d catalog cards for the new product", n)
+	}
+	b.submit(`[data-testid="catalog-card-name"]`)
+	b.screenshot("26-catalog-product")
+	page := b.path()
+	if n := b.count(`[data-testid="product-spec"]`); n != 2 {
+		t.Fatalf("%d specs on the product page, want 2", n)
+	}
+
+	// Hiding one spec takes it off the product page at once.
+	b.open(detail)
+	b.acceptConfirms()
+	b.submit(`[data-testid="spec-row"]:nth-child(2) [data-testid="spec-hide"]`)
+	b.open(page)
+	if n := b.count(`[data-testid="product-spec"]`); n != 1 {
+		t.Fatalf("%d specs after hiding one, want 1", n)
+	}
+
+	// Delisting shows the impact first, then goes to review; once approved the page is gone.
+	b.open(detail)
+	b.submit(`[data-testid="product-delist"]`)
+	if b.count(`[data-testid="delist-impact"]`) != 1 {
+		t.Fatal("the delist page shows no impact")
+	}
+	b.screenshot("27-delist-impact")
+	b.fill(map[string]string{"reason": "产品线调整，停止对外销售。"})
+	b.acceptConfirms()
+	b.submit(`[data-testid="delist-submit"]`)
+	b.logout()
+	b.login("reviewer@example.com", "reviewer-password")
+	b.approveFirst("/admin/product-applications", "28-admin-delist")
+	b.logout()
+	srv.env.DB.R.First(&p, p.ID)
+	if p.Listing != models.ListingDelisted {
+		t.Fatalf("listing after delisting %s", p.Listing)
+	}
+	b.open(page)
+	if b.count(`[data-testid="product-spec"]`) != 0 {
+		t.Fatal("a delisted product's page still shows its specs")
+	}
 }
 
 // count is the number of elements matching sel.
