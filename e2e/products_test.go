@@ -1,7 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -57,8 +62,12 @@ func TestProductPublishingJourney(t *testing.T) {
 	activeSellerWithSaaSAsset(t, srv, "seller@example.com", "seller-password")
 	dir := t.TempDir()
 	img := filepath.Join(dir, "logo.png")
+	shot := filepath.Join(dir, "screen.png")
 	pdf := filepath.Join(dir, "eula.pdf")
-	if err := os.WriteFile(img, pngBytes, 0o644); err != nil {
+	if err := os.WriteFile(img, pngOf(256, 256), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(shot, pngOf(1280, 720), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), 0o644); err != nil {
@@ -95,7 +104,7 @@ func TestProductPublishingJourney(t *testing.T) {
 	// Fix everything and submit.
 	b.open(editor)
 	b.upload("logo", img)
-	b.upload("media", img)
+	b.upload("media", shot)
 	b.upload("eula", pdf)
 	b.do("description", chromedp.SetValue(chromedp.CSS(`textarea[name="description"]`), "<p>"+strings.Repeat("团队协同办公，一站式管理任务与文档。", 30)+"</p>"))
 	for i := 0; i < 4; i++ {
@@ -225,4 +234,13 @@ func (b *browser) viewShot(name string) {
 	}
 	_ = os.MkdirAll("artifacts", 0o755)
 	_ = os.WriteFile(filepath.Join("artifacts", name+".png"), png, 0o644)
+}
+
+// pngOf draws a w×h PNG in the brand colour, large enough for the upload rules.
+func pngOf(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), &image.Uniform{C: color.RGBA{R: 0, G: 102, B: 255, A: 255}}, image.Point{}, draw.Src)
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.Bytes()
 }

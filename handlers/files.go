@@ -3,6 +3,10 @@ package handlers
 import (
 	"context"
 	"errors"
+	"image"
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -26,6 +30,8 @@ type UploadRule struct {
 	MaxBytes int64
 	MaxFiles int
 	Required bool
+	// MinWidth and MinHeight, when set, are the smallest pixel size an image may have.
+	MinWidth, MinHeight int
 }
 
 // Document uploads for verification: jpg/jpeg/png/bmp/gif/pdf, ≤10 MB.
@@ -66,6 +72,10 @@ func (a *App) checkUploads(c echo.Context, rules []UploadRule, errs view.Errors)
 				break
 			}
 			if key := a.sniff(h, r.Types); key != "" {
+				errs[r.Field] = key
+				break
+			}
+			if key := checkDimensions(h, r); key != "" {
 				errs[r.Field] = key
 				break
 			}
@@ -194,4 +204,30 @@ func (a *App) FileShow(c echo.Context) error {
 	h.Set(echo.HeaderContentLength, strconv.FormatInt(f.Size, 10))
 	h.Set("Cache-Control", "private, no-store")
 	return c.Stream(http.StatusOK, f.ContentType, rc)
+}
+
+// maxImageSide bounds an image's width and height, so a tiny file cannot claim to be huge.
+const maxImageSide = 8000
+
+// checkDimensions reads an image's header and checks its pixel size against the rule.
+func checkDimensions(h *multipart.FileHeader, r UploadRule) string {
+	if r.MinWidth == 0 && r.MinHeight == 0 {
+		return ""
+	}
+	f, err := h.Open()
+	if err != nil {
+		return "error.file_unreadable"
+	}
+	defer f.Close()
+	cfg, _, err := image.DecodeConfig(f)
+	if err != nil {
+		return "error.file_type"
+	}
+	if cfg.Width < r.MinWidth || cfg.Height < r.MinHeight {
+		return "error.image_too_small:" + strconv.Itoa(r.MinWidth) + "×" + strconv.Itoa(r.MinHeight)
+	}
+	if cfg.Width > maxImageSide || cfg.Height > maxImageSide {
+		return "error.image_too_large:" + strconv.Itoa(maxImageSide) + "×" + strconv.Itoa(maxImageSide)
+	}
+	return ""
 }

@@ -182,7 +182,7 @@ func TestProductDraftSubmitWithdrawResubmit(t *testing.T) {
 	// Complete it with uploads and the approved asset; a later save without files keeps them.
 	v := goodProductForm()
 	v.Set("asset_id", strconv.Itoa(int(assetID)))
-	c.postMultipart(path, v, upload{"logo", "logo.png", pngBytes}, upload{"media", "a.png", pngBytes}, upload{"media", "b.png", pngBytes},
+	c.postMultipart(path, v, upload{"logo", "logo.png", pngOf(200, 200)}, upload{"media", "a.png", pngOf(800, 450)}, upload{"media", "b.png", pngOf(800, 450)},
 		upload{"eula", "eula.pdf", pdfBytes}).want(http.StatusSeeOther)
 	c.postMultipart(path, v).want(http.StatusSeeOther)
 	saved, _ = appOf(t, ta, path).ContentOf()
@@ -192,6 +192,14 @@ func TestProductDraftSubmitWithdrawResubmit(t *testing.T) {
 	r = c.postMultipart(path, v, upload{"logo", "logo.png", pdfBytes}).want(http.StatusUnprocessableEntity)
 	if r.fieldError("logo") == "" {
 		t.Fatal("a PDF accepted as logo")
+	}
+	// Images below the minimum size are refused with the size in the message.
+	r = c.postMultipart(path, v, upload{"logo", "logo.png", pngOf(50, 50)}, upload{"media", "m.png", pngOf(320, 200)}).want(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("logo"), "100×100") || !strings.Contains(r.fieldError("media"), "640×360") {
+		t.Fatalf("dimension errors %q / %q", r.fieldError("logo"), r.fieldError("media"))
+	}
+	if kept, _ := appOf(t, ta, path).ContentOf(); kept.LogoFileID == nil || *kept.LogoFileID != *saved.LogoFileID {
+		t.Fatal("a refused upload replaced the saved logo")
 	}
 	page := c.get(path).want(http.StatusOK).Doc()
 	if page.Find(`[data-testid="standards-ok"]`).Length() != 1 {
