@@ -68,7 +68,7 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 		Version: f.Version, LogoFileID: prev.LogoFileID, MediaFileIDs: prev.MediaFileIDs, Summary: f.Summary,
 		Description: sanitizeHTML(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
 		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), PublicSale: yes(f.PublicSale),
-		SalesObjects: f.SalesObjects, SalesRegions: prev.SalesRegions, UpgradeRules: prev.UpgradeRules}
+		SalesObjects: f.SalesObjects, SalesRegions: prev.SalesRegions}
 	if c.Category != "" && !contains(models.ProductCategories, c.Category) {
 		set("category", "error.choice")
 	}
@@ -121,7 +121,37 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 		c.Hardware = &models.HardwareFields{LogisticsRequired: yes(f.Logistics)}
 	}
 	c.Specs = f.specs(prev, c.Type == models.ProductImage && !c.Image.PerCore, errs)
+	c.UpgradeRules = f.upgradeRules(c.Specs, errs)
 	return c
+}
+
+// upgradeRules reads the rule rows (spec names) into rules between spec keys and checks
+// them: a target may not be cheaper than its source.
+func (f *productForm) upgradeRules(specs []models.SpecContent, errs view.Errors) []models.UpgradeRule {
+	keyOf := map[string]string{}
+	for _, s := range specs {
+		keyOf[s.Name] = s.Key
+	}
+	var rules []models.UpgradeRule
+	var rows []int
+	for i, r := range f.UpgradeRows() {
+		if r.From == "" && r.To == "" {
+			continue
+		}
+		from, okF := keyOf[r.From]
+		to, okT := keyOf[r.To]
+		if !okF || !okT || from == "" || to == "" {
+			errs["upgrade-"+strconv.Itoa(i)] = "product.error_upgrade_spec"
+			continue
+		}
+		rules = append(rules, models.UpgradeRule{From: from, To: to})
+		rows = append(rows, i)
+	}
+	check := models.ProductContent{Specs: specs, UpgradeRules: rules}
+	if i, key := check.CheckUpgradeRules(); i >= 0 {
+		errs["upgrade-"+strconv.Itoa(rows[i])] = key
+	}
+	return rules
 }
 
 // assetChoice accepts only one of the offered assets.
@@ -304,6 +334,13 @@ func productFields(c models.ProductContent) pages.ProductFields {
 		f.SpecYear, f.SpecMonth, f.SpecOneTime = append(f.SpecYear, fenText(s.YearFen)), append(f.SpecMonth, fenText(s.MonthFen)), append(f.SpecOneTime, fenText(s.OneTimeFen))
 		f.SpecHour, f.SpecPackage, f.SpecLinear = append(f.SpecHour, fenText(s.HourFen)), append(f.SpecPackage, fenText(s.PackageFen)), append(f.SpecLinear, s.LinearAttr)
 		f.SpecLinearMin, f.SpecLinearMax, f.SpecTrial = append(f.SpecLinearMin, lo), append(f.SpecLinearMax, hi), append(f.SpecTrial, trial)
+	}
+	name := map[string]string{}
+	for _, s := range c.Specs {
+		name[s.Key] = s.Name
+	}
+	for _, r := range c.UpgradeRules {
+		f.UpgradeFrom, f.UpgradeTo = append(f.UpgradeFrom, name[r.From]), append(f.UpgradeTo, name[r.To])
 	}
 	return f
 }

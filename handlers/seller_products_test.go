@@ -299,3 +299,42 @@ func TestProductsNeedActiveMerchantAndOwnership(t *testing.T) {
 		t.Fatal("another merchant changed the draft")
 	}
 }
+
+func TestProductUpgradeRules(t *testing.T) {
+	ta := newTestApp(t)
+	c, _ := activeSeller(t, ta, "m@example.com")
+	path := createDraft(t, c)
+	cases := []struct {
+		from, to string
+		want     string
+	}{
+		{"专业版", "基础版", "may not be cheaper"},
+		{"基础版", "基础版", "two different specs"},
+		{"基础版", "旗舰版", "two different specs"},
+	}
+	for _, tc := range cases {
+		v := goodProductForm()
+		v["upgrade_from"], v["upgrade_to"] = []string{tc.from}, []string{tc.to}
+		r := c.postMultipart(path, v).want(http.StatusUnprocessableEntity)
+		if got := r.fieldError("upgrade-0"); !strings.Contains(got, tc.want) {
+			t.Errorf("%s → %s: %q, want %q", tc.from, tc.to, got, tc.want)
+		}
+	}
+	v := goodProductForm()
+	v["upgrade_from"], v["upgrade_to"] = []string{"基础版", ""}, []string{"专业版", ""}
+	c.postMultipart(path, v).want(http.StatusSeeOther)
+	saved, _ := appOf(t, ta, path).ContentOf()
+	if len(saved.UpgradeRules) != 1 || saved.UpgradeRules[0].From != saved.Specs[0].Key || saved.UpgradeRules[0].To != saved.Specs[1].Key {
+		t.Fatalf("rules %+v specs %+v", saved.UpgradeRules, saved.Specs)
+	}
+	page := c.get(path).want(http.StatusOK).Doc()
+	if v, _ := page.Find(`#f-upgrade_from-0 option[selected]`).Attr("value"); v != "基础版" {
+		t.Fatalf("saved rule not shown: %q", v)
+	}
+	// The store refuses a cheaper target whatever the form does.
+	saved.UpgradeRules = []models.UpgradeRule{{From: saved.Specs[1].Key, To: saved.Specs[0].Key}}
+	a := appOf(t, ta, path)
+	if _, err := ta.Store.SaveProductDraft(context.Background(), models.Actor{UserID: a.MerchantID}, a.MerchantID, a.ID, saved); err == nil {
+		t.Fatal("the store accepted a cheaper upgrade target")
+	}
+}

@@ -393,3 +393,34 @@ func (a *ProductApplication) Reject(reviewerID uint, now time.Time, reasons []st
 	a.RejectReasons, a.RejectComment = strings.Join(reasons, ","), comment
 	return nil
 }
+
+// CheckUpgradeRules tells which upgrade rule breaks the rules, with the message key:
+// both ends must be distinct specs of the content, the target may not be cheaper than
+// the source for any period the source is sold by, and a rule appears once.
+func (c ProductContent) CheckUpgradeRules() (int, string) {
+	specs := map[string]SpecContent{}
+	for _, s := range c.Specs {
+		specs[s.Key] = s
+	}
+	seen := map[UpgradeRule]bool{}
+	for i, r := range c.UpgradeRules {
+		from, okF := specs[r.From]
+		to, okT := specs[r.To]
+		switch {
+		case !okF || !okT || r.From == r.To:
+			return i, "product.error_upgrade_spec"
+		case seen[r]:
+			return i, "product.error_upgrade_dup"
+		case from.BillingMode != to.BillingMode:
+			return i, "product.error_upgrade_billing"
+		}
+		seen[r] = true
+		fp, tp := periodPrices(from), periodPrices(to)
+		for period, price := range fp {
+			if target, ok := tp[period]; ok && target < price {
+				return i, "product.error_upgrade_cheaper"
+			}
+		}
+	}
+	return -1, ""
+}

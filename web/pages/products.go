@@ -84,6 +84,33 @@ type ProductFields struct {
 	SpecLinearMin []string `form:"spec_linear_min" validate:"max=12"`
 	SpecLinearMax []string `form:"spec_linear_max" validate:"max=12"`
 	SpecTrial     []string `form:"spec_trial" validate:"max=12"`
+	// Upgrade rules, by spec name: one entry per row.
+	UpgradeFrom []string `form:"upgrade_from" validate:"max=10,dive,max=100"`
+	UpgradeTo   []string `form:"upgrade_to" validate:"max=10,dive,max=100"`
+}
+
+// UpgradeRow is one upgrade rule row of the form.
+type UpgradeRow struct{ From, To string }
+
+// UpgradeRows are the rule rows: the saved ones and two empty rows.
+func (f ProductFields) UpgradeRows() []UpgradeRow {
+	n := max(len(f.UpgradeFrom), len(f.UpgradeTo))
+	out := make([]UpgradeRow, 0, n+2)
+	for i := 0; i < n; i++ {
+		out = append(out, UpgradeRow{From: at(f.UpgradeFrom, i), To: at(f.UpgradeTo, i)})
+	}
+	return append(out, UpgradeRow{}, UpgradeRow{})
+}
+
+// SpecNameOptions offers the named spec rows for upgrade rules.
+func (f ProductFields) SpecNameOptions() []view.Option {
+	var out []view.Option
+	for _, r := range f.Specs() {
+		if r.Name != "" {
+			out = append(out, view.Option{Value: r.Name, Label: r.Name, Raw: true})
+		}
+	}
+	return out
 }
 
 func at(list []string, i int) string {
