@@ -108,13 +108,13 @@ func (s *Store) SaveProductDraft(ctx context.Context, act Actor, merchantID, app
 			return err
 		}
 		c.Type = p.Type
-		if i, key := c.CheckUpgradeRules(); i >= 0 {
-			return &FieldError{Field: "upgrade-" + fmt.Sprint(i), Key: key}
-		}
 		if app.Kind == AppModify {
 			if err := tx.keepsLiveSpecs(p.ID, c); err != nil {
 				return err
 			}
+		}
+		if i, key := c.CheckUpgradeRules(); i >= 0 {
+			return &FieldError{Field: "upgrade-" + fmt.Sprint(i), Key: key}
 		}
 		if err := tx.saveVersioned(&ProductApplication{}, app.ID, app.Version, map[string]any{"snapshot": marshal(c), "asset_id": c.AssetID}); err != nil {
 			return err
