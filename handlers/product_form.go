@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,7 +70,7 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 		Description: sanitizeHTML(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
 		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), PublicSale: yes(f.PublicSale),
 		SalesObjects: f.SalesObjects, SalesRegions: prev.SalesRegions}
-	if c.Category != "" && !contains(models.ProductCategories, c.Category) {
+	if c.Category != "" && !slices.Contains(models.ProductCategories, c.Category) {
 		set("category", "error.choice")
 	}
 	for i, s := range f.Support() {
@@ -201,7 +202,7 @@ func (f *productForm) specs(prev models.ProductContent, free bool, errs view.Err
 		default:
 			names[folded] = true
 		}
-		if !contains([]string{models.BillingPeriod, models.BillingOneTime, models.BillingOnDemand, models.BillingPackage}, s.BillingMode) {
+		if !slices.Contains([]string{models.BillingPeriod, models.BillingOneTime, models.BillingOnDemand, models.BillingPackage}, s.BillingMode) {
 			set("spec_billing", "error.choice")
 		}
 		price := func(field, raw string, mode string) *int64 {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -107,7 +108,7 @@ func assetFields(a models.Asset, regions []string) pages.AssetFields {
 func (a *App) AssetList(c echo.Context) error {
 	m := currentMerchant(c)
 	kind, status := c.QueryParam("kind"), c.QueryParam("status")
-	if kind != "" && !contains(models.AssetKinds, kind) || status != "" && !contains(assetStatuses, status) {
+	if kind != "" && !slices.Contains(models.AssetKinds, kind) || status != "" && !slices.Contains(assetStatuses, status) {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	page := pageParam(c)
@@ -121,15 +122,6 @@ func (a *App) AssetList(c echo.Context) error {
 }
 
 var assetStatuses = []string{models.AssetDraft, models.AssetScanning, models.AssetApproved, models.AssetRejected}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
 
 // requireActive keeps the asset center for merchants whose onboarding is complete.
 func requireActive(c echo.Context) error {
@@ -163,7 +155,7 @@ func (a *App) AssetNew(c echo.Context) error {
 		vm.Kind, vm.Form = src.Kind, assetFields(src, regions)
 		vm.Form.AssetVersion, vm.Form.DeclaredChecksum = "", ""
 	}
-	if !contains(models.AssetKinds, vm.Kind) {
+	if !slices.Contains(models.AssetKinds, vm.Kind) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	return a.renderAssetForm(c, http.StatusOK, vm)
@@ -240,7 +232,7 @@ func (a *App) saveAsset(c echo.Context, existing *models.Asset) error {
 	vm := pages.AssetFormVM{Kind: f.Kind, Existing: existing, Errors: errs, Form: pages.AssetFields{Name: f.Name, AssetVersion: f.AssetVersion,
 		Description: f.Description, DeclaredChecksum: f.DeclaredChecksum, ImageID: f.ImageID, ImageKind: f.ImageKind, FromPublic: f.FromPublic,
 		FlavorFamily: f.FlavorFamily, OSType: f.OSType, OSVersion: f.OSVersion, Regions: f.Regions, Domain: f.Domain}}
-	if !contains(models.AssetKinds, vm.Kind) {
+	if !slices.Contains(models.AssetKinds, vm.Kind) {
 		vm.Kind = models.AssetPackage
 	}
 	if errs.Any() {

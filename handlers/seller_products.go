@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime/multipart"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,7 +24,7 @@ var (
 func (a *App) ProductList(c echo.Context) error {
 	m := currentMerchant(c)
 	typ, listing := c.QueryParam("type"), c.QueryParam("listing")
-	if typ != "" && !contains(pages.ProductTypes(), typ) || listing != "" && !contains(productListings, listing) {
+	if typ != "" && !slices.Contains(pages.ProductTypes(), typ) || listing != "" && !slices.Contains(productListings, listing) {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	page := pageParam(c)
@@ -51,7 +52,7 @@ func (a *App) ProductNew(c echo.Context) error {
 		return err
 	}
 	typ := c.QueryParam("type")
-	if !contains(pages.ProductTypes(), typ) {
+	if !slices.Contains(pages.ProductTypes(), typ) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	return a.render(c, http.StatusOK, pages.ProductNewPage(a.page(c), pages.ProductNewVM{Type: typ, Errors: view.Errors{}}), nil)
@@ -67,11 +68,11 @@ func (a *App) ProductCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.Category != "" && !contains(models.ProductCategories, f.Category) {
+	if f.Category != "" && !slices.Contains(models.ProductCategories, f.Category) {
 		errs["category"] = "error.choice"
 	}
 	if errs.Any() {
-		if !contains(pages.ProductTypes(), f.Type) {
+		if !slices.Contains(pages.ProductTypes(), f.Type) {
 			return echo.NewHTTPError(http.StatusNotFound)
 		}
 		vm := pages.ProductNewVM{Type: f.Type, Category: f.Category, NameZh: f.NameZh, NameEn: f.NameEn, Errors: errs}
@@ -266,7 +267,7 @@ func (a *App) ProductAppWithdraw(c echo.Context) error {
 // ProductAppList is 我的申请.
 func (a *App) ProductAppList(c echo.Context) error {
 	status, kind := c.QueryParam("status"), c.QueryParam("kind")
-	if status != "" && !contains(productAppStats, status) || kind != "" && !contains(productAppKinds, kind) {
+	if status != "" && !slices.Contains(productAppStats, status) || kind != "" && !slices.Contains(productAppKinds, kind) {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	page := pageParam(c)
