@@ -268,7 +268,6 @@ var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x
 // pdfBytes starts like a PDF.
 var pdfBytes = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-
 // pngOf encodes a w×h PNG, for uploads with minimum dimensions.
 func pngOf(w, h int) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
