@@ -30,6 +30,7 @@ var migrations = []migration{
 	{3, "products, specs and applications", migrateProducts},
 	{4, "product review SLA", migrateProductSLA},
 	{5, "catalog index", migrateCatalogIndex},
+	{6, "orders, subscriptions, refunds, exports, views", migrateOrders},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -76,20 +76,30 @@ type DelistImpact struct {
 }
 
 // DelistImpact reads one of the merchant's products (and, for sku, its live spec) with the
-// active subscriptions and open orders a delisting affects. Orders and subscriptions
-// arrive with the orders feature; until then nothing can be affected, so both are zero.
+// active subscriptions and open orders a delisting affects.
 func (s *Store) DelistImpact(ctx context.Context, merchantID, productID uint, sku string) (DelistImpact, error) {
 	var out DelistImpact
 	err := s.Tx(ctx, func(tx *Store) error {
 		if err := first(tx.w.Where("id = ? AND merchant_id = ?", productID, merchantID), &out.Product); err != nil {
 			return err
 		}
+		subs := tx.w.Model(&Subscription{}).Where("merchant_id = ? AND product_id = ? AND status = ? AND (expires_at IS NULL OR expires_at > ?)",
+			merchantID, productID, SubActive, tx.clock.Now())
+		orders := tx.w.Model(&Order{}).Where("merchant_id = ? AND product_id = ? AND status IN ?", merchantID, productID, OpenOrderStatuses)
 		if sku != "" {
 			sp, err := tx.liveSpecOf(merchantID, productID, sku)
 			if err != nil {
 				return err
 			}
 			out.Spec = &sp
+			subs = subs.Where("spec_id = ?", sp.ID)
+			orders = orders.Where("spec_id = ?", sp.ID)
+		}
+		if err := subs.Count(&out.Subscriptions).Error; err != nil {
+			return err
+		}
+		if err := orders.Count(&out.OpenOrders).Error; err != nil {
+			return err
 		}
 		blocked := tx.delistBlocked(out.Product, sku)
 		if blocked != nil && !errors.Is(blocked, ErrIllegalTransition) && !errors.Is(blocked, ErrOpenApplication) && !errors.Is(blocked, ErrLastSpec) {

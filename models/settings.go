@@ -18,6 +18,20 @@ const (
 	SettingAssetSLA         = "sla.asset.workdays"
 	SettingImageFlavors     = "image.flavor_families"
 	SettingProductSLA       = "sla.product.workdays"
+	SettingPayTimeout       = "order.pay_timeout_minutes"
+	SettingNoReasonDays     = "refund.no_reason_days"
+	SettingProRata          = "refund.prorata"
+	SettingExportRetention  = "export.retention_days"
+	SettingExportSyncRows   = "export.sync_max_rows"
+)
+
+// Order and after-sales rule defaults, also used when a setting is missing.
+const (
+	DefaultPayTimeoutMinutes = 30
+	DefaultNoReasonDays      = 5
+	DefaultProRata           = 1
+	DefaultExportRetention   = 3
+	DefaultExportSyncRows    = 5000
 )
 
 var defaultSettings = []Setting{
@@ -112,6 +126,11 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingAssetSLA, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingProductSLA, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingImageFlavors, Kind: SettingKindList, Allowed: FlavorFamilies},
+	{Key: SettingPayTimeout, Kind: SettingKindInt, Min: 5, Max: 1440},
+	{Key: SettingNoReasonDays, Kind: SettingKindInt, Min: 0, Max: 30},
+	{Key: SettingProRata, Kind: SettingKindInt, Min: 0, Max: 1},
+	{Key: SettingExportRetention, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingExportSyncRows, Kind: SettingKindInt, Min: 0, Max: 100000},
 	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
 	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},
 	{Key: SettingAgreementVersion, Kind: SettingKindText, Max: 20},
