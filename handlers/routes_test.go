@@ -28,8 +28,11 @@ const (
 // :id names a tenant's object, which kind of object that is.
 type routeSpec struct {
 	access access
-	owned  string // "" | change | file | notification | asset | product_app | product
+	owned  string // "" | change | file | notification | asset | product_app | product | order | refund | export | buyer_order | buyer_refund
 }
+
+// buyerOwned kinds belong to buyer A (buyera@example.com); every other kind to merchant A.
+var buyerOwned = map[string]bool{"buyer_order": true, "buyer_refund": true}
 
 // routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
 var routeMatrix = map[string]routeSpec{
@@ -192,6 +195,10 @@ type matrixFixture struct {
 	aAsset                uint
 	aProductApp           uint
 	aProduct              uint
+	// An order of merchant A's product bought by buyer A, its after-sales case and an export.
+	aOrder     models.Order
+	aRefundRow models.Refund
+	aExport    uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -224,7 +231,38 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID, aProductApp: papp.ID, aProduct: papp.ProductID}
+	fx := &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID, aProductApp: papp.ID, aProduct: papp.ProductID}
+	fx.addOrders(t)
+	return fx
+}
+
+// addOrders gives merchant A and buyer A an order, an after-sales case and an export,
+// written directly so the fixture does not depend on the purchase flow.
+func (fx *matrixFixture) addOrders(t *testing.T) {
+	t.Helper()
+	ta := fx.ta
+	buyer := ta.user(models.RoleBuyer, "buyera@example.com")
+	now := ta.env.Clock.Now()
+	db := ta.env.DB.W
+	o := models.Order{OrderNo: models.NewOrderNo(now), MerchantID: fx.a.ID, BuyerID: buyer.ID, ProductID: fx.aProduct,
+		Kind: models.OrderNew, Status: models.OrderProcessing, ProductType: models.ProductSaaS, ProductNameZh: "协同办公",
+		CustomerName: "Buyer A", CustomerEmail: "buyera@example.com", AmountFen: 10000, PaidFen: 10000, PaidAt: &now,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := db.Create(&o).Error; err != nil {
+		t.Fatal(err)
+	}
+	rf := models.Refund{RefundNo: models.NewRefundNo(now), OrderID: o.ID, MerchantID: fx.a.ID, BuyerID: buyer.ID,
+		Kind: models.RefundNegotiated, Status: models.RefundRequested, PaidFen: 10000, AmountFen: 5000, Reason: "not used",
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := db.Create(&rf).Error; err != nil {
+		t.Fatal(err)
+	}
+	ex := models.ExportJob{MerchantID: fx.a.ID, UserID: fx.a.OwnerUserID, Format: "csv", Status: models.ExportDone,
+		CreatedAt: now, UpdatedAt: now}
+	if err := db.Create(&ex).Error; err != nil {
+		t.Fatal(err)
+	}
+	fx.aOrder, fx.aRefundRow, fx.aExport = o, rf, ex.ID
 }
 
 func (fx *matrixFixture) idFor(owned string) string {
@@ -241,6 +279,12 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aProductApp))
 	case "product":
 		return itoa64(int64(fx.aProduct))
+	case "order", "buyer_order":
+		return fx.aOrder.OrderNo
+	case "refund", "buyer_refund":
+		return fx.aRefundRow.RefundNo
+	case "export":
+		return itoa64(int64(fx.aExport))
 	}
 	return "1"
 }
@@ -331,7 +375,17 @@ func (fx *matrixFixture) snapshot(t *testing.T) string {
 	db.First(&n, fx.aNote)
 	db.First(&f, fx.aFile)
 	db.First(&as, fx.aAsset)
-	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr})
+	var o models.Order
+	var rf models.Refund
+	var ex models.ExportJob
+	var subs, orders, refunds int64
+	db.First(&o, fx.aOrder.ID)
+	db.First(&rf, fx.aRefundRow.ID)
+	db.First(&ex, fx.aExport)
+	db.Model(&models.Subscription{}).Count(&subs)
+	db.Model(&models.Order{}).Count(&orders)
+	db.Model(&models.Refund{}).Count(&refunds)
+	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, subs, orders, refunds})
 	return string(b)
 }
 
@@ -340,6 +394,7 @@ func TestOtherTenantsGet404OnEveryOwnedRoute(t *testing.T) {
 	ta := fx.ta
 	other := map[string]*client{"merchant": ta.loggedIn("b@example.com"), "buyer": ta.loggedIn("buyer@example.com")}
 	owner := ta.loggedIn("a@example.com")
+	buyerOwner := ta.loggedIn("buyera@example.com")
 	before := fx.snapshot(t)
 	checked := 0
 	for _, route := range appRoutes(ta) {
@@ -349,7 +404,7 @@ func TestOtherTenantsGet404OnEveryOwnedRoute(t *testing.T) {
 		}
 		method, path := fx.path(route, spec)
 		for role, c := range other {
-			if spec.access == merchantOnly && role != "merchant" {
+			if spec.access == merchantOnly && role != "merchant" || spec.access == buyerOnly && role != "buyer" {
 				continue
 			}
 			for _, hx := range [][]string{nil, {"HX-Request", "true"}} {
@@ -360,7 +415,11 @@ func TestOtherTenantsGet404OnEveryOwnedRoute(t *testing.T) {
 			}
 		}
 		if method == http.MethodGet {
-			owner.get(path).want(http.StatusOK)
+			if buyerOwned[spec.owned] {
+				buyerOwner.get(path).want(http.StatusOK)
+			} else {
+				owner.get(path).want(http.StatusOK)
+			}
 		}
 	}
 	if checked == 0 {
