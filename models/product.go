@@ -115,6 +115,7 @@ type ProductContent struct {
 	SalesObjects  string          `json:"sales_objects"`
 	NamedBuyers   []string        `json:"named_buyers"`
 	SalesRegions  []string        `json:"sales_regions"`
+	PurchaseLimit int             `json:"purchase_limit"` // most live purchases one buyer may hold; 0: no limit
 	AssetID       *uint           `json:"asset_id,omitempty"`
 	SaaS          *SaaSFields     `json:"saas,omitempty"`
 	License       *LicenseFields  `json:"license,omitempty"`
