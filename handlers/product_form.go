@@ -223,7 +223,11 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 			}
 		}
 		s := models.SpecContent{Key: r.Key, Name: r.Name, BillingMode: r.Billing, LinearAttr: r.Linear, Regions: uniq(r.Regions)}
-		if key := regions.CheckSpecRegions(s.Regions, sales); key != "" {
+		switch key := regions.CheckSpecRegions(s.Regions, sales); key {
+		case "":
+		case models.KeyRegionImageOnly: // the table has no region column to show it in
+			errs["specs"] = key
+		default:
 			set("spec_regions", key)
 		}
 		if !(known[s.Key] || newSpecKeyRE.MatchString(s.Key)) || keys[s.Key] {
