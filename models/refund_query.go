@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
+
 	"sellercenter/internal/money"
 )
 
@@ -536,7 +538,7 @@ func (s *Store) ResolveDispute(ctx context.Context, a Actor, refundNo, decision,
 		if !r.DisputeOpen() {
 			return ErrRefundDisputeNotOpen
 		}
-		if own, err := tx.ownsCase(a.UserID, r); err != nil || own {
+		if own, err := refundParty(tx.w, a.UserID, r); err != nil || own {
 			if err == nil {
 				err = ErrOwnSubmission
 			}
@@ -560,19 +562,25 @@ func (s *Store) ResolveDispute(ctx context.Context, a Actor, refundNo, decision,
 	return out, err
 }
 
-// ownsCase tells whether the user is a party to the case: its buyer, or the owner or a
+// refundParty tells whether the user is a party to the case: its buyer, or the owner or a
 // user of its merchant account.
-func (s *Store) ownsCase(userID uint, r Refund) (bool, error) {
+func refundParty(db *gorm.DB, userID uint, r Refund) (bool, error) {
 	if userID == r.BuyerID {
 		return true, nil
 	}
 	var n int64
-	err := s.w.Model(&Merchant{}).Where("id = ? AND owner_user_id = ?", r.MerchantID, userID).Count(&n).Error
+	err := db.Model(&Merchant{}).Where("id = ? AND owner_user_id = ?", r.MerchantID, userID).Count(&n).Error
 	if err != nil || n > 0 {
 		return n > 0, err
 	}
-	err = s.w.Model(&User{}).Where("id = ? AND merchant_id = ?", userID, r.MerchantID).Count(&n).Error
+	err = db.Model(&User{}).Where("id = ? AND merchant_id = ?", userID, r.MerchantID).Count(&n).Error
 	return n > 0, err
+}
+
+// IsRefundParty tells whether the user is the case's buyer or acts for its merchant: such
+// a reviewer may not resolve its dispute.
+func (s *Store) IsRefundParty(ctx context.Context, userID uint, r Refund) (bool, error) {
+	return refundParty(s.r.WithContext(ctx), userID, r)
 }
 
 // trackingNoOK accepts carrier waybill numbers: letters, digits and dashes.
