@@ -93,8 +93,8 @@ type RefundEvent struct {
 	CreatedAt  time.Time `gorm:"not null;index:idx_refund_events_refund,priority:2"`
 }
 
-// migrateRefundHistory adds the case history, the one-open-case-per-order rule and the
-// dispute queue's index.
+// migrateRefundHistory adds the case history, the one-open-case-per-order rule, and the
+// indexes of the merchant's queue (newest first over every status) and the dispute queue.
 func migrateRefundHistory(tx *gorm.DB, _ Dialect) error {
 	if err := tx.AutoMigrate(&RefundEvent{}); err != nil {
 		return err
@@ -102,6 +102,7 @@ func migrateRefundHistory(tx *gorm.DB, _ Dialect) error {
 	for _, stmt := range []string{
 		`CREATE UNIQUE INDEX idx_refunds_open_order ON refunds (order_id) WHERE status IN ('REQUESTED', 'APPROVED')`,
 		`CREATE INDEX idx_refunds_disputes ON refunds (disputed, disputed_at)`,
+		`CREATE INDEX idx_refunds_merchant_created ON refunds (merchant_id, created_at)`,
 	} {
 		if err := tx.Exec(stmt).Error; err != nil {
 			return err

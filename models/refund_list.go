@@ -67,16 +67,28 @@ func pageOf(page, per int) (int, int) {
 	return max(page, 1), per
 }
 
+// newestFirst is the order of the merchant's and the buyer's lists.
+const newestFirst = "refunds.created_at DESC, refunds.id DESC"
+
+// merchantRefundsQuery selects a merchant's cases matching f.
+func merchantRefundsQuery(db *gorm.DB, merchantID uint, f RefundFilter) *gorm.DB {
+	return f.apply(refundRows(db).Where("refunds.merchant_id = ?", merchantID))
+}
+
 // MerchantRefunds lists a merchant's after-sales cases, newest first.
 func (s *Store) MerchantRefunds(ctx context.Context, merchantID uint, f RefundFilter) ([]RefundRow, int64, error) {
-	page, per := pageOf(f.Page, f.Per)
-	q := f.apply(refundRows(s.r.WithContext(ctx)).Where("refunds.merchant_id = ?", merchantID))
+	return listRefunds(merchantRefundsQuery(s.r.WithContext(ctx), merchantID, f), newestFirst, f.Page, f.Per)
+}
+
+// listRefunds counts the query's rows and reads one page of them.
+func listRefunds(q *gorm.DB, order string, page, per int) ([]RefundRow, int64, error) {
+	page, per = pageOf(page, per)
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []RefundRow
-	err := q.Order("refunds.created_at DESC, refunds.id DESC").Limit(per).Offset((page - 1) * per).Scan(&rows).Error
+	err := q.Order(order).Limit(per).Offset((page - 1) * per).Scan(&rows).Error
 	return rows, total, err
 }
 
@@ -114,17 +126,14 @@ func (s *Store) AfterSalesWaiting(ctx context.Context, merchantID uint) (int64, 
 	return n, err
 }
 
+// buyerRefundsQuery selects a buyer's cases.
+func buyerRefundsQuery(db *gorm.DB, buyerID uint) *gorm.DB {
+	return refundRows(db).Where("refunds.buyer_id = ?", buyerID)
+}
+
 // BuyerRefunds lists a buyer's after-sales cases, newest first.
 func (s *Store) BuyerRefunds(ctx context.Context, buyerID uint, page, per int) ([]RefundRow, int64, error) {
-	page, per = pageOf(page, per)
-	q := refundRows(s.r.WithContext(ctx)).Where("refunds.buyer_id = ?", buyerID)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []RefundRow
-	err := q.Order("refunds.created_at DESC, refunds.id DESC").Limit(per).Offset((page - 1) * per).Scan(&rows).Error
-	return rows, total, err
+	return listRefunds(buyerRefundsQuery(s.r.WithContext(ctx), buyerID), newestFirst, page, per)
 }
 
 // Dispute queue views.
@@ -142,10 +151,17 @@ type DisputeFilter struct {
 	Per   int
 }
 
+// oldestDisputeFirst is the dispute queue's order.
+const oldestDisputeFirst = "refunds.disputed_at, refunds.id"
+
 // Disputes lists disputed cases across merchants, oldest dispute first.
 func (s *Store) Disputes(ctx context.Context, f DisputeFilter) ([]RefundRow, int64, error) {
-	page, per := pageOf(f.Page, f.Per)
-	q := s.r.WithContext(ctx).Table("refunds").
+	return listRefunds(disputesQuery(s.r.WithContext(ctx), f), oldestDisputeFirst, f.Page, f.Per)
+}
+
+// disputesQuery selects the disputed cases matching f.
+func disputesQuery(db *gorm.DB, f DisputeFilter) *gorm.DB {
+	q := db.Table("refunds").
 		Select("refunds.*, orders.order_no, orders.product_name_zh, orders.product_name_en, orders.spec_name, orders.customer_name, merchants.company_name").
 		Joins("JOIN orders ON orders.id = refunds.order_id").Joins("JOIN merchants ON merchants.id = refunds.merchant_id").
 		Where("refunds.disputed = ?", true)
@@ -160,13 +176,7 @@ func (s *Store) Disputes(ctx context.Context, f DisputeFilter) ([]RefundRow, int
 		up := strings.ToUpper(s)
 		q = q.Where("(refunds.refund_no = ? OR orders.order_no = ? OR LOWER(merchants.company_name) LIKE ? ESCAPE '\\')", up, up, "%"+escapeLike(strings.ToLower(s))+"%")
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []RefundRow
-	err := q.Order("refunds.disputed_at, refunds.id").Limit(per).Offset((page - 1) * per).Scan(&rows).Error
-	return rows, total, err
+	return q
 }
 
 // RefundCase is one case with everything its pages show.
