@@ -315,6 +315,11 @@ func TestRejectDisputeAndResolve(t *testing.T) {
 	if r := fx.mc.post(path+"/reject", url.Values{"version": {itoa64(int64(rf.Version))}}); r.Status != http.StatusUnprocessableEntity || r.fieldError("comment") == "" {
 		t.Fatalf("reject without a comment: %d", r.Status)
 	}
+	for _, bad := range []string{"bad\xff", strings.Repeat("长", 1001)} {
+		if r := fx.mc.post(path+"/reject", url.Values{"version": {"1"}, "comment": {bad}}); r.Status != http.StatusUnprocessableEntity || r.fieldError("comment") == "" {
+			t.Errorf("comment %.10q: %d", bad, r.Status)
+		}
+	}
 	fx.mc.post(path+"/reject", url.Values{"version": {"x"}, "comment": {"c"}}).want(http.StatusBadRequest)
 	fx.unchanged(t, before, "refused rejections")
 	fx.mc.post(path+"/reject", url.Values{"version": {itoa64(int64(rf.Version))}, "comment": {"顾问已到场，有签到记录"}}).want(http.StatusSeeOther)
@@ -355,7 +360,7 @@ func TestRejectDisputeAndResolve(t *testing.T) {
 	fx.rc.get("/admin/disputes/RF0000000000NOPE0").want(http.StatusNotFound)
 	// Bad decisions change nothing; a reviewer who acts for the merchant may not decide.
 	before = fx.state()
-	for _, f := range []url.Values{{"decision": {"refund"}}, {"decision": {"maybe"}, "comment": {"c"}}, {"comment": {"c"}}} {
+	for _, f := range []url.Values{{"decision": {"refund"}}, {"decision": {"maybe"}, "comment": {"c"}}, {"comment": {"c"}}, {"decision": {"refund"}, "comment": {"\xfe"}}} {
 		fx.rc.post(apath+"/resolve", f).want(http.StatusUnprocessableEntity)
 	}
 	own := fx.ta.user(models.RoleReviewer, "own@example.com")
@@ -497,7 +502,8 @@ func TestAfterSalesXSSCorpus(t *testing.T) {
 			"buyer list":     fx.bc.get("/buyer/after-sales"),
 			"dispute queue":  fx.rc.get("/admin/disputes"),
 			"dispute case":   fx.rc.get("/admin/disputes/" + rf.RefundNo),
-			"reviewer inbox": fx.mc.get("/inbox"),
+			"merchant inbox": fx.mc.get("/inbox"),
+			"buyer inbox":    fx.bc.get("/inbox"),
 		} {
 			assertNoInjection(t, name, page.want(http.StatusOK))
 		}

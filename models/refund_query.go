@@ -501,6 +501,15 @@ func (s *Store) DisputeRefund(ctx context.Context, a Actor, buyerID uint, refund
 		case r.Disputed:
 			return ErrRefundAlreadyDisputed
 		}
+		// A dispute may end in a refund, which reopens the case: not while another case of
+		// the order is open.
+		var open int64
+		if err := tx.w.Model(&Refund{}).Where("order_id = ? AND id <> ? AND status IN ?", r.OrderID, r.ID, OpenRefundStatuses).Count(&open).Error; err != nil {
+			return err
+		}
+		if open > 0 {
+			return ErrRefundOpenCase
+		}
 		now := tx.clock.Now()
 		if err := tx.touchCase(a, &r, "aftersales.event.disputed", reason, "refund.dispute",
 			map[string]any{"disputed": true, "dispute_reason": reason, "disputed_at": now}); err != nil {

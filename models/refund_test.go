@@ -496,6 +496,17 @@ func TestNegotiatedRefundRules(t *testing.T) {
 	if _, err := st.ResolveDispute(w.ctx, models.Actor{UserID: w.reviewer.ID}, r.RefundNo, models.DisputeRefund, "x"); !errors.Is(err, models.ErrRefundDisputeNotOpen) {
 		t.Fatalf("resolved an undisputed case: %v", err)
 	}
+	// A new case opened meanwhile blocks the dispute of the rejected one.
+	other, err := st.RequestRefund(w.ctx, w.buyerAct(), w.buyer.ID, models.RefundRequest{OrderNo: o.OrderNo, AmountFen: 5, Reason: "r", Key: "c2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DisputeRefund(w.ctx, w.buyerAct(), w.buyer.ID, r.RefundNo, "x"); !errors.Is(err, models.ErrRefundOpenCase) {
+		t.Fatalf("disputed while another case is open: %v", err)
+	}
+	if _, err := st.WithdrawRefund(w.ctx, w.buyerAct(), w.buyer.ID, other.RefundNo); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.DisputeRefund(w.ctx, w.buyerAct(), w.buyer.ID, r.RefundNo, "商家未交付"); err != nil {
 		t.Fatal(err)
 	}
