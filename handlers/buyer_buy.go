@@ -66,7 +66,8 @@ func validKey(k string) bool {
 }
 
 // buyState builds the buy page from the form: the product on sale (404 otherwise), its
-// offered specs with the chosen one, the options it offers and the purchase input.
+// offered specs with the chosen one, the options it offers and the purchase input. The
+// form pages start on the first region; an order must name its region.
 func (a *App) buyState(c echo.Context, f buyForm, errs view.Errors) (pages.BuyVM, models.PurchaseInput, error) {
 	ctx := c.Request().Context()
 	var in models.PurchaseInput
@@ -109,7 +110,7 @@ func (a *App) buyState(c echo.Context, f buyForm, errs view.Errors) (pages.BuyVM
 	if form.Period == "" && len(vm.Periods) > 0 {
 		form.Period = vm.Periods[0].Value
 	}
-	if form.Region == "" && len(vm.Regions) == 1 {
+	if form.Region == "" && len(vm.Regions) > 0 && (len(vm.Regions) == 1 || c.Request().Method == http.MethodGet) {
 		form.Region = vm.Regions[0].Value
 	}
 	for _, r := range vm.Regions {

@@ -32,9 +32,10 @@ func TestResourcesListTheirActions(t *testing.T) {
 	w := newBuyerWorld(t)
 	formal := w.paidResource(t, orderForm(w.saas, w.saasSpecs[0].SKUCode, "period", "month"))
 	trial := w.place(t, orderForm(w.saas, w.saasSpecs[0].SKUCode, "trial", "1", "key", "trial-key-0123456789"))
+	top := w.paidResource(t, orderForm(w.saas, w.saasSpecs[1].SKUCode, "period", "month", "key", "top-key-0123456789ab"))
 	d := w.c.get("/buyer/resources").want(http.StatusOK).Doc()
 	rows := d.Find(`[data-testid="resource"]`)
-	if rows.Length() != 2 {
+	if rows.Length() != 3 {
 		t.Fatalf("%d resources", rows.Length())
 	}
 	byID := map[string]string{}
@@ -49,13 +50,14 @@ func TestResourcesListTheirActions(t *testing.T) {
 			t.Errorf("resource %s state %s", id, s.AttrOr("data-state", ""))
 		}
 	})
-	if byID[itoa64(int64(formal.ID))] != "renew-link upgrade-link " || byID[itoa64(int64(*trial.SubscriptionID))] != "convert-link " {
+	if byID[itoa64(int64(formal.ID))] != "renew-link upgrade-link " || byID[itoa64(int64(*trial.SubscriptionID))] != "convert-link " ||
+		byID[itoa64(int64(top.ID))] != "renew-link " {
 		t.Fatalf("actions %v", byID)
 	}
 	// Expired after its term.
 	w.ta.env.Clock.Advance(40 * 24 * time.Hour)
 	d = w.c.get("/buyer/resources").want(http.StatusOK).Doc()
-	if d.Find(`[data-testid="resource"][data-state="expired"]`).Length() != 2 {
+	if d.Find(`[data-testid="resource"][data-state="expired"]`).Length() != 3 {
 		t.Fatal("expired resources not shown as expired")
 	}
 }

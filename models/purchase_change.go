@@ -161,8 +161,10 @@ func (s *Store) PlanUpgrade(ctx context.Context, buyerID, subID uint, in Upgrade
 	if err != nil {
 		return plan, err
 	}
+	remaining := sub.ExpiresAt.Sub(now)
 	plan.Quote = PriceQuote{PeriodType: sub.PeriodType, Count: 1, Quantity: sub.Quantity, UnitFen: target.PriceFen,
-		AmountFen: amount, ProductCode: target.ProductCode}
+		AmountFen: amount, ProductCode: target.ProductCode, Change: true, FromUnitFen: current.PriceFen,
+		RemainingDays: int((remaining + 24*time.Hour - 1) / (24 * time.Hour))}
 	return plan, nil
 }
 

@@ -86,6 +86,8 @@ type Resource struct {
 	SpecName      string
 	BillingMode   string
 	OrderNo       string // the order that created it
+	// HasUpgrade: the product's upgrade rules let the resource's spec move to another.
+	HasUpgrade bool `gorm:"-"`
 }
 
 // State is the resource's state at t: active, expired, unsubscribed or failed.
@@ -117,9 +119,44 @@ func (r Resource) Convertible() bool {
 	return r.Status == SubActive && r.Trial && r.Listing == ListingOnSale
 }
 
-// Upgradable tells whether it may move to another spec at t (the rules decide which).
+// Upgradable tells whether it may move to another spec at t.
 func (r Resource) Upgradable(t time.Time) bool {
-	return r.Renewable() && r.ActiveAt(t) && r.ExpiresAt != nil
+	return r.HasUpgrade && r.Renewable() && r.ActiveAt(t) && r.ExpiresAt != nil
+}
+
+// markUpgrades sets HasUpgrade from each product's live upgrade rules, reading each
+// product of the page once.
+func (s *Store) markUpgrades(ctx context.Context, rows []Resource) error {
+	ids := map[uint]bool{}
+	for _, r := range rows {
+		ids[r.ProductID] = true
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	keys := make([]uint, 0, len(ids))
+	for id := range ids {
+		keys = append(keys, id)
+	}
+	var ps []Product
+	if err := s.r.WithContext(ctx).Select("id, content").Where("id IN ?", keys).Find(&ps).Error; err != nil {
+		return err
+	}
+	from := map[uint]map[string]bool{}
+	for _, p := range ps {
+		c, err := p.LiveContent()
+		if err != nil {
+			continue
+		}
+		from[p.ID] = map[string]bool{}
+		for _, rule := range c.UpgradeRules {
+			from[p.ID][rule.From] = true
+		}
+	}
+	for i := range rows {
+		rows[i].HasUpgrade = from[rows[i].ProductID][rows[i].SKUCode]
+	}
+	return nil
 }
 
 // resourceQuery selects subscriptions with their product, spec and creating order.
@@ -140,9 +177,11 @@ func (s *Store) BuyerResources(ctx context.Context, buyerID uint, page, per int)
 		return nil, 0, err
 	}
 	var rows []Resource
-	err := s.resourceQuery(ctx, buyerID).Order("sub.created_at DESC, sub.id DESC").
-		Offset((max(page, 1) - 1) * per).Limit(per).Scan(&rows).Error
-	return rows, total, err
+	if err := s.resourceQuery(ctx, buyerID).Order("sub.created_at DESC, sub.id DESC").
+		Offset((max(page, 1) - 1) * per).Limit(per).Scan(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	return rows, total, s.markUpgrades(ctx, rows)
 }
 
 // BuyerResource reads one of the buyer's purchased resources.
@@ -154,7 +193,7 @@ func (s *Store) BuyerResource(ctx context.Context, buyerID, subID uint) (Resourc
 	if len(rows) == 0 {
 		return Resource{}, ErrNotFound
 	}
-	return rows[0], nil
+	return rows[0], s.markUpgrades(ctx, rows)
 }
 
 // UpgradeTarget is a spec a resource may move to, with its price for the resource's period.

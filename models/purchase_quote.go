@@ -63,6 +63,11 @@ type PriceQuote struct {
 	TrialDays   int
 	ProductCode string // the protocol's productId of (spec × period type)
 	OnDemand    bool
+	// A change (upgrade) pays the difference to the spec left, FromUnitFen, for the
+	// RemainingDays of the term.
+	Change        bool
+	FromUnitFen   int64
+	RemainingDays int
 }
 
 // TrialOffered tells whether a spec offers a free trial.

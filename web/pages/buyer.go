@@ -29,6 +29,9 @@ func quoteBreakdown(ctx context.Context, q QuoteVM) string {
 		return i18n.T(ctx, "buyer.quote_trial", "N", p.TrialDays)
 	case p.OnDemand:
 		return i18n.T(ctx, "buyer.quote_on_demand", "Price", i18n.Money(ctx, p.UnitFen), "Quantity", p.Quantity)
+	case p.Change:
+		return i18n.T(ctx, "buyer.quote_change", "Diff", i18n.Money(ctx, max(p.UnitFen-p.FromUnitFen, 0)),
+			"Period", i18n.T(ctx, periodKey(p.PeriodType)), "Quantity", p.Quantity, "Days", p.RemainingDays)
 	}
 	s := i18n.T(ctx, "buyer.quote_unit", "Price", i18n.Money(ctx, p.UnitFen), "Period", i18n.T(ctx, periodKey(p.PeriodType)))
 	if p.PeriodType == models.PeriodMonth || p.PeriodType == models.PeriodYear {
@@ -43,8 +46,11 @@ func quoteBreakdown(ctx context.Context, q QuoteVM) string {
 	return s
 }
 
-// periodCount is "3 months" or "2 years".
+// periodCount is "1 month", "3 months" or "2 years".
 func periodCount(ctx context.Context, period string, n int) string {
+	if n == 1 {
+		return i18n.T(ctx, "buyer.count."+period+"_one")
+	}
 	return i18n.T(ctx, "buyer.count."+period, "N", n)
 }
 

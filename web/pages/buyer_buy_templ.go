@@ -497,7 +497,7 @@ func buyOptions(vm BuyVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "region", Label: "buyer.region", Value: vm.Form.Region, Options: vm.Regions, Error: vm.Errors["region"], Blank: true, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "region", Label: "buyer.region", Value: vm.Form.Region, Options: vm.Regions, Error: vm.Errors["region"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
