@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -831,5 +832,38 @@ func TestBuyerOrdersAndResources(t *testing.T) {
 	targets, err := s.env.Store.UpgradeTargets(s.ctx, byOrder[paid.OrderNo])
 	if err != nil || len(targets) != 1 || targets[0].Spec.ID != specs[1].ID || targets[0].PriceFen != 19900 {
 		t.Fatalf("upgrade targets %v %+v", err, targets)
+	}
+}
+
+func TestBuyerListsUseTheirIndexes(t *testing.T) {
+	env := testdb.Open(t)
+	if env.DB.Dialect != models.SQLite {
+		t.Skip("query plans are checked on SQLite")
+	}
+	cases := []struct {
+		sql   string
+		index string
+	}{
+		{"SELECT * FROM orders WHERE buyer_id = 1 ORDER BY created_at DESC, id DESC LIMIT 20", "idx_orders_buyer_created"},
+		{"SELECT * FROM orders WHERE buyer_id = 1 AND status = 'PENDING_PAYMENT' ORDER BY created_at DESC, id DESC LIMIT 20", "idx_orders_buyer_created"},
+		{"SELECT id FROM orders WHERE pay_by <= '2026-01-01' AND status = 'PENDING_PAYMENT' ORDER BY pay_by, id LIMIT 100", "idx_orders_pay_by"},
+		{"SELECT * FROM subscriptions AS sub WHERE sub.buyer_id = 1 ORDER BY sub.created_at DESC, sub.id DESC LIMIT 20", "idx_subs_buyer"},
+		{"SELECT count(*) FROM orders WHERE subscription_id = 1 AND status = 'PENDING_PAYMENT'", "idx_orders_subscription_id"},
+	}
+	for _, tc := range cases {
+		var plan []struct {
+			ID, Parent, Notused int
+			Detail              string
+		}
+		if err := env.DB.R.Raw("EXPLAIN QUERY PLAN " + tc.sql).Scan(&plan).Error; err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, p := range plan {
+			found = found || strings.Contains(p.Detail, tc.index)
+		}
+		if !found {
+			t.Errorf("%s does not use %s: %+v", tc.sql, tc.index, plan)
+		}
 	}
 }
