@@ -31,6 +31,9 @@ func TestPayOnceThenNoMore(t *testing.T) {
 	if d.Find(`[data-testid="flash-info"]`).Length() != 1 || d.Find(`[data-testid="payment"]`).Length() != 1 || d.Find(`[data-testid="pay-button"]`).Length() != 0 {
 		t.Fatal("the paid order page")
 	}
+	if d.Find(`[data-testid="refund-link"]`).AttrOr("href", "") != path+"/refund" {
+		t.Fatal("a paid order offers no unsubscription or refund")
+	}
 	if got := d.Find(`[data-testid="order-status"]`).First().Text(); got != "Processing" {
 		t.Fatalf("status shown %q", got)
 	}

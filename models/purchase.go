@@ -12,17 +12,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// StateError is an illegal move with a precise message key for the user;
-// errors.Is(err, ErrIllegalTransition) holds, so it answers 409.
-type StateError struct{ Key string }
-
-func (e *StateError) Error() string { return e.Key }
-
-// Unwrap makes a StateError an ErrIllegalTransition.
-func (e *StateError) Unwrap() error { return ErrIllegalTransition }
-
 // Purchase refusals. Field errors name the form field (or "_form" for the whole form);
-// state errors answer 409.
+// rule errors are illegal moves (409) with their own message.
 var (
 	// ErrNoBuyerProfile: the buyer has not said who they are yet; purchases need it.
 	ErrNoBuyerProfile   = errors.New("buyer profile missing")
@@ -35,12 +26,12 @@ var (
 	ErrSubjectType      = &FieldError{Field: "subject_type", Key: "error.choice"}
 	ErrIdempotencyKey   = &FieldError{Field: "_form", Key: "buyer.error_key"}
 
-	ErrAlreadyPaid    = &StateError{Key: "buyer.error_already_paid"}
-	ErrNotPayable     = &StateError{Key: "buyer.error_not_payable"}
-	ErrPaymentExpired = &StateError{Key: "buyer.error_pay_expired"}
-	ErrNotCancellable = &StateError{Key: "buyer.error_not_cancellable"}
-	ErrResourceGone   = &StateError{Key: "buyer.error_resource_gone"}
-	ErrSupervisedOnly = &StateError{Key: "order.error_supervised"}
+	ErrAlreadyPaid    = &RuleError{Key: "buyer.error_already_paid"}
+	ErrNotPayable     = &RuleError{Key: "buyer.error_not_payable"}
+	ErrPaymentExpired = &RuleError{Key: "buyer.error_pay_expired"}
+	ErrNotCancellable = &RuleError{Key: "buyer.error_not_cancellable"}
+	ErrResourceGone   = &RuleError{Key: "buyer.error_resource_gone"}
+	ErrSupervisedOnly = &RuleError{Key: "order.error_supervised"}
 )
 
 // JobExpireOrders sweeps unpaid orders past their payment deadline.
