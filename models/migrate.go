@@ -31,6 +31,7 @@ var migrations = []migration{
 	{4, "product review SLA", migrateProductSLA},
 	{5, "catalog index", migrateCatalogIndex},
 	{6, "orders, subscriptions, refunds, exports, views", migrateOrders},
+	{11, "sales analysis indexes", migrateAnalyticsIndexes},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
