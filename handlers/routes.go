@@ -83,6 +83,10 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/product-applications/:id", a.ProductAppUpdate)
 	s.POST("/product-applications/:id/submit", a.ProductAppSubmit)
 	s.POST("/product-applications/:id/withdraw", a.ProductAppWithdraw)
+	// Data analysis (数据分析): the merchant's own sales only.
+	s.GET("/analytics", a.AnalyticsShow)
+	s.GET("/analytics/sales", a.AnalyticsSalesList)
+	s.GET("/analytics.csv", a.AnalyticsCSV)
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))

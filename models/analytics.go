@@ -1,7 +1,6 @@
 package models
 
 import (
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -48,39 +47,13 @@ func (p Period) LastDay() time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day()-1, 0, 0, 0, 0, p.Loc)
 }
 
-// bucketSeconds is the largest bucket width (a day, an hour, a quarter hour, a minute)
-// that every day boundary of the period falls on, counted from its start: orders summed
-// per bucket in SQL can then be put on their calendar day exactly, whatever the zone's
-// offsets and daylight-saving changes.
-func bucketSeconds(days []time.Time, end time.Time) int64 {
-	from := days[0].Unix()
-	bounds := append(days[1:len(days):len(days)], end)
-	for _, b := range []int64{86400, 3600, 900, 60} {
-		ok := true
-		for _, d := range bounds {
-			if (d.Unix()-from)%b != 0 {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return b
-		}
-	}
-	return 1
-}
-
-// dayIndex tells which of days (sorted midnights) the instant at unix seconds t falls in.
-func dayIndex(days []time.Time, t int64) int {
-	i := sort.Search(len(days), func(i int) bool { return days[i].Unix() > t })
-	return i - 1
-}
-
 // migrateAnalyticsIndexes adds the indexes the sales analysis reads through: a merchant's
-// orders by payment time, and its refunds by status and refund time.
+// orders by payment time, carrying every column the sums and groupings read so that
+// they are answered from the index alone (a period of the largest merchant is tens of
+// thousands of orders), and its refunds by status and refund time.
 func migrateAnalyticsIndexes(tx *gorm.DB, _ Dialect) error {
 	for _, s := range []string{
-		`CREATE INDEX IF NOT EXISTS idx_orders_merchant_paid ON orders (merchant_id, paid_at)`,
+		`CREATE INDEX IF NOT EXISTS idx_orders_merchant_paid ON orders (merchant_id, paid_at, kind, paid_fen, product_id, spec_id, buyer_id)`,
 		`CREATE INDEX IF NOT EXISTS idx_refunds_merchant_refunded ON refunds (merchant_id, status, refunded_at)`,
 	} {
 		if err := tx.Exec(s).Error; err != nil {

@@ -3,7 +3,9 @@ package models
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -66,14 +68,6 @@ func (s SalesSummary) OrderRefundRate() Rate { return Rate{s.RefundedOrders, s.P
 // Conversion is paid orders ÷ product views.
 func (s SalesSummary) Conversion() Rate { return Rate{s.PaidOrders, s.Views} }
 
-// epoch is the SQL for a timestamp column as whole unix seconds.
-func (s *Store) epoch(col string) string {
-	if s.dialect == Postgres {
-		return "CAST(FLOOR(EXTRACT(EPOCH FROM " + col + ")) AS BIGINT)"
-	}
-	return "CAST(strftime('%s', " + col + ") AS INTEGER)"
-}
-
 // sqlQuery is one statement with its arguments, kept apart so tests can EXPLAIN it.
 type sqlQuery struct {
 	SQL  string
@@ -94,13 +88,44 @@ func refundArgs(merchantID uint, p Period) []any {
 	return []any{merchantID, RefundRefunded, p.From.UTC(), p.To.UTC()}
 }
 
-// qSalesBuckets sums GMV and paid orders per bucket of width seconds from the period's start.
-func (s *Store) qSalesBuckets(merchantID uint, p Period, width int64) sqlQuery {
-	return sqlQuery{`SELECT (` + s.epoch("paid_at") + ` - ?) / ? AS bucket,
-		CAST(SUM(paid_fen) AS BIGINT) AS gmv_fen,
-		CAST(SUM(CASE WHEN paid_fen > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paid_orders
-		FROM orders WHERE ` + paidOrdersWhere + ` GROUP BY 1`,
-		append([]any{p.From.Unix(), width}, paidArgs(merchantID, p)...)}
+// qSalesDays sums GMV and paid orders per day of the period (day i numbered from 0),
+// exactly in any zone, daylight saving included, from one range of the
+// (merchant_id, paid_at, …) index read without touching the table. PostgreSQL finds each
+// order's day by binary search in the array of the days' starts (width_bucket); SQLite,
+// which has no such function and whose date parsing per row costs more than the sums,
+// joins the days' bounds to the orders, one index range per day.
+func (s *Store) qSalesDays(merchantID uint, p Period) sqlQuery {
+	days := p.Days()
+	if s.dialect == Postgres {
+		starts := make([]string, len(days))
+		for i, d := range days {
+			starts[i] = `"` + d.UTC().Format("2006-01-02 15:04:05Z07:00") + `"`
+		}
+		return sqlQuery{`SELECT width_bucket(paid_at, CAST(? AS TIMESTAMPTZ[])) - 1 AS day,
+			CAST(SUM(paid_fen) AS BIGINT) AS gmv_fen,
+			CAST(SUM(CASE WHEN paid_fen > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paid_orders
+			FROM orders WHERE ` + paidOrdersWhere + ` GROUP BY 1`,
+			append([]any{"{" + strings.Join(starts, ",") + "}"}, paidArgs(merchantID, p)...)}
+	}
+	var vals strings.Builder
+	args := make([]any, 0, 2*len(days)+2)
+	for i, d := range days {
+		if i > 0 {
+			vals.WriteString(", ")
+		}
+		fmt.Fprintf(&vals, "(%d, ?, ?)", i)
+		end := p.To
+		if i+1 < len(days) {
+			end = days[i+1]
+		}
+		args = append(args, d.UTC(), end.UTC())
+	}
+	args = append(args, merchantID, OrderUnsubscribe)
+	return sqlQuery{`WITH d (i, lo, hi) AS (VALUES ` + vals.String() + `)
+		SELECT d.i AS day, CAST(SUM(o.paid_fen) AS BIGINT) AS gmv_fen,
+		CAST(SUM(CASE WHEN o.paid_fen > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paid_orders
+		FROM d JOIN orders o ON o.merchant_id = ? AND o.paid_at >= d.lo AND o.paid_at < d.hi AND o.kind <> ?
+		GROUP BY d.i`, args}
 }
 
 // qViewDays sums the product views per UTC day label of the period's dates.
@@ -119,8 +144,7 @@ func (s *Store) qRefundTotals(merchantID uint, p Period) sqlQuery {
 
 // qSpecSales sums the sales of the period per product and spec.
 func (s *Store) qSpecSales(merchantID uint, p Period) sqlQuery {
-	return sqlQuery{`SELECT product_id, spec_id, MAX(product_name_zh) AS product_name_zh,
-		MAX(product_name_en) AS product_name_en, MAX(spec_name) AS spec_name,
+	return sqlQuery{`SELECT product_id, spec_id,
 		CAST(SUM(CASE WHEN paid_fen > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paid_orders,
 		CAST(SUM(paid_fen) AS BIGINT) AS gmv_fen
 		FROM orders WHERE ` + paidOrdersWhere + ` GROUP BY product_id, spec_id`, paidArgs(merchantID, p)}
@@ -128,9 +152,7 @@ func (s *Store) qSpecSales(merchantID uint, p Period) sqlQuery {
 
 // qSpecRefunds sums the refunds of the period per product and spec of the refunded order.
 func (s *Store) qSpecRefunds(merchantID uint, p Period) sqlQuery {
-	return sqlQuery{`SELECT o.product_id, o.spec_id, MAX(o.product_name_zh) AS product_name_zh,
-		MAX(o.product_name_en) AS product_name_en, MAX(o.spec_name) AS spec_name,
-		COUNT(*) AS refunds, CAST(SUM(r.amount_fen) AS BIGINT) AS refund_fen
+	return sqlQuery{`SELECT o.product_id, o.spec_id, COUNT(*) AS refunds, CAST(SUM(r.amount_fen) AS BIGINT) AS refund_fen
 		FROM refunds r JOIN orders o ON o.id = r.order_id AND o.merchant_id = r.merchant_id
 		WHERE r.merchant_id = ? AND r.status = ? AND r.refunded_at >= ? AND r.refunded_at < ?
 		GROUP BY o.product_id, o.spec_id`, refundArgs(merchantID, p)}
@@ -138,11 +160,18 @@ func (s *Store) qSpecRefunds(merchantID uint, p Period) sqlQuery {
 
 // qTopCustomers ranks the period's paying buyers by GMV.
 func (s *Store) qTopCustomers(merchantID uint, p Period, limit int) sqlQuery {
-	return sqlQuery{`SELECT buyer_id, MAX(customer_name) AS customer_name,
+	return sqlQuery{`SELECT buyer_id,
 		CAST(SUM(CASE WHEN paid_fen > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paid_orders,
 		CAST(SUM(paid_fen) AS BIGINT) AS gmv_fen
 		FROM orders WHERE ` + paidOrdersWhere + `
 		GROUP BY buyer_id HAVING SUM(paid_fen) > 0 ORDER BY gmv_fen DESC, buyer_id LIMIT ?`, append(paidArgs(merchantID, p), limit)}
+}
+
+// qCustomerNames reads the customer names on some buyers' orders of the period.
+func (s *Store) qCustomerNames(merchantID uint, p Period, buyerIDs []uint) sqlQuery {
+	return sqlQuery{`SELECT buyer_id, MAX(customer_name) AS customer_name
+		FROM orders WHERE ` + paidOrdersWhere + ` AND buyer_id IN ? GROUP BY buyer_id`,
+		append(paidArgs(merchantID, p), buyerIDs)}
 }
 
 // qCustomerRefunds sums the period's refunds of some buyers.
@@ -176,24 +205,21 @@ func (s *Store) SalesSummary(ctx context.Context, merchantID uint, p Period) (Sa
 		out.Days[i].Day = d
 		byLabel[d.Format(time.DateOnly)] = i
 	}
-	width := bucketSeconds(days, p.To)
-	var buckets []struct {
-		Bucket     int64
+	var sales []struct {
+		Day        int
 		GMVFen     int64
 		PaidOrders int64
 	}
-	if err := s.scan(ctx, s.qSalesBuckets(merchantID, p, width), &buckets); err != nil {
+	if err := s.scan(ctx, s.qSalesDays(merchantID, p), &sales); err != nil {
 		return out, err
 	}
-	for _, b := range buckets {
-		i := dayIndex(days, p.From.Unix()+b.Bucket*width)
-		if i < 0 {
+	for _, d := range sales {
+		if d.Day < 0 || d.Day >= len(days) {
 			continue
 		}
-		out.Days[i].GMVFen += b.GMVFen
-		out.Days[i].PaidOrders += b.PaidOrders
-		out.GMVFen += b.GMVFen
-		out.PaidOrders += b.PaidOrders
+		out.Days[d.Day].GMVFen, out.Days[d.Day].PaidOrders = d.GMVFen, d.PaidOrders
+		out.GMVFen += d.GMVFen
+		out.PaidOrders += d.PaidOrders
 	}
 	var views []struct {
 		Day   string
@@ -290,8 +316,8 @@ func (s *Store) SalesBreakdown(ctx context.Context, merchantID uint, p Period) (
 	return out, err
 }
 
-// SpecSalesOf sums the period's sales and refunds per spec, best-selling first. Names are
-// the product's and spec's current ones, or as on the orders for a spec no longer there.
+// SpecSalesOf sums the period's sales and refunds per spec, best-selling first, with the
+// product's and spec's current names.
 func (s *Store) SpecSalesOf(ctx context.Context, merchantID uint, p Period) ([]SpecSales, error) {
 	var sold, refunded []SpecSales
 	if err := s.scan(ctx, s.qSpecSales(merchantID, p), &sold); err != nil {
@@ -383,7 +409,8 @@ func ProductSalesOf(specs []SpecSales) []ProductSales {
 	return out
 }
 
-// TopCustomers ranks the period's buyers by GMV, with what was refunded to each.
+// TopCustomers ranks the period's paying buyers by GMV, with the name on their orders and
+// what was refunded to each.
 func (s *Store) TopCustomers(ctx context.Context, merchantID uint, p Period, limit int) ([]CustomerSales, error) {
 	var rows []CustomerSales
 	if err := s.scan(ctx, s.qTopCustomers(merchantID, p, limit), &rows); err != nil {
@@ -396,19 +423,22 @@ func (s *Store) TopCustomers(ctx context.Context, merchantID uint, p Period, lim
 	for i, r := range rows {
 		ids[i] = r.BuyerID
 	}
-	var refunds []struct {
-		BuyerID   uint
-		RefundFen int64
+	var names, refunds []CustomerSales
+	if err := s.scan(ctx, s.qCustomerNames(merchantID, p, ids), &names); err != nil {
+		return nil, err
 	}
 	if err := s.scan(ctx, s.qCustomerRefunds(merchantID, p, ids), &refunds); err != nil {
 		return nil, err
 	}
-	by := map[uint]int64{}
+	name, refunded := map[uint]string{}, map[uint]int64{}
+	for _, r := range names {
+		name[r.BuyerID] = r.CustomerName
+	}
 	for _, r := range refunds {
-		by[r.BuyerID] = r.RefundFen
+		refunded[r.BuyerID] = r.RefundFen
 	}
 	for i := range rows {
-		rows[i].RefundFen = by[rows[i].BuyerID]
+		rows[i].CustomerName, rows[i].RefundFen = name[rows[i].BuyerID], refunded[rows[i].BuyerID]
 	}
 	return rows, nil
 }

@@ -151,7 +151,7 @@ func newSalesFixture(t *testing.T) *salesFixture {
 
 func november() models.Period { return models.PeriodOf(bj(11, 1, 0, 0), bj(11, 30, 0, 0), shanghai) }
 
-func TestPeriodDaysAndBuckets(t *testing.T) {
+func TestPeriodDays(t *testing.T) {
 	p := november()
 	if !p.From.Equal(time.Date(2026, 10, 31, 16, 0, 0, 0, time.UTC)) || !p.To.Equal(time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC)) {
 		t.Fatalf("period %v – %v", p.From, p.To)
@@ -162,19 +162,30 @@ func TestPeriodDaysAndBuckets(t *testing.T) {
 	if p.LastDay().Format(time.DateOnly) != "2026-11-30" || p.FirstDay().Format(time.DateOnly) != "2026-11-01" {
 		t.Fatal(p.FirstDay(), p.LastDay())
 	}
+	// Days in zones with daylight saving are still whole local days (25 or 23.5 hours long).
 	ny, _ := time.LoadLocation("America/New_York")
 	lh, _ := time.LoadLocation("Australia/Lord_Howe") // daylight saving moves by 30 minutes
 	for _, c := range []struct {
-		p    models.Period
-		want int64
+		p     models.Period
+		hours []float64
 	}{
-		{november(), 86400},
-		{models.PeriodOf(time.Date(2026, 10, 30, 0, 0, 0, 0, ny), time.Date(2026, 11, 3, 0, 0, 0, 0, ny), ny), 3600},
-		{models.PeriodOf(time.Date(2026, 12, 1, 0, 0, 0, 0, ny), time.Date(2026, 12, 9, 0, 0, 0, 0, ny), ny), 86400},
-		{models.PeriodOf(time.Date(2026, 4, 1, 0, 0, 0, 0, lh), time.Date(2026, 4, 9, 0, 0, 0, 0, lh), lh), 900},
+		{models.PeriodOf(time.Date(2026, 10, 31, 12, 0, 0, 0, ny), time.Date(2026, 11, 2, 23, 0, 0, 0, ny), ny), []float64{24, 25, 24}},
+		{models.PeriodOf(time.Date(2026, 4, 4, 0, 0, 0, 0, lh), time.Date(2026, 4, 6, 0, 0, 0, 0, lh), lh), []float64{24, 24.5, 24}},
 	} {
-		if got := models.BucketSeconds(c.p); got != c.want {
-			t.Errorf("%v: bucket %d, want %d", c.p.Loc, got, c.want)
+		days := c.p.Days()
+		var hours []float64
+		for i, d := range days {
+			end := c.p.To
+			if i+1 < len(days) {
+				end = days[i+1]
+			}
+			if d.Hour() != 0 || d.Minute() != 0 {
+				t.Errorf("%v: day starts at %v", c.p.Loc, d)
+			}
+			hours = append(hours, end.Sub(d).Hours())
+		}
+		if !slices.Equal(hours, c.hours) {
+			t.Errorf("%v: day lengths %v, want %v", c.p.Loc, hours, c.hours)
 		}
 	}
 }
@@ -390,9 +401,10 @@ func TestAnalyticsQueriesUseIndexes(t *testing.T) {
 	}
 	qs := env.Store.AnalyticsQueries(1, november())
 	wantIndex := map[string]string{
-		"sales buckets":    "idx_orders_merchant_paid",
+		"sales days":       "idx_orders_merchant_paid",
 		"spec sales":       "idx_orders_merchant_paid",
 		"top customers":    "idx_orders_merchant_paid",
+		"customer names":   "idx_orders_",
 		"view days":        "idx_product_views_merchant",
 		"refund totals":    "idx_refunds_merchant_refunded",
 		"spec refunds":     "idx_refunds_merchant_refunded",

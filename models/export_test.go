@@ -4,16 +4,14 @@ package models
 // EXPLAIN test.
 func (s *Store) AnalyticsQueries(merchantID uint, p Period) map[string]sqlQuery {
 	return map[string]sqlQuery{
-		"sales buckets":    s.qSalesBuckets(merchantID, p, 86400),
+		"sales days":       s.qSalesDays(merchantID, p),
 		"view days":        s.qViewDays(merchantID, p),
 		"refund totals":    s.qRefundTotals(merchantID, p),
 		"spec sales":       s.qSpecSales(merchantID, p),
 		"spec refunds":     s.qSpecRefunds(merchantID, p),
 		"top customers":    s.qTopCustomers(merchantID, p, TopCustomersLimit),
+		"customer names":   s.qCustomerNames(merchantID, p, []uint{1, 2}),
 		"customer refunds": s.qCustomerRefunds(merchantID, p, []uint{1, 2}),
 		"refund kinds":     s.qRefundKinds(merchantID, p),
 	}
 }
-
-// BucketSeconds exposes the bucket width chosen for a period.
-func BucketSeconds(p Period) int64 { return bucketSeconds(p.Days(), p.To) }

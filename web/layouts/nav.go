@@ -54,6 +54,9 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerProducts(), Label: "nav.seller.products"},
 				{URL: web.SellerProductApps(), Label: "nav.seller.product_apps"},
 			}},
+			{Title: "analytics.nav.section", Items: []NavItem{
+				{URL: web.SellerAnalytics(""), Label: "analytics.nav.analytics", Prefix: "/seller/analytics"},
+			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
 				{URL: web.SellerChanges(), Label: "nav.seller.changes"},
