@@ -27,6 +27,9 @@ const (
 	defaultRange = "30d"
 )
 
+// salesPageRows bounds the product and spec tables of the sales page.
+const salesPageRows = 50
+
 // rangeDays are the presets that count back from today.
 var rangeDays = map[string]int{"7d": 7, "30d": 30, "90d": 90}
 
@@ -152,7 +155,10 @@ func (a *App) AnalyticsSalesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm.Sales = b
+	// The page shows the best sellers; the CSV downloads have every row.
+	vm.Sales, vm.TotalProducts, vm.TotalSpecs = b, len(b.Products), len(b.Specs)
+	vm.Sales.Products = b.Products[:min(len(b.Products), salesPageRows)]
+	vm.Sales.Specs = b.Specs[:min(len(b.Specs), salesPageRows)]
 	return a.render(c, http.StatusOK, pages.AnalyticsSalesPage(a.page(c), vm), pages.AnalyticsSalesContent(vm))
 }
 

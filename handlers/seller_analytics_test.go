@@ -522,3 +522,32 @@ func TestAnalyticsPagesAreMerchantOnly(t *testing.T) {
 		t.Error("empty period has no note")
 	}
 }
+
+func TestAnalyticsSalesPageShowsTheBestSellersAndTheCSVAll(t *testing.T) {
+	ta := newTestApp(t)
+	ta.user(models.RoleMerchant, "a@example.com")
+	w := &salesWorld{t: t, ta: ta, a: merchantOf(t, ta, "a@example.com"), orders: map[string]models.Order{}}
+	names := make([]string, 55)
+	for i := range names {
+		names[i] = fmt.Sprintf("Spec %02d", i)
+	}
+	p, specs := w.product(w.a, "大商品", "Big product", names...)
+	for i, s := range specs {
+		w.order(s.Name, p, s, models.OrderNew, models.OrderCompleted, 11, "Acme", int64(100*(i+1)), nov(2, 10, 0))
+	}
+	c := ta.loggedIn("a@example.com")
+	doc := c.get("/seller/analytics/sales" + novemberQuery).want(http.StatusOK).Doc()
+	rows := doc.Find(`[data-testid="spec-row"]`)
+	if rows.Length() != 50 || !strings.Contains(rows.First().Text(), "Spec 54") {
+		t.Errorf("%d spec rows, first %q", rows.Length(), rows.First().Text())
+	}
+	if note := doc.Find(`[data-testid="sales-by-spec"] [data-testid="table-truncated"]`).Text(); !strings.Contains(note, "50 best sellers of 55") {
+		t.Errorf("truncation note %q", note)
+	}
+	if doc.Find(`[data-testid="sales-by-product"] [data-testid="table-truncated"]`).Length() != 0 {
+		t.Error("the one-product table says it is cut")
+	}
+	if csv := readCSV(t, c.get("/seller/analytics.csv?section=specs&from=2026-11-01&to=2026-11-30").want(http.StatusOK)); len(csv) != 56 {
+		t.Errorf("spec CSV has %d rows, want 55 and the header", len(csv))
+	}
+}

@@ -33,10 +33,13 @@ type AnalyticsVM struct {
 	Summary models.SalesSummary
 }
 
-// AnalyticsSalesVM is the sales detail page.
+// AnalyticsSalesVM is the sales detail page. Its product and spec lists may be cut to
+// the best sellers; the totals tell how many there are.
 type AnalyticsSalesVM struct {
-	Period PeriodVM
-	Sales  models.SalesBreakdown
+	Period        PeriodVM
+	Sales         models.SalesBreakdown
+	TotalProducts int
+	TotalSpecs    int
 }
 
 // ChartData is what static/js/charts.js draws a chart from; it is rendered as JSON in
