@@ -51,6 +51,14 @@ func (p Period) LastDay() time.Time {
 // orders by payment time, carrying every column the sums and groupings read so that
 // they are answered from the index alone (a period of the largest merchant is tens of
 // thousands of orders), and its refunds by status and refund time.
+//
+// Plans (TestAnalyticsQueriesUseIndexes checks them on both engines): SQLite searches
+// idx_orders_merchant_paid as a covering index, once per day for the daily sums;
+// PostgreSQL, with statistics, takes an Index Only Scan (or a Bitmap Index Scan) on
+// idx_orders_merchant_paid with merchant_id and the paid_at range as its Index Cond, and
+// a Bitmap Index Scan on idx_refunds_merchant_refunded for refunds. On 1,000,000 orders
+// (the largest merchant 100,000 over a year) the dashboard's queries for 30 days take
+// about 10 ms on SQLite (BenchmarkAnalytics).
 func migrateAnalyticsIndexes(tx *gorm.DB, _ Dialect) error {
 	for _, s := range []string{
 		`CREATE INDEX IF NOT EXISTS idx_orders_merchant_paid ON orders (merchant_id, paid_at, kind, paid_fen, product_id, spec_id, buyer_id)`,
