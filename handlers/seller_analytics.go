@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sellercenter/internal/money"
+	"sellercenter/internal/ttlcache"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
 	"sellercenter/web/pages"
@@ -32,6 +34,58 @@ const salesPageRows = 50
 
 // rangeDays are the presets that count back from today.
 var rangeDays = map[string]int{"7d": 7, "30d": 30, "90d": 90}
+
+// analyticsTTL is how long a period's figures are kept: dashboards are reloaded often,
+// and the pages say when their figures were computed.
+const (
+	analyticsTTL        = 30 * time.Second
+	analyticsCacheSize  = 1024
+	analyticsComputeMax = 30 * time.Second
+)
+
+// analyticsCaches keep the figures of recently viewed periods, per merchant.
+type analyticsCaches struct {
+	summary   *ttlcache.Cache[models.SalesSummary]
+	breakdown *ttlcache.Cache[models.SalesBreakdown]
+}
+
+func (a *App) analyticsCache() *analyticsCaches {
+	a.analyticsOnce.Do(func() {
+		a.analytics = &analyticsCaches{
+			summary:   ttlcache.New[models.SalesSummary](analyticsTTL, analyticsCacheSize, a.Store.Now),
+			breakdown: ttlcache.New[models.SalesBreakdown](analyticsTTL, analyticsCacheSize, a.Store.Now),
+		}
+	})
+	return a.analytics
+}
+
+func periodKey(merchantID uint, p models.Period) string {
+	return fmt.Sprintf("%d|%s|%d|%d", merchantID, p.Loc, p.From.Unix(), p.To.Unix())
+}
+
+// computeCtx detaches a computation other requests may be waiting for from the request
+// that started it.
+func computeCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), analyticsComputeMax)
+}
+
+// salesSummary is the merchant's dashboard of p, as computed at most analyticsTTL ago.
+func (a *App) salesSummary(ctx context.Context, merchantID uint, p models.Period) (models.SalesSummary, time.Time, error) {
+	return a.analyticsCache().summary.Get(periodKey(merchantID, p), func() (models.SalesSummary, error) {
+		ctx, cancel := computeCtx(ctx)
+		defer cancel()
+		return a.Store.SalesSummary(ctx, merchantID, p)
+	})
+}
+
+// salesBreakdown is the merchant's sales detail of p, as computed at most analyticsTTL ago.
+func (a *App) salesBreakdown(ctx context.Context, merchantID uint, p models.Period) (models.SalesBreakdown, time.Time, error) {
+	return a.analyticsCache().breakdown.Get(periodKey(merchantID, p), func() (models.SalesBreakdown, error) {
+		ctx, cancel := computeCtx(ctx)
+		defer cancel()
+		return a.Store.SalesBreakdown(ctx, merchantID, p)
+	})
+}
 
 // analyticsPeriodForm is the period chooser. Dates arrive as text so that a malformed one
 // becomes a message, not a failed bind.
@@ -132,11 +186,11 @@ func (a *App) AnalyticsShow(c echo.Context) error {
 	if pv.Errors.Any() {
 		return a.render(c, http.StatusUnprocessableEntity, pages.AnalyticsPage(a.page(c), vm), pages.AnalyticsContent(vm))
 	}
-	s, err := a.Store.SalesSummary(c.Request().Context(), currentMerchant(c).ID, period)
+	s, asOf, err := a.salesSummary(c.Request().Context(), currentMerchant(c).ID, period)
 	if err != nil {
 		return err
 	}
-	vm.Summary = s
+	vm.Summary, vm.Period.AsOf = s, asOf
 	return a.render(c, http.StatusOK, pages.AnalyticsPage(a.page(c), vm), pages.AnalyticsContent(vm))
 }
 
@@ -151,10 +205,11 @@ func (a *App) AnalyticsSalesList(c echo.Context) error {
 	if pv.Errors.Any() {
 		return a.render(c, http.StatusUnprocessableEntity, pages.AnalyticsSalesPage(a.page(c), vm), pages.AnalyticsSalesContent(vm))
 	}
-	b, err := a.Store.SalesBreakdown(c.Request().Context(), currentMerchant(c).ID, period)
+	b, asOf, err := a.salesBreakdown(c.Request().Context(), currentMerchant(c).ID, period)
 	if err != nil {
 		return err
 	}
+	vm.Period.AsOf = asOf
 	// The page shows the best sellers; the CSV downloads have every row.
 	vm.Sales, vm.TotalProducts, vm.TotalSpecs = b, len(b.Products), len(b.Specs)
 	vm.Sales.Products = b.Products[:min(len(b.Products), salesPageRows)]
@@ -198,15 +253,16 @@ func (a *App) AnalyticsCSV(c echo.Context) error {
 	return w.WriteAll(rows)
 }
 
-// analyticsRows builds one CSV table: a header row in the reader's language, then the
-// figures; amounts in yuan with two decimals, rates as percentages.
+// analyticsRows builds one CSV table from the figures the pages show: a header row in the
+// reader's language, then the figures; amounts in yuan with two decimals, rates as
+// percentages; every product and spec, not only the best sellers.
 func (a *App) analyticsRows(ctx context.Context, merchantID uint, section string, p models.Period) ([][]string, error) {
 	t := func(key string) string { return i18n.T(ctx, key) }
 	lang := i18n.Lang(ctx)
 	yuan, n := money.FormatYuan, func(v int64) string { return strconv.FormatInt(v, 10) }
 	switch section {
 	case "summary", "daily":
-		s, err := a.Store.SalesSummary(ctx, merchantID, p)
+		s, _, err := a.salesSummary(ctx, merchantID, p)
 		if err != nil {
 			return nil, err
 		}
@@ -232,11 +288,14 @@ func (a *App) analyticsRows(ctx context.Context, merchantID uint, section string
 			{t("analytics.kpi.views"), n(s.Views)},
 			{t("analytics.kpi.conversion"), pages.Percent(s.Conversion())},
 		}, nil
+	}
+	b, _, err := a.salesBreakdown(ctx, merchantID, p)
+	if err != nil {
+		return nil, err
+	}
+	switch section {
 	case "products", "specs":
-		specs, err := a.Store.SpecSalesOf(ctx, merchantID, p)
-		if err != nil {
-			return nil, err
-		}
+		specs := b.Specs
 		tail := []string{t("analytics.col.paid_orders"), t("analytics.csv.gmv"), t("analytics.col.refunds"), t("analytics.csv.refund_amount"), t("analytics.csv.net")}
 		figures := func(r models.SpecSales) []string {
 			return []string{n(r.PaidOrders), yuan(r.GMVFen), n(r.Refunds), yuan(r.RefundFen), yuan(r.NetFen())}
@@ -249,25 +308,19 @@ func (a *App) analyticsRows(ctx context.Context, merchantID uint, section string
 			return rows, nil
 		}
 		rows := [][]string{append([]string{t("analytics.col.product_id"), t("analytics.col.product")}, tail...)}
-		for _, r := range models.ProductSalesOf(specs) {
+		for _, r := range b.Products {
 			rows = append(rows, append([]string{n(int64(r.ProductID)), csvText(r.ProductName(lang))}, figures(r.SpecSales)...))
 		}
 		return rows, nil
 	case "customers":
-		cs, err := a.Store.TopCustomers(ctx, merchantID, p, models.TopCustomersLimit)
-		if err != nil {
-			return nil, err
-		}
+		cs := b.Customers
 		rows := [][]string{{t("analytics.col.rank"), t("analytics.col.customer"), t("analytics.col.paid_orders"), t("analytics.csv.gmv"), t("analytics.csv.refund_amount")}}
 		for i, r := range cs {
 			rows = append(rows, []string{strconv.Itoa(i + 1), csvText(r.CustomerName), n(r.PaidOrders), yuan(r.GMVFen), yuan(r.RefundFen)})
 		}
 		return rows, nil
 	}
-	kinds, err := a.Store.RefundsByKind(ctx, merchantID, p)
-	if err != nil {
-		return nil, err
-	}
+	kinds := b.RefundKinds
 	rows := [][]string{{t("analytics.col.refund_kind"), t("analytics.col.refunds"), t("analytics.csv.refund_amount")}}
 	for _, k := range kinds {
 		rows = append(rows, []string{t("analytics.refund_kind." + k.Kind), n(k.Refunds), yuan(k.RefundFen)})

@@ -481,3 +481,29 @@ func TestAnalyticsSalesPageShowsTheBestSellersAndTheCSVAll(t *testing.T) {
 		t.Errorf("spec CSV has %d rows, want 55 and the header", len(csv))
 	}
 }
+
+func TestAnalyticsFiguresAreKeptHalfAMinute(t *testing.T) {
+	w := newSalesWorld(t)
+	c := w.ta.loggedIn("a@example.com")
+	r := c.get("/seller/analytics" + novemberQuery).want(http.StatusOK)
+	if got := kpis(r)["kpi-gmv"]; got != "¥675.00" {
+		t.Fatalf("GMV %s", got)
+	}
+	if !strings.Contains(r.Doc().Find(`[data-testid="period-showing"]`).Text(), "Figures as of Nov 24, 2026 09:00") {
+		t.Errorf("no time of the figures: %q", r.Doc().Find(`[data-testid="period-showing"]`).Text())
+	}
+	p, s := w.product(w.a, "新品", "Newcomer", "标准版")
+	w.order("late", p, s[0], models.OrderNew, models.OrderCompleted, 15, "Late Ltd", 100000, nov(20, 10, 0))
+	w.ta.env.Clock.Advance(20 * time.Second)
+	if got := kpis(c.get("/seller/analytics" + novemberQuery).want(http.StatusOK))["kpi-gmv"]; got != "¥675.00" {
+		t.Errorf("figures recomputed within half a minute: %s", got)
+	}
+	// Another period is computed at once; the kept one after half a minute.
+	if got := kpis(c.get("/seller/analytics?from=2026-11-01&to=2026-11-29").want(http.StatusOK))["kpi-gmv"]; got != "¥1,375.00" {
+		t.Errorf("new period GMV %s", got)
+	}
+	w.ta.env.Clock.Advance(11 * time.Second)
+	if got := kpis(c.get("/seller/analytics" + novemberQuery).want(http.StatusOK))["kpi-gmv"]; got != "¥1,675.00" {
+		t.Errorf("figures not recomputed after half a minute: %s", got)
+	}
+}

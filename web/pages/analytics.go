@@ -22,6 +22,7 @@ type PeriodVM struct {
 	Days   int
 	Query  string // range, from and to, encoded; empty while the period has errors
 	Errors view.Errors
+	AsOf   time.Time // when the figures shown were computed
 }
 
 // AnalyticsPresets are the period chooser's presets in display order.
