@@ -57,6 +57,10 @@ func Nav(u *view.User) []NavSection {
 			{Title: "nav.section.after_sales", Items: []NavItem{
 				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
 			}},
+			{Title: "nav.section.transactions", Items: []NavItem{
+				{URL: web.SellerOrders(), Label: "nav.seller.orders"},
+				{URL: web.SellerExports(), Label: "nav.seller.exports"},
+			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
 				{URL: web.SellerChanges(), Label: "nav.seller.changes"},
@@ -89,6 +93,7 @@ func Nav(u *view.User) []NavSection {
 		}
 		manage := []NavItem{
 			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},
+			{URL: web.AdminOrders(), Label: "nav.admin.orders"},
 			{URL: web.AdminAudit(), Label: "nav.admin.audit"},
 		}
 		if u.IsAdmin {
