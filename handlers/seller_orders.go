@@ -19,7 +19,7 @@ import (
 )
 
 // orderFilterForm is the order filter bar: the list's query string, and the export
-// form's copy of it. Merchant is the console's filter only.
+// form's copy of it. Merchant is the console's filter only, Format the export's only.
 type orderFilterForm struct {
 	OrderNo  string `query:"order_no" form:"order_no" validate:"max=20"`
 	Customer string `query:"customer" form:"customer" validate:"max=100"`
@@ -28,14 +28,9 @@ type orderFilterForm struct {
 	To       string `query:"to" form:"to" validate:"max=10"`
 	Status   string `query:"status" form:"status" validate:"max=20"`
 	Kind     string `query:"kind" form:"kind" validate:"max=20"`
-	Sort     string `query:"sort" form:"sort" validate:"max=20"`
+	Sort     string `query:"sort" form:"sort"` // a whitelisted key, or ignored
 	Merchant string `query:"merchant" form:"merchant" validate:"max=10"`
-}
-
-// orderExportForm is the export button's form: the filters and the file format.
-type orderExportForm struct {
-	orderFilterForm
-	Format string `form:"format"`
+	Format   string `form:"format" validate:"max=10"`
 }
 
 // orderFilter checks the typed filters into a store filter, adding an error per bad
@@ -162,12 +157,12 @@ func (a *App) OrderShow(c echo.Context) error {
 // stream straight into the response; more become a background export on the export
 // records page.
 func (a *App) OrderExport(c echo.Context) error {
-	var f orderExportForm
+	var f orderFilterForm
 	errs, err := bindForm(c, &f)
 	if err != nil {
 		return err
 	}
-	filter, fvm := a.orderFilter(c, f.orderFilterForm, errs, false)
+	filter, fvm := a.orderFilter(c, f, errs, false)
 	if f.Format != export.CSV && f.Format != export.XLSX {
 		errs["format"] = "export.error.format"
 	}

@@ -360,12 +360,7 @@ func (s *Store) CountOrders(ctx context.Context, merchantID uint, f OrderFilter,
 	}
 	f.MerchantID = merchantID
 	var q sqlq
-	q.add("SELECT COUNT(*) FROM (SELECT 1 FROM orders o")
-	orderWhere(&q, f)
-	if limit > 0 {
-		q.add(" LIMIT " + strconv.FormatInt(limit+1, 10))
-	}
-	q.add(") t")
+	orderCountSQL(&q, f, limit)
 	rows, err := s.query(ctx, &q)
 	if err != nil {
 		return 0, err
@@ -396,6 +391,28 @@ type OrderExportRow struct {
 	RefundedFen   int64
 }
 
+// orderCountSQL writes the count of f's rows, reading at most limit+1 (limit > 0).
+func orderCountSQL(q *sqlq, f OrderFilter, limit int64) {
+	q.add("SELECT COUNT(*) FROM (SELECT 1 FROM orders o")
+	orderWhere(q, f)
+	if limit > 0 {
+		q.add(" LIMIT " + strconv.FormatInt(limit+1, 10))
+	}
+	q.add(") t")
+}
+
+// orderExportSQL writes the export's stream of f: the lean column list, the list's order.
+func orderExportSQL(q *sqlq, f OrderFilter) {
+	st := f.sort()
+	q.add("SELECT o.order_no, o.created_at, o.status, o.kind, o.product_name_zh, o.product_name_en, o.spec_name, o.customer_name, o.amount_fen, o.paid_fen, o.refunded_fen FROM orders o")
+	orderWhere(q, f)
+	if st.desc {
+		q.add(" ORDER BY " + st.col + " DESC, o.id DESC")
+	} else {
+		q.add(" ORDER BY " + st.col + " ASC, o.id ASC")
+	}
+}
+
 // ProductName is the row's product name in the user's language.
 func (r *OrderExportRow) ProductName(lang string) string {
 	return Order{ProductNameZh: r.ProductNameZh, ProductNameEn: r.ProductNameEn}.ProductName(lang)
@@ -408,15 +425,8 @@ func (s *Store) EachOrder(ctx context.Context, merchantID uint, f OrderFilter, f
 		return ErrNotFound
 	}
 	f.MerchantID = merchantID
-	st := f.sort()
 	var q sqlq
-	q.add("SELECT o.order_no, o.created_at, o.status, o.kind, o.product_name_zh, o.product_name_en, o.spec_name, o.customer_name, o.amount_fen, o.paid_fen, o.refunded_fen FROM orders o")
-	orderWhere(&q, f)
-	if st.desc {
-		q.add(" ORDER BY " + st.col + " DESC, o.id DESC")
-	} else {
-		q.add(" ORDER BY " + st.col + " ASC, o.id ASC")
-	}
+	orderExportSQL(&q, f)
 	// The hot loop scans into typed fields with no reflection.
 	rows, err := s.query(ctx, &q)
 	if err != nil {
