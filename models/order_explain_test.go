@@ -114,7 +114,7 @@ func TestOrderListQueriesUseIndexes(t *testing.T) {
 	checked := 0
 	for _, console := range []bool{false, true} {
 		for _, f := range orderFilterCombos(console) {
-			for _, st := range models.OrderListStatements(f, console) {
+			for _, st := range models.OrderListStatements(env.DB.Dialect, f, console) {
 				plan := explain(t, env, st)
 				if msg := badPlan(env.DB.Dialect, plan, f, console); msg != "" {
 					t.Errorf("%s (console %v, filter %+v): %s\n%s\n%s", st.Name, console, f, msg, st.SQL, plan)
@@ -162,7 +162,7 @@ func TestOrderListPlansDump(t *testing.T) {
 	env := testdb.Open(t)
 	for _, console := range []bool{false, true} {
 		for _, f := range orderFilterCombos(console) {
-			for _, st := range models.OrderListStatements(f, console) {
+			for _, st := range models.OrderListStatements(env.DB.Dialect, f, console) {
 				fmt.Printf("--- console=%v m=%d no=%v cust=%v prod=%v date=%v status=%v kind=%v sort=%s %s\n%s\n", console, f.MerchantID, f.OrderNo != "", f.Customer != "", f.ProductID != 0, f.From != nil, f.Status != "", f.Kind != "", f.Sort, st.Name, explain(t, env, st))
 			}
 		}

@@ -9,8 +9,8 @@ type Statement struct {
 
 // OrderListStatements returns every statement an order list runs for f (console: the
 // reviewer console's): the first page, pages after and before a cursor, the capped count
-// and the export's stream. Tests EXPLAIN them.
-func OrderListStatements(f OrderFilter, console bool) []Statement {
+// and the export's stream as the dialect runs it. Tests EXPLAIN them.
+func OrderListStatements(d Dialect, f OrderFilter, console bool) []Statement {
 	st := f.sort()
 	k := &cursorKey{key: 1, id: 1}
 	if st.tag == 'c' {
@@ -22,14 +22,17 @@ func OrderListStatements(f OrderFilter, console bool) []Statement {
 		return Statement{Name: name, SQL: q.b.String(), Args: q.args}
 	}
 	out := []Statement{
-		build("first page", func(q *sqlq) { orderListSQL(q, f, st, nil, st.desc, console) }),
-		build("page after", func(q *sqlq) { orderListSQL(q, f, st, k, st.desc, console) }),
-		build("page before", func(q *sqlq) { orderListSQL(q, f, st, k, !st.desc, console) }),
+		build("first page", func(q *sqlq) { orderListSQL(q, f, st, nil, st.desc, console, d == SQLite) }),
+		build("page after", func(q *sqlq) { orderListSQL(q, f, st, k, st.desc, console, d == SQLite) }),
+		build("page before", func(q *sqlq) { orderListSQL(q, f, st, k, !st.desc, console, d == SQLite) }),
 	}
 	if !console {
 		out = append(out,
 			build("count", func(q *sqlq) { orderCountSQL(q, f, 5000) }),
-			build("export", func(q *sqlq) { orderExportSQL(q, f) }))
+			build("export", func(q *sqlq) { orderExportSQL(q, f, d == SQLite) }))
 	}
 	return out
 }
+
+// ParseStoredTime is parseStoredTime, for its table test.
+var ParseStoredTime = parseStoredTime

@@ -250,12 +250,22 @@ func keyArg(s orderSort, k cursorKey) any {
 	return k.key
 }
 
+// listColumns are an order list's columns, in OrderRow's order; the console's add the
+// merchant's name.
+var (
+	listColumns = []string{"o.id", "o.order_no", "o.created_at", "o.status", "o.kind", "o.product_name_zh", "o.product_name_en",
+		"o.spec_name", "o.customer_name", "o.amount_fen", "o.merchant_id"}
+	consoleListColumns = append(append([]string{}, listColumns...), "COALESCE(m.company_name, '')")
+)
+
 // orderListSQL writes the page query of f starting at cursor k in direction desc.
-func orderListSQL(q *sqlq, f OrderFilter, s orderSort, k *cursorKey, desc bool, console bool) {
-	q.add("SELECT o.id, o.order_no, o.created_at, o.status, o.kind, o.product_name_zh, o.product_name_en, o.spec_name, o.customer_name, o.amount_fen, o.merchant_id")
+func orderListSQL(q *sqlq, f OrderFilter, s orderSort, k *cursorKey, desc, console, packed bool) {
+	q.add("SELECT ")
 	if console {
-		q.add(", COALESCE(m.company_name, '') FROM orders o LEFT JOIN merchants m ON m.id = o.merchant_id")
+		selectColumns(q, consoleListColumns, packed)
+		q.add(" FROM orders o LEFT JOIN merchants m ON m.id = o.merchant_id")
 	} else {
+		selectColumns(q, listColumns, packed)
 		q.add(" FROM orders o")
 	}
 	orderWhere(q, f)
@@ -302,20 +312,30 @@ func (s *Store) orderPage(ctx context.Context, f OrderFilter, c OrderCursor, con
 		k, backward = &key, true
 	}
 	var q sqlq
-	orderListSQL(&q, f, st, k, st.desc != backward, console)
+	packed := s.dialect == SQLite
+	orderListSQL(&q, f, st, k, st.desc != backward, console, packed)
 	rows, err := s.query(ctx, &q)
 	if err != nil {
 		return OrderPage{}, err
 	}
 	defer rows.Close()
 	out := make([]OrderRow, 0, OrderPageSize+1)
+	var raw sql.RawBytes
 	for rows.Next() {
 		var r OrderRow
-		dest := []any{&r.ID, &r.OrderNo, &r.CreatedAt, &r.Status, &r.Kind, &r.ProductNameZh, &r.ProductNameEn, &r.SpecName, &r.CustomerName, &r.AmountFen, &r.MerchantID}
-		if console {
-			dest = append(dest, &r.MerchantName)
+		if packed {
+			err = rows.Scan(&raw)
+			if err == nil {
+				err = unpackOrderRow(string(raw), &r, console)
+			}
+		} else {
+			dest := []any{&r.ID, &r.OrderNo, &r.CreatedAt, &r.Status, &r.Kind, &r.ProductNameZh, &r.ProductNameEn, &r.SpecName, &r.CustomerName, &r.AmountFen, &r.MerchantID}
+			if console {
+				dest = append(dest, &r.MerchantName)
+			}
+			err = rows.Scan(dest...)
 		}
-		if err := rows.Scan(dest...); err != nil {
+		if err != nil {
 			return OrderPage{}, err
 		}
 		r.CreatedAt = r.CreatedAt.UTC()
@@ -352,6 +372,38 @@ func (s *Store) orderPage(ctx context.Context, f OrderFilter, c OrderCursor, con
 	return page, nil
 }
 
+// unpackOrderRow splits a packed list row into r.
+func unpackOrderRow(s string, r *OrderRow, console bool) error {
+	var buf [12]string
+	f := buf[:len(listColumns)]
+	if console {
+		f = buf[:len(consoleListColumns)]
+	}
+	if err := splitPacked(s, f); err != nil {
+		return err
+	}
+	id, err := packedInt(f[0])
+	if err != nil {
+		return err
+	}
+	if r.CreatedAt, err = parseStoredTime(f[2]); err != nil {
+		return err
+	}
+	if r.AmountFen, err = packedInt(f[9]); err != nil {
+		return err
+	}
+	mid, err := packedInt(f[10])
+	if err != nil {
+		return err
+	}
+	r.ID, r.MerchantID = uint(id), uint(mid)
+	r.OrderNo, r.Status, r.Kind, r.ProductNameZh, r.ProductNameEn, r.SpecName, r.CustomerName = f[1], f[3], f[4], f[5], f[6], f[7], f[8]
+	if console {
+		r.MerchantName = f[11]
+	}
+	return nil
+}
+
 // CountOrders counts the merchant's orders matching f, reading at most limit+1 index
 // entries (limit ≤ 0 counts them all): enough to tell whether an export is small.
 func (s *Store) CountOrders(ctx context.Context, merchantID uint, f OrderFilter, limit int64) (int64, error) {
@@ -374,76 +426,6 @@ func (s *Store) CountOrders(ctx context.Context, merchantID uint, f OrderFilter,
 		err = rows.Err()
 	}
 	return n, err
-}
-
-// OrderExportRow is one order as the export writes it.
-type OrderExportRow struct {
-	OrderNo       string
-	CreatedAt     time.Time
-	Status        string
-	Kind          string
-	ProductNameZh string
-	ProductNameEn string
-	SpecName      string
-	CustomerName  string
-	AmountFen     int64
-	PaidFen       int64
-	RefundedFen   int64
-}
-
-// orderCountSQL writes the count of f's rows, reading at most limit+1 (limit > 0).
-func orderCountSQL(q *sqlq, f OrderFilter, limit int64) {
-	q.add("SELECT COUNT(*) FROM (SELECT 1 FROM orders o")
-	orderWhere(q, f)
-	if limit > 0 {
-		q.add(" LIMIT " + strconv.FormatInt(limit+1, 10))
-	}
-	q.add(") t")
-}
-
-// orderExportSQL writes the export's stream of f: the lean column list, the list's order.
-func orderExportSQL(q *sqlq, f OrderFilter) {
-	st := f.sort()
-	q.add("SELECT o.order_no, o.created_at, o.status, o.kind, o.product_name_zh, o.product_name_en, o.spec_name, o.customer_name, o.amount_fen, o.paid_fen, o.refunded_fen FROM orders o")
-	orderWhere(q, f)
-	if st.desc {
-		q.add(" ORDER BY " + st.col + " DESC, o.id DESC")
-	} else {
-		q.add(" ORDER BY " + st.col + " ASC, o.id ASC")
-	}
-}
-
-// ProductName is the row's product name in the user's language.
-func (r *OrderExportRow) ProductName(lang string) string {
-	return Order{ProductNameZh: r.ProductNameZh, ProductNameEn: r.ProductNameEn}.ProductName(lang)
-}
-
-// EachOrder streams the merchant's orders matching f, in the list's order, calling fn
-// with one reused row at a time: memory stays constant however many rows there are.
-func (s *Store) EachOrder(ctx context.Context, merchantID uint, f OrderFilter, fn func(*OrderExportRow) error) error {
-	if merchantID == 0 {
-		return ErrNotFound
-	}
-	f.MerchantID = merchantID
-	var q sqlq
-	orderExportSQL(&q, f)
-	// The hot loop scans into typed fields with no reflection.
-	rows, err := s.query(ctx, &q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var r OrderExportRow
-	for rows.Next() {
-		if err := rows.Scan(&r.OrderNo, &r.CreatedAt, &r.Status, &r.Kind, &r.ProductNameZh, &r.ProductNameEn,
-			&r.SpecName, &r.CustomerName, &r.AmountFen, &r.PaidFen, &r.RefundedFen); err != nil {
-			return err
-		}
-		if err := fn(&r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // query runs a built statement on the read pool through database/sql, without the ORM.
@@ -484,4 +466,14 @@ func (s *Store) ProductNames(ctx context.Context, merchantID uint) ([]ProductNam
 	err := s.r.WithContext(ctx).Model(&Product{}).Select("id, name_zh, name_en").
 		Where("merchant_id = ?", merchantID).Order("id DESC").Limit(500).Scan(&rows).Error
 	return rows, err
+}
+
+// orderCountSQL writes the count of f's rows, reading at most limit+1 (limit > 0).
+func orderCountSQL(q *sqlq, f OrderFilter, limit int64) {
+	q.add("SELECT COUNT(*) FROM (SELECT 1 FROM orders o")
+	orderWhere(q, f)
+	if limit > 0 {
+		q.add(" LIMIT " + strconv.FormatInt(limit+1, 10))
+	}
+	q.add(") t")
 }

@@ -352,9 +352,54 @@ func TestOrderDetailMasksTheBuyer(t *testing.T) {
 	}
 }
 
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+func TestListAndExportKeepTrickyTextAndTimes(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 24, 3, 4, 5, 123456000, time.UTC)
+	o := models.Order{OrderNo: "CS2611240304TRICK", MerchantID: 7, BuyerID: 1, ProductID: 3, SpecID: 1, Kind: models.OrderNew,
+		Status: models.OrderCompleted, ProductType: models.ProductSaaS, ProductNameZh: "云😀,\"引号\"\n换行", ProductNameEn: "",
+		SpecName: "a\x1fb", CustomerName: "x\x1f\x1fy || char(31)", AmountFen: -12345, PaidFen: 0, RefundedFen: 12345,
+		CreatedAt: at, UpdatedAt: at, Version: 1}
+	must(t, env.DB.W.Create(&o).Error)
+	// On SQLite the unit separator, which packs a row's columns, reads as a space.
+	spec, customer := o.SpecName, o.CustomerName
+	if env.DB.Dialect == models.SQLite {
+		spec, customer = "a b", "x  y || char(31)"
+	}
+	p, err := env.Store.Orders(ctx, 7, models.OrderFilter{}, models.OrderCursor{})
+	if err != nil || len(p.Rows) != 1 {
+		t.Fatalf("%v, %d rows", err, len(p.Rows))
+	}
+	r := p.Rows[0]
+	if r.ID != o.ID || r.OrderNo != o.OrderNo || !r.CreatedAt.Equal(at) || r.ProductNameZh != o.ProductNameZh || r.SpecName != spec ||
+		r.CustomerName != customer || r.AmountFen != o.AmountFen || r.MerchantID != 7 || r.Status != o.Status || r.Kind != o.Kind {
+		t.Fatalf("list row %+v", r)
+	}
+	if ap, err := env.Store.AdminOrders(ctx, models.OrderFilter{}, models.OrderCursor{}); err != nil || len(ap.Rows) != 1 || ap.Rows[0].MerchantName != "" {
+		t.Fatalf("console row of a merchant without a record: %v %+v", err, ap.Rows)
+	}
+	var got models.OrderExportRow
+	must(t, env.Store.EachOrder(ctx, 7, models.OrderFilter{}, func(e *models.OrderExportRow) error { got = *e; return nil }))
+	if got.OrderNo != o.OrderNo || !got.CreatedAt.Equal(at) || got.ProductNameZh != o.ProductNameZh || got.SpecName != spec ||
+		got.CustomerName != customer || got.AmountFen != -12345 || got.PaidFen != 0 || got.RefundedFen != 12345 {
+		t.Fatalf("export row %+v", got)
+	}
+}
+
+func TestParseStoredTime(t *testing.T) {
+	want := time.Date(2026, 11, 24, 3, 4, 5, 120000000, time.UTC)
+	for _, s := range []string{"2026-11-24 03:04:05.12+00:00", "2026-11-24 11:04:05.12+08:00", "2026-11-23 22:04:05.12-05:00",
+		"2026-11-24T03:04:05.12Z", "2026-11-24 03:04:05.120000000+00:00"} {
+		if got, err := models.ParseStoredTime(s); err != nil || !got.Equal(want) {
+			t.Errorf("%q: %v %v", s, got, err)
+		}
+	}
+	if got, err := models.ParseStoredTime("2026-11-24 03:04:05+00:00"); err != nil || !got.Equal(want.Truncate(time.Second)) {
+		t.Errorf("whole seconds: %v %v", got, err)
+	}
+	for _, s := range []string{"", "yesterday", "2026-11-24 03:04:05+0x:00", "2026-1x-24 03:04:05+00:00"} {
+		if _, err := models.ParseStoredTime(s); err == nil {
+			t.Errorf("%q parsed", s)
+		}
 	}
 }
