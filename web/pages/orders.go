@@ -254,3 +254,11 @@ func orderHistory(ctx context.Context, evs []models.OrderEventRow) []components.
 	}
 	return out
 }
+
+// merchantLabel names an order's merchant in the console: the company, or its id.
+func merchantLabel(r models.OrderRow) string {
+	if r.MerchantName != "" {
+		return r.MerchantName
+	}
+	return "#" + uitoa(r.MerchantID)
+}
