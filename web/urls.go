@@ -170,6 +170,7 @@ func SellerAfterSaleReceive(no string) string { return SellerAfterSale(no) + "/r
 func AdminDisputes() string                   { return "/admin/disputes" }
 func AdminDispute(no string) string           { return "/admin/disputes/" + url.PathEscape(no) }
 func AdminDisputeResolve(no string) string    { return AdminDispute(no) + "/resolve" }
+
 // Transactions (交易管理): orders and their exports.
 func SellerOrders() string              { return "/seller/orders" }
 func SellerOrder(orderNo string) string { return "/seller/orders/" + url.PathEscape(orderNo) }

@@ -54,12 +54,12 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerProducts(), Label: "nav.seller.products"},
 				{URL: web.SellerProductApps(), Label: "nav.seller.product_apps"},
 			}},
-			{Title: "nav.section.after_sales", Items: []NavItem{
-				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
-			}},
 			{Title: "nav.section.transactions", Items: []NavItem{
 				{URL: web.SellerOrders(), Label: "nav.seller.orders"},
 				{URL: web.SellerExports(), Label: "nav.seller.exports"},
+			}},
+			{Title: "nav.section.after_sales", Items: []NavItem{
+				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
