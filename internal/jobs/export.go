@@ -81,6 +81,7 @@ func (e *Exporter) write(ctx context.Context, ex models.ExportJob) error {
 	lb := export.Labels{T: func(k string) string { return l.T(k) }, Lang: l.Lang, Zone: loc}
 	pr, pw := io.Pipe()
 	var rows int64
+	var reported time.Time
 	wrote := make(chan error, 1)
 	go func() {
 		var err error
@@ -88,7 +89,14 @@ func (e *Exporter) write(ctx context.Context, ex models.ExportJob) error {
 			func(fn func(*models.OrderExportRow) error) error {
 				return e.Store.EachOrder(ctx, ex.MerchantID, spec.Filter, fn)
 			},
-			func(n int64) error { return e.Store.ExportProgress(ctx, ex.ID, n) })
+			func(n int64) error {
+				// Each report is a write; the page polls every two seconds, so one a second is plenty.
+				if time.Since(reported) < time.Second {
+					return nil
+				}
+				reported = time.Now()
+				return e.Store.ExportProgress(ctx, ex.ID, n)
+			})
 		pw.CloseWithError(err)
 		wrote <- err
 	}()
