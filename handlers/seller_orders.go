@@ -153,6 +153,17 @@ func (a *App) OrderShow(c echo.Context) error {
 	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d}), nil)
 }
 
+// OrderComplete is the merchant confirming delivery of a PROCESSING order; supervised
+// orders complete with their supervision and are refused.
+func (a *App) OrderComplete(c echo.Context) error {
+	o, err := a.Store.CompleteOrder(c.Request().Context(), actor(c), currentMerchant(c).ID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	a.flash(c, "success", "order.delivered_flash")
+	return a.redirect(c, web.SellerOrder(o.OrderNo))
+}
+
 // OrderExport exports the filtered orders as CSV or XLSX. Up to the sync setting's rows
 // stream straight into the response; more become a background export on the export
 // records page.

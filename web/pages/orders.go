@@ -157,6 +157,12 @@ type OrderDetailVM struct {
 	Console bool
 }
 
+// CanComplete tells whether the merchant may confirm delivery here: a PROCESSING order
+// that is not supervised (supervision completes those).
+func (vm OrderDetailVM) CanComplete() bool {
+	return !vm.Console && vm.D.Order.Status == models.OrderProcessing && !vm.D.Order.Supervised
+}
+
 // BackURL is the list the page came from.
 func (vm OrderDetailVM) BackURL() string {
 	if vm.Console {
