@@ -89,6 +89,10 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/after-sales/:id/approve", a.SellerAfterSalesApprove)
 	s.POST("/after-sales/:id/reject", a.SellerAfterSalesReject)
 	s.POST("/after-sales/:id/receive", a.SellerAfterSalesReceive)
+	// Data analysis (数据分析): the merchant's own sales only.
+	s.GET("/analytics", a.AnalyticsShow)
+	s.GET("/analytics/sales", a.AnalyticsSalesList)
+	s.GET("/analytics.csv", a.AnalyticsCSV)
 	// Transactions (交易管理): orders, their export and the export records.
 	s.GET("/orders", a.OrderList)
 	s.POST("/orders/export", a.OrderExport)
@@ -100,6 +104,22 @@ func (a *App) routes(g *echo.Group) {
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))
 	b.GET("", a.BuyerHome)
+	b.GET("/profile", a.BuyerProfileEdit)
+	b.POST("/profile", a.BuyerProfileUpdate)
+	b.GET("/buy", a.BuyNew)
+	b.GET("/buy/confirm", a.BuyConfirm)
+	b.GET("/orders", a.BuyerOrderList)
+	b.POST("/orders", a.BuyerOrderCreate)
+	b.GET("/orders/:id", a.BuyerOrderShow)
+	b.POST("/orders/:id/pay", a.BuyerOrderPay)
+	b.POST("/orders/:id/cancel", a.BuyerOrderCancel)
+	b.GET("/resources", a.BuyerResourceList)
+	b.GET("/resources/:id/renew", a.BuyerRenewNew)
+	b.POST("/resources/:id/renew", a.BuyerRenewCreate)
+	b.GET("/resources/:id/upgrade", a.BuyerUpgradeNew)
+	b.POST("/resources/:id/upgrade", a.BuyerUpgradeCreate)
+	b.GET("/resources/:id/convert", a.BuyerConvertNew)
+	b.POST("/resources/:id/convert", a.BuyerConvertCreate)
 	// After-sales: the refund form of an order (:id is its OrderNo) and the buyer's cases
 	// (:id is the RefundNo).
 	b.GET("/orders/:id/refund", a.BuyerRefundNew)

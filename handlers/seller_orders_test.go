@@ -167,8 +167,6 @@ func TestOrderListPagesFiltersAndSorts(t *testing.T) {
 	}
 }
 
-var shanghai = func() *time.Location { l, _ := time.LoadLocation("Asia/Shanghai"); return l }()
-
 func orderByNo(orders []models.Order, no string) models.Order {
 	for _, o := range orders {
 		if o.OrderNo == no {

@@ -57,9 +57,10 @@ func Nav(u *view.User) []NavSection {
 			{Title: "nav.section.transactions", Items: []NavItem{
 				{URL: web.SellerOrders(), Label: "nav.seller.orders"},
 				{URL: web.SellerExports(), Label: "nav.seller.exports"},
-			}},
-			{Title: "nav.section.after_sales", Items: []NavItem{
 				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
+			}},
+			{Title: "analytics.nav.section", Items: []NavItem{
+				{URL: web.SellerAnalytics(""), Label: "analytics.nav.analytics", Prefix: "/seller/analytics"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
@@ -73,9 +74,12 @@ func Nav(u *view.User) []NavSection {
 			{Title: "nav.section.buyer", Items: []NavItem{
 				{URL: web.Buyer(), Label: "nav.buyer.home", Exact: true},
 				{URL: web.Catalog(), Label: "nav.catalog"},
+				{URL: web.BuyerOrders(), Label: "nav.buyer.orders"},
+				{URL: web.BuyerResources(), Label: "nav.buyer.resources"},
 				{URL: web.BuyerAfterSales(), Label: "nav.buyer.after_sales"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
+				{URL: web.BuyerProfile(), Label: "nav.buyer.profile"},
 				{URL: web.Inbox(), Label: "nav.inbox"},
 				{URL: web.AccountPassword(), Label: "nav.password"},
 			}},
