@@ -235,6 +235,9 @@ func TestMerchantApprovesWithRecordThenPayoutRefunds(t *testing.T) {
 	if q.Find(`[data-testid="refund-row"]`).Length() != 1 || strings.TrimSpace(q.Find(`[data-testid="tab-waiting"] [data-testid="tab-count"]`).Text()) != "1" {
 		t.Fatal("queue does not show the waiting case")
 	}
+	if got := q.Find(`select[name="kind"] option`).First().Text(); got != "All" {
+		t.Fatalf("the kind filter starts on %q", got)
+	}
 	frag := fx.mc.get("/seller/after-sales?kind=return", "HX-Request", "true").want(http.StatusOK)
 	if strings.Contains(frag.Body, "<html") || strings.Contains(frag.Body, rf.RefundNo) {
 		t.Fatal("the filter fragment is wrong")

@@ -231,6 +231,42 @@ func TestOrderDetailShowsLinesHistoryAndMaskedBuyer(t *testing.T) {
 	c.get("/seller/orders/" + strings.Repeat("X", 300)).want(http.StatusNotFound)
 }
 
+func TestOrderDetailSaysWhyThereIsNoPayment(t *testing.T) {
+	ta := newTestApp(t)
+	u := ta.user(models.RoleMerchant, "a@example.com")
+	now := ta.env.Clock.Now()
+	var orders []models.Order
+	for i, o := range []struct{ kind, status string }{
+		{models.OrderUnsubscribe, models.OrderCompleted},
+		{models.OrderTrial, models.OrderCompleted},
+		{models.OrderNew, models.OrderCancelled},
+		{models.OrderNew, models.OrderPendingPayment},
+	} {
+		amount := int64(9900)
+		switch o.kind {
+		case models.OrderUnsubscribe:
+			amount = -9900
+		case models.OrderTrial:
+			amount = 0
+		}
+		orders = append(orders, models.Order{OrderNo: fmt.Sprintf("CS%06dPAY", i), MerchantID: *u.MerchantID, BuyerID: 1, ProductID: 1, SpecID: 1,
+			Kind: o.kind, Status: o.status, ProductType: models.ProductSaaS, CustomerName: "Acme", AmountFen: amount, CreatedAt: now, UpdatedAt: now, Version: 1})
+	}
+	must(t, ta.env.DB.W.Create(&orders).Error)
+	c := ta.loggedIn("a@example.com")
+	for i, want := range []string{
+		"An unsubscription: its amount goes back to the buyer, nothing is paid for it.",
+		"Nothing to pay for this order.",
+		"Cancelled before it was paid.",
+		"Not paid.",
+	} {
+		got := strings.TrimSpace(c.get("/seller/orders/" + orders[i].OrderNo).want(http.StatusOK).Doc().Find(`[data-testid="order-payment"]`).Text())
+		if got != want {
+			t.Errorf("%s %s order: payment says %q, want %q", orders[i].Kind, orders[i].Status, got, want)
+		}
+	}
+}
+
 func TestAdminOrderListAcrossMerchants(t *testing.T) {
 	ta := newTestApp(t)
 	a := merchantWithOrders(t, ta, "a@example.com", 30)

@@ -171,6 +171,22 @@ func (vm OrderDetailVM) BackURL() string {
 	return web.SellerOrders()
 }
 
+// PaymentNoteKey says why an order has no payment: an unsubscription pays the buyer
+// back, a free order (a trial, on-demand use) costs nothing, a cancelled one was never
+// paid, and the rest are not paid yet.
+func (vm OrderDetailVM) PaymentNoteKey() string {
+	o := vm.D.Order
+	switch {
+	case o.Kind == models.OrderUnsubscribe:
+		return "order.detail.refund_order"
+	case o.AmountFen == 0:
+		return "order.detail.nothing_to_pay"
+	case o.Status == models.OrderCancelled:
+		return "order.detail.cancelled_unpaid"
+	}
+	return "order.detail.no_payment"
+}
+
 // orderPeriod is a line's period as a message key and its count.
 func orderPeriod(l models.OrderLine) (key string, n int) {
 	switch l.PeriodType {
