@@ -47,6 +47,7 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Fprintln(os.Stderr, "e2e: SKIP — chromium not found (install Debian's chromium to run the browser journeys)")
 	}
+	models.UseFastPasswordHashing()
 	os.Exit(m.Run())
 }
 

@@ -26,15 +26,26 @@ const (
 	ResetTokenTTL  = time.Hour
 )
 
+// passwordCost is the cost new hashes get: BcryptCost unless a test suite chose speed.
+var passwordCost = BcryptCost
+
 // dummyHash keeps the time of a login for an unknown email equal to a real one.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), BcryptCost)
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), passwordCost)
+
+// UseFastPasswordHashing makes new hashes use bcrypt's minimum cost. Only test suites
+// that create many accounts call it, before their first test (the model tests keep the
+// production cost and check it); a server never does.
+func UseFastPasswordHashing() {
+	passwordCost = bcrypt.MinCost
+	dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), passwordCost)
+}
 
 // HashPassword hashes a password (callers have checked its length).
 func HashPassword(pw string) (string, error) {
 	if len(pw) > MaxPasswordBytes {
 		return "", errors.New("password too long")
 	}
-	b, err := bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
+	b, err := bcrypt.GenerateFromPassword([]byte(pw), passwordCost)
 	return string(b), err
 }
 
