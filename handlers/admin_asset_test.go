@@ -404,3 +404,44 @@ func TestAdminAssetPagesEscapeMerchantText(t *testing.T) {
 		t.Error("the queue does not show the asset name as text")
 	}
 }
+
+func TestAdminAssetQueueSearchesAssetNameAndIDs(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	ta.user(models.RoleReviewer, "rev@example.com")
+	c := ta.loggedIn("rev@example.com")
+	a := ta.activeMerchant("a@example.com", "甲公司")
+	b := ta.activeMerchant("b@example.com", "乙公司")
+	crm := ta.newAsset(a, saasInput("Ledger CRM", "crm.example.com"), true)
+	in := imageAssetInput("Harbor 数据库", "cn-north-4")
+	in.ImageID = "img-5e2b9c"
+	db := ta.newAsset(b, in, true)
+
+	r := c.get("/admin/assets").want(http.StatusOK)
+	if ph, _ := r.Doc().Find(`#f-q`).Attr("placeholder"); !strings.Contains(ph, "Asset name") || !strings.Contains(ph, "image ID") {
+		t.Errorf("search hint %q does not say what it matches", ph)
+	}
+	for q, want := range map[string]string{
+		"ledger":              uitoa(crm.ID),
+		"数据库":                 uitoa(db.ID),
+		"Ledger CRM 1.0":      uitoa(crm.ID),
+		"img-5e2b9c":          uitoa(db.ID),
+		"#" + uitoa(crm.ID):   uitoa(crm.ID),
+		"乙公司":                 uitoa(db.ID),
+		"harbor 数据库 9":        "",
+		"img-5e2b":            "",
+		"#" + uitoa(db.ID+99): "",
+	} {
+		ids := queueRowIDs(c.get("/admin/assets?q=" + url.QueryEscape(q)).want(http.StatusOK))
+		if want == "" && len(ids) != 0 || want != "" && (len(ids) != 1 || ids[0] != want) {
+			t.Errorf("search %q: rows %v, want [%s]", q, ids, want)
+		}
+	}
+	// The search keeps the status filter: a draft of the same name stays out of the pending queue.
+	next := saasInput("Ledger CRM", "crm2.example.com")
+	next.AssetVersion = "2.0"
+	ta.newAsset(a, next, false)
+	if ids := queueRowIDs(c.get("/admin/assets?q=ledger").want(http.StatusOK)); len(ids) != 1 {
+		t.Errorf("pending search lists drafts: %v", ids)
+	}
+}

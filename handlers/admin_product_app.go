@@ -43,7 +43,7 @@ func (a *App) AdminProductAppList(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	page := pageParam(c)
-	vm := pages.QueueVM{Kind: q.Kind, TitleKey: q.TitleKey, SubtitleKey: q.Subtitle, ListURL: q.ListURL, KindHeader: q.KindHeader, ItemHeader: q.ItemHeader,
+	vm := pages.QueueVM{Kind: q.Kind, TitleKey: q.TitleKey, SubtitleKey: q.Subtitle, ListURL: q.ListURL, KindHeader: q.KindHeader, ItemHeader: q.ItemHeader, SearchHint: q.SearchHint,
 		Status: f.Status, Q: f.Q, StatusOptions: queueStatusOptions(q), Errors: errs,
 		Filters: []pages.QueueSelect{
 			{Name: "kind", Label: "product_app.kind", Value: f.Kind, Options: allOptions("product_app.kind.", productAppKinds)},
@@ -189,17 +189,21 @@ func (a *App) showProductApp(c echo.Context, id uint, status int, panel pages.De
 	if err != nil {
 		return err
 	}
+	names, err := a.regionNames(ctx)
+	if err != nil {
+		return err
+	}
 	switch app.Kind {
 	case models.AppPublish, models.AppModify:
 		c2, err := app.ContentOf()
 		if err != nil {
 			return err
 		}
-		if err := a.fillContent(ctx, &vm, c2, liveSpecs); err != nil {
+		if err := a.fillContent(ctx, &vm, c2, liveSpecs, names); err != nil {
 			return err
 		}
 		if app.Kind == models.AppModify {
-			vm.Diff = productDiff(ctx, live, c2)
+			vm.Diff = productDiff(ctx, live, c2, names)
 		}
 	default:
 		vm.Reason = app.Reason
@@ -211,7 +215,7 @@ func (a *App) showProductApp(c echo.Context, id uint, status int, panel pages.De
 				}
 			}
 		}
-		if err := a.fillContent(ctx, &vm, live, liveSpecs); err != nil {
+		if err := a.fillContent(ctx, &vm, live, liveSpecs, names); err != nil {
 			return err
 		}
 	}
@@ -254,9 +258,53 @@ func (a *App) liveSpecInfo(ctx context.Context, specs []models.Spec) (map[string
 	return out, nil
 }
 
+// regionNames maps every catalog region's code to its name in the reader's language.
+func (a *App) regionNames(ctx context.Context) (map[string]string, error) {
+	regions, err := a.Store.Regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, r := range regions {
+		names[r.Code] = regionName(i18n.Lang(ctx), r)
+	}
+	return names, nil
+}
+
+// regionsText names regions with their codes; none chosen reads as allKey says.
+func regionsText(ctx context.Context, names map[string]string, codes []string, allKey string) string {
+	if len(codes) == 0 {
+		return i18n.T(ctx, allKey)
+	}
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		parts[i] = code
+		if n := names[code]; n != "" {
+			parts[i] = n + " (" + code + ")"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// salesRegionsAllKey says what "no sales regions chosen" means for the product's type.
+func salesRegionsAllKey(typ string) string {
+	if typ == models.ProductImage {
+		return "product.sales_regions_all_image"
+	}
+	return "product.sales_regions_all"
+}
+
+// purchaseLimitText is the per-buyer limit, or "no limit".
+func purchaseLimitText(ctx context.Context, n int) string {
+	if n <= 0 {
+		return i18n.T(ctx, "product.purchase_limit_none")
+	}
+	return strconv.Itoa(n)
+}
+
 // fillContent puts a content's fields, files and specs on the page; the description is
 // sanitized once more on the way out.
-func (a *App) fillContent(ctx context.Context, vm *pages.ProductAppReviewVM, c models.ProductContent, live map[string]liveSpec) error {
+func (a *App) fillContent(ctx context.Context, vm *pages.ProductAppReviewVM, c models.ProductContent, live map[string]liveSpec, names map[string]string) error {
 	vm.C = &c
 	vm.DescriptionHTML = descriptionPolicy.Sanitize(c.Description)
 	if c.AssetID != nil {
@@ -298,14 +346,8 @@ func (a *App) fillContent(ctx context.Context, vm *pages.ProductAppReviewVM, c m
 		}
 		vm.ContentFiles = append(vm.ContentFiles, link)
 	}
-	regions, err := a.Store.Regions(ctx)
-	if err != nil {
-		return err
-	}
-	names := map[string]string{}
-	for _, r := range regions {
-		names[r.Code] = regionName(i18n.Lang(ctx), r)
-	}
+	vm.SalesRegionsAll = i18n.T(ctx, salesRegionsAllKey(c.Type))
+	vm.PurchaseLimit = purchaseLimitText(ctx, c.PurchaseLimit)
 	for _, code := range c.SalesRegions {
 		vm.SalesRegions = append(vm.SalesRegions, pages.RegionName{Code: code, Name: names[code]})
 	}
@@ -377,7 +419,7 @@ func plain(s string) string { return strings.TrimSpace(html.UnescapeString(textP
 
 // productDiff compares a modify application's snapshot with the live content field by
 // field, then spec by spec (one row per price).
-func productDiff(ctx context.Context, before, after models.ProductContent) []pages.DiffRow {
+func productDiff(ctx context.Context, before, after models.ProductContent, regionNames map[string]string) []pages.DiffRow {
 	label := func(prefix, code string) string { return pages.Label(ctx, prefix, code) }
 	yn := func(b bool) string { return yesNoText(ctx, b) }
 	fileRow := func(key string, b, a *uint) pages.DiffRow {
@@ -423,7 +465,9 @@ func productDiff(ctx context.Context, before, after models.ProductContent) []pag
 		diffRow("product.public_sale", yn(before.PublicSale), yn(after.PublicSale)),
 		diffRow("product.sales_objects", label("product.sales.", before.SalesObjects), label("product.sales.", after.SalesObjects)),
 		diffRow("product.named_buyers", strings.Join(before.NamedBuyers, "\n"), strings.Join(after.NamedBuyers, "\n")),
-		diffRow("admin.product_app.sales_regions", strings.Join(before.SalesRegions, ", "), strings.Join(after.SalesRegions, ", ")),
+		diffRow("admin.product_app.sales_regions", regionsText(ctx, regionNames, before.SalesRegions, salesRegionsAllKey(before.Type)),
+			regionsText(ctx, regionNames, after.SalesRegions, salesRegionsAllKey(after.Type))),
+		diffRow("product.purchase_limit", purchaseLimitText(ctx, before.PurchaseLimit), purchaseLimitText(ctx, after.PurchaseLimit)),
 		diffRow("product.asset", asset(before.AssetID), asset(after.AssetID)),
 		diffRow("admin.product_app.type_fields", typeFieldsText(ctx, before), typeFieldsText(ctx, after)),
 	}
@@ -482,6 +526,10 @@ func productDiff(ctx context.Context, before, after models.ProductContent) []pag
 		}
 		row("product.spec_linear", opt(b != nil, linearText(ctx, bs)), opt(a != nil, linearText(ctx, as)))
 		row("product.spec_trial", opt(b != nil, strconv.Itoa(bs.TrialDays)), opt(a != nil, strconv.Itoa(as.TrialDays)))
+		if before.Type == models.ProductImage || after.Type == models.ProductImage || len(bs.Regions)+len(as.Regions) > 0 {
+			row("product.spec_regions", opt(b != nil, regionsText(ctx, regionNames, bs.Regions, "product.spec_regions_all")),
+				opt(a != nil, regionsText(ctx, regionNames, as.Regions, "product.spec_regions_all")))
+		}
 	}
 	for i := range after.Specs {
 		a := after.Specs[i]

@@ -338,3 +338,75 @@ func TestAdminProductAppPagesEscapeMerchantText(t *testing.T) {
 		}
 	}
 }
+
+// diffRowOf finds the diff row whose label contains label.
+func diffRowOf(r *resp, label string) *goquery.Selection {
+	var found *goquery.Selection
+	r.Doc().Find(`[data-testid="diff-row"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if strings.Contains(s.Find("th").Text(), label) {
+			found = s
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+func TestAdminProductAppDiffShowsRegionsAndLimit(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	f := newProductFixture(ta)
+	ta.user(models.RoleReviewer, "rev@example.com")
+	c := ta.loggedIn("rev@example.com")
+	a := ta.activeMerchant("a@example.com", "甲公司")
+	ctx := context.Background()
+	img := ta.newAsset(a, imageAssetInput("DB", "cn-north-4", "cn-south-1"), true)
+	must(t, ta.Store.DecideAsset(ctx, f.assetRev, img.ID, models.Decision{Approve: true}))
+	content := f.content(a, "数据库镜像", "DB image")
+	content.Type, content.SaaS, content.Image, content.AssetID = models.ProductImage, nil, &models.ImageFields{PerCore: true}, &img.ID
+	content.Specs[0].Regions = []string{"cn-north-4"}
+
+	p, pub := f.publish(a, content)
+	r := c.get("/admin/product-applications/" + uitoa(pub.ID)).want(http.StatusOK)
+	if got := dd(r, "purchase-limit"); got != "No limit" {
+		t.Errorf("purchase limit shown %q", got)
+	}
+	if got := dd(r, "spec-regions"); got != "CN North-Beijing4" {
+		t.Errorf("spec regions shown %q", got)
+	}
+	must(t, ta.Store.DecideProductApplication(ctx, f.assetRev, pub.ID, true, nil, ""))
+
+	mod, err := ta.Store.NewModifyApplication(ctx, a.actor(), a.MerchantID, p.ID)
+	must(t, err)
+	mc, err := mod.ContentOf()
+	must(t, err)
+	mc.SalesRegions, mc.PurchaseLimit = []string{"cn-north-4", "cn-south-1"}, 5
+	mc.Specs[0].Regions = []string{"cn-north-4", "cn-south-1"}
+	_, err = ta.Store.SaveProductDraft(ctx, a.actor(), a.MerchantID, mod.ID, mc)
+	must(t, err)
+	_, err = ta.Store.SubmitProductApplication(ctx, a.actor(), a.MerchantID, mod.ID)
+	must(t, err)
+
+	r = c.get("/admin/product-applications/" + uitoa(mod.ID)).want(http.StatusOK)
+	for _, tc := range []struct{ label, before, after string }{
+		{"Sales regions", "CN North-Beijing4 (cn-north-4)", "CN North-Beijing4 (cn-north-4), CN South-Guangzhou (cn-south-1)"},
+		{"Purchase limit per customer", "No limit", "5"},
+		{"基础版 · Regions", "CN North-Beijing4 (cn-north-4)", "CN North-Beijing4 (cn-north-4), CN South-Guangzhou (cn-south-1)"},
+	} {
+		row := diffRowOf(r, tc.label)
+		if row == nil {
+			t.Errorf("no diff row %q", tc.label)
+			continue
+		}
+		cells := row.Find("td")
+		if row.AttrOr("data-changed", "") != "true" || strings.TrimSpace(cells.Eq(0).Text()) != tc.before || strings.TrimSpace(cells.Eq(1).Text()) != tc.after {
+			t.Errorf("diff row %q: changed=%s %q → %q", tc.label, row.AttrOr("data-changed", ""), strings.TrimSpace(cells.Eq(0).Text()), strings.TrimSpace(cells.Eq(1).Text()))
+		}
+	}
+	if row := diffRowOf(r, "专业版 · Regions"); row == nil || row.AttrOr("data-changed", "") != "false" || !strings.Contains(row.Text(), "All of the product's regions") {
+		t.Error("an unchanged spec's regions are missing from the diff or marked changed")
+	}
+	if got := dd(r, "purchase-limit"); got != "5" {
+		t.Errorf("purchase limit shown %q", got)
+	}
+}

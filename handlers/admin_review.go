@@ -30,6 +30,7 @@ type reviewQueue struct {
 	KindHeader string // column header of the item's kind; empty hides the column
 	KindPrefix string // message key prefix of the kind's codes
 	ItemHeader string // column header of the item's own name; empty hides the column
+	SearchHint string // what the search box matches; empty for merchant name and email
 	ListURL    string
 	ItemURL    func(uint) string
 	ApproveURL func(uint) string
@@ -79,7 +80,7 @@ var (
 	}
 	assetQueue = reviewQueue{
 		Queue: models.QueueAsset, Kind: pages.KindAsset, TitleKey: "admin.asset.title", Subtitle: "admin.asset.subtitle",
-		KindHeader: "admin.asset.kind", KindPrefix: "admin.asset_kind.", ItemHeader: "admin.asset.name_version",
+		KindHeader: "admin.asset.kind", KindPrefix: "admin.asset_kind.", ItemHeader: "admin.asset.name_version", SearchHint: "asset.queue_search_hint",
 		ListURL: web.AdminAssets(), ItemURL: web.AdminAsset, ApproveURL: web.AdminAssetApprove, RejectURL: web.AdminAssetReject, Pending: models.AssetScanning,
 		Statuses:   []string{models.AssetScanning, models.AssetApproved, models.AssetRejected, models.AssetDraft},
 		SLASetting: models.SettingAssetSLA,
@@ -88,7 +89,7 @@ var (
 	}
 	productAppQueue = reviewQueue{
 		Queue: models.QueueProductApp, Kind: pages.KindProductApp, TitleKey: "admin.product_app.title", Subtitle: "admin.product_app.subtitle",
-		KindHeader: "product_app.kind", KindPrefix: "product_app.kind.", ItemHeader: "admin.product_app.product",
+		KindHeader: "product_app.kind", KindPrefix: "product_app.kind.", ItemHeader: "admin.product_app.product", SearchHint: "admin.product_app.search_hint",
 		ListURL: web.AdminProductApps(), ItemURL: web.AdminProductApp, ApproveURL: web.AdminProductAppApprove, RejectURL: web.AdminProductAppReject, Pending: models.PAPending,
 		Statuses:   []string{models.PAPending, models.PAApproved, models.PARejected, models.PADraft},
 		SLASetting: models.SettingProductSLA,
@@ -181,7 +182,7 @@ func (a *App) listQueue(c echo.Context, q reviewQueue) error {
 	}
 	ctx := c.Request().Context()
 	page := pageParam(c)
-	vm := pages.QueueVM{Kind: q.Kind, TitleKey: q.TitleKey, SubtitleKey: q.Subtitle, ListURL: q.ListURL, KindHeader: q.KindHeader, ItemHeader: q.ItemHeader,
+	vm := pages.QueueVM{Kind: q.Kind, TitleKey: q.TitleKey, SubtitleKey: q.Subtitle, ListURL: q.ListURL, KindHeader: q.KindHeader, ItemHeader: q.ItemHeader, SearchHint: q.SearchHint,
 		Status: f.Status, Q: f.Q, StatusOptions: queueStatusOptions(q), Errors: errs,
 		Pager: view.Pager{Page: page, PerPage: queuePerPage, BaseURL: q.ListURL, Query: filterQuery("status", f.Status, "q", f.Q)}}
 	if errs.Any() {

@@ -25,6 +25,11 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingAssetSLA, "3")
 	f.Set(models.SettingProductSLA, "3")
 	f.Set(models.SettingImageFlavors, "general,general_plus")
+	f.Set(models.SettingPayTimeout, "30")
+	f.Set(models.SettingNoReasonDays, "5")
+	f.Set(models.SettingProRata, "1")
+	f.Set(models.SettingExportRetention, "3")
+	f.Set(models.SettingExportSyncRows, "5000")
 	for k, v := range over {
 		f.Set(k, v)
 	}

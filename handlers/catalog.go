@@ -104,7 +104,28 @@ func (a *App) CatalogProductShow(c echo.Context) error {
 	for _, m := range ct.MediaFileIDs {
 		vm.MediaURLs = append(vm.MediaURLs, web.CatalogFile(m))
 	}
+	if err := a.catalogRegions(ctx, &vm, ct); err != nil {
+		return err
+	}
 	return a.render(c, http.StatusOK, pages.CatalogProductPage(a.page(c), vm), nil)
+}
+
+// catalogRegions names where the product is sold: its sales regions or, when it names
+// none, every region (an image product: every region its image is replicated to).
+func (a *App) catalogRegions(ctx context.Context, vm *pages.CatalogProductVM, ct models.ProductContent) error {
+	names, err := a.regionNames(ctx)
+	if err != nil {
+		return err
+	}
+	codes := ct.SalesRegions
+	if len(codes) == 0 && ct.Type == models.ProductImage && ct.AssetID != nil {
+		if codes, err = a.Store.AssetRegionCodes(ctx, *ct.AssetID); err != nil {
+			return err
+		}
+	}
+	vm.RegionNames, vm.SalesRegions, vm.SpecRegions = names, codes, ct.Type == models.ProductImage
+	vm.PurchaseLimit = ct.PurchaseLimit
+	return nil
 }
 
 // CatalogFileShow serves, to anyone, an image an on-sale product shows (its logo or a

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"sellercenter/models"
 )
 
@@ -58,7 +60,7 @@ func (fx *catalogFixture) content(zh, en, category string, logo uint, specs ...m
 func (fx *catalogFixture) draft(c models.ProductContent) (models.Product, models.ProductApplication) {
 	fx.t.Helper()
 	ctx := context.Background()
-	p, app, err := fx.ta.Store.NewProductDraft(ctx, fx.act(), fx.m.ID, models.ProductContent{Type: models.ProductSaaS, NameZh: c.NameZh})
+	p, app, err := fx.ta.Store.NewProductDraft(ctx, fx.act(), fx.m.ID, models.ProductContent{Type: c.Type, NameZh: c.NameZh})
 	if err != nil {
 		fx.t.Fatal(err)
 	}
@@ -331,5 +333,67 @@ func TestCatalogEscapesMerchantContent(t *testing.T) {
 		if r.Doc().Find(`[data-testid="product-description"] script, [data-testid="product-description"] [onerror]`).Length() != 0 {
 			t.Errorf("%s: description kept a script or an event attribute", lang)
 		}
+	}
+}
+
+func TestCatalogProductPageShowsRegionsAndPurchaseLimit(t *testing.T) {
+	fx := newCatalogFixture(t)
+	ta := fx.ta
+	logo := ta.upload(fx.owner, "product_logo")
+	asset := approvedImageAsset(t, ta, fx.m, "DB", "cn-north-4", "cn-south-1")
+	c := fx.content("数据库镜像", "DB image", "data", logo,
+		models.SpecContent{Key: "new-1", Name: "北京专享", BillingMode: models.BillingOnDemand, HourFen: fenPtr(12), Regions: []string{"cn-north-4"}},
+		models.SpecContent{Key: "new-2", Name: "全区域", BillingMode: models.BillingOnDemand, HourFen: fenPtr(20)})
+	c.Type, c.SaaS, c.Image, c.AssetID, c.PurchaseLimit = models.ProductImage, nil, &models.ImageFields{PerCore: true}, &asset, 2
+	image := fx.publish(c)
+	saas := fx.publish(fx.content("协同办公", "Teamwork", "office", logo))
+	anon := ta.client()
+
+	// No sales regions chosen: an image product sells wherever its image is.
+	page := anon.get(catalogPath(image)).want(http.StatusOK)
+	if got := dd(page, "product-regions"); !strings.Contains(got, "CN North-Beijing4, CN South-Guangzhou") {
+		t.Errorf("image product regions %q", got)
+	}
+	if got := dd(page, "purchase-limit"); got != "Limit 2 per customer" {
+		t.Errorf("purchase limit %q", got)
+	}
+	var cells []string
+	page.Doc().Find(`[data-testid="spec-regions"]`).Each(func(_ int, s *goquery.Selection) { cells = append(cells, strings.TrimSpace(s.Text())) })
+	if strings.Join(cells, "|") != "CN North-Beijing4|All of the product's regions" {
+		t.Errorf("spec regions %q", cells)
+	}
+	zh := ta.client()
+	zh.lang = "zh-CN"
+	zhPage := zh.get(catalogPath(image)).want(http.StatusOK)
+	if got := dd(zhPage, "product-regions"); !strings.Contains(got, "华北-北京四、华南-广州") {
+		t.Errorf("zh regions %q", got)
+	}
+	if got := dd(zhPage, "purchase-limit"); got != "每位客户限购 2 份" {
+		t.Errorf("zh purchase limit %q", got)
+	}
+
+	// A SaaS product with one sales region and no limit.
+	page = anon.get(catalogPath(saas)).want(http.StatusOK)
+	if got := dd(page, "product-regions"); !strings.HasSuffix(got, "All regions") {
+		t.Errorf("SaaS regions %q", got)
+	}
+	if page.Doc().Find(`[data-testid="purchase-limit"]`).Length() != 0 || page.Doc().Find(`[data-testid="spec-regions"]`).Length() != 0 {
+		t.Error("a SaaS product without a limit shows a limit or spec regions")
+	}
+	ctx := context.Background()
+	mod, err := ta.Store.NewModifyApplication(ctx, fx.act(), fx.m.ID, saas.ID)
+	must(t, err)
+	mc, _ := mod.ContentOf()
+	mc.SalesRegions = []string{"cn-south-1"}
+	_, err = ta.Store.SaveProductDraft(ctx, fx.act(), fx.m.ID, mod.ID, mc)
+	must(t, err)
+	_, err = ta.Store.SubmitProductApplication(ctx, fx.act(), fx.m.ID, mod.ID)
+	must(t, err)
+	if got := dd(anon.get(catalogPath(saas)), "product-regions"); !strings.HasSuffix(got, "All regions") {
+		t.Errorf("a pending region change is visible: %q", got)
+	}
+	must(t, ta.Store.DecideProductApplication(ctx, fx.rev, mod.ID, true, nil, ""))
+	if got := dd(anon.get(catalogPath(saas)), "product-regions"); !strings.HasSuffix(got, "CN South-Guangzhou") {
+		t.Errorf("approved region change not shown: %q", got)
 	}
 }

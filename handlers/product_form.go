@@ -57,9 +57,9 @@ func yesNoOf(b bool) string {
 }
 
 // content turns the typed form into content, checking what tags cannot: emails, ids of
-// the offered assets, numbers and the spec table. prev is the saved content, whose file
-// ids and spec keys carry over.
-func (f *productForm) content(prev models.ProductContent, assets, packages []models.Asset, errs view.Errors) models.ProductContent {
+// the offered assets, numbers, regions against the rules and the spec table. prev is the
+// saved content, whose file ids and spec keys carry over.
+func (f *productForm) content(prev models.ProductContent, assets, packages []models.Asset, regions models.RegionRules, errs view.Errors) models.ProductContent {
 	set := func(field, key string) {
 		if !errs.Has(field) {
 			errs[field] = key
@@ -69,7 +69,10 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 		Version: f.Version, LogoFileID: prev.LogoFileID, MediaFileIDs: prev.MediaFileIDs, Summary: f.Summary,
 		Description: sanitizeHTML(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
 		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), PublicSale: yes(f.PublicSale),
-		SalesObjects: f.SalesObjects, SalesRegions: prev.SalesRegions}
+		SalesObjects: f.SalesObjects, SalesRegions: uniq(f.SalesRegions), PurchaseLimit: purchaseLimit(f.PurchaseLimit, errs)}
+	if key := regions.CheckSalesRegions(c.SalesRegions); key != "" {
+		set("sales_regions", key)
+	}
 	if c.Category != "" && !slices.Contains(models.ProductCategories, c.Category) {
 		set("category", "error.choice")
 	}
@@ -121,9 +124,33 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 	case models.ProductHardware:
 		c.Hardware = &models.HardwareFields{LogisticsRequired: yes(f.Logistics)}
 	}
-	c.Specs = f.specs(prev, c.Type == models.ProductImage && !c.Image.PerCore, errs)
+	c.Specs = f.specs(prev, c.Type == models.ProductImage && !c.Image.PerCore, regions, c.SalesRegions, errs)
 	c.UpgradeRules = f.upgradeRules(c.Specs, errs)
 	return c
+}
+
+// purchaseLimit reads the per-buyer purchase limit: empty is 0 (no limit).
+func purchaseLimit(raw string, errs view.Errors) int {
+	if raw == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 || n > models.MaxPurchaseLimit {
+		errs["purchase_limit"] = models.KeyPurchaseLimit
+		return 0
+	}
+	return n
+}
+
+// uniq drops repeated values, keeping the first of each.
+func uniq(list []string) []string {
+	var out []string
+	for _, v := range list {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // upgradeRules reads the rule rows (spec names) into rules between spec keys and checks
@@ -170,15 +197,22 @@ func assetChoice(raw string, offered []models.Asset, field string, errs view.Err
 	return nil
 }
 
-// specs reads the spec table; empty rows are ignored, errors name the row.
-func (f *productForm) specs(prev models.ProductContent, free bool, errs view.Errors) []models.SpecContent {
+// specs reads the spec table; empty rows are ignored, errors name the row. Spec regions
+// follow the region rules and stay within the product's sales regions when it has any.
+func (f *productForm) specs(prev models.ProductContent, free bool, regions models.RegionRules, sales []string, errs view.Errors) []models.SpecContent {
 	known := map[string]bool{}
 	for _, s := range prev.Specs {
 		known[s.Key] = true
 	}
+	rows := f.Specs()
+	for _, v := range f.SpecRegion {
+		if i, _, ok := pages.SpecRegionValue(v); !ok || i >= len(rows) {
+			errs["specs"] = "error.choice"
+		}
+	}
 	var out []models.SpecContent
 	names, keys := map[string]bool{}, map[string]bool{}
-	for i, r := range f.Specs() {
+	for i, r := range rows {
 		if r.Name == "" && r.Billing == "" && r.Year == "" && r.Month == "" && r.OneTime == "" && r.Hour == "" && r.Package == "" && r.Linear == "" && r.Trial == "" {
 			continue
 		}
@@ -188,7 +222,14 @@ func (f *productForm) specs(prev models.ProductContent, free bool, errs view.Err
 				errs[field+"-"+n] = key
 			}
 		}
-		s := models.SpecContent{Key: r.Key, Name: r.Name, BillingMode: r.Billing, LinearAttr: r.Linear}
+		s := models.SpecContent{Key: r.Key, Name: r.Name, BillingMode: r.Billing, LinearAttr: r.Linear, Regions: uniq(r.Regions)}
+		switch key := regions.CheckSpecRegions(s.Regions, sales); key {
+		case "":
+		case models.KeyRegionImageOnly: // the table has no region column to show it in
+			errs["specs"] = key
+		default:
+			set("spec_regions", key)
+		}
 		if !(known[s.Key] || newSpecKeyRE.MatchString(s.Key)) || keys[s.Key] {
 			s.Key = ""
 		}
@@ -247,9 +288,6 @@ func (f *productForm) specs(prev models.ProductContent, free bool, errs view.Err
 			}
 			s.TrialDays = d
 		}
-		if prevSpec, ok := specByKey(prev.Specs, s.Key); ok {
-			s.Regions = prevSpec.Regions
-		}
 		if s.Key != "" {
 			keys[s.Key] = true
 		}
@@ -272,15 +310,6 @@ func (f *productForm) specs(prev models.ProductContent, free bool, errs view.Err
 	return out
 }
 
-func specByKey(specs []models.SpecContent, key string) (models.SpecContent, bool) {
-	for _, s := range specs {
-		if s.Key == key {
-			return s, true
-		}
-	}
-	return models.SpecContent{}, false
-}
-
 func fenText(v *int64) string {
 	if v == nil {
 		return ""
@@ -300,7 +329,8 @@ func productFields(c models.ProductContent) pages.ProductFields {
 	f := pages.ProductFields{Category: c.Category, NameZh: c.NameZh, NameEn: c.NameEn, Version: c.Version, Summary: c.Summary,
 		Description: c.Description, Highlights: c.Highlights, CustomerCases: c.CustomerCases, UserGuide: c.UserGuide,
 		Supervised: yesNoOf(c.Supervised), PublicSale: yesNoOf(c.PublicSale), SalesObjects: c.SalesObjects,
-		NamedBuyers: strings.Join(c.NamedBuyers, "\n"), AssetID: idText(c.AssetID)}
+		NamedBuyers: strings.Join(c.NamedBuyers, "\n"), AssetID: idText(c.AssetID), SalesRegions: c.SalesRegions,
+		PurchaseLimit: strconv.Itoa(c.PurchaseLimit)}
 	for _, s := range c.Support {
 		f.SupportContent, f.SupportHours = append(f.SupportContent, s.Content), append(f.SupportHours, s.Hours)
 		f.SupportPhone, f.SupportEmail = append(f.SupportPhone, s.Phone), append(f.SupportEmail, s.Email)
@@ -335,6 +365,9 @@ func productFields(c models.ProductContent) pages.ProductFields {
 		f.SpecYear, f.SpecMonth, f.SpecOneTime = append(f.SpecYear, fenText(s.YearFen)), append(f.SpecMonth, fenText(s.MonthFen)), append(f.SpecOneTime, fenText(s.OneTimeFen))
 		f.SpecHour, f.SpecPackage, f.SpecLinear = append(f.SpecHour, fenText(s.HourFen)), append(f.SpecPackage, fenText(s.PackageFen)), append(f.SpecLinear, s.LinearAttr)
 		f.SpecLinearMin, f.SpecLinearMax, f.SpecTrial = append(f.SpecLinearMin, lo), append(f.SpecLinearMax, hi), append(f.SpecTrial, trial)
+		for _, code := range s.Regions {
+			f.SpecRegion = append(f.SpecRegion, pages.SpecRegionEntry(len(f.SpecKey)-1, code))
+		}
 	}
 	name := map[string]string{}
 	for _, s := range c.Specs {

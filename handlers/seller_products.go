@@ -133,6 +133,9 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 	if vm.Assets, vm.Packages, err = a.productAssets(c, vm.Product.Type); err != nil {
 		return err
 	}
+	if vm.Regions, err = a.Store.ProductRegionRules(ctx, m.ID, vm.Product.Type, offeredAsset(vm.Form.AssetID, vm.Assets)); err != nil {
+		return err
+	}
 	vm.Preview = sanitizeHTML(saved.Description)
 	vm.Logo, vm.Media, vm.EULA = saved.LogoFileID, saved.MediaFileIDs, saved.EULAFileID
 	if saved.Service != nil {
@@ -152,6 +155,11 @@ func (a *App) productAssets(c echo.Context, typ string) (assets, packages []mode
 		return nil, rows, err
 	}
 	return rows, nil, err
+}
+
+// offeredAsset is the id of the offered asset the form names, or nil.
+func offeredAsset(raw string, offered []models.Asset) *uint {
+	return assetChoice(raw, offered, "asset_id", view.Errors{})
 }
 
 // ProductAppUpdate saves the draft: typed fields, new uploads (kept files otherwise)
@@ -183,7 +191,11 @@ func (a *App) ProductAppUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	content := f.content(prev, assets, packages, errs)
+	regions, err := a.Store.ProductRegionRules(c.Request().Context(), currentMerchant(c).ID, p.Type, offeredAsset(f.AssetID, assets))
+	if err != nil {
+		return err
+	}
+	content := f.content(prev, assets, packages, regions, errs)
 	vm := pages.ProductAppVM{App: app, Product: p, Form: f.ProductFields, Errors: errs}
 	if errs.Any() {
 		return a.renderProductApp(c, http.StatusUnprocessableEntity, vm)

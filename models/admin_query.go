@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -24,15 +25,44 @@ type queueDef struct {
 	extra   string // column shown as the item's kind
 	pending []string
 	product bool // items belong to a product: filter by its type, search its names
+	// What a search matches besides the merchant's name and owner email: text
+	// expressions matched in part, columns matched whole (ids pasted from elsewhere),
+	// and the item's own id when the search is a number ("42" or "#42").
+	like  []string
+	exact []string
+	byID  bool
 }
 
 var queueDefs = map[Queue]queueDef{
-	QueueRealName:      {"real_name_verifications", "method", []string{RealNameInReview}, false},
-	QueueApplication:   {"onboarding_applications", "product_types", []string{ApplicationPending}, false},
-	QueueCertification: {"business_certifications", "status", []string{CertInReview}, false},
-	QueueChange:        {"change_requests", "kind", []string{ChangePending}, false},
-	QueueAsset:         {"assets", "kind", []string{AssetScanning}, false},
-	QueueProductApp:    {"product_applications", "kind", []string{PAPending}, true},
+	QueueRealName:      {table: "real_name_verifications", extra: "method", pending: []string{RealNameInReview}},
+	QueueApplication:   {table: "onboarding_applications", extra: "product_types", pending: []string{ApplicationPending}},
+	QueueCertification: {table: "business_certifications", extra: "status", pending: []string{CertInReview}},
+	QueueChange:        {table: "change_requests", extra: "kind", pending: []string{ChangePending}},
+	// The asset row shows "name version", so that is what a reviewer types.
+	QueueAsset: {table: "assets", extra: "kind", pending: []string{AssetScanning},
+		like: []string{"LOWER(x.name || ' ' || x.asset_version)"}, exact: []string{"x.image_id"}, byID: true},
+	QueueProductApp: {table: "product_applications", extra: "kind", pending: []string{PAPending}, product: true,
+		like: []string{"LOWER(p.name_zh)", "LOWER(p.name_en)"}, byID: true},
+}
+
+// queueSearch is the WHERE clause of a queue search for q and its arguments.
+func (def queueDef) queueSearch(q string) (string, []any) {
+	like := "%" + escapeLike(strings.ToLower(q)) + "%"
+	conds := []string{`LOWER(m.company_name) LIKE ? ESCAPE '\'`, `u.email LIKE ? ESCAPE '\'`}
+	args := []any{like, like}
+	for _, expr := range def.like {
+		conds = append(conds, expr+` LIKE ? ESCAPE '\'`)
+		args = append(args, like)
+	}
+	for _, col := range def.exact {
+		conds = append(conds, col+" IN (?, ?)")
+		args = append(args, q, strings.ToLower(q))
+	}
+	if id, err := strconv.ParseUint(strings.TrimPrefix(q, "#"), 10, 32); def.byID && err == nil && id > 0 {
+		conds = append(conds, "x.id = ?")
+		args = append(args, id)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
 // QueueFilter narrows a reviewer queue. Status empty means the pending states.
@@ -80,13 +110,9 @@ func (s *Store) QueueItems(ctx context.Context, q Queue, f QueueFilter) ([]Queue
 			base = base.Where("p.type = ?", f.ProductType)
 		}
 	}
-	if f.Q != "" {
-		like := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
-		if def.product {
-			base = base.Where("(LOWER(m.company_name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\' OR LOWER(p.name_zh) LIKE ? ESCAPE '\\' OR LOWER(p.name_en) LIKE ? ESCAPE '\\')", like, like, like, like)
-		} else {
-			base = base.Where("(LOWER(m.company_name) LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')", like, like)
-		}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		cond, args := def.queueSearch(q)
+		base = base.Where(cond, args...)
 	}
 	var total int64
 	if err := base.Count(&total).Error; err != nil {

@@ -116,6 +116,13 @@ func (s *Store) SaveProductDraft(ctx context.Context, act Actor, merchantID, app
 		if i, key := c.CheckUpgradeRules(); i >= 0 {
 			return &FieldError{Field: "upgrade-" + fmt.Sprint(i), Key: key}
 		}
+		rules, err := tx.ProductRegionRules(ctx, merchantID, c.Type, c.AssetID)
+		if err != nil {
+			return err
+		}
+		if err := rules.check(c); err != nil {
+			return err
+		}
 		if err := tx.saveVersioned(&ProductApplication{}, app.ID, app.Version, map[string]any{"snapshot": marshal(c), "asset_id": c.AssetID}); err != nil {
 			return err
 		}
@@ -169,6 +176,14 @@ func (s *Store) ProductStandardsGaps(ctx context.Context, merchantID uint, c Pro
 		case (c.Type == ProductSaaS && a.Kind != AssetSaaS) || (c.Type == ProductImage && a.Kind != AssetImage):
 			gaps = append(gaps, Missing{Field: "asset", Key: "standards.asset_kind"})
 		}
+	}
+	// Regions saved earlier may have left the catalog since, or the image may have changed.
+	rules, err := s.ProductRegionRules(ctx, merchantID, c.Type, c.AssetID)
+	if err != nil {
+		return nil, err
+	}
+	if rules.checkRegions(c) != nil {
+		gaps = append(gaps, Missing{Field: "sales_regions", Key: "standards.regions"})
 	}
 	return gaps, nil
 }

@@ -17,6 +17,8 @@ type ProductAppReviewVM struct {
 	PackageAssetURL string
 	ContentFiles    []components.FileLink
 	SalesRegions    []RegionName
+	SalesRegionsAll string // what no sales regions means for the type, in the reader's language
+	PurchaseLimit   string // resolved text
 	Specs           []ProductSpecRow
 	Rules           [][2]string // from, to spec names
 	Diff            []DiffRow   // modify only

@@ -14,6 +14,7 @@ type QueueVM struct {
 	ListURL       string
 	KindHeader    string // message key of the kind column; empty hides it
 	ItemHeader    string // message key of the item name column; empty hides it
+	SearchHint    string // message key of what the search matches; empty: merchant name and email
 	Status        string
 	Q             string
 	StatusOptions []view.Option
@@ -43,4 +44,12 @@ type QueueSelect struct {
 	Label   string // message key
 	Value   string
 	Options []view.Option
+}
+
+// SearchHintKey is the search box's placeholder key.
+func (vm QueueVM) SearchHintKey() string {
+	if vm.SearchHint != "" {
+		return vm.SearchHint
+	}
+	return "admin.queue.search_hint"
 }

@@ -109,7 +109,7 @@ func QueuePage(p view.Page, vm QueueVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "q", Label: "admin.queue.search", Type: "search", Value: vm.Q, Error: vm.Errors["q"], Max: 100, Attrs: templ.Attributes{"placeholder": i18n.T(ctx, "admin.queue.search_hint")}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "q", Label: "admin.queue.search", Type: "search", Value: vm.Q, Error: vm.Errors["q"], Max: 100, Attrs: templ.Attributes{"placeholder": i18n.T(ctx, vm.SearchHintKey())}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"strings"
 
 	"sellercenter/models"
 	"sellercenter/web/i18n"
@@ -42,6 +43,29 @@ type CatalogProductVM struct {
 	CustomerCases   string
 	Support         []models.SupportItem
 	Specs           []models.CatalogSpec
+	SalesRegions    []string          // codes the product is sold in; none: every region
+	SpecRegions     bool              // an image product: each spec names its regions
+	RegionNames     map[string]string // code → name in the reader's language
+	PurchaseLimit   int               // live purchases one buyer may hold; 0: no limit
+}
+
+// RegionList names regions for buyers; none reads as allKey says.
+func (vm CatalogProductVM) RegionList(ctx context.Context, codes []string, allKey string) string {
+	if len(codes) == 0 {
+		return i18n.T(ctx, allKey)
+	}
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		parts[i] = code
+		if n := vm.RegionNames[code]; n != "" {
+			parts[i] = n
+		}
+	}
+	sep := ", "
+	if i18n.Lang(ctx) == i18n.ZhCN {
+		sep = "、"
+	}
+	return strings.Join(parts, sep)
 }
 
 // CatalogTypes lists the product types the catalog filters by.

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"strconv"
 	"strings"
 
 	"sellercenter/models"
@@ -30,6 +31,7 @@ type SpecRow struct {
 	Key, Name, Billing                  string
 	Year, Month, OneTime, Hour, Package string
 	Linear, LinearMin, LinearMax, Trial string
+	Regions                             []string // image specs
 }
 
 // SupportRow is one support offer as typed.
@@ -54,6 +56,8 @@ type ProductFields struct {
 	PublicSale     string   `form:"public_sale" validate:"omitempty,oneof=yes no"`
 	SalesObjects   string   `form:"sales_objects" validate:"omitempty,oneof=all enterprise personal named"`
 	NamedBuyers    string   `form:"named_buyers" validate:"max=2000"`
+	SalesRegions   []string `form:"sales_regions" validate:"max=50,dive,max=40"`
+	PurchaseLimit  string   `form:"purchase_limit"` // checked by the handler: 0–999
 	AssetID        string   `form:"asset_id" validate:"max=12"`
 	// SaaS
 	ProvisionMode string   `form:"provision_mode" validate:"omitempty,oneof=on_purchase after_acceptance"`
@@ -84,6 +88,8 @@ type ProductFields struct {
 	SpecLinearMin []string `form:"spec_linear_min" validate:"max=12"`
 	SpecLinearMax []string `form:"spec_linear_max" validate:"max=12"`
 	SpecTrial     []string `form:"spec_trial" validate:"max=12"`
+	// SpecRegion holds "row:code" for each region ticked in a spec row (image specs).
+	SpecRegion []string `form:"spec_region" validate:"max=500,dive,max=50"`
 	// Upgrade rules, by spec name: one entry per row.
 	UpgradeFrom []string `form:"upgrade_from" validate:"max=10,dive,max=100"`
 	UpgradeTo   []string `form:"upgrade_to" validate:"max=10,dive,max=100"`
@@ -130,8 +136,26 @@ func (f ProductFields) Specs() []SpecRow {
 			Package: at(f.SpecPackage, i), Linear: at(f.SpecLinear, i), LinearMin: at(f.SpecLinearMin, i),
 			LinearMax: at(f.SpecLinearMax, i), Trial: at(f.SpecTrial, i)}
 	}
+	for _, v := range f.SpecRegion {
+		if i, code, ok := SpecRegionValue(v); ok && i < n {
+			out[i].Regions = append(out[i].Regions, code)
+		}
+	}
 	return out
 }
+
+// SpecRegionValue splits a spec_region entry "row:code"; ok is false when malformed.
+func SpecRegionValue(v string) (row int, code string, ok bool) {
+	r, code, found := strings.Cut(v, ":")
+	n, err := strconv.Atoi(r)
+	if !found || err != nil || n < 0 || n >= 100 || code == "" {
+		return 0, "", false
+	}
+	return n, code, true
+}
+
+// SpecRegionEntry is the spec_region value of a ticked region in row i.
+func SpecRegionEntry(i int, code string) string { return strconv.Itoa(i) + ":" + code }
 
 // Support are the typed support rows.
 func (f ProductFields) Support() []SupportRow {
@@ -162,6 +186,60 @@ type ProductAppVM struct {
 	EULA        *uint
 	ReqTemplate *uint
 	DelTemplate *uint
+	Regions     models.RegionRules // what the regions may be, with the offered catalog entries
+}
+
+// RegionChoice is one region checkbox of the editor. Outside marks a ticked region the
+// rules no longer allow: it stays visible so that saving explains it instead of
+// dropping it unseen.
+type RegionChoice struct {
+	Region  models.Region // only Code is set for a code the catalog does not offer
+	Checked bool
+	Outside bool
+}
+
+func (vm ProductAppVM) regionChoices(chosen []string) []RegionChoice {
+	byCode := map[string]models.Region{}
+	for _, r := range vm.Regions.Catalog {
+		byCode[r.Code] = r
+	}
+	ticked, seen := setOf(chosen), map[string]bool{}
+	var out []RegionChoice
+	for _, code := range vm.Regions.Allowed() {
+		seen[code] = true
+		out = append(out, RegionChoice{Region: byCode[code], Checked: ticked[code]})
+	}
+	for _, code := range chosen {
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		r, ok := byCode[code]
+		if !ok {
+			r = models.Region{Code: code}
+		}
+		out = append(out, RegionChoice{Region: r, Checked: true, Outside: true})
+	}
+	return out
+}
+
+// SalesRegionChoices are the product's sales-region checkboxes.
+func (vm ProductAppVM) SalesRegionChoices() []RegionChoice {
+	return vm.regionChoices(vm.Form.SalesRegions)
+}
+
+// SpecRegionChoices are one spec row's region checkboxes.
+func (vm ProductAppVM) SpecRegionChoices(r SpecRow) []RegionChoice {
+	return vm.regionChoices(r.Regions)
+}
+
+// regionChoiceLabel is a checkbox's region name in the reader's language, or the bare
+// code when the catalog does not name it.
+func regionChoiceLabel(lang string, c RegionChoice) string {
+	if n := regionDisplayName(lang, c.Region); n != "" {
+		return n
+	}
+	return c.Region.Code
 }
 
 // SpecRows are the rows to render: what was typed, padded with empty rows.
