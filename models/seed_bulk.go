@@ -154,11 +154,23 @@ func (s *Store) bulkTune(ctx context.Context, conn *sql.Conn) (func(), error) {
 		return func() {}, nil
 	}
 	var sync, cache int64
+	var journal string
 	if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
 		return nil, err
 	}
 	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
 		return nil, err
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&journal); err != nil {
+		return nil, err
+	}
+	// In WAL mode every page is written twice (log, then checkpoint); a rollback journal
+	// only keeps the few existing pages a load changes. The switch needs the database
+	// to itself: when another connection has it open, the load stays in WAL mode.
+	switched := false
+	if journal == "wal" {
+		var got string
+		switched = conn.QueryRowContext(ctx, "PRAGMA journal_mode=TRUNCATE").Scan(&got) == nil && got == "truncate"
 	}
 	for _, p := range []string{"PRAGMA synchronous=OFF", "PRAGMA cache_size=-262144", "PRAGMA temp_store=MEMORY"} {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
@@ -167,6 +179,9 @@ func (s *Store) bulkTune(ctx context.Context, conn *sql.Conn) (func(), error) {
 	}
 	return func() {
 		ctx := context.WithoutCancel(ctx)
+		if switched {
+			_, _ = conn.ExecContext(ctx, "PRAGMA journal_mode=WAL")
+		}
 		_, _ = conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 		_, _ = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA synchronous=%d", sync))
 		_, _ = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size=%d", cache))

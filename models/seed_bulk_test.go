@@ -158,6 +158,17 @@ func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
 		t.Errorf("customer names: %d Chinese, %d English", chinese, english)
 	}
 
+	// The connection is left as it was found: WAL journal, full sync.
+	if env.DB.Dialect == models.SQLite {
+		var mode string
+		var sync int
+		env.DB.W.Raw("PRAGMA journal_mode").Scan(&mode)
+		env.DB.W.Raw("PRAGMA synchronous").Scan(&sync)
+		if mode != "wal" || sync != 2 {
+			t.Fatalf("after the load: journal %q, synchronous %d", mode, sync)
+		}
+	}
+
 	// A second run on the same database is refused.
 	if _, err := env.Store.SeedBulk(ctx, models.BulkOptions{Merchants: 12, Orders: 10, Password: "bench-password-1"}); err == nil {
 		t.Fatal("a second generated set was accepted")

@@ -29,6 +29,7 @@ type Summary struct {
 	Throughput float64 // successful requests per second
 	P50, P90   time.Duration
 	P99, Max   time.Duration
+	Samples    []time.Duration // latencies of the successful requests, ascending
 }
 
 // Percentile is the p-th percentile (0 < p ≤ 100) of latencies sorted ascending, by the
@@ -49,7 +50,7 @@ func Percentile(sorted []time.Duration, p float64) time.Duration {
 func Summarize(lat []time.Duration, errors int, firstErr string, elapsed time.Duration) Summary {
 	slices.Sort(lat)
 	s := Summary{Requests: len(lat) + errors, Errors: errors, FirstError: firstErr, Elapsed: elapsed,
-		P50: Percentile(lat, 50), P90: Percentile(lat, 90), P99: Percentile(lat, 99)}
+		P50: Percentile(lat, 50), P90: Percentile(lat, 90), P99: Percentile(lat, 99), Samples: lat}
 	if len(lat) > 0 {
 		s.Max = lat[len(lat)-1]
 	}
@@ -57,6 +58,24 @@ func Summarize(lat []time.Duration, errors int, firstErr string, elapsed time.Du
 		s.Throughput = float64(len(lat)) / elapsed.Seconds()
 	}
 	return s
+}
+
+// Merge combines runs of the same load (rounds): their requests, wall time and
+// latencies, with the percentiles taken over all of them.
+func Merge(runs ...Summary) Summary {
+	var lat []time.Duration
+	var errs int
+	var first string
+	var elapsed time.Duration
+	for _, r := range runs {
+		lat = append(lat, r.Samples...)
+		errs += r.Errors
+		elapsed += r.Elapsed
+		if first == "" {
+			first = r.FirstError
+		}
+	}
+	return Summarize(lat, errs, first, elapsed)
 }
 
 // Run calls do from o.Concurrency workers until o.Duration has passed or o.MaxRequests

@@ -65,6 +65,22 @@ func TestSummarizeSortsAndCountsOnlySuccessesInThroughput(t *testing.T) {
 	}
 }
 
+func TestMergeTakesPercentilesOverAllRounds(t *testing.T) {
+	a := Summarize(ms(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), 1, "first", time.Second)
+	b := Summarize(ms(100, 200), 0, "", time.Second)
+	m := Merge(a, b)
+	if m.Requests != 13 || m.Errors != 1 || m.FirstError != "first" || m.Elapsed != 2*time.Second {
+		t.Fatalf("merged counts %+v", m)
+	}
+	if m.Throughput != 6 {
+		t.Fatalf("throughput %v, want 12 successes / 2 s", m.Throughput)
+	}
+	// 12 samples: the 99th percentile is the 12th (200 ms), the median the 6th (6 ms).
+	if m.P99 != 200*time.Millisecond || m.P50 != 6*time.Millisecond || m.Max != 200*time.Millisecond {
+		t.Fatalf("merged percentiles p50 %v p99 %v max %v", m.P50, m.P99, m.Max)
+	}
+}
+
 func TestRunStopsAtMaxRequestsAndCountsErrors(t *testing.T) {
 	var n atomic.Int64
 	s := Run(context.Background(), Options{Concurrency: 4, Duration: 10 * time.Second, MaxRequests: 100}, func(context.Context) error {
