@@ -15,11 +15,14 @@ import (
 // BulkOptions sizes a generated benchmark data set (`sellercenter seed --merchants N
 // --orders M`).
 type BulkOptions struct {
-	Merchants int    // active, certified merchants with products on sale; at least 11
-	Orders    int    // orders, one line each; the first merchant holds 10 % of them
-	Buyers    int    // 0: one buyer per 20 orders, at least 50
-	Seed      uint64 // the same seed on the same clock gives the same data
-	Password  string // the password of every generated account
+	Merchants int // active, certified merchants with products on sale
+	Orders    int // orders, one line each
+	// LargestShare is the percentage of the orders the first merchant holds, every other
+	// merchant holding fewer; 0 means 10.
+	LargestShare int
+	Buyers       int    // 0: one buyer per 20 orders, at least 50
+	Seed         uint64 // the same seed on the same clock gives the same data
+	Password     string // the password of every generated account
 }
 
 // BulkResult tells what was generated and how to log in.
@@ -61,8 +64,14 @@ var bulkIDTables = []string{"users", "merchants", "business_certifications", "pr
 // twelve months before the store clock's now.
 func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error) {
 	start := time.Now()
-	if o.Merchants < 11 {
-		return BulkResult{}, errors.New("seed: at least 11 merchants, so that one can hold 10 % of the orders")
+	if o.LargestShare == 0 {
+		o.LargestShare = 10
+	}
+	if o.LargestShare < 1 || o.LargestShare > 100 {
+		return BulkResult{}, errors.New("seed: the largest merchant's share is a percentage, 1 to 100")
+	}
+	if o.Merchants < 1 || (o.LargestShare < 100 && float64(o.Merchants-1)*othersCap(o.LargestShare) < 1) {
+		return BulkResult{}, fmt.Errorf("seed: too few merchants for one to hold %d %% of the orders and every other less", o.LargestShare)
 	}
 	if o.Orders < 0 || o.Buyers < 0 {
 		return BulkResult{}, errors.New("seed: negative counts")
@@ -529,18 +538,24 @@ func (g *bulkGen) genBuyers() error {
 	return nil
 }
 
-// merchantWeights shares the orders not given to the largest merchant among the others
-// by a long-tailed popularity, no one reaching the largest's share.
-func merchantWeights(n int) []float64 {
+// othersCap is the most of the other merchants' orders one of them may hold: nine
+// tenths of what the largest holds.
+func othersCap(share int) float64 { return 0.9 * float64(share) / float64(100-share) }
+
+// merchantWeights shares the orders not given to the largest merchant among the n-1
+// others by a long-tailed popularity, none holding more than capShare of them.
+func merchantWeights(n int, capShare float64) []float64 {
+	if n < 2 {
+		return nil
+	}
 	w := make([]float64, n-1)
 	total := 0.0
 	for i := range w {
 		w[i] = 1 / math.Pow(float64(i+1), 0.8)
 		total += w[i]
 	}
-	// Water-fill: cap at 9 % of all orders (10 % of the others' 90 %), share the rest
-	// among the uncapped in proportion.
-	const capShare = 0.1
+	// Water-fill: cap the most popular, share what they lose among the uncapped in
+	// proportion.
 	for range n {
 		over, free := 0.0, 0.0
 		for i := range w {

@@ -20,14 +20,17 @@ type bulkOrder struct {
 }
 
 // genOrders writes the orders in time order (so the time-ordered indexes grow at
-// their ends), each with its line and, when paid, its payment; every tenth order is
-// the largest merchant's.
+// their ends), each with its line and, when paid, its payment.
 func (g *bulkGen) genOrders() error {
 	m := g.opt.Orders
 	if m == 0 {
 		return nil
 	}
-	cum := merchantWeights(len(g.merchants))
+	share := g.opt.LargestShare
+	var cum []float64
+	if share < 100 {
+		cum = merchantWeights(len(g.merchants), othersCap(share))
+	}
 	span := 365 * day
 	start := g.now.Add(-span)
 	minute, used := "", map[string]bool{}
@@ -35,8 +38,9 @@ func (g *bulkGen) genOrders() error {
 		// Growth: later months have more orders (density rises as t^0.25).
 		f := (float64(i) + g.r.Float64()) / float64(m)
 		created := start.Add(time.Duration(math.Pow(f, 0.8) * float64(span))).Truncate(time.Millisecond)
+		// The largest merchant's orders are spread evenly: exactly share % of them.
 		mi := 0
-		if i%10 != 0 {
+		if (i+1)*share/100 == i*share/100 {
 			mi = 1 + g.pick(cum)
 		} else {
 			g.res.LargestOrders++

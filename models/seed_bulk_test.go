@@ -196,7 +196,23 @@ func TestSeedBulkIsDeterministic(t *testing.T) {
 func TestSeedBulkRefusesTooFewMerchants(t *testing.T) {
 	env := testdb.Open(t)
 	if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 10, Orders: 10, Password: "bench-password-1"}); err == nil {
-		t.Fatal("10 merchants accepted: none could hold 10 % alone")
+		t.Fatal("10 merchants accepted: the other 9 cannot share 90 % each below 10 %")
+	}
+	if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 5, Orders: 10, LargestShare: 101, Password: "bench-password-1"}); err == nil {
+		t.Fatal("a share above 100 % accepted")
+	}
+}
+
+func TestSeedBulkGivesOneMerchantEveryOrder(t *testing.T) {
+	env := testdb.Open(t)
+	res, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 1, Orders: 500, LargestShare: 100, Password: "bench-password-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	env.DB.R.Raw("SELECT COUNT(*) FROM orders o JOIN merchants m ON m.id = o.merchant_id JOIN users u ON u.id = m.owner_user_id WHERE u.email = ?", res.LargestMerchantEmail).Scan(&n)
+	if res.LargestOrders != 500 || n != 500 {
+		t.Fatalf("largest merchant: %d reported, %d in the database", res.LargestOrders, n)
 	}
 }
 

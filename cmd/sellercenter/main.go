@@ -44,7 +44,7 @@ const usage = `usage:
   sellercenter [serve]                                  start the server (migrates, seeds demo data unless production)
   sellercenter migrate                                  apply database migrations
   sellercenter seed                                     create the demo accounts (if absent) and print their logins
-  sellercenter seed --merchants N --orders M [--buyers B] [--rand-seed S] [--password P]
+  sellercenter seed --merchants N --orders M [--largest-share 10] [--buyers B] [--rand-seed S] [--password P]
                                                         generate a benchmark data set into an empty database:
                                                         N merchants, M orders, one merchant with 10 % of them
   sellercenter admin create-reviewer --email E [--admin] [--name N]
@@ -173,8 +173,9 @@ func seedBulk(ctx context.Context, env *environment, args []string, stdout io.Wr
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	var o models.BulkOptions
-	fs.IntVar(&o.Merchants, "merchants", 1000, "active merchants with products on sale (at least 11)")
-	fs.IntVar(&o.Orders, "orders", 100000, "orders; the first merchant holds 10 % of them")
+	fs.IntVar(&o.Merchants, "merchants", 1000, "active merchants with products on sale")
+	fs.IntVar(&o.Orders, "orders", 100000, "orders, one line each")
+	fs.IntVar(&o.LargestShare, "largest-share", 10, "percentage of the orders the first merchant holds (every other holds fewer)")
 	fs.IntVar(&o.Buyers, "buyers", 0, "buyers (0: one per 20 orders, at least 50)")
 	fs.Uint64Var(&o.Seed, "rand-seed", 1, "random seed: the same seed gives the same data")
 	fs.StringVar(&o.Password, "password", "", "password of every generated account (default: generated and printed)")
