@@ -34,6 +34,10 @@ func errorStatus(err error) int {
 
 // errorKey is the message shown for a status (and for some errors, a precise one).
 func errorKey(status int, err error) string {
+	var rule interface{ MessageKey() string }
+	if errors.As(err, &rule) {
+		return rule.MessageKey()
+	}
 	switch {
 	case errors.Is(err, models.ErrOwnSubmission):
 		return "error.own_submission"

@@ -83,10 +83,25 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/product-applications/:id", a.ProductAppUpdate)
 	s.POST("/product-applications/:id/submit", a.ProductAppSubmit)
 	s.POST("/product-applications/:id/withdraw", a.ProductAppWithdraw)
+	// After-sales (售后管理): :id is the case's RefundNo.
+	s.GET("/after-sales", a.SellerAfterSalesList)
+	s.GET("/after-sales/:id", a.SellerAfterSalesShow)
+	s.POST("/after-sales/:id/approve", a.SellerAfterSalesApprove)
+	s.POST("/after-sales/:id/reject", a.SellerAfterSalesReject)
+	s.POST("/after-sales/:id/receive", a.SellerAfterSalesReceive)
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))
 	b.GET("", a.BuyerHome)
+	// After-sales: the refund form of an order (:id is its OrderNo) and the buyer's cases
+	// (:id is the RefundNo).
+	b.GET("/orders/:id/refund", a.BuyerRefundNew)
+	b.POST("/orders/:id/refund", a.BuyerRefundCreate)
+	b.GET("/after-sales", a.BuyerAfterSalesList)
+	b.GET("/after-sales/:id", a.BuyerAfterSalesShow)
+	b.POST("/after-sales/:id/withdraw", a.BuyerAfterSalesWithdraw)
+	b.POST("/after-sales/:id/dispute", a.BuyerAfterSalesDispute)
+	b.POST("/after-sales/:id/ship", a.BuyerAfterSalesShip)
 
 	// Reviewer console: reviewers only; admin pages need the admin flag too.
 	r := g.Group("/admin", a.requireRole(models.RoleReviewer))
@@ -123,6 +138,10 @@ func (a *App) routes(g *echo.Group) {
 	r.POST("/merchants/:id/suspend", a.AdminMerchantSuspend)
 	r.POST("/merchants/:id/reinstate", a.AdminMerchantReinstate)
 	r.GET("/audit", a.AdminAuditList)
+	// Refund disputes: :id is the case's RefundNo.
+	r.GET("/disputes", a.AdminDisputeList)
+	r.GET("/disputes/:id", a.AdminDisputeShow)
+	r.POST("/disputes/:id/resolve", a.AdminDisputeResolve)
 	// Reviewer accounts: admins only.
 	r.GET("/reviewers", a.AdminReviewerList, a.requireAdmin)
 	r.GET("/reviewers/new", a.AdminReviewerNew, a.requireAdmin)

@@ -33,8 +33,12 @@ func (a *App) SellerOverview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	afterSales, err := a.Store.AfterSalesWaiting(ctx, m.ID)
+	if err != nil {
+		return err
+	}
 	steps := onboardingSteps(c, u, m, rn, app, cert)
-	vm := pages.OverviewVM{Steps: steps, CompanyName: m.CompanyName, Active: m.Active(), ActivatedAt: m.ActivatedAt, Changes: pendingChanges}
+	vm := pages.OverviewVM{Steps: steps, CompanyName: m.CompanyName, Active: m.Active(), ActivatedAt: m.ActivatedAt, Changes: pendingChanges, AfterSales: afterSales}
 	for _, s := range steps {
 		switch s.State {
 		case components.StepCurrent, components.StepAction:

@@ -150,3 +150,23 @@ func SellerProductDelist(id uint, sku string) string {
 	}
 	return fmt.Sprintf("/seller/products/%d/delist?sku=%s", id, url.QueryEscape(sku))
 }
+
+// After-sales (售后): the buyer's refund form and cases, the merchant's queue, and the
+// reviewer console's disputes. Cases are named by RefundNo, orders by OrderNo.
+func BuyerOrderRefund(orderNo string) string {
+	return "/buyer/orders/" + url.PathEscape(orderNo) + "/refund"
+}
+func BuyerAfterSales() string                 { return "/buyer/after-sales" }
+func BuyerAfterSale(no string) string         { return "/buyer/after-sales/" + url.PathEscape(no) }
+func BuyerAfterSaleWithdraw(no string) string { return BuyerAfterSale(no) + "/withdraw" }
+func BuyerAfterSaleDispute(no string) string  { return BuyerAfterSale(no) + "/dispute" }
+func BuyerAfterSaleShip(no string) string     { return BuyerAfterSale(no) + "/ship" }
+func SellerAfterSales() string                { return "/seller/after-sales" }
+func SellerAfterSalesWaiting() string         { return "/seller/after-sales?status=waiting" }
+func SellerAfterSale(no string) string        { return "/seller/after-sales/" + url.PathEscape(no) }
+func SellerAfterSaleApprove(no string) string { return SellerAfterSale(no) + "/approve" }
+func SellerAfterSaleReject(no string) string  { return SellerAfterSale(no) + "/reject" }
+func SellerAfterSaleReceive(no string) string { return SellerAfterSale(no) + "/receive" }
+func AdminDisputes() string                   { return "/admin/disputes" }
+func AdminDispute(no string) string           { return "/admin/disputes/" + url.PathEscape(no) }
+func AdminDisputeResolve(no string) string    { return AdminDispute(no) + "/resolve" }

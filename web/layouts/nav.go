@@ -54,6 +54,9 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerProducts(), Label: "nav.seller.products"},
 				{URL: web.SellerProductApps(), Label: "nav.seller.product_apps"},
 			}},
+			{Title: "nav.section.after_sales", Items: []NavItem{
+				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
+			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
 				{URL: web.SellerChanges(), Label: "nav.seller.changes"},
@@ -66,6 +69,7 @@ func Nav(u *view.User) []NavSection {
 			{Title: "nav.section.buyer", Items: []NavItem{
 				{URL: web.Buyer(), Label: "nav.buyer.home", Exact: true},
 				{URL: web.Catalog(), Label: "nav.catalog"},
+				{URL: web.BuyerAfterSales(), Label: "nav.buyer.after_sales"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.Inbox(), Label: "nav.inbox"},
@@ -81,6 +85,7 @@ func Nav(u *view.User) []NavSection {
 			{URL: web.AdminChanges(), Label: "nav.admin.changes"},
 			{URL: web.AdminAssets(), Label: "nav.admin.assets"},
 			{URL: web.AdminProductApps(), Label: "nav.admin.product_apps"},
+			{URL: web.AdminDisputes(), Label: "nav.admin.disputes"},
 		}
 		manage := []NavItem{
 			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},

@@ -15,4 +15,5 @@ type OverviewVM struct {
 	OnYou       int
 	OnPlatform  int
 	Changes     int64
+	AfterSales  int64 // cases waiting for the merchant
 }
