@@ -28,11 +28,22 @@ const benchPassword = "bench-password-1"
 
 var tookLine = regexp.MustCompile(`in ([0-9.]+(?:ms|s|m[0-9.]+s|h[0-9.]+m[0-9.]+s)) \(indexes`)
 
-// ensureData returns the cached data set for the sizes, generating it with the server
+// dataSpec is what the generator is asked for.
+type dataSpec struct {
+	merchants, orders, share int
+	seed                     uint64
+}
+
+func (s dataSpec) args() []string {
+	return []string{"--merchants", strconv.Itoa(s.merchants), "--orders", strconv.Itoa(s.orders),
+		"--largest-share", strconv.Itoa(s.share), "--rand-seed", strconv.FormatUint(s.seed, 10)}
+}
+
+// ensureData returns the cached data set for spec, generating it with the server
 // binary's seed command when absent (or when regen is set).
-func ensureData(root, bin string, merchants, orders int, seed uint64, regen bool) (dataset, error) {
-	dir := filepath.Join(root, fmt.Sprintf("m%d-o%d-s%d", merchants, orders, seed))
-	ds := dataset{dir: dir, db: filepath.Join(dir, "sellercenter.db"), orders: orders}
+func ensureData(root, bin string, spec dataSpec, regen bool) (dataset, error) {
+	dir := filepath.Join(root, fmt.Sprintf("m%d-o%d-p%d-s%d", spec.merchants, spec.orders, spec.share, spec.seed))
+	ds := dataset{dir: dir, db: filepath.Join(dir, "sellercenter.db"), orders: spec.orders}
 	stamp := filepath.Join(dir, "seed.txt")
 	if regen {
 		if err := os.RemoveAll(dir); err != nil {
@@ -47,12 +58,11 @@ func ensureData(root, bin string, merchants, orders int, seed uint64, regen bool
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return ds, err
 		}
-		cmd := exec.Command(bin, "seed", "--merchants", strconv.Itoa(merchants), "--orders", strconv.Itoa(orders),
-			"--rand-seed", strconv.FormatUint(seed, 10), "--password", benchPassword)
+		cmd := exec.Command(bin, append(append([]string{"seed"}, spec.args()...), "--password", benchPassword)...)
 		cmd.Env = serverEnv(dir, "127.0.0.1:0")
 		var buf bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &buf, &buf
-		fmt.Printf("generating %d orders for %d merchants into %s …\n", orders, merchants, dir)
+		fmt.Printf("generating %d orders for %d merchants into %s …\n", spec.orders, spec.merchants, dir)
 		if err := cmd.Run(); err != nil {
 			return ds, fmt.Errorf("seed: %v\n%s", err, buf.String())
 		}

@@ -94,7 +94,7 @@ func (b *bench) run() error {
 			return err
 		}
 	}
-	ds, err := ensureData(b.opt.dataRoot, b.opt.bin, b.opt.merchants, b.opt.orders, b.opt.seed, b.opt.regen)
+	ds, err := ensureData(b.opt.dataRoot, b.opt.bin, dataSpec{b.opt.merchants, b.opt.orders, 10, b.opt.seed}, b.opt.regen)
 	if err != nil {
 		return err
 	}
