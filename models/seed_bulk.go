@@ -34,6 +34,7 @@ type BulkResult struct {
 	Products, Orders     int
 	LargestOrders        int
 	Payments             int
+	Refunds              int
 	Elapsed              time.Duration // all of it
 	Indexing             time.Duration // of which rebuilding the order tables' indexes
 }
@@ -56,7 +57,7 @@ const bulkCommitEvery = 100_000
 
 // bulkIDTables are the tables the generator writes with explicit ids.
 var bulkIDTables = []string{"users", "merchants", "business_certifications", "products", "specs", "spec_prices",
-	"product_applications", "buyer_profiles", "orders", "order_lines", "payments"}
+	"product_applications", "buyer_profiles", "orders", "order_lines", "payments", "refunds"}
 
 // SeedBulk generates a realistic data set for benchmarks fast: it writes rows with
 // multi-row INSERTs on one connection in large transactions, not through the store's
@@ -252,7 +253,7 @@ type bulkGen struct {
 	merchants  []bulkMerchant
 	buyers     []bulkBuyer
 
-	users, merchantsT, certs, products, specs, prices, apps, profiles, orders, lines, payments *bulkTable
+	users, merchantsT, certs, products, specs, prices, apps, profiles, orders, lines, payments, refunds *bulkTable
 }
 
 type bulkMerchant struct {
@@ -319,6 +320,9 @@ func (g *bulkGen) declare() {
 		"billing_mode", "period_type", "period_count", "linear_attr", "quantity", "unit_fen", "amount_fen", "trial_days",
 		"starts_at", "ends_at")
 	g.payments = w.table("payments", "id", "order_id", "buyer_id", "amount_fen", "reference", "paid_at")
+	g.refunds = w.table("refunds", "id", "refund_no", "order_id", "merchant_id", "buyer_id", "kind", "status", "paid_fen",
+		"amount_fen", "reason", "merchant_comment", "disputed", "dispute_reason", "disputed_at", "decided_at", "refunded_at",
+		"version", "created_at", "updated_at")
 }
 
 func (g *bulkGen) run() error {

@@ -17,10 +17,22 @@ type bulkOrder struct {
 	startsAt, endsAt                 time.Time
 	version                          int
 	updated                          time.Time
+	refund                           *bulkRefund
 }
 
+// bulkRefund is an after-sales case of a generated order.
+type bulkRefund struct {
+	kind, status, reason, comment, disputeReason string
+	amount                                       int64
+	created, decided, refunded, disputed         time.Time
+	version                                      int
+}
+
+var bulkRefundReasons = []string{"业务调整，不再需要", "功能与描述不符", "误购，重复下单", "服务交付延期", "The product does not fit our workflow", "Bought the wrong edition"}
+
 // genOrders writes the orders in time order (so the time-ordered indexes grow at
-// their ends), each with its line and, when paid, its payment.
+// their ends), each with its line, when paid its payment, and for a few paid ones an
+// after-sales case.
 func (g *bulkGen) genOrders() error {
 	m := g.opt.Orders
 	if m == 0 {
@@ -83,6 +95,14 @@ func (g *bulkGen) genOrders() error {
 				return err
 			}
 			g.res.Payments++
+		}
+		if rf := o.refund; rf != nil {
+			if err := g.w.add(g.refunds, g.next("refunds"), "RF"+rf.created.In(beijing).Format("0601021504")+no[12:], oid, mer.id, b.id,
+				rf.kind, rf.status, o.paid, rf.amount, rf.reason, rf.comment, !rf.disputed.IsZero(), rf.disputeReason,
+				nullTime(rf.disputed), nullTime(rf.decided), nullTime(rf.refunded), rf.version, rf.created, o.updated); err != nil {
+				return err
+			}
+			g.res.Refunds++
 		}
 		g.res.Orders++
 		if (i+1)%bulkCommitEvery == 0 {
@@ -215,9 +235,66 @@ func (g *bulkGen) orderFor(p *bulkProduct, sp *bulkSpec, price bulkPrice, create
 	}
 	if o.paidAt.Add(takes).After(g.now) {
 		o.status = OrderProcessing
-		return o
+	} else {
+		o.status = OrderCompleted
+		o.done = move(o.paidAt.Add(takes))
 	}
-	o.status = OrderCompleted
-	o.done = move(o.paidAt.Add(takes))
+	if g.r.IntN(100) < 3 {
+		g.refundFor(&o, p)
+	}
 	return o
+}
+
+// refundFor opens an after-sales case on a paid order some time after payment: the
+// recent ones wait for the merchant, older ones were refunded, rejected (now and then
+// disputed) or withdrawn. The order's updated time and refunded amount follow.
+func (g *bulkGen) refundFor(o *bulkOrder, p *bulkProduct) {
+	created := o.paidAt.Add(time.Duration(1+g.r.IntN(20*24)) * time.Hour)
+	if !created.Before(g.now) {
+		return
+	}
+	rf := &bulkRefund{kind: RefundUnsubscribe, created: created, version: 1, reason: bulkRefundReasons[g.r.IntN(len(bulkRefundReasons))]}
+	switch {
+	case p.supervised:
+		rf.kind = RefundNegotiated
+	case p.typ == ProductHardware:
+		rf.kind = RefundReturn
+	}
+	rf.amount = o.paid
+	if rf.kind == RefundNegotiated || created.Sub(o.paidAt) > 5*day {
+		rf.amount = max(1, int64(float64(o.paid)*(0.3+0.7*g.r.Float64())))
+	}
+	decided := created.Add(time.Duration(1+g.r.IntN(72)) * time.Hour)
+	switch x := g.r.IntN(100); {
+	case g.now.Sub(created) < 3*day || decided.After(g.now):
+		rf.status = RefundRequested
+	case x < 70:
+		rf.status, rf.decided, rf.refunded, rf.version = RefundRefunded, decided, decided.Add(time.Hour), 3
+		rf.comment = "同意退款"
+		o.refunded = rf.amount
+	case x < 90:
+		rf.status, rf.decided, rf.version = RefundRejected, decided, 2
+		rf.comment = "服务已按约定交付，不符合退款条件"
+		if g.r.IntN(10) < 3 {
+			rf.disputed, rf.disputeReason, rf.version = decided.Add(day), "商家拒绝不合理，申请平台介入", 3
+			if rf.disputed.After(g.now) {
+				rf.disputed = g.now
+			}
+		}
+	default:
+		rf.status, rf.version = RefundWithdrawn, 2
+	}
+	last := created
+	for _, t := range []time.Time{rf.decided, rf.refunded, rf.disputed} {
+		if t.After(last) {
+			last = t
+		}
+	}
+	if rf.status == RefundWithdrawn {
+		last = decided
+	}
+	if last.After(o.updated) {
+		o.updated = last
+	}
+	o.refund = rf
 }

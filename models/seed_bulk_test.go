@@ -158,6 +158,35 @@ func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
 		t.Errorf("customer names: %d Chinese, %d English", chinese, english)
 	}
 
+	// A few paid orders have an after-sales case, consistent with the order.
+	var refunds []models.Refund
+	if err := db.Find(&refunds).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(refunds) == 0 || len(refunds) != res.Refunds {
+		t.Fatalf("%d refunds, %d reported", len(refunds), res.Refunds)
+	}
+	byID := map[uint]models.Order{}
+	for _, o := range orders {
+		byID[o.ID] = o
+	}
+	refundNo := regexp.MustCompile(`^RF\d{10}[A-Z0-9]{5}$`)
+	cases := map[string]int{}
+	for _, r := range refunds {
+		o := byID[r.OrderID]
+		if !refundNo.MatchString(r.RefundNo) || o.PaidFen == 0 || r.PaidFen != o.PaidFen || r.AmountFen <= 0 || r.AmountFen > r.PaidFen ||
+			r.MerchantID != o.MerchantID || r.BuyerID != o.BuyerID || r.CreatedAt.Before(*o.PaidAt) || !slices.Contains(models.RefundStatuses, r.Status) {
+			t.Fatalf("refund %+v of order %+v", r, o)
+		}
+		if (r.Status == models.RefundRefunded) != (o.RefundedFen == r.AmountFen) {
+			t.Fatalf("refund %s %s %d, order refunded %d", r.RefundNo, r.Status, r.AmountFen, o.RefundedFen)
+		}
+		cases[r.Status]++
+	}
+	if cases[models.RefundRefunded] == 0 {
+		t.Errorf("refund statuses %v", cases)
+	}
+
 	// The connection is left as it was found: WAL journal, full sync.
 	if env.DB.Dialect == models.SQLite {
 		var mode string

@@ -192,8 +192,8 @@ func seedBulk(ctx context.Context, env *environment, args []string, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "generated %d merchants, %d products, %d buyers, %d orders (%d paid) in %s (indexes: %s)\n",
-		res.Merchants, res.Products, res.Buyers, res.Orders, res.Payments, res.Elapsed.Round(time.Millisecond), res.Indexing.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "generated %d merchants, %d products, %d buyers, %d orders (%d paid, %d after-sales cases) in %s (indexes: %s)\n",
+		res.Merchants, res.Products, res.Buyers, res.Orders, res.Payments, res.Refunds, res.Elapsed.Round(time.Millisecond), res.Indexing.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "largest merchant: %s (%d orders)\n", res.LargestMerchantEmail, res.LargestOrders)
 	fmt.Fprintf(stdout, "reviewer:         %s\n", res.ReviewerEmail)
 	fmt.Fprintf(stdout, "busiest buyer:    %s\n", res.BuyerEmail)
