@@ -237,9 +237,13 @@ func (b *bench) p3(merchant, reviewer *loadgen.Client) error {
 		{"reviewer queue /admin/product-applications", reviewer, "/admin/product-applications"},
 		{"reviewer merchant list /admin/merchants", reviewer, "/admin/merchants"},
 		{"reviewer merchant search", reviewer, "/admin/merchants?q=" + url.QueryEscape("星云")},
+		{"reviewer dispute queue /admin/disputes", reviewer, "/admin/disputes"},
+		{"reviewer order list /admin/orders (all merchants)", reviewer, "/admin/orders"},
 		{"catalog search ?q=协同", anon, "/catalog?q=" + url.QueryEscape("协同")},
 		{"catalog search ?q=teamwork", anon, "/catalog?q=teamwork"},
 		{"merchant dashboard /seller (largest merchant)", merchant, "/seller"},
+		{"merchant after-sales queue /seller/after-sales", merchant, "/seller/after-sales"},
+		{"merchant data analysis /seller/analytics", merchant, "/seller/analytics"},
 	}
 	for _, p := range pages {
 		if err := p.c.Get(b.ctx, p.path); err != nil {
