@@ -72,7 +72,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "length of one load round")
 	flag.IntVar(&o.rounds, "rounds", 2, "alternating rounds of the P1 page and its in-memory baseline")
 	flag.StringVar(&o.goBench, "bench", ".", "go test -bench pattern")
-	flag.StringVar(&o.benchPkgs, "bench-pkgs", "./models/... ./internal/...", "packages whose Go benchmarks run")
+	flag.StringVar(&o.benchPkgs, "bench-pkgs", "./models/... ./handlers/... ./internal/...", "packages whose Go benchmarks run")
 	flag.StringVar(&o.benchTime, "benchtime", "1s", "go test -benchtime")
 	flag.BoolVar(&o.skipGoTest, "skip-go-bench", false, "skip the Go benchmarks")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "the report to write (empty: none)")

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"sellercenter/internal/loadgen"
 )
 
 // server is a seller center process started for the run, on loopback.
@@ -65,7 +66,11 @@ func startServer(bin, dataDir string) (*server, error) {
 	cmd.Env = serverEnv(dataDir, addr)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	s := &server{cmd: cmd, base: "http://" + addr, log: logf, done: make(chan error, 1)}
-	client := &http.Client{Timeout: time.Second}
+	client, err := loadgen.NewClient(s.base, 1)
+	if err != nil {
+		logf.Close()
+		return nil, err
+	}
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
@@ -80,13 +85,12 @@ func startServer(bin, dataDir string) (*server, error) {
 			return nil, fmt.Errorf("server exited before serving: %v (see %s)", err, logf.Name())
 		default:
 		}
-		res, err := client.Get(s.base + "/healthz")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := client.Get(ctx, "/healthz")
+		cancel()
 		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				s.ready = time.Since(t0)
-				return s, nil
-			}
+			s.ready = time.Since(t0)
+			return s, nil
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
