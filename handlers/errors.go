@@ -26,7 +26,7 @@ func errorStatus(err error) int {
 	case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrIllegalTransition), errors.Is(err, models.ErrStepLocked),
 		errors.Is(err, models.ErrOpenApplication):
 		return http.StatusConflict
-	case errors.Is(err, models.ErrLastSpec):
+	case errors.Is(err, models.ErrLastSpec), errors.As(err, new(*models.FieldError)):
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError

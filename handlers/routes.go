@@ -93,6 +93,22 @@ func (a *App) routes(g *echo.Group) {
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))
 	b.GET("", a.BuyerHome)
+	b.GET("/profile", a.BuyerProfileEdit)
+	b.POST("/profile", a.BuyerProfileUpdate)
+	b.GET("/buy", a.BuyNew)
+	b.GET("/buy/confirm", a.BuyConfirm)
+	b.GET("/orders", a.BuyerOrderList)
+	b.POST("/orders", a.BuyerOrderCreate)
+	b.GET("/orders/:id", a.BuyerOrderShow)
+	b.POST("/orders/:id/pay", a.BuyerOrderPay)
+	b.POST("/orders/:id/cancel", a.BuyerOrderCancel)
+	b.GET("/resources", a.BuyerResourceList)
+	b.GET("/resources/:id/renew", a.BuyerRenewNew)
+	b.POST("/resources/:id/renew", a.BuyerRenewCreate)
+	b.GET("/resources/:id/upgrade", a.BuyerUpgradeNew)
+	b.POST("/resources/:id/upgrade", a.BuyerUpgradeCreate)
+	b.GET("/resources/:id/convert", a.BuyerConvertNew)
+	b.POST("/resources/:id/convert", a.BuyerConvertCreate)
 	// After-sales: the refund form of an order (:id is its OrderNo) and the buyer's cases
 	// (:id is the RefundNo).
 	b.GET("/orders/:id/refund", a.BuyerRefundNew)

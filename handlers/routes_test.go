@@ -28,11 +28,11 @@ const (
 // :id names a tenant's object, which kind of object that is.
 type routeSpec struct {
 	access access
-	owned  string // "" | change | file | notification | asset | product_app | product | order | refund | export | buyer_order | buyer_refund
+	owned  string // "" | change | file | notification | asset | product_app | product | order | refund | export | buyer_order | buyer_refund | buyer_resource
 }
 
 // buyerOwned kinds belong to buyer A (buyera@example.com); every other kind to merchant A.
-var buyerOwned = map[string]bool{"buyer_order": true, "buyer_refund": true}
+var buyerOwned = map[string]bool{"buyer_order": true, "buyer_refund": true, "buyer_resource": true}
 
 // routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
 var routeMatrix = map[string]routeSpec{
@@ -102,6 +102,22 @@ var routeMatrix = map[string]routeSpec{
 	"POST /seller/product-applications/:id/submit":   {access: merchantOnly, owned: "product_app"},
 	"POST /seller/product-applications/:id/withdraw": {access: merchantOnly, owned: "product_app"},
 	"GET /buyer":                                     {access: buyerOnly},
+	"GET /buyer/profile":                             {access: buyerOnly},
+	"POST /buyer/profile":                            {access: buyerOnly},
+	"GET /buyer/buy":                                 {access: buyerOnly},
+	"GET /buyer/buy/confirm":                         {access: buyerOnly},
+	"GET /buyer/orders":                              {access: buyerOnly},
+	"POST /buyer/orders":                             {access: buyerOnly},
+	"GET /buyer/orders/:id":                          {access: buyerOnly, owned: "buyer_order"},
+	"POST /buyer/orders/:id/pay":                     {access: buyerOnly, owned: "buyer_order"},
+	"POST /buyer/orders/:id/cancel":                  {access: buyerOnly, owned: "buyer_order"},
+	"GET /buyer/resources":                           {access: buyerOnly},
+	"GET /buyer/resources/:id/renew":                 {access: buyerOnly, owned: "buyer_resource"},
+	"POST /buyer/resources/:id/renew":                {access: buyerOnly, owned: "buyer_resource"},
+	"GET /buyer/resources/:id/upgrade":               {access: buyerOnly, owned: "buyer_resource"},
+	"POST /buyer/resources/:id/upgrade":              {access: buyerOnly, owned: "buyer_resource"},
+	"GET /buyer/resources/:id/convert":               {access: buyerOnly, owned: "buyer_resource"},
+	"POST /buyer/resources/:id/convert":              {access: buyerOnly, owned: "buyer_resource"},
 	"GET /buyer/orders/:id/refund":                   {access: buyerOnly, owned: "buyer_order"},
 	"POST /buyer/orders/:id/refund":                  {access: buyerOnly, owned: "buyer_order"},
 	"GET /buyer/after-sales":                         {access: buyerOnly},
@@ -214,6 +230,8 @@ type matrixFixture struct {
 	aOrder     models.Order
 	aRefundRow models.Refund
 	aExport    uint
+	// The purchased resource (subscription) buyer A holds through that order.
+	aSub uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -266,6 +284,15 @@ func (fx *matrixFixture) addOrders(t *testing.T) {
 	if err := db.Create(&o).Error; err != nil {
 		t.Fatal(err)
 	}
+	sub := models.Subscription{BuyerID: buyer.ID, MerchantID: fx.a.ID, ProductID: fx.aProduct, SKUCode: "SKU-NONE", PeriodType: models.PeriodMonth,
+		Quantity: 1, Status: models.SubActive, StartsAt: now, OrderID: o.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := db.Create(&sub).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Create(&models.BuyerProfile{UserID: buyer.ID, SubjectType: models.BuyerEnterprise, DisplayName: "Buyer A", CreatedAt: now, UpdatedAt: now}).Error; err != nil {
+		t.Fatal(err)
+	}
+	fx.aSub = sub.ID
 	rf := models.Refund{RefundNo: models.NewRefundNo(now), OrderID: o.ID, MerchantID: fx.a.ID, BuyerID: buyer.ID,
 		Kind: models.RefundNegotiated, Status: models.RefundRequested, PaidFen: 10000, AmountFen: 5000, Reason: "not used",
 		CreatedAt: now, UpdatedAt: now, Version: 1}
@@ -300,6 +327,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return fx.aRefundRow.RefundNo
 	case "export":
 		return itoa64(int64(fx.aExport))
+	case "buyer_resource":
+		return itoa64(int64(fx.aSub))
 	}
 	return "1"
 }
@@ -393,14 +422,16 @@ func (fx *matrixFixture) snapshot(t *testing.T) string {
 	var o models.Order
 	var rf models.Refund
 	var ex models.ExportJob
+	var sub models.Subscription
 	var subs, orders, refunds int64
+	db.First(&sub, fx.aSub)
 	db.First(&o, fx.aOrder.ID)
 	db.First(&rf, fx.aRefundRow.ID)
 	db.First(&ex, fx.aExport)
 	db.Model(&models.Subscription{}).Count(&subs)
 	db.Model(&models.Order{}).Count(&orders)
 	db.Model(&models.Refund{}).Count(&refunds)
-	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, subs, orders, refunds})
+	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, sub, subs, orders, refunds})
 	return string(b)
 }
 

@@ -24,3 +24,6 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Key }
+
+// MessageKey is the message shown when the refusal reaches the error page.
+func (e *FieldError) MessageKey() string { return e.Key }

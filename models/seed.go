@@ -46,8 +46,8 @@ func (s *Store) Seeded(ctx context.Context) (bool, error) {
 }
 
 // SeedDemo creates the demo reviewer (an admin), a fully onboarded merchant, a merchant
-// half-way through onboarding and a buyer, each with a fresh random password, going
-// through the same transitions a user would.
+// half-way through onboarding and a buyer with orders of the merchant's products, each
+// with a fresh random password, going through the same transitions a user would.
 func (s *Store) SeedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error) {
 	var logins []DemoLogin
 	mk := func(role Role, email, name, note string, admin bool) (User, error) {
@@ -74,7 +74,8 @@ func (s *Store) SeedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, erro
 	if err != nil {
 		return nil, err
 	}
-	if _, err := mk(RoleBuyer, DemoBuyerEmail, "王采购", "buyer", false); err != nil {
+	buyer, err := mk(RoleBuyer, DemoBuyerEmail, "王采购", "buyer with orders", false)
+	if err != nil {
 		return nil, err
 	}
 	ra := Actor{UserID: admin.ID, Email: admin.Email, RequestID: "seed"}
@@ -82,6 +83,12 @@ func (s *Store) SeedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, erro
 		return nil, err
 	}
 	if err := s.seedVerifiedMerchant(ctx, put, halfway, "半程软件有限公司", "91110000802100433B", ra, false); err != nil {
+		return nil, err
+	}
+	if merchant, err = s.UserByID(ctx, merchant.ID); err != nil {
+		return nil, err
+	}
+	if err := s.seedOrders(ctx, buyer, merchant); err != nil {
 		return nil, err
 	}
 	return logins, nil

@@ -55,4 +55,22 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 			t.Errorf("%s product application %q, want %q", typ, states[typ], st)
 		}
 	}
+	b, _ := env.Store.UserByEmail(ctx, models.DemoBuyerEmail)
+	orders, _, err := env.Store.BuyerOrders(ctx, b.ID, models.BuyerOrderFilter{Page: 1, Per: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, o := range orders {
+		seen[o.Status]++
+		seen[o.Kind]++
+		if o.MerchantID != *m.MerchantID || o.CustomerName == "" {
+			t.Errorf("demo order %s of merchant %d for %q", o.OrderNo, o.MerchantID, o.CustomerName)
+		}
+	}
+	for _, k := range []string{models.OrderCompleted, models.OrderProcessing, models.OrderPendingPayment, models.OrderCancelled, models.OrderTrial, models.OrderRenew} {
+		if seen[k] == 0 {
+			t.Errorf("no demo order %s: %v", k, seen)
+		}
+	}
 }

@@ -285,6 +285,11 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 		if err := sla.Schedule(ctx); err != nil {
 			return err
 		}
+		expirer := &jobs.OrderExpirer{Store: env.store}
+		expirer.Register(w)
+		if err := expirer.Schedule(ctx); err != nil {
+			return err
+		}
 		go func() { defer close(workerDone); w.Run(ctx) }()
 	} else {
 		close(workerDone)

@@ -102,4 +102,28 @@
       toggle.setAttribute("aria-expanded", hidden ? "false" : "true");
     }
   });
+
+  // (f) Countdown: <span data-countdown="2026-11-24T01:30:00Z"> shows the time left as
+  // mm:ss (h:mm:ss past an hour), every second; the server-rendered text stays without JS.
+  function pad(n) {
+    return n < 10 ? "0" + n : String(n);
+  }
+  function tickCountdowns() {
+    var els = document.querySelectorAll("[data-countdown]");
+    for (var i = 0; i < els.length; i++) {
+      var end = Date.parse(els[i].getAttribute("data-countdown"));
+      if (isNaN(end)) continue;
+      var s = Math.max(0, Math.floor((end - Date.now()) / 1000));
+      var h = Math.floor(s / 3600);
+      var m = Math.floor((s % 3600) / 60);
+      var text = (h > 0 ? h + ":" + pad(m) : String(m)) + ":" + pad(s % 60);
+      if (els[i].textContent !== text) els[i].textContent = text;
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", tickCountdowns);
+  } else {
+    tickCountdowns();
+  }
+  window.setInterval(tickCountdowns, 1000);
 })();

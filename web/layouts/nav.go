@@ -69,9 +69,12 @@ func Nav(u *view.User) []NavSection {
 			{Title: "nav.section.buyer", Items: []NavItem{
 				{URL: web.Buyer(), Label: "nav.buyer.home", Exact: true},
 				{URL: web.Catalog(), Label: "nav.catalog"},
+				{URL: web.BuyerOrders(), Label: "nav.buyer.orders"},
+				{URL: web.BuyerResources(), Label: "nav.buyer.resources"},
 				{URL: web.BuyerAfterSales(), Label: "nav.buyer.after_sales"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
+				{URL: web.BuyerProfile(), Label: "nav.buyer.profile"},
 				{URL: web.Inbox(), Label: "nav.inbox"},
 				{URL: web.AccountPassword(), Label: "nav.password"},
 			}},

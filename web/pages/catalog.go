@@ -86,3 +86,7 @@ func periodKey(period string) string { return "catalog.per." + period }
 func lowestPrice(ctx context.Context, lp *models.CatalogPrice) string {
 	return i18n.T(ctx, "catalog.from", "Price", i18n.Money(ctx, lp.PriceFen), "Period", i18n.T(ctx, periodKey(lp.PeriodType)))
 }
+
+// canBuy tells whether the reader may be offered to buy: a buyer, or a visitor who can
+// log in as one.
+func canBuy(p view.Page) bool { return p.User == nil || p.User.Role == string(models.RoleBuyer) }
