@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -31,6 +32,9 @@ type App struct {
 	Clock    clock.Clock
 	Log      *slog.Logger
 	Outbound *outbound.Client
+
+	analyticsOnce sync.Once
+	analytics     *analyticsCaches // made on first use
 }
 
 // NewSessions builds the session manager over the database.

@@ -93,6 +93,7 @@ func (a *App) CatalogProductShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	a.countView(c, d.Product)
 	ct := d.Content
 	vm := pages.CatalogProductVM{ID: d.Product.ID, Type: d.Product.Type, Category: d.Product.Category, Version: ct.Version,
 		Summary: ct.Summary, DescriptionHTML: sanitizeHTML(ct.Description), Highlights: ct.Highlights,

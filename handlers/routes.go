@@ -89,6 +89,10 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/after-sales/:id/approve", a.SellerAfterSalesApprove)
 	s.POST("/after-sales/:id/reject", a.SellerAfterSalesReject)
 	s.POST("/after-sales/:id/receive", a.SellerAfterSalesReceive)
+	// Data analysis (数据分析): the merchant's own sales only.
+	s.GET("/analytics", a.AnalyticsShow)
+	s.GET("/analytics/sales", a.AnalyticsSalesList)
+	s.GET("/analytics.csv", a.AnalyticsCSV)
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))

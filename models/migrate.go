@@ -32,6 +32,7 @@ var migrations = []migration{
 	{5, "catalog index", migrateCatalogIndex},
 	{6, "orders, subscriptions, refunds, exports, views", migrateOrders},
 	{10, "refund history, one open case per order, dispute queue index", migrateRefundHistory},
+	{11, "sales analysis indexes", migrateAnalyticsIndexes},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

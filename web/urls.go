@@ -4,6 +4,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // URL helpers: markup never builds paths by hand.
@@ -170,3 +171,21 @@ func SellerAfterSaleReceive(no string) string { return SellerAfterSale(no) + "/r
 func AdminDisputes() string                   { return "/admin/disputes" }
 func AdminDispute(no string) string           { return "/admin/disputes/" + url.PathEscape(no) }
 func AdminDisputeResolve(no string) string    { return AdminDispute(no) + "/resolve" }
+
+// Data analysis (数据分析). q is the period's query (range, from, to), already encoded.
+func SellerAnalytics(q string) string      { return withQuery("/seller/analytics", q) }
+func SellerAnalyticsSales(q string) string { return withQuery("/seller/analytics/sales", q) }
+func SellerAnalyticsCSV(section, q string) string {
+	return withQuery("/seller/analytics.csv?section="+url.QueryEscape(section), q)
+}
+
+// withQuery appends an encoded query to a path that may already have one.
+func withQuery(path, q string) string {
+	switch {
+	case q == "":
+		return path
+	case strings.Contains(path, "?"):
+		return path + "&" + q
+	}
+	return path + "?" + q
+}

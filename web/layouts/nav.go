@@ -57,6 +57,9 @@ func Nav(u *view.User) []NavSection {
 			{Title: "nav.section.after_sales", Items: []NavItem{
 				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
 			}},
+			{Title: "analytics.nav.section", Items: []NavItem{
+				{URL: web.SellerAnalytics(""), Label: "analytics.nav.analytics", Prefix: "/seller/analytics"},
+			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.SellerProfile(), Label: "nav.seller.profile"},
 				{URL: web.SellerChanges(), Label: "nav.seller.changes"},
