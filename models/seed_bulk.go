@@ -57,7 +57,7 @@ const bulkCommitEvery = 100_000
 
 // bulkIDTables are the tables the generator writes with explicit ids.
 var bulkIDTables = []string{"users", "merchants", "business_certifications", "products", "specs", "spec_prices",
-	"product_applications", "buyer_profiles", "orders", "order_lines", "payments", "refunds"}
+	"product_applications", "buyer_profiles", "orders", "order_lines", "payments", "refunds", "product_views"}
 
 // SeedBulk generates a realistic data set for benchmarks fast: it writes rows with
 // multi-row INSERTs on one connection in large transactions, not through the store's
@@ -253,7 +253,7 @@ type bulkGen struct {
 	merchants  []bulkMerchant
 	buyers     []bulkBuyer
 
-	users, merchantsT, certs, products, specs, prices, apps, profiles, orders, lines, payments, refunds *bulkTable
+	users, merchantsT, certs, products, specs, prices, apps, profiles, orders, lines, payments, refunds, views *bulkTable
 }
 
 type bulkMerchant struct {
@@ -323,10 +323,11 @@ func (g *bulkGen) declare() {
 	g.refunds = w.table("refunds", "id", "refund_no", "order_id", "merchant_id", "buyer_id", "kind", "status", "paid_fen",
 		"amount_fen", "reason", "merchant_comment", "disputed", "dispute_reason", "disputed_at", "decided_at", "refunded_at",
 		"version", "created_at", "updated_at")
+	g.views = w.table("product_views", "id", "product_id", "merchant_id", "day", "views")
 }
 
 func (g *bulkGen) run() error {
-	for _, step := range []func() error{g.reviewer, g.genMerchants, g.genBuyers, g.w.commit, g.genOrders} {
+	for _, step := range []func() error{g.reviewer, g.genMerchants, g.genBuyers, g.genViews, g.w.commit, g.genOrders} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -545,6 +546,30 @@ func (g *bulkGen) genBuyers() error {
 // othersCap is the most of the other merchants' orders one of them may hold: nine
 // tenths of what the largest holds.
 func othersCap(share int) float64 { return 0.9 * float64(share) / float64(100-share) }
+
+// genViews writes the catalog's daily view counts of the products on sale over the
+// year: the largest merchant's products are looked at every day, the others' now and
+// then.
+func (g *bulkGen) genViews() error {
+	for d := 364; d >= 0; d-- {
+		day := g.now.AddDate(0, 0, -d).Format(time.DateOnly)
+		for mi, m := range g.merchants {
+			for pi, p := range m.products {
+				base := 10
+				if mi == 0 {
+					base = 200
+				} else if g.r.IntN(4) != 0 {
+					continue
+				}
+				views := 1 + g.r.IntN(base/(pi+1)+1)
+				if err := g.w.add(g.views, g.next("product_views"), p.id, m.id, day, views); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // merchantWeights shares the orders not given to the largest merchant among the n-1
 // others by a long-tailed popularity, none holding more than capShare of them.

@@ -187,6 +187,11 @@ func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
 		t.Errorf("refund statuses %v", cases)
 	}
 
+	// The largest merchant's products were viewed every day of the year.
+	if n := count("SELECT COUNT(DISTINCT day) FROM product_views WHERE merchant_id = ?", m.ID); n != 365 {
+		t.Fatalf("the largest merchant's products were viewed on %d days", n)
+	}
+
 	// The connection is left as it was found: WAL journal, full sync.
 	if env.DB.Dialect == models.SQLite {
 		var mode string
