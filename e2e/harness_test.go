@@ -89,6 +89,7 @@ func startServer(t *testing.T) *server {
 	(&jobs.Mailer{Store: store, Catalog: cat, BaseURL: srv.URL}).Register(w)
 	(&jobs.AssetScanner{Store: store, Blobs: blobs}).Register(w)
 	(&jobs.OrderExpirer{Store: store}).Register(w)
+	(&jobs.Exporter{Store: store, Blobs: blobs, Catalog: cat}).Register(w)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()

@@ -71,13 +71,14 @@ func newTestAppWith(t *testing.T, adjust func(*config.Config)) *testApp {
 	return &testApp{App: app, t: t, env: env, srv: srv, log: logBuf, e: e}
 }
 
-// drainJobs runs the mail, delivery and order-expiry jobs now.
+// drainJobs runs the due mail, delivery, scan, order-expiry, export and refund jobs now.
 func (ta *testApp) drainJobs() {
 	ta.t.Helper()
 	w := jobs.NewWorker(ta.Store, ta.Log)
 	(&jobs.Mailer{Store: ta.Store, Catalog: ta.Catalog, BaseURL: ta.Cfg.BaseURL}).Register(w)
 	(&jobs.AssetScanner{Store: ta.Store, Blobs: ta.Blobs}).Register(w)
 	(&jobs.OrderExpirer{Store: ta.Store}).Register(w)
+	(&jobs.Exporter{Store: ta.Store, Blobs: ta.Blobs, Catalog: ta.Catalog}).Register(w)
 	if err := w.Drain(context.Background()); err != nil {
 		ta.t.Fatal(err)
 	}

@@ -93,6 +93,13 @@ func (a *App) routes(g *echo.Group) {
 	s.GET("/analytics", a.AnalyticsShow)
 	s.GET("/analytics/sales", a.AnalyticsSalesList)
 	s.GET("/analytics.csv", a.AnalyticsCSV)
+	// Transactions (交易管理): orders, their export and the export records.
+	s.GET("/orders", a.OrderList)
+	s.POST("/orders/export", a.OrderExport)
+	s.GET("/orders/:id", a.OrderShow)
+	s.GET("/exports", a.ExportList)
+	s.GET("/exports/:id", a.ExportShow)
+	s.GET("/exports/:id/download", a.ExportDownload)
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))
@@ -162,6 +169,8 @@ func (a *App) routes(g *echo.Group) {
 	r.GET("/disputes", a.AdminDisputeList)
 	r.GET("/disputes/:id", a.AdminDisputeShow)
 	r.POST("/disputes/:id/resolve", a.AdminDisputeResolve)
+	r.GET("/orders", a.AdminOrderList)
+	r.GET("/orders/:id", a.AdminOrderShow)
 	// Reviewer accounts: admins only.
 	r.GET("/reviewers", a.AdminReviewerList, a.requireAdmin)
 	r.GET("/reviewers/new", a.AdminReviewerNew, a.requireAdmin)

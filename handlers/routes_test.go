@@ -104,6 +104,12 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/analytics":                          {access: merchantOnly},
 	"GET /seller/analytics/sales":                    {access: merchantOnly},
 	"GET /seller/analytics.csv":                      {access: merchantOnly},
+	"GET /seller/orders":                             {access: merchantOnly},
+	"POST /seller/orders/export":                     {access: merchantOnly},
+	"GET /seller/orders/:id":                         {access: merchantOnly, owned: "order"},
+	"GET /seller/exports":                            {access: merchantOnly},
+	"GET /seller/exports/:id":                        {access: merchantOnly, owned: "export"},
+	"GET /seller/exports/:id/download":               {access: merchantOnly, owned: "export"},
 	"GET /buyer":                                     {access: buyerOnly},
 	"GET /buyer/profile":                             {access: buyerOnly},
 	"POST /buyer/profile":                            {access: buyerOnly},
@@ -161,6 +167,8 @@ var routeMatrix = map[string]routeSpec{
 	"POST /admin/merchants/:id/suspend":              {access: reviewerOnly},
 	"POST /admin/merchants/:id/reinstate":            {access: reviewerOnly},
 	"GET /admin/audit":                               {access: reviewerOnly},
+	"GET /admin/orders":                              {access: reviewerOnly},
+	"GET /admin/orders/:id":                          {access: reviewerOnly},
 	"GET /admin/reviewers":                           {access: adminOnly},
 	"GET /admin/reviewers/new":                       {access: adminOnly},
 	"POST /admin/reviewers":                          {access: adminOnly},
@@ -302,8 +310,13 @@ func (fx *matrixFixture) addOrders(t *testing.T) {
 	if err := db.Create(&rf).Error; err != nil {
 		t.Fatal(err)
 	}
+	key, size, err := ta.Blobs.Put(context.Background(), strings.NewReader("\ufefforder\n"), 1<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expires := now.AddDate(0, 0, 3)
 	ex := models.ExportJob{MerchantID: fx.a.ID, UserID: fx.a.OwnerUserID, Format: "csv", Status: models.ExportDone,
-		CreatedAt: now, UpdatedAt: now}
+		BlobKey: key, FileName: "orders.csv", Bytes: size, ExpiresAt: &expires, CreatedAt: now, UpdatedAt: now}
 	if err := db.Create(&ex).Error; err != nil {
 		t.Fatal(err)
 	}

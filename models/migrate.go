@@ -31,6 +31,7 @@ var migrations = []migration{
 	{4, "product review SLA", migrateProductSLA},
 	{5, "catalog index", migrateCatalogIndex},
 	{6, "orders, subscriptions, refunds, exports, views", migrateOrders},
+	{9, "order list sort indexes", migrateOrderListIndexes},
 	{10, "refund history, one open case per order, dispute queue index", migrateRefundHistory},
 	{11, "sales analysis indexes", migrateAnalyticsIndexes},
 }

@@ -31,8 +31,8 @@ func (s *Store) BuyerOrders(ctx context.Context, buyerID uint, f BuyerOrderFilte
 	return rows, total, err
 }
 
-// OrderDetail is one order with its lines, payment and status history.
-type OrderDetail struct {
+// BuyerOrderDetail is one order as its buyer sees it, with its lines, payment and status history.
+type BuyerOrderDetail struct {
 	Order   Order
 	Lines   []OrderLine
 	Events  []OrderEvent
@@ -40,8 +40,8 @@ type OrderDetail struct {
 }
 
 // BuyerOrder reads one of the buyer's orders by its number with lines and history.
-func (s *Store) BuyerOrder(ctx context.Context, buyerID uint, orderNo string) (OrderDetail, error) {
-	var d OrderDetail
+func (s *Store) BuyerOrder(ctx context.Context, buyerID uint, orderNo string) (BuyerOrderDetail, error) {
+	var d BuyerOrderDetail
 	db := s.r.WithContext(ctx)
 	if err := first(db.Where("order_no = ? AND buyer_id = ?", orderNo, buyerID), &d.Order); err != nil {
 		return d, err
@@ -50,7 +50,7 @@ func (s *Store) BuyerOrder(ctx context.Context, buyerID uint, orderNo string) (O
 }
 
 // fillOrderDetail reads an order's lines, payment and history.
-func (s *Store) fillOrderDetail(ctx context.Context, d *OrderDetail) error {
+func (s *Store) fillOrderDetail(ctx context.Context, d *BuyerOrderDetail) error {
 	db := s.r.WithContext(ctx)
 	if err := db.Where("order_id = ?", d.Order.ID).Order("id").Find(&d.Lines).Error; err != nil {
 		return err

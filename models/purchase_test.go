@@ -217,7 +217,7 @@ func (s *shop) pay(t *testing.T, o models.Order) models.Order {
 	return o
 }
 
-func (s *shop) order(t *testing.T, no string) models.OrderDetail {
+func (s *shop) order(t *testing.T, no string) models.BuyerOrderDetail {
 	t.Helper()
 	d, err := s.env.Store.BuyerOrder(s.ctx, s.buyer.ID, no)
 	if err != nil {

@@ -189,3 +189,25 @@ func withQuery(path, q string) string {
 	}
 	return path + "?" + q
 }
+
+// Transactions (交易管理): orders and their exports.
+func SellerOrders() string              { return "/seller/orders" }
+func SellerOrder(orderNo string) string { return "/seller/orders/" + url.PathEscape(orderNo) }
+func SellerOrderExport() string         { return "/seller/orders/export" }
+func SellerExports() string             { return "/seller/exports" }
+func SellerExport(id uint) string       { return fmt.Sprintf("/seller/exports/%d", id) }
+func SellerExportDownload(id uint) string {
+	return fmt.Sprintf("/seller/exports/%d/download", id)
+}
+
+// Reviewer console: orders across merchants (read only).
+func AdminOrders() string              { return "/admin/orders" }
+func AdminOrder(orderNo string) string { return "/admin/orders/" + url.PathEscape(orderNo) }
+
+// WithQuery appends an encoded query string to a path, if there is one.
+func WithQuery(path, query string) string {
+	if query == "" {
+		return path
+	}
+	return path + "?" + query
+}

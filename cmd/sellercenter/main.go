@@ -280,6 +280,11 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 		(&jobs.Mailer{Store: env.store, Catalog: env.cat, Sender: sender, BaseURL: cfg.BaseURL}).Register(w)
 		(&jobs.AssetScanner{Store: env.store, Blobs: env.blobs}).Register(w)
 		(&jobs.Refunds{Store: env.store}).Register(w)
+		exporter := &jobs.Exporter{Store: env.store, Blobs: env.blobs, Catalog: env.cat}
+		exporter.Register(w)
+		if err := exporter.Schedule(ctx); err != nil {
+			return err
+		}
 		sla := &jobs.SLAReminder{Store: env.store}
 		sla.Register(w)
 		if err := sla.Schedule(ctx); err != nil {

@@ -54,7 +54,9 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerProducts(), Label: "nav.seller.products"},
 				{URL: web.SellerProductApps(), Label: "nav.seller.product_apps"},
 			}},
-			{Title: "nav.section.after_sales", Items: []NavItem{
+			{Title: "nav.section.transactions", Items: []NavItem{
+				{URL: web.SellerOrders(), Label: "nav.seller.orders"},
+				{URL: web.SellerExports(), Label: "nav.seller.exports"},
 				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
 			}},
 			{Title: "analytics.nav.section", Items: []NavItem{
@@ -95,6 +97,7 @@ func Nav(u *view.User) []NavSection {
 		}
 		manage := []NavItem{
 			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},
+			{URL: web.AdminOrders(), Label: "nav.admin.orders"},
 			{URL: web.AdminAudit(), Label: "nav.admin.audit"},
 		}
 		if u.IsAdmin {

@@ -54,8 +54,8 @@ func periodCount(ctx context.Context, period string, n int) string {
 	return i18n.T(ctx, "buyer.count."+period, "N", n)
 }
 
-// orderPeriod describes a line's term: "3 months", "one-time", "14-day trial".
-func orderPeriod(ctx context.Context, l models.OrderLine) string {
+// buyerOrderPeriod describes a line's term: "3 months", "one-time", "14-day trial".
+func buyerOrderPeriod(ctx context.Context, l models.OrderLine) string {
 	switch {
 	case l.TrialDays > 0:
 		return i18n.T(ctx, "buyer.trial_days", "N", l.TrialDays)
@@ -67,8 +67,8 @@ func orderPeriod(ctx context.Context, l models.OrderLine) string {
 	return i18n.T(ctx, "listing.period."+l.PeriodType)
 }
 
-// OrderStatusBadge colours an order status.
-func OrderStatusBadge(status string) components.BadgeProps {
+// BuyerOrderStatusBadge colours an order status.
+func BuyerOrderStatusBadge(status string) components.BadgeProps {
 	tone := map[string]string{models.OrderPendingPayment: "yellow", models.OrderProcessing: "blue", models.OrderCompleted: "green",
 		models.OrderCancelled: "gray", models.OrderFailed: "red"}[status]
 	return components.BadgeProps{Label: "buyer.order_status." + status, Tone: tone, TestID: "order-status"}
@@ -81,8 +81,8 @@ func ResourceStateBadge(state string) components.BadgeProps {
 	return components.BadgeProps{Label: "buyer.resource_state." + state, Tone: tone, TestID: "resource-state"}
 }
 
-// orderStatusOptions is the "my orders" status filter.
-func orderStatusOptions() []view.Option {
+// buyerOrderStatusOptions is the "my orders" status filter.
+func buyerOrderStatusOptions() []view.Option {
 	out := []view.Option{{Value: "", Label: "common.all"}}
 	return append(out, optionsOf("buyer.order_status.", models.OrderStatuses...)...)
 }

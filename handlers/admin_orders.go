@@ -1,0 +1,44 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"sellercenter/models"
+	"sellercenter/web/pages"
+)
+
+// AdminOrderList is the console's order list across merchants (read only): the
+// merchant list's filters plus a merchant filter, keyset pages.
+func (a *App) AdminOrderList(c echo.Context) error {
+	var f orderFilterForm
+	errs, err := bindQuery(c, &f)
+	if err != nil {
+		return err
+	}
+	filter, fvm := a.orderFilter(c, f, errs, true)
+	vm := pages.OrderListVM{Filter: fvm, Console: true}
+	status := http.StatusOK
+	if errs.Any() {
+		status = http.StatusBadRequest
+	} else {
+		page, err := a.Store.AdminOrders(c.Request().Context(), filter, models.OrderCursor{After: c.QueryParam("after"), Before: c.QueryParam("before")})
+		if err != nil {
+			return err
+		}
+		vm.Page = page
+	}
+	p := a.listPage(c)
+	return a.render(c, status, pages.OrderListPage(p, vm), pages.OrderResults(p, vm))
+}
+
+// AdminOrderShow is any order's detail for the console, buyer contact masked as for
+// its merchant.
+func (a *App) AdminOrderShow(c echo.Context) error {
+	d, err := a.Store.AdminOrderDetail(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, Console: true}), nil)
+}

@@ -1,0 +1,209 @@
+package handlers
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"sellercenter/internal/export"
+	"sellercenter/models"
+	"sellercenter/web"
+	"sellercenter/web/i18n"
+	"sellercenter/web/pages"
+	"sellercenter/web/view"
+)
+
+// orderFilterForm is the order filter bar: the list's query string, and the export
+// form's copy of it. Merchant is the console's filter only, Format the export's only.
+type orderFilterForm struct {
+	OrderNo  string `query:"order_no" form:"order_no" validate:"max=20"`
+	Customer string `query:"customer" form:"customer" validate:"max=100"`
+	Product  string `query:"product" form:"product" validate:"max=10"`
+	From     string `query:"from" form:"from" validate:"max=10"`
+	To       string `query:"to" form:"to" validate:"max=10"`
+	Status   string `query:"status" form:"status" validate:"max=20"`
+	Kind     string `query:"kind" form:"kind" validate:"max=20"`
+	Sort     string `query:"sort" form:"sort"` // a whitelisted key, or ignored
+	Merchant string `query:"merchant" form:"merchant" validate:"max=10"`
+	Format   string `form:"format" validate:"max=10"`
+}
+
+// orderFilter checks the typed filters into a store filter, adding an error per bad
+// field. An unknown sort is not an error: the list falls back to its default order.
+func (a *App) orderFilter(c echo.Context, f orderFilterForm, errs view.Errors, console bool) (models.OrderFilter, pages.OrderFilterVM) {
+	out := models.OrderFilter{OrderNo: f.OrderNo, Customer: f.Customer, Status: f.Status, Kind: f.Kind}
+	if !models.ValidOrderSort(f.Sort) {
+		f.Sort = ""
+	}
+	out.Sort = f.Sort
+	if !console {
+		f.Merchant = ""
+	}
+	vm := pages.OrderFilterVM{OrderNo: f.OrderNo, Customer: f.Customer, Product: f.Product, From: f.From, To: f.To,
+		Status: f.Status, Kind: f.Kind, Sort: f.Sort, Merchant: f.Merchant, Errors: errs}
+	if f.Status != "" && !slices.Contains(models.OrderStatuses, f.Status) {
+		errs["status"] = "order.error.status"
+	}
+	if f.Kind != "" && !slices.Contains(models.OrderKinds, f.Kind) {
+		errs["kind"] = "order.error.kind"
+	}
+	if id, ok := optionalID(f.Product); ok {
+		out.ProductID = id
+	} else if !errs.Has("product") {
+		errs["product"] = "order.error.product"
+	}
+	if id, ok := optionalID(f.Merchant); ok {
+		out.MerchantID = id
+	} else if !errs.Has("merchant") {
+		errs["merchant"] = "order.error.merchant"
+	}
+	if f.From != "" || f.To != "" {
+		for name, v := range map[string]string{"from": f.From, "to": f.To} {
+			if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil && !errs.Has(name) {
+				errs[name] = "order.error.date"
+			}
+		}
+		if !errs.Has("from") && !errs.Has("to") {
+			from, to, err := models.DayBounds(a.Store.CalendarLocation(c.Request().Context()), f.From, f.To)
+			if err != nil {
+				errs["to"] = "order.error.date_range"
+			}
+			out.From, out.To = from, to
+		}
+	}
+	return out, vm
+}
+
+// optionalID reads an optional numeric id: empty is 0; anything but a positive number
+// is not ok.
+func optionalID(s string) (uint, bool) {
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || n == 0 {
+		return 0, false
+	}
+	return uint(n), true
+}
+
+// listPage is the page context of a list: the full one for a page, a light one for an
+// htmx fragment (no flash is consumed, no inbox count is read).
+func (a *App) listPage(c echo.Context) view.Page {
+	if !isFragment(c) {
+		return a.page(c)
+	}
+	p := view.Page{Locale: i18n.Lang(c.Request().Context()), Path: c.Request().URL.Path}
+	if tok, ok := c.Get("csrf").(string); ok {
+		p.CSRF = tok
+	}
+	return p
+}
+
+// OrderList is 交易管理 > 订单列表: filters, sort and keyset pages over the merchant's
+// orders; htmx gets the results fragment. Bad filters answer 400 with their messages.
+func (a *App) OrderList(c echo.Context) error {
+	var f orderFilterForm
+	errs, err := bindQuery(c, &f)
+	if err != nil {
+		return err
+	}
+	filter, fvm := a.orderFilter(c, f, errs, false)
+	return a.renderOrderList(c, filter, pages.OrderListVM{Filter: fvm})
+}
+
+// renderOrderList reads the page of filter (unless the filters are bad) and renders it.
+func (a *App) renderOrderList(c echo.Context, filter models.OrderFilter, vm pages.OrderListVM) error {
+	ctx, m := c.Request().Context(), currentMerchant(c)
+	status := http.StatusOK
+	if vm.Filter.Errors.Any() {
+		status = http.StatusBadRequest
+	} else {
+		page, err := a.Store.Orders(ctx, m.ID, filter, models.OrderCursor{After: c.QueryParam("after"), Before: c.QueryParam("before")})
+		if err != nil {
+			return err
+		}
+		vm.Page = page
+	}
+	p := a.listPage(c)
+	if isFragment(c) {
+		return a.render(c, status, nil, pages.OrderResults(p, vm))
+	}
+	products, err := a.Store.ProductNames(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	for _, pr := range products {
+		vm.Products = append(vm.Products, view.Option{Value: strconv.FormatUint(uint64(pr.ID), 10), Label: pages.ProductName(p.Locale, pr.NameZh, pr.NameEn), Raw: true})
+	}
+	return a.render(c, status, pages.OrderListPage(p, vm), nil)
+}
+
+// OrderShow is one order of the merchant: lines, masked buyer, payment and history.
+func (a *App) OrderShow(c echo.Context) error {
+	d, err := a.Store.OrderDetail(c.Request().Context(), currentMerchant(c).ID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d}), nil)
+}
+
+// OrderExport exports the filtered orders as CSV or XLSX. Up to the sync setting's rows
+// stream straight into the response; more become a background export on the export
+// records page.
+func (a *App) OrderExport(c echo.Context) error {
+	var f orderFilterForm
+	errs, err := bindForm(c, &f)
+	if err != nil {
+		return err
+	}
+	filter, fvm := a.orderFilter(c, f, errs, false)
+	if f.Format != export.CSV && f.Format != export.XLSX {
+		errs["format"] = "export.error.format"
+	}
+	if errs.Any() {
+		return a.renderOrderList(c, filter, pages.OrderListVM{Filter: fvm})
+	}
+	ctx, m := c.Request().Context(), currentMerchant(c)
+	limit := int64(a.Store.SettingInt(ctx, models.SettingExportSyncRows, models.DefaultExportSyncRows))
+	n, err := a.Store.CountOrders(ctx, m.ID, filter, limit)
+	if err != nil {
+		return err
+	}
+	if n > limit {
+		if _, err := a.Store.CreateExport(ctx, actor(c), m.ID, f.Format, filter, i18n.Lang(ctx)); err != nil {
+			return err
+		}
+		a.flash(c, "success", "order.flash_export_queued")
+		return a.redirect(c, web.SellerExports())
+	}
+	return a.streamOrders(c, m.ID, f.Format, filter)
+}
+
+// streamOrders writes the export file as the response, row by row from the database.
+func (a *App) streamOrders(c echo.Context, merchantID uint, format string, filter models.OrderFilter) error {
+	ctx := c.Request().Context()
+	loc := a.Store.CalendarLocation(ctx)
+	l := i18n.From(ctx)
+	name := export.FileName("orders", format, a.Store.Now().In(loc))
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, export.ContentType(format))
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	c.Response().WriteHeader(http.StatusOK)
+	lb := export.Labels{T: func(k string) string { return l.T(k) }, Lang: l.Lang, Zone: loc}
+	_, err := export.WriteOrders(ctx, format, c.Response(), lb, func(fn func(*models.OrderExportRow) error) error {
+		return a.Store.EachOrder(ctx, merchantID, filter, fn)
+	}, nil)
+	if err != nil && !errors.Is(err, ctx.Err()) {
+		// The status is sent already: the truncated file is all the client can get.
+		a.Log.Error("order export failed", "err", err, "merchant", merchantID)
+	}
+	return nil
+}
