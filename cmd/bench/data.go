@@ -21,6 +21,8 @@ type dataset struct {
 	fresh     bool          // made by this run
 	largest   string        // the largest merchant's login
 	orders    int
+	// largestOrders is how many orders the largest merchant holds.
+	largestOrders int
 }
 
 // Generated logins share one password; the data never leaves this machine.
@@ -80,8 +82,9 @@ func ensureData(root, bin string, spec dataSpec, regen bool) (dataset, error) {
 	if m := tookLine.FindSubmatch(out); m != nil {
 		ds.took, _ = time.ParseDuration(string(m[1]))
 	}
-	if m := regexp.MustCompile(`largest merchant: (\S+)`).FindSubmatch(out); m != nil {
+	if m := regexp.MustCompile(`largest merchant: (\S+) \((\d+) orders\)`).FindSubmatch(out); m != nil {
 		ds.largest = string(m[1])
+		ds.largestOrders, _ = strconv.Atoi(string(m[2]))
 	}
 	if ds.largest == "" {
 		return ds, fmt.Errorf("%s does not name the largest merchant; run with --regen", stamp)

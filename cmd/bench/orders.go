@@ -1,18 +1,42 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"sellercenter/internal/loadgen"
 )
 
-// p1: the order list page against the same page rendered from memory.
+// p1: the order list page against the same page rendered from memory, in alternating
+// rounds so that both meet the same background load.
 func (b *bench) p1(merchant *loadgen.Client) error {
-	if err := merchant.Get(b.ctx, "/seller/orders"); err != nil {
-		b.add("P1", "order list throughput vs in-memory page", "not measured: "+err.Error(), ">= 50 %", nil)
-		return nil
+	const list, memory = "/seller/orders", "/seller/bench/orders"
+	for _, path := range []string{list, memory} {
+		if err := merchant.Get(b.ctx, path); err != nil {
+			b.add("P1", "order list throughput vs in-memory page", "not measured: "+err.Error(), ">= 50 %", nil)
+			return nil
+		}
 	}
+	var db, mem []loadgen.Summary
+	for range b.opt.rounds {
+		db = append(db, b.load(merchant, list, b.opt.conns, b.opt.duration))
+		mem = append(mem, b.load(merchant, memory, b.opt.conns, b.opt.duration))
+	}
+	d, m := loadgen.Merge(db...), loadgen.Merge(mem...)
+	ratio := d.Throughput / m.Throughput
+	b.add("P1", fmt.Sprintf("order list of the largest merchant (%d orders), 50 rows: %.0f req/s vs %.0f req/s from memory", b.ds.largestOrders, d.Throughput, m.Throughput),
+		fmt.Sprintf("%.0f %%", ratio*100), ">= 50 %", pass(ratio >= 0.5 && d.Errors == 0))
+	// At full speed a closed loop of 64 connections measures mostly its own queue
+	// (latency = connections / throughput); the p99 bar is read with the requests
+	// offered at half the peak the page just reached, spread over the same connections.
+	rate := d.Throughput / 2
+	pacedRun := loadgen.Run(b.ctx, loadgen.Options{Concurrency: b.opt.conns, Duration: 2 * b.opt.duration, Warmup: time.Second, Rate: rate},
+		func(ctx context.Context) error { return merchant.Get(ctx, list) })
+	fmt.Printf("      %s at %.0f req/s offered: %s\n", list, rate, pacedRun)
+	b.add("P1", fmt.Sprintf("order list p99 at %d connections, %.0f req/s offered (half the peak; p50 %s; at the peak p99 %s)", b.opt.conns, rate,
+		loadgen.Ms(pacedRun.P50), loadgen.Ms(d.P99)), loadgen.Ms(pacedRun.P99), "< 100 ms", pass(pacedRun.P99 < 100*time.Millisecond && pacedRun.Errors == 0))
 	return nil
 }
 

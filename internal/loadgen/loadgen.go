@@ -5,6 +5,7 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -18,6 +19,12 @@ type Options struct {
 	Duration    time.Duration // stop starting requests after this
 	MaxRequests int           // and after this many (0: no bound but Duration)
 	Warmup      time.Duration // run this long first without recording
+	// Rate, when set, offers that many requests per second in all (an open loop):
+	// requests are scheduled at even intervals whether or not earlier ones have
+	// answered, and each latency counts from the scheduled time, so waiting for a busy
+	// worker shows. Without it every worker sends its next request as soon as the last
+	// answered (a closed loop: the latency is then mostly the queue of the others).
+	Rate float64
 }
 
 // Summary is what a run measured.
@@ -92,8 +99,78 @@ func Run(ctx context.Context, o Options, do func(ctx context.Context) error) Sum
 	rctx, cancel := context.WithTimeout(ctx, o.Duration)
 	defer cancel()
 	start := time.Now()
+	if o.Rate > 0 {
+		lat, errs, first := paced(rctx, o.Concurrency, o.Rate, do)
+		return Summarize(lat, errs, first, time.Since(start))
+	}
 	lat, errs, first := run(rctx, o.Concurrency, o.MaxRequests, do)
 	return Summarize(lat, errs, first, time.Since(start))
+}
+
+// paced is one open-loop burst: a scheduler releases a request every 1/rate seconds
+// until the context ends; workers take them in order. A request still waiting for a
+// worker at the end counts as an error (the server did not keep up).
+func paced(ctx context.Context, conc int, rate float64, do func(ctx context.Context) error) ([]time.Duration, int, string) {
+	interval := time.Duration(float64(time.Second) / rate)
+	due := make(chan time.Time, 1<<16)
+	go func() {
+		defer close(due)
+		next := time.Now()
+		for {
+			if d := time.Until(next); d > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(d):
+				}
+			} else if ctx.Err() != nil {
+				return
+			}
+			select {
+			case due <- next:
+			default: // the backlog is full: the server is far behind
+			}
+			next = next.Add(interval)
+		}
+	}()
+	var (
+		mu    sync.Mutex
+		lat   []time.Duration
+		errs  int
+		first string
+		wg    sync.WaitGroup
+	)
+	record := func(d time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs++
+			if first == "" {
+				first = err.Error()
+			}
+			return
+		}
+		lat = append(lat, d)
+	}
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for at := range due {
+				if ctx.Err() != nil {
+					record(0, errors.New("not sent before the end: the server fell behind the rate"))
+					continue
+				}
+				err := do(ctx)
+				if ctx.Err() != nil {
+					continue // cut short by the end of the run
+				}
+				record(time.Since(at), err)
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, errs, first
 }
 
 // run is one bounded burst: workers take request tickets until the context ends or the

@@ -105,6 +105,31 @@ func TestRunStopsAtDuration(t *testing.T) {
 	}
 }
 
+func TestPacedRunOffersTheRateAndCountsWaitingInLatency(t *testing.T) {
+	var n atomic.Int64
+	s := Run(context.Background(), Options{Concurrency: 4, Duration: 500 * time.Millisecond, Rate: 100}, func(context.Context) error {
+		n.Add(1)
+		return nil
+	})
+	// 100 per second for half a second: about 50 requests, not as many as the workers could.
+	if got := n.Load(); got < 35 || got > 60 {
+		t.Fatalf("%d requests at 100/s in 0.5 s", got)
+	}
+	if s.Errors != 0 || s.P99 > 50*time.Millisecond {
+		t.Fatalf("fast handler: %+v", s)
+	}
+
+	// One worker, 10 ms per request, 200 offered per second: the queue grows and shows in
+	// the latency, and what was never sent is an error.
+	slow := Run(context.Background(), Options{Concurrency: 1, Duration: 300 * time.Millisecond, Rate: 200}, func(context.Context) error {
+		time.Sleep(10 * time.Millisecond)
+		return nil
+	})
+	if slow.P99 < 50*time.Millisecond || slow.Errors == 0 {
+		t.Fatalf("overloaded: p99 %v, %d not sent", slow.P99, slow.Errors)
+	}
+}
+
 func TestClientRefusesNonLoopbackTargets(t *testing.T) {
 	for _, base := range []string{"http://10.0.0.1:8080", "http://example.com", "http://192.168.1.2"} {
 		if _, err := NewClient(base, 1); err == nil {
