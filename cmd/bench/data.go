@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -41,10 +44,38 @@ func (s dataSpec) args() []string {
 		"--largest-share", strconv.Itoa(s.share), "--rand-seed", strconv.FormatUint(s.seed, 10)}
 }
 
+// generatorVersion fingerprints the generator's source, so that a changed generator
+// makes its data set again instead of reusing one it would no longer make.
+func generatorVersion() string {
+	files, _ := filepath.Glob(filepath.Join("models", "*bulk*.go"))
+	h := sha256.New()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		h.Write([]byte(f))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:8]
+}
+
 // ensureData returns the cached data set for spec, generating it with the server
 // binary's seed command when absent (or when regen is set).
 func ensureData(root, bin string, spec dataSpec, regen bool) (dataset, error) {
-	dir := filepath.Join(root, fmt.Sprintf("m%d-o%d-p%d-s%d", spec.merchants, spec.orders, spec.share, spec.seed))
+	key := fmt.Sprintf("m%d-o%d-p%d-s%d", spec.merchants, spec.orders, spec.share, spec.seed)
+	dir := filepath.Join(root, key+"-g"+generatorVersion())
+	// Sets an older generator made for the same sizes are of no more use.
+	if old, err := filepath.Glob(filepath.Join(root, key+"*")); err == nil {
+		for _, o := range old {
+			if o != dir {
+				_ = os.RemoveAll(o)
+			}
+		}
+	}
 	ds := dataset{dir: dir, db: filepath.Join(dir, "sellercenter.db"), orders: spec.orders}
 	stamp := filepath.Join(dir, "seed.txt")
 	if regen {
