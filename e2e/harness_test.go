@@ -52,9 +52,11 @@ func TestMain(m *testing.M) {
 
 // server is the real app on a loopback port with its job worker running.
 type server struct {
-	URL   string
-	Store *models.Store
-	env   *testdb.Env
+	URL     string
+	Store   *models.Store
+	Blobs   *blobstore.Local
+	Catalog *i18n.Catalog
+	env     *testdb.Env
 }
 
 func startServer(t *testing.T) *server {
@@ -90,11 +92,12 @@ func startServer(t *testing.T) *server {
 	(&jobs.AssetScanner{Store: store, Blobs: blobs}).Register(w)
 	(&jobs.OrderExpirer{Store: store}).Register(w)
 	(&jobs.Exporter{Store: store, Blobs: blobs, Catalog: cat}).Register(w)
+	(&jobs.Refunds{Store: store}).Register(w)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return &server{URL: srv.URL, Store: store, env: env}
+	return &server{URL: srv.URL, Store: store, Blobs: blobs, Catalog: cat, env: env}
 }
 
 // browser is one headless chromium with a fresh profile.

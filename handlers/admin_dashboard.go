@@ -22,7 +22,12 @@ func (a *App) AdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := pages.DashboardVM{Locked: locked, LockedURL: web.AdminCertifications() + "?status=" + models.CertLocked}
+	disputes, err := a.Store.OpenDisputes(ctx)
+	if err != nil {
+		return err
+	}
+	vm := pages.DashboardVM{Locked: locked, LockedURL: web.AdminCertifications() + "?status=" + models.CertLocked,
+		Disputes: disputes, DisputesURL: web.AdminDisputes()}
 	for _, st := range stats {
 		q := queueFor(st.Queue)
 		vm.Tiles = append(vm.Tiles, pages.QueueTile{Kind: q.Kind, TitleKey: q.TitleKey, URL: q.ListURL, Count: st.Count,

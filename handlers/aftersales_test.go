@@ -235,6 +235,9 @@ func TestMerchantApprovesWithRecordThenPayoutRefunds(t *testing.T) {
 	if q.Find(`[data-testid="refund-row"]`).Length() != 1 || strings.TrimSpace(q.Find(`[data-testid="tab-waiting"] [data-testid="tab-count"]`).Text()) != "1" {
 		t.Fatal("queue does not show the waiting case")
 	}
+	if got := q.Find(`select[name="kind"] option`).First().Text(); got != "All" {
+		t.Fatalf("the kind filter starts on %q", got)
+	}
 	frag := fx.mc.get("/seller/after-sales?kind=return", "HX-Request", "true").want(http.StatusOK)
 	if strings.Contains(frag.Body, "<html") || strings.Contains(frag.Body, rf.RefundNo) {
 		t.Fatal("the filter fragment is wrong")
@@ -341,7 +344,10 @@ func TestRejectDisputeAndResolve(t *testing.T) {
 	fx.bc.post(bpath+"/dispute", url.Values{"reason": {"签到记录是伪造的"}}).want(http.StatusSeeOther)
 	fx.bc.post(bpath+"/dispute", url.Values{"reason": {"again"}}).want(http.StatusConflict)
 
-	// The reviewer console: queue and case.
+	// The reviewer console: the dashboard counts it; queue and case.
+	if n := fx.rc.get("/admin").want(http.StatusOK).Doc().Find(`[data-testid="tile-disputes"] [data-testid="tile-count"]`).Text(); n != "1" {
+		t.Fatalf("dashboard counts %q open disputes", n)
+	}
 	q := fx.rc.get("/admin/disputes").want(http.StatusOK).Doc()
 	row := q.Find(`[data-testid="dispute-row"]`)
 	if row.Length() != 1 || !strings.Contains(row.Text(), "示例科技") || !strings.Contains(row.Text(), "¥800.00") || !strings.Contains(row.Find(`[data-testid="age"]`).Text(), "0 days") {
@@ -377,6 +383,9 @@ func TestRejectDisputeAndResolve(t *testing.T) {
 	got := fx.caseOf(o.OrderNo)
 	if got.Status != models.RefundRefunded || got.ResolvedByID == nil || *got.ResolvedByID != fx.reviewer.ID {
 		t.Fatalf("after the decision: %+v", got)
+	}
+	if n := fx.rc.get("/admin").want(http.StatusOK).Doc().Find(`[data-testid="tile-disputes"] [data-testid="tile-count"]`).Text(); n != "0" {
+		t.Fatalf("dashboard counts %q open disputes after the decision", n)
 	}
 	if !fx.ta.hasNotice(fx.m.User.ID, "refund.resolved_refund") || !fx.ta.hasNotice(fx.buyer.ID, "refund.refunded") {
 		t.Fatal("parties not told")

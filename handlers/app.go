@@ -48,7 +48,8 @@ func NewSessions(cfg config.Config, db *models.DB) *scs.SessionManager {
 		sm.Store = sqlite3store.NewWithCleanupInterval(db.WriterSQL(), 30*time.Minute)
 	}
 	sm.Lifetime = cfg.SessionLife
-	sm.IdleTimeout = cfg.IdleTimeout
+	// The idle timeout is enforced by loadUser, which records activity at most once a
+	// minute; the store's own idle handling would rewrite the session on every request.
 	sm.Cookie.Name = "sc_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = 2 // http.SameSiteLaxMode

@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,7 +14,36 @@ import (
 	"sellercenter/web/i18n"
 )
 
-const sessionUserKey = "uid"
+const (
+	sessionUserKey = "uid"
+	sessionSeenKey = "seen" // unix milliseconds of the last recorded activity
+)
+
+// idleRefresh is how stale the recorded activity may get before a request records it
+// again: a quarter of the idle timeout, at most a minute. Recording on every request
+// would rewrite (and sync) the session row on every page view.
+func idleRefresh(idle time.Duration) time.Duration {
+	return min(idle/4, time.Minute)
+}
+
+// touchSession enforces the idle timeout, on the wall clock like the session store's
+// absolute lifetime. It tells whether the session is still alive.
+func (a *App) touchSession(ctx context.Context) (bool, error) {
+	idle := a.Cfg.IdleTimeout
+	if idle <= 0 {
+		return true, nil
+	}
+	now := time.Now()
+	seen := a.Sessions.GetInt64(ctx, sessionSeenKey)
+	last := time.UnixMilli(seen)
+	if seen != 0 && now.Sub(last) > idle {
+		return false, a.Sessions.Destroy(ctx)
+	}
+	if seen == 0 || now.Sub(last) > idleRefresh(idle) {
+		a.Sessions.Put(ctx, sessionSeenKey, now.UnixMilli())
+	}
+	return true, nil
+}
 
 // loadUser puts the session's user (and merchant) into the context. A suspended account
 // or merchant loses its session at once.
@@ -21,6 +52,11 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		id := a.Sessions.GetInt(ctx, sessionUserKey)
 		if id == 0 {
+			return next(c)
+		}
+		if alive, err := a.touchSession(ctx); err != nil {
+			return err
+		} else if !alive {
 			return next(c)
 		}
 		u, err := a.Store.UserByID(ctx, uint(id))

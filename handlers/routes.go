@@ -97,6 +97,7 @@ func (a *App) routes(g *echo.Group) {
 	s.GET("/orders", a.OrderList)
 	s.POST("/orders/export", a.OrderExport)
 	s.GET("/orders/:id", a.OrderShow)
+	s.POST("/orders/:id/complete", a.OrderComplete)
 	s.GET("/exports", a.ExportList)
 	s.GET("/exports/:id", a.ExportShow)
 	s.GET("/exports/:id/download", a.ExportDownload)

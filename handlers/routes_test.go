@@ -107,6 +107,7 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/orders":                             {access: merchantOnly},
 	"POST /seller/orders/export":                     {access: merchantOnly},
 	"GET /seller/orders/:id":                         {access: merchantOnly, owned: "order"},
+	"POST /seller/orders/:id/complete":               {access: merchantOnly, owned: "order"},
 	"GET /seller/exports":                            {access: merchantOnly},
 	"GET /seller/exports/:id":                        {access: merchantOnly, owned: "export"},
 	"GET /seller/exports/:id/download":               {access: merchantOnly, owned: "export"},

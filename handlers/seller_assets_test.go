@@ -48,6 +48,12 @@ func TestAssetCenterNeedsCompletedOnboarding(t *testing.T) {
 	if page.Find(`[data-testid="not-active"]`).Length() != 1 {
 		t.Fatal("no notice for an inactive merchant")
 	}
+	// The list filters start on every kind and status, not on a choice to make.
+	for _, name := range []string{"kind", "status"} {
+		if got := page.Find(`select[name="` + name + `"] option`).First().Text(); got != "All" {
+			t.Errorf("the %s filter starts on %q", name, got)
+		}
+	}
 	c.get("/seller/assets/new?kind=saas").want(http.StatusConflict)
 	c.postMultipart("/seller/assets", url.Values{"kind": {"saas"}, "name": {"x"}, "asset_version": {"1"}, "domain": {"a.example.com"}}).want(http.StatusConflict)
 }

@@ -176,8 +176,26 @@ func TestOrderExportStreamsSmallSetsRowByRow(t *testing.T) {
 			t.Errorf("%v: no message", form)
 		}
 	}
+	// The three direct downloads are export records (bad input made none), each with its
+	// copy to fetch again, and no background job was queued.
+	var recs []models.ExportJob
+	ta.env.DB.R.Where("merchant_id = ?", a.id).Order("id").Find(&recs)
+	if len(recs) != 3 {
+		t.Fatalf("%d export records for three direct downloads", len(recs))
+	}
+	for _, e := range recs {
+		if e.Status != models.ExportDone || e.BlobKey == "" || e.ExpiresAt == nil || e.Total != e.Done {
+			t.Fatalf("direct export record %+v", e)
+		}
+	}
+	again := c.get(fmt.Sprintf("/seller/exports/%d/download", recs[1].ID)).want(http.StatusOK)
+	compareRows(t, parseXLSX(t, []byte(again.Body)), expectedExport(t, ta, a.id, ""), "xlsx again")
+	if list := c.get("/seller/exports").want(http.StatusOK); !strings.Contains(list.Body, fmt.Sprintf("/seller/exports/%d/download", recs[0].ID)) {
+		t.Fatal("the export records page does not offer the direct download again")
+	}
+	ta.loggedIn("b@example.com").get(fmt.Sprintf("/seller/exports/%d/download", recs[0].ID)).want(http.StatusNotFound)
 	var jobs int64
-	ta.env.DB.R.Model(&models.ExportJob{}).Count(&jobs)
+	ta.env.DB.R.Model(&models.Job{}).Where("kind = ?", models.JobExport).Count(&jobs)
 	if jobs != 0 {
 		t.Fatalf("%d export jobs for small exports", jobs)
 	}

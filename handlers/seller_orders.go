@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -162,6 +164,17 @@ func (a *App) OrderShow(c echo.Context) error {
 	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d}), nil)
 }
 
+// OrderComplete is the merchant confirming delivery of a PROCESSING order; supervised
+// orders complete with their supervision and are refused.
+func (a *App) OrderComplete(c echo.Context) error {
+	o, err := a.Store.CompleteOrder(c.Request().Context(), actor(c), currentMerchant(c).ID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	a.flash(c, "success", "order.delivered_flash")
+	return a.redirect(c, web.SellerOrder(o.OrderNo))
+}
+
 // OrderExport exports the filtered orders as CSV or XLSX. Up to the sync setting's rows
 // stream straight into the response; more become a background export on the export
 // records page.
@@ -206,13 +219,42 @@ func (a *App) streamOrders(c echo.Context, merchantID uint, format string, filte
 	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
 	h.Set("Cache-Control", "private, no-store")
 	c.Response().WriteHeader(http.StatusOK)
+	// The file goes to the client and, through a pipe, into the blob store, so the export
+	// records keep a copy; neither side holds more than a buffer.
+	type stored struct {
+		key  string
+		size int64
+		err  error
+	}
+	pr, pw := io.Pipe()
+	done := make(chan stored, 1)
+	go func() {
+		key, size, err := a.Blobs.Put(context.WithoutCancel(ctx), pr, directExportMaxBytes)
+		pr.CloseWithError(errors.New("export: blob store stopped reading"))
+		done <- stored{key, size, err}
+	}()
 	lb := export.Labels{T: func(k string) string { return l.T(k) }, Lang: l.Lang, Zone: loc}
-	_, err := export.WriteOrders(ctx, format, c.Response(), lb, func(fn func(*models.OrderExportRow) error) error {
+	rows, err := export.WriteOrders(ctx, format, io.MultiWriter(c.Response(), pw), lb, func(fn func(*models.OrderExportRow) error) error {
 		return a.Store.EachOrder(ctx, merchantID, filter, fn)
 	}, nil)
-	if err != nil && !errors.Is(err, ctx.Err()) {
-		// The status is sent already: the truncated file is all the client can get.
-		a.Log.Error("order export failed", "err", err, "merchant", merchantID)
+	pw.CloseWithError(err)
+	res := <-done
+	if err == nil && res.err == nil {
+		_, err = a.Store.RecordDirectExport(ctx, actor(c), merchantID, format, filter, l.Lang, res.key, name, res.size, rows)
+	} else if err == nil {
+		err = res.err
+	}
+	if err != nil {
+		if res.key != "" {
+			_ = a.Blobs.Delete(context.WithoutCancel(ctx), res.key)
+		}
+		if !errors.Is(err, ctx.Err()) {
+			// The status is sent already: the truncated file is all the client can get.
+			a.Log.Error("order export failed", "err", err, "merchant", merchantID)
+		}
 	}
 	return nil
 }
+
+// directExportMaxBytes bounds the kept copy of a direct download (a few thousand rows).
+const directExportMaxBytes = 256 << 20

@@ -231,6 +231,42 @@ func TestOrderDetailShowsLinesHistoryAndMaskedBuyer(t *testing.T) {
 	c.get("/seller/orders/" + strings.Repeat("X", 300)).want(http.StatusNotFound)
 }
 
+func TestOrderDetailSaysWhyThereIsNoPayment(t *testing.T) {
+	ta := newTestApp(t)
+	u := ta.user(models.RoleMerchant, "a@example.com")
+	now := ta.env.Clock.Now()
+	var orders []models.Order
+	for i, o := range []struct{ kind, status string }{
+		{models.OrderUnsubscribe, models.OrderCompleted},
+		{models.OrderTrial, models.OrderCompleted},
+		{models.OrderNew, models.OrderCancelled},
+		{models.OrderNew, models.OrderPendingPayment},
+	} {
+		amount := int64(9900)
+		switch o.kind {
+		case models.OrderUnsubscribe:
+			amount = -9900
+		case models.OrderTrial:
+			amount = 0
+		}
+		orders = append(orders, models.Order{OrderNo: fmt.Sprintf("CS%06dPAY", i), MerchantID: *u.MerchantID, BuyerID: 1, ProductID: 1, SpecID: 1,
+			Kind: o.kind, Status: o.status, ProductType: models.ProductSaaS, CustomerName: "Acme", AmountFen: amount, CreatedAt: now, UpdatedAt: now, Version: 1})
+	}
+	must(t, ta.env.DB.W.Create(&orders).Error)
+	c := ta.loggedIn("a@example.com")
+	for i, want := range []string{
+		"An unsubscription: its amount goes back to the buyer, nothing is paid for it.",
+		"Nothing to pay for this order.",
+		"Cancelled before it was paid.",
+		"Not paid.",
+	} {
+		got := strings.TrimSpace(c.get("/seller/orders/" + orders[i].OrderNo).want(http.StatusOK).Doc().Find(`[data-testid="order-payment"]`).Text())
+		if got != want {
+			t.Errorf("%s %s order: payment says %q, want %q", orders[i].Kind, orders[i].Status, got, want)
+		}
+	}
+}
+
 func TestAdminOrderListAcrossMerchants(t *testing.T) {
 	ta := newTestApp(t)
 	a := merchantWithOrders(t, ta, "a@example.com", 30)
@@ -268,4 +304,71 @@ func TestAdminOrderListAcrossMerchants(t *testing.T) {
 		t.Fatal("the console offers an export")
 	}
 	c.get("/admin/orders/CSNOPE").want(http.StatusNotFound)
+}
+
+func TestMerchantConfirmsDelivery(t *testing.T) {
+	ta := newTestApp(t)
+	a := merchantWithOrders(t, ta, "a@example.com", 5)
+	merchantWithOrders(t, ta, "b@example.com", 1)
+	db := ta.env.DB.W
+	var processing, pending, supervised models.Order
+	for _, o := range a.orders {
+		switch o.Status {
+		case models.OrderProcessing:
+			processing = o
+		case models.OrderPendingPayment:
+			pending = o
+		}
+	}
+	supervised = processing
+	supervised.ID, supervised.OrderNo, supervised.Supervised = 0, processing.OrderNo[:len(processing.OrderNo)-1]+"S", true
+	must(t, db.Create(&supervised).Error)
+	c := ta.loggedIn("a@example.com")
+
+	page := c.get("/seller/orders/" + processing.OrderNo).want(http.StatusOK)
+	if page.Doc().Find(`[data-testid="order-complete"]`).Length() != 1 {
+		t.Fatal("a processing order offers no delivery confirmation")
+	}
+	if p := c.get("/seller/orders/" + supervised.OrderNo).want(http.StatusOK); p.Doc().Find(`[data-testid="order-complete"]`).Length() != 0 {
+		t.Fatal("a supervised order offers delivery confirmation")
+	}
+	// Another merchant: 404, nothing changes.
+	ta.loggedIn("b@example.com").post("/seller/orders/"+processing.OrderNo+"/complete", url.Values{}).want(http.StatusNotFound)
+	var got models.Order
+	db.First(&got, processing.ID)
+	if got.Status != models.OrderProcessing {
+		t.Fatalf("another merchant completed the order: %s", got.Status)
+	}
+	// The owner confirms: completed, history entry, buyer told.
+	r := c.post("/seller/orders/"+processing.OrderNo+"/complete", url.Values{}).want(http.StatusSeeOther)
+	if r.Location() != "/seller/orders/"+processing.OrderNo {
+		t.Fatalf("redirect to %q", r.Location())
+	}
+	got = models.Order{}
+	db.First(&got, processing.ID)
+	if got.Status != models.OrderCompleted || got.CompletedAt == nil {
+		t.Fatalf("after confirmation: %s %v", got.Status, got.CompletedAt)
+	}
+	var events, notes int64
+	db.Model(&models.OrderEvent{}).Where("order_id = ? AND to_status = ?", got.ID, models.OrderCompleted).Count(&events)
+	db.Model(&models.Notification{}).Where("user_id = ? AND kind = ?", got.BuyerID, "order.completed").Count(&notes)
+	if events != 1 || notes != 1 {
+		t.Fatalf("history entries %d, buyer notices %d", events, notes)
+	}
+	if h := c.get("/seller/orders/" + processing.OrderNo).want(http.StatusOK); !strings.Contains(h.Body, "Delivery confirmed") {
+		t.Fatal("no confirmation message")
+	}
+	// Twice, an unpaid order, a supervised order: 409 with the status unchanged.
+	c.post("/seller/orders/"+processing.OrderNo+"/complete", url.Values{}).want(http.StatusConflict)
+	c.post("/seller/orders/"+pending.OrderNo+"/complete", url.Values{}).want(http.StatusConflict)
+	c.post("/seller/orders/"+supervised.OrderNo+"/complete", url.Values{}).want(http.StatusConflict)
+	var unpaid, sup models.Order
+	db.First(&unpaid, pending.ID)
+	if unpaid.Status != models.OrderPendingPayment {
+		t.Fatalf("unpaid order moved to %s", unpaid.Status)
+	}
+	db.First(&sup, supervised.ID)
+	if sup.Status != models.OrderProcessing {
+		t.Fatalf("supervised order moved to %s", sup.Status)
+	}
 }

@@ -65,3 +65,37 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// A page view does not rewrite the session row: activity is recorded at most once a
+// minute, so reading pages costs no database write.
+func TestPageViewsDoNotRewriteTheSession(t *testing.T) {
+	ta := newTestApp(t)
+	ta.user(models.RoleBuyer, "b@example.com")
+	c := ta.loggedIn("b@example.com")
+	c.get("/buyer").want(http.StatusOK)
+	type row struct {
+		Data   []byte
+		Expiry string
+	}
+	read := func() []row {
+		var rows []row
+		if err := ta.env.DB.R.Raw("SELECT data, CAST(expiry AS TEXT) AS expiry FROM sessions ORDER BY token").Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	before := read()
+	for range 5 {
+		c.get("/buyer").want(http.StatusOK)
+		c.get("/inbox").want(http.StatusOK)
+	}
+	after := read()
+	if len(before) == 0 || len(before) != len(after) {
+		t.Fatalf("sessions %d before, %d after", len(before), len(after))
+	}
+	for i := range before {
+		if string(before[i].Data) != string(after[i].Data) || before[i].Expiry != after[i].Expiry {
+			t.Fatal("a page view rewrote the session row")
+		}
+	}
+}

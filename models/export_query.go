@@ -85,6 +85,31 @@ func (s *Store) CreateExport(ctx context.Context, a Actor, merchantID uint, form
 	return e, err
 }
 
+// RecordDirectExport records an export that was downloaded at once, with its copy kept in
+// the blob store for the retention setting's days, so the export records list every
+// export and each can be fetched again.
+func (s *Store) RecordDirectExport(ctx context.Context, a Actor, merchantID uint, format string, f OrderFilter, lang, key, name string, size, rows int64) (ExportJob, error) {
+	f.MerchantID = merchantID
+	spec, err := json.Marshal(ExportSpec{Filter: f, Lang: lang})
+	if err != nil {
+		return ExportJob{}, err
+	}
+	days := s.SettingInt(ctx, SettingExportRetention, DefaultExportRetention)
+	var e ExportJob
+	err = s.Tx(ctx, func(tx *Store) error {
+		now := tx.clock.Now()
+		expires := now.AddDate(0, 0, days)
+		e = ExportJob{MerchantID: merchantID, UserID: a.UserID, Format: format, Filter: string(spec), Status: ExportDone,
+			Total: rows, Done: rows, BlobKey: key, FileName: name, Bytes: size, ExpiresAt: &expires, FinishedAt: &now,
+			CreatedAt: now, UpdatedAt: now}
+		if err := tx.w.Create(&e).Error; err != nil {
+			return err
+		}
+		return tx.audit(a, "order.export", "export", e.ID, &merchantID, nil, map[string]any{"format": format, "filter": f, "rows": rows}, "", "")
+	})
+	return e, err
+}
+
 // Exports lists the merchant's exports, newest first.
 func (s *Store) Exports(ctx context.Context, merchantID uint, page, per int) ([]ExportJob, int64, error) {
 	q := s.r.WithContext(ctx).Model(&ExportJob{}).Where("merchant_id = ?", merchantID)

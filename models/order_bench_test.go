@@ -16,7 +16,8 @@ import (
 // second merchant with 20,000, so the merchant filter has something to skip). They run
 // only with -bench, e.g.
 //
-//	go test ./models -run '^$' -bench 'Order' -benchtime 2000x
+//	go test ./models -run '^$' -bench OrderListPage -benchtime 2000x
+//	go test ./models -run '^$' -bench OrderExport -benchtime 3x
 //
 // The figures are the query's own cost; quality.md P1/P2 compare whole requests.
 

@@ -213,6 +213,9 @@ func QuoteRefund(o Order, line *OrderLine, sub *Subscription, open *Refund, rule
 		case q.Flow == RefundNegotiated && o.Status == OrderCompleted:
 			// The guarantee period ends with supervision (or delivery): no refund after it.
 			q.Blocked = ErrRefundCompleted
+		case sub != nil && sub.Status == SubUnsubscribed:
+			// A settled refund ended the service: the order is closed for after-sales.
+			q.Blocked = ErrAlreadyUnsubscribed
 		case q.RefundableFen == 0 && o.RefundedFen > 0:
 			q.Blocked = ErrRefundAlreadyCompleted
 		case q.RefundableFen == 0:

@@ -159,6 +159,13 @@ func (s *Store) Disputes(ctx context.Context, f DisputeFilter) ([]RefundRow, int
 	return listRefunds(disputesQuery(s.r.WithContext(ctx), f), oldestDisputeFirst, f.Page, f.Per)
 }
 
+// OpenDisputes counts the disputes waiting for a reviewer.
+func (s *Store) OpenDisputes(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&Refund{}).Where("disputed = ? AND resolved_by_id IS NULL", true).Count(&n).Error
+	return n, err
+}
+
 // disputesQuery selects the disputed cases matching f.
 func disputesQuery(db *gorm.DB, f DisputeFilter) *gorm.DB {
 	q := db.Table("refunds").

@@ -107,6 +107,10 @@ func TestQuoteRefund(t *testing.T) {
 		{name: "open case", o: saas(), line: month, sub: active, open: &models.Refund{Status: models.RefundRequested}, now: paid.Add(day), blocked: models.ErrRefundOpenCase},
 		{name: "supervised during supervision: negotiated up to paid", o: saas(func(o *models.Order) { o.Supervised, o.Status = true, models.OrderProcessing }),
 			line: month, sub: active, now: paid.Add(40 * day), basis: models.BasisAsked, amount: 30000},
+		{name: "supervised, partly refunded and unsubscribed: closed", o: saas(func(o *models.Order) {
+			o.Supervised, o.Status, o.RefundedFen = true, models.OrderProcessing, 10000
+		}), line: month, sub: &models.Subscription{Status: models.SubUnsubscribed, StartsAt: paid, ExpiresAt: &monthEnd},
+			now: paid.Add(day), blocked: models.ErrAlreadyUnsubscribed},
 		{name: "supervised after supervision: no refund", o: saas(func(o *models.Order) { o.Supervised = true }), line: month, sub: active, now: paid.Add(day), blocked: models.ErrRefundCompleted},
 		{name: "license delivered: no refund", o: saas(func(o *models.Order) { o.ProductType = models.ProductLicense }), now: paid.Add(day), blocked: models.ErrRefundCompleted},
 		{name: "service in progress: negotiated", o: saas(func(o *models.Order) {

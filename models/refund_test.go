@@ -256,15 +256,14 @@ func TestNegotiatedRefundLifecycle(t *testing.T) {
 	if len(events) != 3 || events[2].ToStatus != models.RefundRefunded || events[2].ActorID != nil {
 		t.Fatalf("history %+v", events)
 	}
-	// What is left may be asked for in a new case.
-	left := models.RefundRequest{OrderNo: o.OrderNo, AmountFen: 30001, Reason: "剩余部分", Key: "req-3"}
-	var fe *models.FieldError
-	if _, err := st.RequestRefund(w.ctx, w.buyerAct(), w.buyer.ID, left); !errors.As(err, &fe) || fe.Field != "amount" {
-		t.Fatalf("above what is left: %v", err)
+	// The settled refund ended the service: the order takes no further case, even for
+	// what was not refunded.
+	left := models.RefundRequest{OrderNo: o.OrderNo, AmountFen: 30000, Reason: "剩余部分", Key: "req-3"}
+	if _, err := st.RequestRefund(w.ctx, w.buyerAct(), w.buyer.ID, left); !errors.Is(err, models.ErrAlreadyUnsubscribed) {
+		t.Fatalf("a case after the service ended: %v", err)
 	}
-	left.AmountFen = 30000
-	if _, err := st.RequestRefund(w.ctx, w.buyerAct(), w.buyer.ID, left); err != nil {
-		t.Fatal(err)
+	if n := w.count(t, &models.Refund{}, "order_id = ?", o.ID); n != 1 {
+		t.Fatalf("%d cases of the order", n)
 	}
 }
 

@@ -191,11 +191,12 @@ func withQuery(path, q string) string {
 }
 
 // Transactions (交易管理): orders and their exports.
-func SellerOrders() string              { return "/seller/orders" }
-func SellerOrder(orderNo string) string { return "/seller/orders/" + url.PathEscape(orderNo) }
-func SellerOrderExport() string         { return "/seller/orders/export" }
-func SellerExports() string             { return "/seller/exports" }
-func SellerExport(id uint) string       { return fmt.Sprintf("/seller/exports/%d", id) }
+func SellerOrders() string                      { return "/seller/orders" }
+func SellerOrder(orderNo string) string         { return "/seller/orders/" + url.PathEscape(orderNo) }
+func SellerOrderComplete(orderNo string) string { return SellerOrder(orderNo) + "/complete" }
+func SellerOrderExport() string                 { return "/seller/orders/export" }
+func SellerExports() string                     { return "/seller/exports" }
+func SellerExport(id uint) string               { return fmt.Sprintf("/seller/exports/%d", id) }
 func SellerExportDownload(id uint) string {
 	return fmt.Sprintf("/seller/exports/%d/download", id)
 }

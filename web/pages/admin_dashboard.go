@@ -7,6 +7,9 @@ type DashboardVM struct {
 	Tiles     []QueueTile
 	Locked    int64
 	LockedURL string
+	// Disputes counts the refund disputes waiting for a reviewer.
+	Disputes    int64
+	DisputesURL string
 }
 
 // QueueTile is one queue's size and the age of its oldest item.

@@ -1220,7 +1220,7 @@ func SellerRefundListPage(p view.Page, vm RefundListVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "kind", Label: "aftersales.kind", Value: vm.Kind, Options: refundKindOptions(), Blank: true, Error: vm.Errors["kind"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "kind", Label: "aftersales.kind", Value: vm.Kind, Options: allFirst(refundKindOptions()), Error: vm.Errors["kind"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

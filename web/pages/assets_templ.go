@@ -195,7 +195,7 @@ func AssetListPage(p view.Page, vm AssetListVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "kind", Label: "asset.kind", Value: vm.Kind, Options: assetKindOptions(), Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "kind", Label: "asset.kind", Value: vm.Kind, Options: allFirst(assetKindOptions())}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -203,7 +203,7 @@ func AssetListPage(p view.Page, vm AssetListVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "status", Label: "common.status", Value: vm.Status, Options: assetStatusOptions(), Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "status", Label: "common.status", Value: vm.Status, Options: allFirst(assetStatusOptions())}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -157,12 +157,34 @@ type OrderDetailVM struct {
 	Console bool
 }
 
+// CanComplete tells whether the merchant may confirm delivery here: a PROCESSING order
+// that is not supervised (supervision completes those).
+func (vm OrderDetailVM) CanComplete() bool {
+	return !vm.Console && vm.D.Order.Status == models.OrderProcessing && !vm.D.Order.Supervised
+}
+
 // BackURL is the list the page came from.
 func (vm OrderDetailVM) BackURL() string {
 	if vm.Console {
 		return web.AdminOrders()
 	}
 	return web.SellerOrders()
+}
+
+// PaymentNoteKey says why an order has no payment: an unsubscription pays the buyer
+// back, a free order (a trial, on-demand use) costs nothing, a cancelled one was never
+// paid, and the rest are not paid yet.
+func (vm OrderDetailVM) PaymentNoteKey() string {
+	o := vm.D.Order
+	switch {
+	case o.Kind == models.OrderUnsubscribe:
+		return "order.detail.refund_order"
+	case o.AmountFen == 0:
+		return "order.detail.nothing_to_pay"
+	case o.Status == models.OrderCancelled:
+		return "order.detail.cancelled_unpaid"
+	}
+	return "order.detail.no_payment"
 }
 
 // orderPeriod is a line's period as a message key and its count.
