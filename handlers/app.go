@@ -35,6 +35,7 @@ type App struct {
 
 	analyticsOnce sync.Once
 	analytics     *analyticsCaches // made on first use
+	bench         benchPages       // SC_BENCH_ROUTES only
 }
 
 // NewSessions builds the session manager over the database.

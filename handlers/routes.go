@@ -101,6 +101,11 @@ func (a *App) routes(g *echo.Group) {
 	s.GET("/exports", a.ExportList)
 	s.GET("/exports/:id", a.ExportShow)
 	s.GET("/exports/:id/download", a.ExportDownload)
+	if a.Cfg.BenchRoutes {
+		// Benchmarks only (SC_BENCH_ROUTES, refused in production): the order list
+		// rendered from memory, the baseline of the P1 bar.
+		s.GET("/bench/orders", a.BenchOrderList)
+	}
 
 	// Buyer center: buyers only.
 	b := g.Group("/buyer", a.requireRole(models.RoleBuyer))

@@ -132,13 +132,22 @@ func (a *App) renderOrderList(c echo.Context, filter models.OrderFilter, vm page
 		}
 		vm.Page = page
 	}
-	p := a.listPage(c)
 	if isFragment(c) {
-		return a.render(c, status, nil, pages.OrderResults(p, vm))
+		return a.renderOrderPage(c, status, vm, nil)
 	}
 	products, err := a.Store.ProductNames(ctx, m.ID)
 	if err != nil {
 		return err
+	}
+	return a.renderOrderPage(c, status, vm, products)
+}
+
+// renderOrderPage renders a read list: the results fragment for htmx, else the page
+// with the merchant's products as the product filter's options.
+func (a *App) renderOrderPage(c echo.Context, status int, vm pages.OrderListVM, products []models.ProductNameRow) error {
+	p := a.listPage(c)
+	if isFragment(c) {
+		return a.render(c, status, nil, pages.OrderResults(p, vm))
 	}
 	for _, pr := range products {
 		vm.Products = append(vm.Products, view.Option{Value: strconv.FormatUint(uint64(pr.ID), 10), Label: pages.ProductName(p.Locale, pr.NameZh, pr.NameEn), Raw: true})

@@ -44,6 +44,9 @@ const usage = `usage:
   sellercenter [serve]                                  start the server (migrates, seeds demo data unless production)
   sellercenter migrate                                  apply database migrations
   sellercenter seed                                     create the demo accounts (if absent) and print their logins
+  sellercenter seed --merchants N --orders M [--largest-share 10] [--buyers B] [--rand-seed S] [--password P]
+                                                        generate a benchmark data set into an empty database:
+                                                        N merchants, M orders, one merchant with 10 % of them
   sellercenter admin create-reviewer --email E [--admin] [--name N]
                                                         create a reviewer; the password is read from stdin or generated
   sellercenter backup FILE                              write a consistent copy of the SQLite database to FILE`
@@ -75,6 +78,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
 	case "seed":
+		if len(args) > 0 {
+			return seedBulk(ctx, env, args, stdout)
+		}
 		return seed(ctx, env, stdout)
 	case "admin":
 		return adminCmd(ctx, env, args, stdin, stdout)
@@ -159,6 +165,39 @@ func seed(ctx context.Context, env *environment, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprint(stdout, b.String())
+	return nil
+}
+
+// seedBulk generates the benchmark data set and prints its logins and how long it took.
+func seedBulk(ctx context.Context, env *environment, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	var o models.BulkOptions
+	fs.IntVar(&o.Merchants, "merchants", 1000, "active merchants with products on sale")
+	fs.IntVar(&o.Orders, "orders", 100000, "orders, one line each")
+	fs.IntVar(&o.LargestShare, "largest-share", 10, "percentage of the orders the first merchant holds (every other holds fewer)")
+	fs.IntVar(&o.Buyers, "buyers", 0, "buyers (0: one per 20 orders, at least 50)")
+	fs.Uint64Var(&o.Seed, "rand-seed", 1, "random seed: the same seed gives the same data")
+	fs.StringVar(&o.Password, "password", "", "password of every generated account (default: generated and printed)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.Password == "" {
+		var err error
+		if o.Password, err = models.RandomPassword(); err != nil {
+			return err
+		}
+	}
+	res, err := env.store.SeedBulk(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "generated %d merchants, %d products, %d buyers, %d orders (%d paid, %d after-sales cases) in %s (indexes: %s)\n",
+		res.Merchants, res.Products, res.Buyers, res.Orders, res.Payments, res.Refunds, res.Elapsed.Round(time.Millisecond), res.Indexing.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "largest merchant: %s (%d orders)\n", res.LargestMerchantEmail, res.LargestOrders)
+	fmt.Fprintf(stdout, "reviewer:         %s\n", res.ReviewerEmail)
+	fmt.Fprintf(stdout, "busiest buyer:    %s\n", res.BuyerEmail)
+	fmt.Fprintf(stdout, "password (every generated account): %s\n", o.Password)
 	return nil
 }
 

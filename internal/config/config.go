@@ -31,6 +31,9 @@ type Config struct {
 	VerifyScheme         string
 	IdleTimeout          time.Duration
 	SessionLife          time.Duration
+	// BenchRoutes turns on the benchmark-only pages (a list page rendered from memory,
+	// the baseline of the performance bars); never in production.
+	BenchRoutes bool
 }
 
 // SMTP is the outgoing mail server; Host empty means mail goes only to the outbox.
@@ -88,6 +91,12 @@ func Load() (Config, error) {
 	c.VerifyScheme = "https"
 	if c.OutboundAllowPrivate && os.Getenv("SC_VERIFY_SCHEME") == "http" {
 		c.VerifyScheme = "http"
+	}
+	if c.BenchRoutes, err = boolEnv("SC_BENCH_ROUTES", false); err != nil {
+		return c, err
+	}
+	if c.BenchRoutes && c.Production {
+		return c, fmt.Errorf("SC_BENCH_ROUTES cannot be set in production")
 	}
 	if c.IdleTimeout, err = durEnv("SC_IDLE_TIMEOUT", 2*time.Hour); err != nil {
 		return c, err
