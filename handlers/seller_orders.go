@@ -146,6 +146,9 @@ func (a *App) renderOrderList(c echo.Context, filter models.OrderFilter, vm page
 // with the merchant's products as the product filter's options.
 func (a *App) renderOrderPage(c echo.Context, status int, vm pages.OrderListVM, products []models.ProductNameRow) error {
 	p := a.listPage(c)
+	if !vm.Console {
+		vm.SyncRows = a.Store.SettingInt(c.Request().Context(), models.SettingExportSyncRows, models.DefaultExportSyncRows)
+	}
 	if isFragment(c) {
 		return a.render(c, status, nil, pages.OrderResults(p, vm))
 	}

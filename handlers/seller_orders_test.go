@@ -69,6 +69,11 @@ func TestOrderListPagesFiltersAndSorts(t *testing.T) {
 	merchantWithOrders(t, ta, "b@example.com", 10)
 	c := ta.loggedIn("a@example.com")
 
+	// The export hint names the direct-download limit (the setting, 5,000 by default).
+	if h := c.get("/seller/orders").want(http.StatusOK).Doc().Find(`[data-testid="order-export"]`).Text(); !strings.Contains(h, "up to 5,000 rows") && !strings.Contains(h, "up to 5000 rows") {
+		t.Fatalf("export hint %q", h)
+	}
+
 	// Pages: 50, 50, 20, every order of A's once, none of B's.
 	seen := map[string]bool{}
 	path := "/seller/orders"

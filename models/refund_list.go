@@ -77,14 +77,25 @@ func merchantRefundsQuery(db *gorm.DB, merchantID uint, f RefundFilter) *gorm.DB
 
 // MerchantRefunds lists a merchant's after-sales cases, newest first.
 func (s *Store) MerchantRefunds(ctx context.Context, merchantID uint, f RefundFilter) ([]RefundRow, int64, error) {
-	return listRefunds(merchantRefundsQuery(s.r.WithContext(ctx), merchantID, f), newestFirst, f.Page, f.Per)
+	db := s.r.WithContext(ctx)
+	count := merchantRefundsQuery(db, merchantID, f)
+	if strings.TrimSpace(f.Q) == "" {
+		count = f.apply(db.Table("refunds").Where("refunds.merchant_id = ?", merchantID))
+	}
+	return listRefundsCounted(merchantRefundsQuery(db, merchantID, f), count, newestFirst, f.Page, f.Per)
 }
 
-// listRefunds counts the query's rows and reads one page of them.
+// listRefunds counts the query's rows and reads one page of them. The count runs on
+// refunds alone unless a number search needs the joined tables: a merchant with
+// thousands of cases would otherwise look up an order for each one on every page.
 func listRefunds(q *gorm.DB, order string, page, per int) ([]RefundRow, int64, error) {
+	return listRefundsCounted(q, q, order, page, per)
+}
+
+func listRefundsCounted(q, count *gorm.DB, order string, page, per int) ([]RefundRow, int64, error) {
 	page, per = pageOf(page, per)
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := count.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []RefundRow
@@ -156,7 +167,12 @@ const oldestDisputeFirst = "refunds.disputed_at, refunds.id"
 
 // Disputes lists disputed cases across merchants, oldest dispute first.
 func (s *Store) Disputes(ctx context.Context, f DisputeFilter) ([]RefundRow, int64, error) {
-	return listRefunds(disputesQuery(s.r.WithContext(ctx), f), oldestDisputeFirst, f.Page, f.Per)
+	db := s.r.WithContext(ctx)
+	count := disputesQuery(db, f)
+	if strings.TrimSpace(f.Q) == "" {
+		count = disputesCount(db, f)
+	}
+	return listRefundsCounted(disputesQuery(db, f), count, oldestDisputeFirst, f.Page, f.Per)
 }
 
 // OpenDisputes counts the disputes waiting for a reviewer.
@@ -166,19 +182,30 @@ func (s *Store) OpenDisputes(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// disputesCount counts the disputed cases matching f without a number search, on
+// refunds alone.
+func disputesCount(db *gorm.DB, f DisputeFilter) *gorm.DB {
+	return disputeState(db.Table("refunds").Where("refunds.disputed = ?", true), f)
+}
+
+// disputeState narrows disputed cases to f's state.
+func disputeState(q *gorm.DB, f DisputeFilter) *gorm.DB {
+	switch f.State {
+	case DisputesClosed:
+		return q.Where("refunds.resolved_by_id IS NOT NULL")
+	case DisputesAll:
+		return q
+	}
+	return q.Where("refunds.resolved_by_id IS NULL")
+}
+
 // disputesQuery selects the disputed cases matching f.
 func disputesQuery(db *gorm.DB, f DisputeFilter) *gorm.DB {
 	q := db.Table("refunds").
 		Select("refunds.*, orders.order_no, orders.product_name_zh, orders.product_name_en, orders.spec_name, orders.customer_name, merchants.company_name").
 		Joins("JOIN orders ON orders.id = refunds.order_id").Joins("JOIN merchants ON merchants.id = refunds.merchant_id").
 		Where("refunds.disputed = ?", true)
-	switch f.State {
-	case DisputesClosed:
-		q = q.Where("refunds.resolved_by_id IS NOT NULL")
-	case DisputesAll:
-	default:
-		q = q.Where("refunds.resolved_by_id IS NULL")
-	}
+	q = disputeState(q, f)
 	if s := strings.TrimSpace(f.Q); s != "" {
 		up := strings.ToUpper(s)
 		q = q.Where("(refunds.refund_no = ? OR orders.order_no = ? OR LOWER(merchants.company_name) LIKE ? ESCAPE '\\')", up, up, "%"+escapeLike(strings.ToLower(s))+"%")
