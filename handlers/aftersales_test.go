@@ -158,6 +158,14 @@ func TestBuyerUnsubscribeShowsTheRefundAndRefundsOnce(t *testing.T) {
 	if !fx.ta.hasNotice(fx.m.User.ID, "refund.unsubscribed") || !fx.ta.hasNotice(fx.buyer.ID, "refund.unsubscribed") {
 		t.Fatal("merchant and buyer not both told")
 	}
+	// The order's own page says what came back and leads to the cases.
+	od := fx.bc.get("/buyer/orders/" + o.OrderNo).want(http.StatusOK).Doc()
+	if pay := od.Find(`[data-testid="payment"]`).Text(); !strings.Contains(pay, "Refunded") || !strings.Contains(pay, "¥200.00") {
+		t.Fatalf("order page payment %q", pay)
+	}
+	if od.Find(`[data-testid="after-sales-link"]`).Length() != 1 {
+		t.Fatal("order page does not lead to the after-sales cases")
+	}
 }
 
 func TestRefundFormRefusesBadInput(t *testing.T) {
