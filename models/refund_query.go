@@ -198,7 +198,9 @@ func (s *Store) settleRefund(a Actor, r *Refund, o *Order, line *OrderLine) erro
 	}
 	l := OrderLine{SpecID: o.SpecID, SpecName: o.SpecName, Quantity: 1, PeriodCount: 1, UnitFen: -amount, AmountFen: -amount}
 	if line != nil {
+		// The refund line names the purchase it pays back: its period and count.
 		l.SKUCode, l.ProductCode, l.BillingMode, l.PeriodType, l.LinearAttr = line.SKUCode, line.ProductCode, line.BillingMode, line.PeriodType, line.LinearAttr
+		l.PeriodCount = max(line.PeriodCount, 1)
 	}
 	if err := s.createOrder(a, &u, []OrderLine{l}); err != nil {
 		return err

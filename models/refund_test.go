@@ -191,7 +191,7 @@ func TestUnsubscribeRefusalsChangeNothing(t *testing.T) {
 
 func TestNegotiatedRefundLifecycle(t *testing.T) {
 	w := newRefundWorld(t)
-	o, sub := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductService, PaidFen: 50000})
+	o, sub := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductService, PaidFen: 50000, Periods: 3})
 	st := w.env.Store
 	req := models.RefundRequest{OrderNo: o.OrderNo, AmountFen: 20000, Reason: "交付进度严重滞后", Key: "req-1"}
 	r, err := st.RequestRefund(w.ctx, w.buyerAct(), w.buyer.ID, req)
@@ -247,6 +247,13 @@ func TestNegotiatedRefundLifecycle(t *testing.T) {
 	}
 	if n := w.count(t, &models.Order{}, "kind = ? AND amount_fen = ?", models.OrderUnsubscribe, -20000); n != 1 {
 		t.Fatalf("%d unsubscribe orders after two payouts", n)
+	}
+	// The refund line names the purchase it pays back.
+	var origLine, refundLine models.OrderLine
+	w.env.DB.R.Where("order_id = ?", o.ID).First(&origLine)
+	w.env.DB.R.Where("order_id = (SELECT id FROM orders WHERE kind = ? AND amount_fen = ?)", models.OrderUnsubscribe, -20000).First(&refundLine)
+	if refundLine.PeriodType != origLine.PeriodType || refundLine.PeriodCount != max(origLine.PeriodCount, 1) || refundLine.AmountFen != -20000 {
+		t.Fatalf("refund line %s×%d %d, purchase line %s×%d", refundLine.PeriodType, refundLine.PeriodCount, refundLine.AmountFen, origLine.PeriodType, origLine.PeriodCount)
 	}
 	if !w.hasNotice(t, w.buyer.ID, "refund.approved") || !w.hasNotice(t, w.buyer.ID, "refund.refunded") {
 		t.Fatal("buyer not told")
