@@ -52,20 +52,14 @@ func (s *Store) orderDetail(ctx context.Context, merchantID *uint, orderNo strin
 		return d, err
 	}
 	o := d.Order
-	if err := db.Where("order_id = ?", o.ID).Order("line_no").Find(&d.Lines).Error; err != nil {
+	var err error
+	if d.Lines, d.Payment, err = s.orderLinesAndPayment(ctx, o.ID); err != nil {
 		return d, err
 	}
 	if err := db.Table("order_events e").Select("e.*, COALESCE(u.role, '') AS actor_role").
 		Joins("LEFT JOIN users u ON u.id = e.actor_id").
 		Where("e.order_id = ?", o.ID).Order("e.created_at, e.id").Scan(&d.Events).Error; err != nil {
 		return d, err
-	}
-	var pays []Payment
-	if err := db.Where("order_id = ?", o.ID).Limit(1).Find(&pays).Error; err != nil {
-		return d, err
-	}
-	if len(pays) == 1 {
-		d.Payment = &pays[0]
 	}
 	var profiles []BuyerProfile
 	if err := db.Where("user_id = ?", o.BuyerID).Limit(1).Find(&profiles).Error; err != nil {

@@ -51,21 +51,28 @@ func (s *Store) BuyerOrder(ctx context.Context, buyerID uint, orderNo string) (B
 
 // fillOrderDetail reads an order's lines, payment and history.
 func (s *Store) fillOrderDetail(ctx context.Context, d *BuyerOrderDetail) error {
-	db := s.r.WithContext(ctx)
-	if err := db.Where("order_id = ?", d.Order.ID).Order("id").Find(&d.Lines).Error; err != nil {
+	var err error
+	if d.Lines, d.Payment, err = s.orderLinesAndPayment(ctx, d.Order.ID); err != nil {
 		return err
 	}
-	if err := db.Where("order_id = ?", d.Order.ID).Order("created_at, id").Find(&d.Events).Error; err != nil {
-		return err
+	return s.r.WithContext(ctx).Where("order_id = ?", d.Order.ID).Order("created_at, id").Find(&d.Events).Error
+}
+
+// orderLinesAndPayment reads an order's lines, in order, and its payment (nil when unpaid).
+func (s *Store) orderLinesAndPayment(ctx context.Context, orderID uint) ([]OrderLine, *Payment, error) {
+	db := s.r.WithContext(ctx)
+	var lines []OrderLine
+	if err := db.Where("order_id = ?", orderID).Order("line_no").Find(&lines).Error; err != nil {
+		return nil, nil, err
 	}
 	var pays []Payment
-	if err := db.Where("order_id = ?", d.Order.ID).Limit(1).Find(&pays).Error; err != nil {
-		return err
+	if err := db.Where("order_id = ?", orderID).Limit(1).Find(&pays).Error; err != nil {
+		return nil, nil, err
 	}
 	if len(pays) == 1 {
-		d.Payment = &pays[0]
+		return lines, &pays[0], nil
 	}
-	return nil
+	return lines, nil, nil
 }
 
 // Resource states as buyers see them (已购资源).
