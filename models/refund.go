@@ -210,12 +210,13 @@ func QuoteRefund(o Order, line *OrderLine, sub *Subscription, open *Refund, rule
 	if q.Flow != RefundUnsubscribe {
 		q.Basis, q.AmountFen = BasisAsked, q.RefundableFen
 		switch {
+		case sub != nil && sub.Status == SubUnsubscribed:
+			// A settled refund ended the service (and closed the order): the order is
+			// closed for after-sales.
+			q.Blocked = ErrAlreadyUnsubscribed
 		case q.Flow == RefundNegotiated && o.Status == OrderCompleted:
 			// The guarantee period ends with supervision (or delivery): no refund after it.
 			q.Blocked = ErrRefundCompleted
-		case sub != nil && sub.Status == SubUnsubscribed:
-			// A settled refund ended the service: the order is closed for after-sales.
-			q.Blocked = ErrAlreadyUnsubscribed
 		case q.RefundableFen == 0 && o.RefundedFen > 0:
 			q.Blocked = ErrRefundAlreadyCompleted
 		case q.RefundableFen == 0:

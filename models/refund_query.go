@@ -184,7 +184,8 @@ func keyOrNil(key string) *string {
 }
 
 // settleRefund pays a case out: an UNSUBSCRIBE order carrying the refund as a negative
-// amount, the original order's refunded total, and the end of the subscription.
+// amount, the original order's refunded total, the end of the subscription, and the
+// close of the order if it was still in progress.
 func (s *Store) settleRefund(a Actor, r *Refund, o *Order, line *OrderLine) error {
 	now := s.clock.Now()
 	amount := min(r.AmountFen, max(o.PaidFen-o.RefundedFen, 0))
@@ -212,6 +213,13 @@ func (s *Store) settleRefund(a Actor, r *Refund, o *Order, line *OrderLine) erro
 	o.Version++
 	if err := s.endSubscription(*r, *o); err != nil {
 		return err
+	}
+	// An order still in progress (supervision unfinished, service not yet delivered)
+	// ends with the refund: its service is over.
+	if o.Status == OrderProcessing {
+		if err := s.moveOrder(a, o, OrderCompleted, "order.event.closed_by_refund", map[string]any{"completed_at": now}); err != nil {
+			return err
+		}
 	}
 	r.UnsubscribeOrderID = &u.ID
 	return s.w.Model(&Refund{}).Where("id = ?", r.ID).Updates(map[string]any{"unsubscribe_order_id": u.ID, "amount_fen": amount}).Error

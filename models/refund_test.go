@@ -245,6 +245,14 @@ func TestNegotiatedRefundLifecycle(t *testing.T) {
 	if done.Status != models.RefundRefunded || done.RefundedAt == nil || orig.RefundedFen != 20000 || s.Status != models.SubUnsubscribed {
 		t.Fatalf("after payout: %s refunded %d sub %s", done.Status, orig.RefundedFen, s.Status)
 	}
+	// The order was in progress (supervision unfinished): the refund closes it, once,
+	// with the step in its history.
+	if orig.Status != models.OrderCompleted || orig.CompletedAt == nil {
+		t.Fatalf("order after the payout: %s", orig.Status)
+	}
+	if n := w.count(t, &models.OrderEvent{}, "order_id = ? AND to_status = ? AND note = ?", o.ID, models.OrderCompleted, "order.event.closed_by_refund"); n != 1 {
+		t.Fatalf("%d closing events", n)
+	}
 	if n := w.count(t, &models.Order{}, "kind = ? AND amount_fen = ?", models.OrderUnsubscribe, -20000); n != 1 {
 		t.Fatalf("%d unsubscribe orders after two payouts", n)
 	}
