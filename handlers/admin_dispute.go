@@ -61,7 +61,7 @@ func (a *App) AdminDisputeShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.DisputePage(a.page(c), vm), nil)
+	return a.render(c, http.StatusOK, pages.RefundCasePage(a.page(c), vm), nil)
 }
 
 // resolveForm is the platform's decision on a dispute.
@@ -82,11 +82,10 @@ func (a *App) AdminDisputeResolve(c echo.Context) error {
 	}
 	vm.Decision, vm.Comment = f.Decision, f.Comment
 	if vm.Errors.Any() {
-		p := a.page(c)
-		return a.render(c, http.StatusUnprocessableEntity, pages.DisputePage(p, vm), pages.DisputeDecision(p, vm))
+		return a.renderCase(c, http.StatusUnprocessableEntity, vm)
 	}
 	if _, err := a.Store.ResolveDispute(c.Request().Context(), actor(c), vm.R().RefundNo, f.Decision, f.Comment); err != nil {
-		return err
+		return a.caseRefused(c, err, a.disputeCase)
 	}
 	a.flash(c, "success", "aftersales.flash.resolved_"+f.Decision)
 	return a.redirect(c, web.AdminDispute(vm.R().RefundNo))

@@ -278,8 +278,20 @@ func TestMerchantApprovesWithRecordThenPayoutRefunds(t *testing.T) {
 	fx.unchanged(t, before, "refused approvals")
 	fx.mc.postMultipart(path+"/approve", url.Values{"version": {ver}, "comment": {"同意退款，已电话沟通"}}, upload{"attachment", "沟通记录.pdf", pdfBytes}).want(http.StatusSeeOther)
 	// Double submit of the same form: a conflict, one effect.
+	// The second answer is the case as it stands now (approved, no form left) with the
+	// reason, in the reader's language; its attachment is not stored.
 	before = fx.state()
-	fx.mc.postMultipart(path+"/approve", url.Values{"version": {ver}, "comment": {"again"}}).want(http.StatusConflict)
+	stale := fx.mc.postMultipart(path+"/approve", url.Values{"version": {ver}, "comment": {"again"}}, upload{"attachment", "again.pdf", pdfBytes}).want(http.StatusConflict).Doc()
+	if got := stale.Find(`[data-testid="case-stale"]`).Text(); !strings.Contains(got, "changed after you opened it") {
+		t.Fatalf("stale approval says %q", got)
+	}
+	if stale.Find(`[data-testid="approve-form"]`).Length() != 0 || stale.Find(`[data-testid="merchant-comment"]`).Text() != "同意退款，已电话沟通" {
+		t.Fatal("the stale answer does not show the case as it is now")
+	}
+	zh := fx.mc.post(path+"/reject", url.Values{"version": {ver}, "comment": {"again"}}, "Cookie", "lang=zh-CN").want(http.StatusConflict).Doc()
+	if got := zh.Find(`[data-testid="case-stale"]`).Text(); !strings.Contains(got, "已发生变化") {
+		t.Fatalf("stale rejection says %q", got)
+	}
 	fx.unchanged(t, before, "a double approval")
 	got := fx.caseOf(o.OrderNo)
 	if got.Status != models.RefundApproved || got.AttachmentFileID == nil || got.MerchantComment != "同意退款，已电话沟通" {

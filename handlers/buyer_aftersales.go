@@ -168,7 +168,7 @@ func (a *App) BuyerAfterSalesShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.BuyerRefundPage(a.page(c), vm), nil)
+	return a.render(c, http.StatusOK, pages.RefundCasePage(a.page(c), vm), nil)
 }
 
 // BuyerAfterSalesWithdraw takes a request back before the merchant decides.
@@ -178,7 +178,7 @@ func (a *App) BuyerAfterSalesWithdraw(c echo.Context) error {
 		return err
 	}
 	if _, err := a.Store.WithdrawRefund(c.Request().Context(), actor(c), currentUser(c).ID, vm.R().RefundNo); err != nil {
-		return err
+		return a.caseRefused(c, err, a.buyerCase)
 	}
 	a.flash(c, "info", "aftersales.flash.withdrawn")
 	return a.redirect(c, web.BuyerAfterSale(vm.R().RefundNo))
@@ -207,10 +207,10 @@ func (a *App) BuyerAfterSalesDispute(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		return err
+		return a.caseRefused(c, err, a.buyerCase)
 	}
 	if vm.Errors.Any() {
-		return a.render(c, http.StatusUnprocessableEntity, pages.BuyerRefundPage(a.page(c), vm), pages.BuyerCaseActions(a.page(c), vm))
+		return a.renderCase(c, http.StatusUnprocessableEntity, vm)
 	}
 	a.flash(c, "success", "aftersales.flash.disputed")
 	return a.redirect(c, web.BuyerAfterSale(vm.R().RefundNo))
@@ -239,10 +239,10 @@ func (a *App) BuyerAfterSalesShip(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		return err
+		return a.caseRefused(c, err, a.buyerCase)
 	}
 	if vm.Errors.Any() {
-		return a.render(c, http.StatusUnprocessableEntity, pages.BuyerRefundPage(a.page(c), vm), pages.BuyerCaseActions(a.page(c), vm))
+		return a.renderCase(c, http.StatusUnprocessableEntity, vm)
 	}
 	a.flash(c, "success", "aftersales.flash.shipped")
 	return a.redirect(c, web.BuyerAfterSale(vm.R().RefundNo))

@@ -64,7 +64,7 @@ func (a *App) BuyerOrderShow(c echo.Context) error {
 			who = "buyer.actor_merchant"
 		}
 		vm.History = append(vm.History, components.HistoryEntry{When: i18n.DateTime(ctx, ev.CreatedAt), Who: i18n.T(ctx, who),
-			Action: "buyer.order_status." + ev.ToStatus, Reason: ev.Note})
+			Action: "order.status." + ev.ToStatus, Reason: ev.Note})
 	}
 	p := a.page(c)
 	return a.render(c, http.StatusOK, pages.BuyerOrderPage(p, vm), pages.BuyerOrderPayPanel(p.CSRF, vm))

@@ -83,7 +83,7 @@ func (a *App) SellerAfterSalesShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.SellerRefundPage(a.page(c), vm), nil)
+	return a.render(c, http.StatusOK, pages.RefundCasePage(a.page(c), vm), nil)
 }
 
 // refundDecisionForm is the merchant's approve or reject form. Version is the case's
@@ -119,7 +119,11 @@ func (a *App) decideRefund(c echo.Context, approve bool) error {
 		return err
 	}
 	if vm.Errors.Any() {
-		return a.render(c, http.StatusUnprocessableEntity, pages.SellerRefundPage(a.page(c), vm), pages.SellerCaseActions(a.page(c), vm))
+		return a.renderCase(c, http.StatusUnprocessableEntity, vm)
+	}
+	if f.Version != vm.R().Version || vm.R().Status != models.RefundRequested {
+		// Decided already (or by another window): nothing is stored for a form that lost.
+		return a.caseRefused(c, models.ErrConflict, a.sellerCase)
 	}
 	d := models.RefundDecision{RefundNo: vm.R().RefundNo, Version: f.Version, Comment: f.Comment}
 	ctx, mid := c.Request().Context(), currentMerchant(c).ID
@@ -131,14 +135,13 @@ func (a *App) decideRefund(c echo.Context, approve bool) error {
 		if l := ids[refundRecordRule.Purpose]; len(l) == 1 {
 			d.AttachmentID = &l[0]
 		}
-		_, err = a.Store.ApproveRefund(ctx, actor(c), mid, d)
-		if err != nil {
-			return err
+		if _, err = a.Store.ApproveRefund(ctx, actor(c), mid, d); err != nil {
+			return a.caseRefused(c, err, a.sellerCase)
 		}
 		a.flash(c, "success", "aftersales.flash.approved")
 	} else {
 		if _, err := a.Store.RejectRefund(ctx, actor(c), mid, d); err != nil {
-			return err
+			return a.caseRefused(c, err, a.sellerCase)
 		}
 		a.flash(c, "info", "aftersales.flash.rejected")
 	}
@@ -161,7 +164,7 @@ func (a *App) SellerAfterSalesReceive(c echo.Context) error {
 		return err
 	}
 	if _, err := a.Store.ConfirmReturnReceipt(c.Request().Context(), actor(c), currentMerchant(c).ID, vm.R().RefundNo, f.Version); err != nil {
-		return err
+		return a.caseRefused(c, err, a.sellerCase)
 	}
 	a.flash(c, "success", "aftersales.flash.received")
 	return a.redirect(c, web.SellerAfterSale(vm.R().RefundNo))

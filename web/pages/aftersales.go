@@ -72,6 +72,9 @@ type RefundCaseVM struct {
 	Reason   string
 	Tracking string
 	Decision string
+	// StaleKey explains why an action was refused because the case moved on since its
+	// form was shown; the page then shows the case as it is now.
+	StaleKey string
 }
 
 // R is the case itself.
@@ -117,7 +120,7 @@ func caseHistory(ctx context.Context, c models.RefundCase, side string) []compon
 }
 
 // orderStatusKey is the label of an order status.
-func orderStatusKey(s string) string { return "aftersales.order_status." + s }
+func orderStatusKey(s string) string { return "order.status." + s }
 
 // refundBasisText explains an unsubscription's amount.
 func refundBasisText(ctx context.Context, vm RefundFormVM) string {
@@ -142,6 +145,28 @@ func deadlineText(ctx context.Context, r models.Refund) string {
 		return i18n.T(ctx, "aftersales.receive_by", "When", i18n.DateTime(ctx, *r.ReceiveBy()))
 	}
 	return ""
+}
+
+// caseBackURL is the list a side's case page goes back to.
+func caseBackURL(side string) string {
+	switch side {
+	case SideMerchant:
+		return web.SellerAfterSales()
+	case SideReviewer:
+		return web.AdminDisputes()
+	}
+	return web.BuyerAfterSales()
+}
+
+// caseBackKey names that list.
+func caseBackKey(side string) string {
+	switch side {
+	case SideMerchant:
+		return "aftersales.seller.title"
+	case SideReviewer:
+		return "aftersales.disputes.title"
+	}
+	return "aftersales.buyer.title"
 }
 
 // caseURL links a case on the side looking at it.

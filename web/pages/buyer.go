@@ -67,13 +67,6 @@ func buyerOrderPeriod(ctx context.Context, l models.OrderLine) string {
 	return i18n.T(ctx, "listing.period."+l.PeriodType)
 }
 
-// BuyerOrderStatusBadge colours an order status.
-func BuyerOrderStatusBadge(status string) components.BadgeProps {
-	tone := map[string]string{models.OrderPendingPayment: "yellow", models.OrderProcessing: "blue", models.OrderCompleted: "green",
-		models.OrderCancelled: "gray", models.OrderFailed: "red"}[status]
-	return components.BadgeProps{Label: "buyer.order_status." + status, Tone: tone, TestID: "order-status"}
-}
-
 // ResourceStateBadge colours a purchased resource's state.
 func ResourceStateBadge(state string) components.BadgeProps {
 	tone := map[string]string{models.ResourceActive: "green", models.ResourceExpired: "yellow", models.ResourceUnsubscribed: "gray",
@@ -84,7 +77,7 @@ func ResourceStateBadge(state string) components.BadgeProps {
 // buyerOrderStatusOptions is the "my orders" status filter.
 func buyerOrderStatusOptions() []view.Option {
 	out := []view.Option{{Value: "", Label: "common.all"}}
-	return append(out, optionsOf("buyer.order_status.", models.OrderStatuses...)...)
+	return append(out, orderStatusOptions...)
 }
 
 // BuyerOrderRow is one order in a list.

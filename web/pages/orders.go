@@ -129,10 +129,10 @@ func (vm OrderListVM) SortMark(col string) (arrow, aria string) {
 // Empty tells whether the page has no rows.
 func (vm OrderListVM) Empty() bool { return len(vm.Page.Rows) == 0 }
 
-// OrderStatusBadge maps an order status to its label and tone.
+// OrderStatusBadge maps an order status to its label and tone, on every side.
 func OrderStatusBadge(status string) components.BadgeProps {
 	tone := map[string]string{models.OrderPendingPayment: "yellow", models.OrderProcessing: "blue",
-		models.OrderCompleted: "green", models.OrderFailed: "red"}[status]
+		models.OrderCompleted: "green", models.OrderCancelled: "gray", models.OrderFailed: "red"}[status]
 	return components.BadgeProps{Label: "order.status." + status, Tone: tone, TestID: "order-status"}
 }
 
