@@ -3,15 +3,17 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,7 +78,15 @@ func startServer(t *testing.T) *server {
 	}
 	// The browser journey runs on real time: sessions and tokens expire by the wall clock.
 	store := models.NewStore(env.DB, clock.Real{}, env.Box)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The server's log and one line per request are kept and printed when the test
+	// fails, so a stalled step shows what the server answered and how long it took.
+	trace := &traceLog{}
+	log := slog.New(slog.NewTextHandler(trace, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server trace:\n%s", trace.String())
+		}
+	})
 	cfg := config.Config{DataDir: t.TempDir(), IdleTimeout: time.Hour, SessionLife: 2 * time.Hour}
 	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log,
 		Outbound: outbound.New(outbound.Options{})}
@@ -84,7 +94,7 @@ func startServer(t *testing.T) *server {
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
 	app.Cfg.BaseURL = srv.URL
-	srv.Config.Handler = app.Router()
+	srv.Config.Handler = trace.wrap(app.Router())
 	t.Cleanup(srv.Close)
 
 	w := jobs.NewWorker(store, log)
@@ -99,6 +109,51 @@ func startServer(t *testing.T) *server {
 	go func() { defer close(done); w.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return &server{URL: srv.URL, Store: store, Blobs: blobs, Catalog: cat, env: env}
+}
+
+// traceLog collects the server's log lines and a line per request.
+type traceLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *traceLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *traceLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (l *traceLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		fmt.Fprintf(l, "%s > %s %s htmx=%s\n", start.Format("15:04:05.000"), r.Method, r.URL.RequestURI(), r.Header.Get("HX-Request"))
+		rec := &statusRecorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		fmt.Fprintf(l, "%s < %s %s %d in %s\n", time.Now().Format("15:04:05.000"), r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Millisecond))
+	})
 }
 
 // browser is one headless chromium with a fresh profile.
@@ -196,12 +251,17 @@ func (b *browser) markStale() {
 	}
 }
 
+// waitFresh waits until the marker is gone and htmx is done with the page: no request in
+// flight, and the swapped-in content settled. htmx wires up new content (its hx-
+// attributes, boosted forms) only when it settles, after the swap; an action taken
+// before then would meet elements that do nothing yet.
 func (b *browser) waitFresh(what string) {
 	b.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		fresh, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
-			`document.readyState === 'complete' && !document.getElementById('__stale') && !document.querySelector('.htmx-request')`))
+			`document.readyState === 'complete' && !document.getElementById('__stale') &&
+			 !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')`))
 		if err == nil && fresh {
 			return
 		}

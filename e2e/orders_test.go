@@ -230,7 +230,7 @@ func TestOrderJourney(t *testing.T) {
 		t.Fatalf("after placing the order at %s", buyer.path())
 	}
 	orderNo := strings.TrimPrefix(buyer.path(), "/buyer/orders/")
-	if got := buyer.text(`[data-testid="order-status"]`); got != en.T("buyer.order_status.PENDING_PAYMENT") {
+	if got := buyer.text(`[data-testid="order-status"]`); got != en.T("order.status.PENDING_PAYMENT") {
 		t.Fatalf("new order status %q", got)
 	}
 	var order models.Order
@@ -243,7 +243,7 @@ func TestOrderJourney(t *testing.T) {
 	second.open("/buyer/orders/" + orderNo)
 	// Pay: a supervised order stays PROCESSING until its delivery is done.
 	buyer.submit(`[data-testid="pay-button"]`)
-	if got := buyer.text(`[data-testid="order-status"]`); got != en.T("buyer.order_status.PROCESSING") {
+	if got := buyer.text(`[data-testid="order-status"]`); got != en.T("order.status.PROCESSING") {
 		t.Fatalf("paid order status %q", got)
 	}
 	if buyer.count(`[data-testid="payment"]`) != 1 || buyer.count(`[data-testid="pay-button"]`) != 0 {
