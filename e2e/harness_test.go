@@ -204,12 +204,18 @@ func (b *browser) open(path string) {
 	b.do("open "+path, chromedp.Navigate(b.srv.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
 }
 
+// findWait is how long text and attr wait for their element to appear.
+const findWait = 15 * time.Second
+
 // text returns the text of the first element matching sel.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	ctx, cancel := context.WithTimeout(b.ctx, findWait)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
-		b.t.Fatalf("read %s: %v", sel, err)
+		b.screenshot("failed-read")
+		b.t.Fatalf("read %s on %s: %v", sel, b.path(), err)
 	}
 	return strings.TrimSpace(s)
 }
@@ -217,9 +223,12 @@ func (b *browser) text(sel string) string {
 // attr reads an attribute of the first element matching sel.
 func (b *browser) attr(sel, name string) string {
 	b.t.Helper()
-	r, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	ctx, cancel := context.WithTimeout(b.ctx, findWait)
+	defer cancel()
+	r, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
 	if err != nil {
-		b.t.Fatalf("attr %s %s: %v", sel, name, err)
+		b.screenshot("failed-read")
+		b.t.Fatalf("attr %s %s on %s: %v", sel, name, b.path(), err)
 	}
 	return r.Value
 }

@@ -453,9 +453,14 @@ func TestOrderJourney(t *testing.T) {
 	// A second window still showing the request cannot reject it any more.
 	stale.fill(map[string]string{"comment": "不同意"})
 	stale.submit(`[data-testid="reject"]`)
-	if got := stale.text(`[data-testid="error-page"]`); !strings.HasPrefix(got, "409") {
-		t.Fatalf("rejecting a decided case from a stale page: %q", got)
+	// It answers with the case as it stands now and says why nothing was done.
+	if stale.count(`[data-testid="case-stale"]`) != 1 || !strings.Contains(stale.text(`[data-testid="case-stale"]`), zh.T("aftersales.stale")) {
+		t.Fatal("rejecting a decided case from a stale page did not say it changed")
 	}
+	if stale.count(`[data-testid="approve-form"]`) != 0 || stale.text(`[data-testid="refund-status"]`) == zh.T("aftersales.status.REQUESTED") {
+		t.Fatal("the stale answer still offers the decision")
+	}
+	stale.screenshot("40-aftersales-stale-zh")
 	var rejected int64
 	srv.env.DB.R.Model(&models.RefundEvent{}).Where("refund_id = ? AND to_status = ?", refund.ID, models.RefundRejected).Count(&rejected)
 	if rejected != 0 {
