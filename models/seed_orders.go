@@ -66,6 +66,14 @@ func (s *Store) seedOrders(ctx context.Context, buyer, merchant User) error {
 	if _, err := paid(PurchaseInput{ProductID: saas.ID, SKU: pro, PeriodType: PeriodMonth, Count: 3}); err != nil {
 		return err
 	}
+	// One bought and given back inside the no-reason window: an after-sales case, refunded.
+	returned, err := paid(PurchaseInput{ProductID: saas.ID, SKU: basic, PeriodType: PeriodMonth})
+	if err != nil {
+		return err
+	}
+	if _, err := s.Unsubscribe(ctx, ba, buyer.ID, returned.OrderNo, "seed-unsubscribe"); err != nil {
+		return err
+	}
 	if _, err := buy(PurchaseInput{ProductID: image.ID, SKU: imageSpecs[0].SKUCode, PeriodType: PeriodHour, Region: "cn-north-4"}); err != nil {
 		return err
 	}

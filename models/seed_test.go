@@ -68,9 +68,13 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 			t.Errorf("demo order %s of merchant %d for %q", o.OrderNo, o.MerchantID, o.CustomerName)
 		}
 	}
-	for _, k := range []string{models.OrderCompleted, models.OrderProcessing, models.OrderPendingPayment, models.OrderCancelled, models.OrderTrial, models.OrderRenew} {
+	for _, k := range []string{models.OrderCompleted, models.OrderProcessing, models.OrderPendingPayment, models.OrderCancelled, models.OrderTrial, models.OrderRenew, models.OrderUnsubscribe} {
 		if seen[k] == 0 {
 			t.Errorf("no demo order %s: %v", k, seen)
 		}
+	}
+	cases, _, err := env.Store.MerchantRefunds(ctx, *m.MerchantID, models.RefundFilter{Page: 1, Per: 10})
+	if err != nil || len(cases) != 1 || cases[0].Status != models.RefundRefunded {
+		t.Fatalf("demo after-sales cases %+v (%v)", cases, err)
 	}
 }
