@@ -87,6 +87,52 @@ func (s *Store) seedOrders(ctx context.Context, buyer, merchant User) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.CancelOrder(ctx, ba, buyer.ID, cancelled.OrderNo)
+	if _, err := s.CancelOrder(ctx, ba, buyer.ID, cancelled.OrderNo); err != nil {
+		return err
+	}
+	return s.seedNegotiated(ctx, ba, ma, buyer, merchant)
+}
+
+// seedNegotiated buys the supervised service twice and opens a negotiated refund on
+// each: one waits for the merchant, the other was rejected and the buyer took it to
+// the platform (an open dispute for the console).
+func (s *Store) seedNegotiated(ctx context.Context, ba, ma Actor, buyer, merchant User) error {
+	var p Product
+	if err := first(s.r.WithContext(ctx).Where("merchant_id = ? AND type = ? AND listing = ?", *merchant.MerchantID, ProductService, ListingOnSale), &p); err != nil {
+		return fmt.Errorf("seed orders: no service product on sale: %w", err)
+	}
+	specs, err := s.LiveSpecs(ctx, p.ID)
+	if err != nil || len(specs) == 0 {
+		return fmt.Errorf("seed orders: the service lacks specs: %v", err)
+	}
+	order := func() (Order, error) {
+		o, err := s.Purchase(ctx, ba, buyer.ID, PurchaseInput{ProductID: p.ID, SKU: specs[0].SKUCode, PeriodType: PeriodOneTime, Count: 1, Quantity: 1})
+		if err != nil {
+			return o, err
+		}
+		return s.Pay(ctx, ba, buyer.ID, o.OrderNo)
+	}
+	waiting, err := order()
+	if err != nil {
+		return err
+	}
+	if _, err := s.RequestRefund(ctx, ba, buyer.ID, RefundRequest{OrderNo: waiting.OrderNo, AmountFen: 1000000,
+		Reason: "顾问驻场时间推迟两周，上线计划顺延，申请退还部分费用。", Key: "seed-negotiated-1"}); err != nil {
+		return err
+	}
+	disputed, err := order()
+	if err != nil {
+		return err
+	}
+	r, err := s.RequestRefund(ctx, ba, buyer.ID, RefundRequest{OrderNo: disputed.OrderNo, AmountFen: disputed.PaidFen,
+		Reason: "实施范围与合同约定不符，申请全额退款。", Key: "seed-negotiated-2"})
+	if err != nil {
+		return err
+	}
+	if _, err := s.RejectRefund(ctx, ma, *merchant.MerchantID, RefundDecision{RefundNo: r.RefundNo, Version: r.Version,
+		Comment: "实施范围已按合同附件交付，需求调研阶段已完成，不同意全额退款。"}); err != nil {
+		return err
+	}
+	_, err = s.DisputeRefund(ctx, ba, buyer.ID, r.RefundNo, "合同附件未包含二次开发，商家拒绝沟通，请平台介入。")
 	return err
 }

@@ -112,12 +112,17 @@ func (s *Store) seedProducts(ctx context.Context, put BlobPutter, u User, review
 	service := base(ProductService, "上云迁移服务", "Cloud Migration Service", "业务系统上云迁移实施", nil)
 	service.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, RequirementTemplateFileID: &eula, DeliveryTemplateFileID: &eula, AcceptanceStandard: "迁移后业务验证通过"}
 	service.Specs = []SpecContent{{Key: "new-1", Name: "标准迁移包", BillingMode: BillingOneTime, OneTimeFen: fen(2000000)}}
+	// A supervised service on sale: its orders take negotiated refunds (the demo's cases).
+	consulting := base(ProductService, "ERP 实施顾问服务", "ERP Implementation Consulting", "ERP 系统选型、实施与上线辅导", nil)
+	consulting.Supervised = true
+	consulting.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 30, RequirementTemplateFileID: &eula, DeliveryTemplateFileID: &eula, AcceptanceStandard: "系统上线并通过用户验收"}
+	consulting.Specs = []SpecContent{{Key: "new-1", Name: "标准实施包", BillingMode: BillingOneTime, OneTimeFen: fen(3000000)}}
 	hardware := base(ProductHardware, "边缘计算网关", "Edge Gateway", "工业现场边缘计算网关", nil)
 	hardware.Hardware = &HardwareFields{LogisticsRequired: true}
 	for _, p := range []struct {
 		c   ProductContent
 		how string
-	}{{saas, "approve"}, {image, "approve"}, {license, "pending"}, {service, "reject"}, {hardware, "draft"}} {
+	}{{saas, "approve"}, {image, "approve"}, {license, "pending"}, {service, "reject"}, {consulting, "approve"}, {hardware, "draft"}} {
 		if err := publish(p.c, p.how); err != nil {
 			return err
 		}

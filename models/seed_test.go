@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strconv"
 	"testing"
 
 	"sellercenter/internal/testdb"
@@ -47,12 +48,11 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 	var rows []struct{ Type, Status string }
 	env.DB.R.Table("products p").Select("p.type, a.status").Joins("JOIN product_applications a ON a.product_id = p.id").Scan(&rows)
 	for _, r := range rows {
-		states[r.Type] = r.Status
+		states[r.Type+" "+r.Status] = r.Status
 	}
-	want := map[string]string{"saas": models.PAApproved, "image": models.PAApproved, "license": models.PAPending, "service": models.PARejected, "hardware": models.PADraft}
-	for typ, st := range want {
-		if states[typ] != st {
-			t.Errorf("%s product application %q, want %q", typ, states[typ], st)
+	for _, want := range []string{"saas APPROVED", "image APPROVED", "license PENDING", "service REJECTED", "service APPROVED", "hardware DRAFT"} {
+		if states[want] == "" {
+			t.Errorf("no %s product application: %v", want, states)
 		}
 	}
 	b, _ := env.Store.UserByEmail(ctx, models.DemoBuyerEmail)
@@ -73,8 +73,22 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 			t.Errorf("no demo order %s: %v", k, seen)
 		}
 	}
+	// After-sales: an unsubscription refunded, a negotiated request waiting for the
+	// merchant, a rejected one the buyer disputed.
 	cases, _, err := env.Store.MerchantRefunds(ctx, *m.MerchantID, models.RefundFilter{Page: 1, Per: 10})
-	if err != nil || len(cases) != 1 || cases[0].Status != models.RefundRefunded {
-		t.Fatalf("demo after-sales cases %+v (%v)", cases, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, c := range cases {
+		kinds[c.Kind+" "+c.Status+" "+strconv.FormatBool(c.DisputeOpen())] = true
+	}
+	for _, want := range []string{"unsubscribe REFUNDED false", "negotiated REQUESTED false", "negotiated REJECTED true"} {
+		if !kinds[want] {
+			t.Errorf("no demo case %q: %v", want, kinds)
+		}
+	}
+	if n, err := env.Store.OpenDisputes(ctx); err != nil || n != 1 {
+		t.Errorf("%d open disputes (%v)", n, err)
 	}
 }
