@@ -45,8 +45,12 @@ func orderExportSQL(q *sqlq, f OrderFilter, packed bool) {
 	}
 }
 
+// exportCheckEvery is how many rows EachOrder reads between looks at its context.
+const exportCheckEvery = 1024
+
 // EachOrder streams the merchant's orders matching f, in the list's order, calling fn
-// with one reused row at a time: memory stays constant however many rows there are.
+// with one reused row at a time: memory stays constant however many rows there are. A
+// cancelled ctx stops it within exportCheckEvery rows.
 func (s *Store) EachOrder(ctx context.Context, merchantID uint, f OrderFilter, fn func(*OrderExportRow) error) error {
 	if merchantID == 0 {
 		return ErrNotFound
@@ -55,14 +59,19 @@ func (s *Store) EachOrder(ctx context.Context, merchantID uint, f OrderFilter, f
 	packed := s.dialect == SQLite
 	var q sqlq
 	orderExportSQL(&q, f, packed)
-	rows, err := s.query(ctx, &q)
+	rows, err := s.queryRows(ctx, &q)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var r OrderExportRow
 	var raw sql.RawBytes
-	for rows.Next() {
+	for n := 0; rows.Next(); n++ {
+		if n%exportCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		if packed {
 			err = rows.Scan(&raw)
 			if err == nil {

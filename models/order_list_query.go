@@ -314,7 +314,7 @@ func (s *Store) orderPage(ctx context.Context, f OrderFilter, c OrderCursor, con
 	var q sqlq
 	packed := s.dialect == SQLite
 	orderListSQL(&q, f, st, k, st.desc != backward, console, packed)
-	rows, err := s.query(ctx, &q)
+	rows, err := s.queryRows(ctx, &q) // one page: at most OrderPageSize+1 rows
 	if err != nil {
 		return OrderPage{}, err
 	}
@@ -431,6 +431,19 @@ func (s *Store) CountOrders(ctx context.Context, merchantID uint, f OrderFilter,
 // query runs a built statement on the read pool through database/sql, without the ORM.
 func (s *Store) query(ctx context.Context, q *sqlq) (*sql.Rows, error) {
 	return s.r.ConnPool.QueryContext(ctx, s.rebind(q.b.String()), q.args...)
+}
+
+// queryRows is query for statements whose rows are read in a tight loop. The SQLite
+// driver reads every row of a statement whose context can be cancelled on a goroutine
+// of its own (so that it can interrupt the read), which over many rows costs more than
+// the reading itself: a million-row export took half as long again. On SQLite the
+// statement therefore runs detached from ctx's cancellation; a caller reading an
+// unbounded number of rows checks ctx between rows itself.
+func (s *Store) queryRows(ctx context.Context, q *sqlq) (*sql.Rows, error) {
+	if s.dialect == SQLite {
+		ctx = context.WithoutCancel(ctx)
+	}
+	return s.query(ctx, q)
 }
 
 // rebind turns ? placeholders into PostgreSQL's $n (the statements built here carry no

@@ -309,6 +309,35 @@ func TestEachOrderStreamsTheListInOrder(t *testing.T) {
 	}
 }
 
+// A cancelled export stops within a bounded number of rows, on SQLite too, where the
+// statement runs detached from the context's cancellation for speed.
+func TestEachOrderStopsWhenCancelled(t *testing.T) {
+	env := testdb.Open(t)
+	seedOrders(t, env, 2500, []uint{7}, []uint{3})
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	err := env.Store.EachOrder(ctx, 7, models.OrderFilter{}, func(*models.OrderExportRow) error {
+		calls++
+		if calls == 10 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || calls < 10 || calls > 1100 {
+		t.Fatalf("cancelled export: %v after %d rows of 2500", err, calls)
+	}
+	calls = 0
+	if err := env.Store.EachOrder(ctx, 7, models.OrderFilter{}, func(*models.OrderExportRow) error { calls++; return nil }); !errors.Is(err, context.Canceled) || calls != 0 {
+		t.Fatalf("export on a cancelled context: %v after %d rows", err, calls)
+	}
+	// The pages and the full stream still read everything when nobody cancels.
+	n := 0
+	must(t, env.Store.EachOrder(context.Background(), 7, models.OrderFilter{}, func(*models.OrderExportRow) error { n++; return nil }))
+	if n != 2500 {
+		t.Fatalf("streamed %d of 2500", n)
+	}
+}
+
 func TestOrderDetailMasksTheBuyer(t *testing.T) {
 	env := testdb.Open(t)
 	ctx := context.Background()

@@ -222,7 +222,7 @@ func (s *Store) settleRefund(a Actor, r *Refund, o *Order, line *OrderLine) erro
 		}
 	}
 	r.UnsubscribeOrderID = &u.ID
-	return s.w.Model(&Refund{}).Where("id = ?", r.ID).Updates(map[string]any{"unsubscribe_order_id": u.ID, "amount_fen": amount}).Error
+	return s.w.Model(&Refund{}).Where("id = ?", r.ID).Updates(map[string]any{"unsubscribe_order_id": u.ID, "amount_fen": amount, "updated_at": now}).Error
 }
 
 // endSubscription marks the case's subscription unsubscribed, if it is still active.
