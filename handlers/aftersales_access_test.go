@@ -25,7 +25,7 @@ func TestAfterSalesOfOtherTenantsAre404(t *testing.T) {
 		fx.otherBuyerC.post(bpath+"/dispute", url.Values{"reason": {"x"}}, hx...).want(http.StatusNotFound)
 		fx.otherBuyerC.post(bpath+"/ship", url.Values{"tracking_no": {"SF12345"}}, hx...).want(http.StatusNotFound)
 		fx.otherBuyerC.get("/buyer/orders/"+o.OrderNo+"/refund", hx...).want(http.StatusNotFound)
-		fx.otherBuyerC.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newFormKey()}, "amount": {"1"}, "reason": {"x"}}, hx...).want(http.StatusNotFound)
+		fx.otherBuyerC.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newIdempotencyKey()}, "amount": {"1"}, "reason": {"x"}}, hx...).want(http.StatusNotFound)
 	}
 	if rows := fx.otherClient.get("/seller/after-sales").Doc().Find(`[data-testid="refund-row"]`).Length(); rows != 0 {
 		t.Fatal("another merchant's queue lists the case")

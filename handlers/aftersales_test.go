@@ -149,7 +149,7 @@ func TestBuyerUnsubscribeShowsTheRefundAndRefundsOnce(t *testing.T) {
 		t.Fatalf("double submit went to %s", again.Location())
 	}
 	fx.unchanged(t, before, "a double submit")
-	fx.bc.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newFormKey()}}).want(http.StatusConflict)
+	fx.bc.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newIdempotencyKey()}}).want(http.StatusConflict)
 	fx.unchanged(t, before, "a second unsubscription")
 	page := fx.bc.get(res.Location()).want(http.StatusOK)
 	if !strings.Contains(page.Body, "Unsubscribed after the no-reason window") && !strings.Contains(page.Body, "pro-rata refund") {
@@ -212,7 +212,7 @@ func TestRefundFormRefusesBadInput(t *testing.T) {
 		t.Fatal("the form does not show the open case")
 	}
 	before = fx.state()
-	fx.bc.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newFormKey()}, "amount": {"1"}, "reason": {"again"}}).want(http.StatusConflict)
+	fx.bc.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newIdempotencyKey()}, "amount": {"1"}, "reason": {"again"}}).want(http.StatusConflict)
 	fx.unchanged(t, before, "a second open case")
 }
 
@@ -224,7 +224,7 @@ func TestNoRefundAfterSupervisionCompleted(t *testing.T) {
 		t.Fatalf("no explanation\n%s", page.Body)
 	}
 	before := fx.state()
-	r := fx.bc.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newFormKey()}, "amount": {"1"}, "reason": {"r"}}).want(http.StatusConflict)
+	r := fx.bc.post("/buyer/orders/"+o.OrderNo+"/refund", url.Values{"key": {newIdempotencyKey()}, "amount": {"1"}, "reason": {"r"}}).want(http.StatusConflict)
 	if !strings.Contains(r.Body, "No refund after supervision completed") {
 		t.Fatal("the 409 does not say why")
 	}

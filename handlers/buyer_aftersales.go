@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 
@@ -23,30 +21,9 @@ type refundRequestForm struct {
 	Reason string `form:"reason" validate:"max=500"`
 }
 
-// newFormKey is a fresh idempotency key for a form (R3): a double submit carries the
-// same key and finds the first result.
-func newFormKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// formKeyOK accepts the keys newFormKey makes.
-func formKeyOK(k string) bool {
-	if len(k) < 16 || len(k) > 64 {
-		return false
-	}
-	for _, c := range k {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 // refundFormVM prepares the form for an order as the rules see it now.
 func (a *App) refundFormVM(c echo.Context, off models.RefundOffer) pages.RefundFormVM {
-	return pages.RefundFormVM{Order: off.Order, Quote: off.Quote, OpenCase: off.OpenCase, Key: newFormKey(), Errors: view.Errors{},
+	return pages.RefundFormVM{Order: off.Order, Quote: off.Quote, OpenCase: off.OpenCase, Key: newIdempotencyKey(), Errors: view.Errors{},
 		NoReasonDays: a.Store.SettingInt(c.Request().Context(), models.SettingNoReasonDays, models.DefaultNoReasonDays)}
 }
 
@@ -72,7 +49,7 @@ func (a *App) BuyerRefundCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !formKeyOK(f.Key) {
+	if !validKey(f.Key) {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	vm := a.refundFormVM(c, off)

@@ -52,19 +52,6 @@ func parseAmount(s string, def int) (int, string) {
 	return 0, "error.number"
 }
 
-// validKey tells whether an idempotency key is one this server could have made.
-func validKey(k string) bool {
-	if len(k) < 16 || len(k) > 64 {
-		return false
-	}
-	for _, r := range k {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // buyState builds the buy page from the form: the product on sale (404 otherwise), its
 // offered specs with the chosen one, the options it offers and the purchase input. The
 // form pages start on the first region; an order must name its region.

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 
@@ -73,11 +71,4 @@ func (a *App) requireBuyerProfile(c echo.Context) (bool, error) {
 		return true, err
 	}
 	return false, nil
-}
-
-// newIdempotencyKey is a fresh key a purchase form carries so a double submit is one order.
-func newIdempotencyKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

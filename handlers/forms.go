@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"reflect"
@@ -160,4 +162,25 @@ func fieldErrorFrom(err error) (view.Errors, bool) {
 		return view.Errors{fe.Field: fe.Key}, true
 	}
 	return nil, false
+}
+
+// newIdempotencyKey is a fresh key a form carries (R3): a double submit of a purchase,
+// a payment or a refund request sends the same key and finds the first result.
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// validKey tells whether an idempotency key is one this server could have made.
+func validKey(k string) bool {
+	if len(k) < 16 || len(k) > 64 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
