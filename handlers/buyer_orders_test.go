@@ -140,6 +140,15 @@ func TestBuyerOrderListAndHome(t *testing.T) {
 	if d.Find(`[data-testid="pay-link"]`).Length() != 1 {
 		t.Fatal("the unpaid order has no pay link")
 	}
+	if d.Find(`[data-testid="order-refunded"]`).Length() != 0 {
+		t.Fatal("an order without a refund shows one")
+	}
+	// A partly refunded order says how much came back, under its amount.
+	w.ta.env.DB.W.Model(&models.Order{}).Where("order_no = ?", paid.OrderNo).Update("refunded_fen", 5050)
+	row := w.c.get("/buyer/orders").want(http.StatusOK).Doc().Find(`[data-order-no="` + paid.OrderNo + `"] [data-testid="order-refunded"]`)
+	if got := strings.TrimSpace(row.Text()); got != "¥50.50 refunded" {
+		t.Fatalf("refunded note %q", got)
+	}
 	frag := w.c.get("/buyer/orders?status=PENDING_PAYMENT", "HX-Request", "true").want(http.StatusOK)
 	rows := frag.Doc().Find(`[data-testid="buyer-order"]`)
 	if strings.Contains(frag.Body, "<html") || rows.Length() != 1 || rows.AttrOr("data-order-no", "") != pending.OrderNo {
