@@ -196,6 +196,25 @@ func TestOrderListShowsAmountsAndBadgesInChinese(t *testing.T) {
 	if got := strings.TrimSpace(doc.Find(`[data-testid="order-status"]`).First().Text()); got != "处理中" {
 		t.Fatalf("status badge %q", got)
 	}
+	// A refunded order says how much came back, under its amount (the console's list too).
+	var plain models.Order
+	for _, o := range a.orders {
+		if o.RefundedFen == 0 {
+			plain = o
+		}
+	}
+	note := `[data-order-no="` + plain.OrderNo + `"] [data-testid="order-refunded"]`
+	if plain.ID == 0 || doc.Find(note).Length() != 0 {
+		t.Fatal("an order without a refund shows one")
+	}
+	must(t, ta.env.DB.W.Model(&models.Order{}).Where("id = ?", plain.ID).Update("refunded_fen", 2500).Error)
+	if got := strings.TrimSpace(c.get("/seller/orders").want(http.StatusOK).Doc().Find(note).Text()); got != "已退 ¥25.00" {
+		t.Fatalf("refunded note %q", got)
+	}
+	ta.user(models.RoleReviewer, "rev@example.com")
+	if got := strings.TrimSpace(ta.loggedIn("rev@example.com").get("/admin/orders").want(http.StatusOK).Doc().Find(note).Text()); got != "¥25.00 refunded" {
+		t.Fatalf("console refunded note %q", got)
+	}
 	if !strings.Contains(r.Body, "交易管理") || !strings.Contains(r.Body, "导出记录") {
 		t.Fatal("no Transactions section in the navigation")
 	}

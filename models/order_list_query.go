@@ -130,6 +130,7 @@ type OrderRow struct {
 	SpecName      string
 	CustomerName  string
 	AmountFen     int64
+	RefundedFen   int64
 	MerchantID    uint
 	MerchantName  string // the console's list only
 }
@@ -254,7 +255,7 @@ func keyArg(s orderSort, k cursorKey) any {
 // merchant's name.
 var (
 	listColumns = []string{"o.id", "o.order_no", "o.created_at", "o.status", "o.kind", "o.product_name_zh", "o.product_name_en",
-		"o.spec_name", "o.customer_name", "o.amount_fen", "o.merchant_id"}
+		"o.spec_name", "o.customer_name", "o.amount_fen", "o.merchant_id", "o.refunded_fen"}
 	consoleListColumns = append(append([]string{}, listColumns...), "COALESCE(m.company_name, '')")
 )
 
@@ -329,7 +330,7 @@ func (s *Store) orderPage(ctx context.Context, f OrderFilter, c OrderCursor, con
 				err = unpackOrderRow(string(raw), &r, console)
 			}
 		} else {
-			dest := []any{&r.ID, &r.OrderNo, &r.CreatedAt, &r.Status, &r.Kind, &r.ProductNameZh, &r.ProductNameEn, &r.SpecName, &r.CustomerName, &r.AmountFen, &r.MerchantID}
+			dest := []any{&r.ID, &r.OrderNo, &r.CreatedAt, &r.Status, &r.Kind, &r.ProductNameZh, &r.ProductNameEn, &r.SpecName, &r.CustomerName, &r.AmountFen, &r.MerchantID, &r.RefundedFen}
 			if console {
 				dest = append(dest, &r.MerchantName)
 			}
@@ -374,7 +375,7 @@ func (s *Store) orderPage(ctx context.Context, f OrderFilter, c OrderCursor, con
 
 // unpackOrderRow splits a packed list row into r.
 func unpackOrderRow(s string, r *OrderRow, console bool) error {
-	var buf [12]string
+	var buf [13]string
 	f := buf[:len(listColumns)]
 	if console {
 		f = buf[:len(consoleListColumns)]
@@ -396,10 +397,13 @@ func unpackOrderRow(s string, r *OrderRow, console bool) error {
 	if err != nil {
 		return err
 	}
+	if r.RefundedFen, err = packedInt(f[11]); err != nil {
+		return err
+	}
 	r.ID, r.MerchantID = uint(id), uint(mid)
 	r.OrderNo, r.Status, r.Kind, r.ProductNameZh, r.ProductNameEn, r.SpecName, r.CustomerName = f[1], f[3], f[4], f[5], f[6], f[7], f[8]
 	if console {
-		r.MerchantName = f[11]
+		r.MerchantName = f[12]
 	}
 	return nil
 }
