@@ -34,6 +34,7 @@ var migrations = []migration{
 	{9, "order list sort indexes", migrateOrderListIndexes},
 	{10, "refund history, one open case per order, dispute queue index", migrateRefundHistory},
 	{11, "sales analysis indexes", migrateAnalyticsIndexes},
+	{12, "one set of order type labels", migrateOrderKindLabels},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

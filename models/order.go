@@ -402,3 +402,11 @@ func (s *Store) createOrder(a Actor, o *Order, lines []OrderLine) error {
 	return s.audit(a, "order.create", "order", o.ID, &mid, nil,
 		map[string]any{"order_no": o.OrderNo, "kind": o.Kind, "status": o.Status, "amount_fen": o.AmountFen}, "", "")
 }
+
+// migrateOrderKindLabels moves notifications already sent to the one set of order type
+// labels (order.kind.*): they name their type by message key, translated when shown, and
+// the buyers' set of the same labels is gone.
+func migrateOrderKindLabels(tx *gorm.DB, _ Dialect) error {
+	return tx.Exec(`UPDATE notifications SET args = REPLACE(args, '"buyer.order_kind.', '"order.kind.') WHERE args LIKE ?`,
+		`%"buyer.order_kind.%`).Error
+}

@@ -36,3 +36,6 @@ func OrderListStatements(d Dialect, f OrderFilter, console bool) []Statement {
 
 // ParseStoredTime is parseStoredTime, for its table test.
 var ParseStoredTime = parseStoredTime
+
+// MigrateOrderKindLabels is migration 12's step, for its test.
+var MigrateOrderKindLabels = migrateOrderKindLabels
