@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -168,17 +169,28 @@ type reasonForm struct {
 
 // BuyerAfterSalesDispute takes a rejected case to the platform.
 func (a *App) BuyerAfterSalesDispute(c echo.Context) error {
+	var f reasonForm
+	return a.buyerCaseStep(c, &f, func(vm *pages.RefundCaseVM) { vm.Reason = f.Reason }, "aftersales.flash.disputed",
+		func(ctx context.Context, refundNo string) error {
+			_, err := a.Store.DisputeRefund(ctx, actor(c), currentUser(c).ID, refundNo, f.Reason)
+			return err
+		})
+}
+
+// buyerCaseStep runs one of the buyer's one-field steps on a case: the form bound into f
+// and kept on the page by keep, the step done, its field errors shown on the form (422),
+// a step the case no longer allows answered with the case as it stands now (409).
+func (a *App) buyerCaseStep(c echo.Context, f any, keep func(*pages.RefundCaseVM), flash string, do func(ctx context.Context, refundNo string) error) error {
 	vm, err := a.buyerCase(c)
 	if err != nil {
 		return err
 	}
-	var f reasonForm
-	if vm.Errors, err = bindForm(c, &f); err != nil {
+	if vm.Errors, err = bindForm(c, f); err != nil {
 		return err
 	}
-	vm.Reason = f.Reason
+	keep(&vm)
 	if !vm.Errors.Any() {
-		_, err = a.Store.DisputeRefund(c.Request().Context(), actor(c), currentUser(c).ID, vm.R().RefundNo, f.Reason)
+		err = do(c.Request().Context(), vm.R().RefundNo)
 		if fe, ok := fieldErrorFrom(err); ok {
 			vm.Errors, err = fe, nil
 		}
@@ -189,7 +201,7 @@ func (a *App) BuyerAfterSalesDispute(c echo.Context) error {
 	if vm.Errors.Any() {
 		return a.renderCase(c, http.StatusUnprocessableEntity, vm)
 	}
-	a.flash(c, "success", "aftersales.flash.disputed")
+	a.flash(c, "success", flash)
 	return a.redirect(c, web.BuyerAfterSale(vm.R().RefundNo))
 }
 
@@ -200,27 +212,10 @@ type shipForm struct {
 
 // BuyerAfterSalesShip records the logistics of an approved hardware return.
 func (a *App) BuyerAfterSalesShip(c echo.Context) error {
-	vm, err := a.buyerCase(c)
-	if err != nil {
-		return err
-	}
 	var f shipForm
-	if vm.Errors, err = bindForm(c, &f); err != nil {
-		return err
-	}
-	vm.Tracking = f.TrackingNo
-	if !vm.Errors.Any() {
-		_, err = a.Store.ShipReturn(c.Request().Context(), actor(c), currentUser(c).ID, vm.R().RefundNo, f.TrackingNo)
-		if fe, ok := fieldErrorFrom(err); ok {
-			vm.Errors, err = fe, nil
-		}
-	}
-	if err != nil {
-		return a.caseRefused(c, err, a.buyerCase)
-	}
-	if vm.Errors.Any() {
-		return a.renderCase(c, http.StatusUnprocessableEntity, vm)
-	}
-	a.flash(c, "success", "aftersales.flash.shipped")
-	return a.redirect(c, web.BuyerAfterSale(vm.R().RefundNo))
+	return a.buyerCaseStep(c, &f, func(vm *pages.RefundCaseVM) { vm.Tracking = f.TrackingNo }, "aftersales.flash.shipped",
+		func(ctx context.Context, refundNo string) error {
+			_, err := a.Store.ShipReturn(ctx, actor(c), currentUser(c).ID, refundNo, f.TrackingNo)
+			return err
+		})
 }

@@ -217,21 +217,32 @@ func firstError(errs view.Errors) string {
 	return ""
 }
 
-// BuyNew is the buy form of a product; htmx asks it for the quote as choices change.
-func (a *App) BuyNew(c echo.Context) error {
+// pricedBuy reads the buy form from the query and prices the choice. answered is true
+// when the request was already answered (an error page, or the buyer sent to fill in
+// their profile first); err is then what to return.
+func (a *App) pricedBuy(c echo.Context) (vm pages.BuyVM, answered bool, err error) {
 	var f buyForm
 	errs, err := bindQuery(c, &f)
 	if err != nil {
-		return err
+		return vm, true, err
 	}
 	vm, in, err := a.buyState(c, f, errs)
 	if err != nil {
-		return err
+		return vm, true, err
 	}
 	if redirected, err := a.requireBuyerProfile(c); redirected {
-		return err
+		return vm, true, err
 	}
 	if err := a.priceBuy(c, &vm, in); err != nil {
+		return vm, true, err
+	}
+	return vm, false, nil
+}
+
+// BuyNew is the buy form of a product; htmx asks it for the quote as choices change.
+func (a *App) BuyNew(c echo.Context) error {
+	vm, answered, err := a.pricedBuy(c)
+	if answered {
 		return err
 	}
 	return a.render(c, http.StatusOK, pages.BuyPage(a.page(c), vm), pages.BuyQuote(vm.Quote))
@@ -240,19 +251,8 @@ func (a *App) BuyNew(c echo.Context) error {
 // BuyConfirm checks the choice again and shows it with its price and the button that
 // places the order; a refused choice goes back to the form.
 func (a *App) BuyConfirm(c echo.Context) error {
-	var f buyForm
-	errs, err := bindQuery(c, &f)
-	if err != nil {
-		return err
-	}
-	vm, in, err := a.buyState(c, f, errs)
-	if err != nil {
-		return err
-	}
-	if redirected, err := a.requireBuyerProfile(c); redirected {
-		return err
-	}
-	if err := a.priceBuy(c, &vm, in); err != nil {
+	vm, answered, err := a.pricedBuy(c)
+	if answered {
 		return err
 	}
 	if vm.Errors.Any() {

@@ -121,9 +121,9 @@ func (a *App) decideRefund(c echo.Context, approve bool) error {
 	if vm.Errors.Any() {
 		return a.renderCase(c, http.StatusUnprocessableEntity, vm)
 	}
-	if f.Version != vm.R().Version || vm.R().Status != models.RefundRequested {
+	if err := vm.R().Decidable(f.Version); err != nil {
 		// Decided already (or by another window): nothing is stored for a form that lost.
-		return a.caseRefused(c, models.ErrConflict, a.sellerCase)
+		return a.caseRefused(c, err, a.sellerCase)
 	}
 	d := models.RefundDecision{RefundNo: vm.R().RefundNo, Version: f.Version, Comment: f.Comment}
 	ctx, mid := c.Request().Context(), currentMerchant(c).ID

@@ -2,7 +2,6 @@ package models_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -153,18 +152,4 @@ func badPlan(d models.Dialect, plan string, f models.OrderFilter, console bool) 
 		return "no (merchant_id, …) index"
 	}
 	return ""
-}
-
-func TestOrderListPlansDump(t *testing.T) {
-	if os.Getenv("DUMP_PLANS") == "" {
-		t.Skip()
-	}
-	env := testdb.Open(t)
-	for _, console := range []bool{false, true} {
-		for _, f := range orderFilterCombos(console) {
-			for _, st := range models.OrderListStatements(env.DB.Dialect, f, console) {
-				fmt.Printf("--- console=%v m=%d no=%v cust=%v prod=%v date=%v status=%v kind=%v sort=%s %s\n%s\n", console, f.MerchantID, f.OrderNo != "", f.Customer != "", f.ProductID != 0, f.From != nil, f.Status != "", f.Kind != "", f.Sort, st.Name, explain(t, env, st))
-			}
-		}
-	}
 }

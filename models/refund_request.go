@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -78,9 +79,24 @@ type RefundDecision struct {
 	AttachmentID *uint // the communication record, an upload of the merchant's
 }
 
-// ApproveRefund accepts a request. A negotiated refund is then paid by the payout job
-// (the case shows APPROVED until it runs); a return waits for the goods.
-func (s *Store) ApproveRefund(ctx context.Context, a Actor, merchantID uint, d RefundDecision) (Refund, error) {
+// Decidable tells whether the merchant may still decide the case as it was shown at
+// version: ErrConflict when it changed since, ErrIllegalTransition when it is no longer
+// a request.
+func (r Refund) Decidable(version int) error {
+	if version != r.Version {
+		return ErrConflict
+	}
+	if r.Status != RefundRequested {
+		return ErrIllegalTransition
+	}
+	return nil
+}
+
+// decideCase runs a merchant's decision on a request in one transaction: the comment
+// checked, the case locked and still decidable at the version the merchant saw, then
+// decide with the checked comment and the time.
+func (s *Store) decideCase(ctx context.Context, merchantID uint, d RefundDecision,
+	decide func(tx *Store, r *Refund, o Order, comment string, now time.Time) error) (Refund, error) {
 	comment, err := checkText("comment", d.Comment, RefundCommentMax)
 	if err != nil {
 		return Refund{}, err
@@ -91,13 +107,22 @@ func (s *Store) ApproveRefund(ctx context.Context, a Actor, merchantID uint, d R
 		if err != nil {
 			return err
 		}
-		if d.Version != r.Version {
-			return ErrConflict
+		if err := r.Decidable(d.Version); err != nil {
+			return err
 		}
-		if r.Status != RefundRequested {
-			return ErrIllegalTransition
+		if err := decide(tx, &r, o, comment, tx.clock.Now()); err != nil {
+			return err
 		}
-		now := tx.clock.Now()
+		out = r
+		return nil
+	})
+	return out, err
+}
+
+// ApproveRefund accepts a request. A negotiated refund is then paid by the payout job
+// (the case shows APPROVED until it runs); a return waits for the goods.
+func (s *Store) ApproveRefund(ctx context.Context, a Actor, merchantID uint, d RefundDecision) (Refund, error) {
+	return s.decideCase(ctx, merchantID, d, func(tx *Store, r *Refund, o Order, comment string, now time.Time) error {
 		fields := map[string]any{"decided_at": now, "merchant_comment": comment}
 		if d.AttachmentID != nil {
 			if err := tx.attachFiles(merchantID, "refund", r.ID, []uint{*d.AttachmentID}); err != nil {
@@ -106,22 +131,21 @@ func (s *Store) ApproveRefund(ctx context.Context, a Actor, merchantID uint, d R
 			fields["attachment_file_id"] = *d.AttachmentID
 			r.AttachmentFileID = d.AttachmentID
 		}
-		if err := tx.moveCase(a, &r, RefundApproved, "aftersales.event.approved", comment, "refund.approve", fields); err != nil {
+		if err := tx.moveCase(a, r, RefundApproved, "aftersales.event.approved", comment, "refund.approve", fields); err != nil {
 			return err
 		}
 		r.DecidedAt, r.MerchantComment = &now, comment
+		var err error
 		if r.Kind == RefundReturn {
 			err = tx.enqueue(JobRefundDeadline, RefundJobPayload{RefundID: r.ID}, *r.ShipBy(), "refund_deadline:ship:"+r.RefundNo)
 		} else {
-			err = tx.enqueuePayout(r)
+			err = tx.enqueuePayout(*r)
 		}
 		if err != nil {
 			return err
 		}
-		out = r
-		return tx.notifyCase(r, o, "approved", true, false, map[string]any{"Comment": comment})
+		return tx.notifyCase(*r, o, "approved", true, false, map[string]any{"Comment": comment})
 	})
-	return out, err
 }
 
 // enqueuePayout queues the payout of an approved case; the key carries the version so a
@@ -133,32 +157,14 @@ func (s *Store) enqueuePayout(r Refund) error {
 
 // RejectRefund refuses a request with the merchant's explanation.
 func (s *Store) RejectRefund(ctx context.Context, a Actor, merchantID uint, d RefundDecision) (Refund, error) {
-	comment, err := checkText("comment", d.Comment, RefundCommentMax)
-	if err != nil {
-		return Refund{}, err
-	}
-	var out Refund
-	err = s.Tx(ctx, func(tx *Store) error {
-		r, o, err := tx.lockCase("refund_no = ? AND merchant_id = ?", d.RefundNo, merchantID)
-		if err != nil {
-			return err
-		}
-		if d.Version != r.Version {
-			return ErrConflict
-		}
-		if r.Status != RefundRequested {
-			return ErrIllegalTransition
-		}
-		now := tx.clock.Now()
-		if err := tx.moveCase(a, &r, RefundRejected, "aftersales.event.rejected", comment, "refund.reject",
+	return s.decideCase(ctx, merchantID, d, func(tx *Store, r *Refund, o Order, comment string, now time.Time) error {
+		if err := tx.moveCase(a, r, RefundRejected, "aftersales.event.rejected", comment, "refund.reject",
 			map[string]any{"decided_at": now, "merchant_comment": comment}); err != nil {
 			return err
 		}
 		r.DecidedAt, r.MerchantComment = &now, comment
-		out = r
-		return tx.notifyCase(r, o, "rejected", true, false, map[string]any{"Comment": comment})
+		return tx.notifyCase(*r, o, "rejected", true, false, map[string]any{"Comment": comment})
 	})
-	return out, err
 }
 
 // WithdrawRefund takes a request back before the merchant decides.

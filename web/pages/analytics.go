@@ -149,12 +149,7 @@ func trafficChart(ctx context.Context, s models.SalesSummary) ChartData {
 // gmvSummary describes the GMV chart for screen readers.
 func gmvSummary(ctx context.Context, s models.SalesSummary) string {
 	from, to := periodFirst(ctx, s), periodLast(ctx, s)
-	best := -1
-	for i, d := range s.Days {
-		if d.GMVFen > 0 && (best < 0 || d.GMVFen > s.Days[best].GMVFen) {
-			best = i
-		}
-	}
+	best := peakDay(s.Days, func(d models.DaySales) int64 { return d.GMVFen })
 	if best < 0 {
 		return i18n.T(ctx, "analytics.chart.gmv.summary_empty", "From", from, "To", to)
 	}
@@ -162,15 +157,22 @@ func gmvSummary(ctx context.Context, s models.SalesSummary) string {
 		"Max", i18n.Money(ctx, s.Days[best].GMVFen), "MaxDay", dayLabel(ctx, s.Days[best].Day))
 }
 
-// trafficSummary describes the views and orders chart for screen readers.
-func trafficSummary(ctx context.Context, s models.SalesSummary) string {
-	from, to := periodFirst(ctx, s), periodLast(ctx, s)
+// peakDay is the index of the first day with the largest positive value of v, or -1
+// when no day has one.
+func peakDay(days []models.DaySales, v func(models.DaySales) int64) int {
 	best := -1
-	for i, d := range s.Days {
-		if d.Views > 0 && (best < 0 || d.Views > s.Days[best].Views) {
+	for i, d := range days {
+		if v(d) > 0 && (best < 0 || v(d) > v(days[best])) {
 			best = i
 		}
 	}
+	return best
+}
+
+// trafficSummary describes the views and orders chart for screen readers.
+func trafficSummary(ctx context.Context, s models.SalesSummary) string {
+	from, to := periodFirst(ctx, s), periodLast(ctx, s)
+	best := peakDay(s.Days, func(d models.DaySales) int64 { return d.Views })
 	if best < 0 {
 		return i18n.T(ctx, "analytics.chart.traffic.summary_no_views", "From", from, "To", to, "Orders", count(s.PaidOrders))
 	}
