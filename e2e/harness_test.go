@@ -87,7 +87,7 @@ func startServer(t *testing.T) *server {
 			t.Logf("server trace:\n%s", trace.String())
 		}
 	})
-	cfg := config.Config{DataDir: t.TempDir(), IdleTimeout: time.Hour, SessionLife: 2 * time.Hour}
+	cfg := config.Config{DataDir: t.TempDir(), DevOutbox: true, IdleTimeout: time.Hour, SessionLife: 2 * time.Hour}
 	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log,
 		Outbound: outbound.New(outbound.Options{})}
 	app.Sessions = handlers.NewSessions(cfg, env.DB)

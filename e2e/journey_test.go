@@ -105,11 +105,12 @@ func TestMerchantOnboardingJourney(t *testing.T) {
 	b.fill(map[string]string{"email": "merchant@example.com", "name": "张经理", "password": "merchant-password", "confirm": "merchant-password"})
 	b.click(`input[name="agree"]`)
 	b.submit(`[data-testid="register-submit"]`)
-	if p := b.path(); p != "/seller" {
+	if p := b.path(); p != "/login" {
 		t.Fatalf("after registration at %s", p)
 	}
 	m := b.waitOutbox(regexp.MustCompile(`(/verify-email\?token=[0-9a-f]+)`))
 	b.open(m[1])
+	b.login("merchant@example.com", "merchant-password")
 	b.open("/seller")
 	b.screenshot("02-overview-new")
 	if st := b.attr(`[data-testid="step-account"]`, "data-state"); st != "done" {

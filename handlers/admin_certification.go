@@ -101,7 +101,7 @@ func (a *App) certificationVM(c echo.Context, id uint, panel pages.DecisionVM) (
 		return pages.CertificationReviewVM{}, err
 	}
 	if cert.Status == models.CertLocked {
-		review.Decision.UnlockURL = web.AdminCertificationUnlock(cert.ID)
+		review.Decision.UnlockURL, review.Decision.UnlockHint = web.AdminCertificationUnlock(cert.ID), "admin.cert.locked_hint"
 	}
 	secrets := pages.SecretsVM{ID: "certification-secrets", RevealURL: web.AdminCertificationReveal(cert.ID),
 		Rows: []pages.SecretRow{{Label: "admin.cert.bank_account", Masked: cert.BankAccountMasked}}}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sellercenter/models"
 	"sellercenter/web"
 	"sellercenter/web/pages"
 )
@@ -29,6 +30,28 @@ func (a *App) AdminRealNameApprove(c echo.Context) error {
 // AdminRealNameReject refuses the submission with a reason.
 func (a *App) AdminRealNameReject(c echo.Context) error {
 	return a.decide(c, realNameQueue, false, a.Store.DecideRealName, a.showRealName)
+}
+
+// AdminRealNameUnlock releases a check locked by three wrong answers; a new amount or
+// code is sent.
+func (a *App) AdminRealNameUnlock(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var f unlockForm
+	errs, err := bindForm(c, &f)
+	if err != nil {
+		return err
+	}
+	if errs.Any() {
+		return a.showRealName(c, id, http.StatusUnprocessableEntity, pages.DecisionVM{UnlockComment: f.Comment, Errors: errs})
+	}
+	if err := a.Store.UnlockRealName(c.Request().Context(), actor(c), id, f.Comment); err != nil {
+		return err
+	}
+	a.flash(c, "success", "admin.realname.unlocked")
+	return a.redirect(c, web.AdminRealName(id))
 }
 
 // AdminRealNameReveal shows the full certificate and bank numbers once, audited.
@@ -72,6 +95,9 @@ func (a *App) realNameVM(c echo.Context, id uint, panel pages.DecisionVM) (pages
 		RejectReason: v.RejectReason, RejectComment: v.RejectComment}, panel)
 	if err != nil {
 		return pages.RealNameReviewVM{}, err
+	}
+	if v.Status == models.RealNameLocked {
+		review.Decision.UnlockURL, review.Decision.UnlockHint = web.AdminRealNameUnlock(v.ID), "admin.realname.locked_hint"
 	}
 	secrets := pages.SecretsVM{ID: "realname-secrets", RevealURL: web.AdminRealNameReveal(v.ID),
 		Rows: []pages.SecretRow{{Label: "admin.realname.cert_number", Masked: v.CertNumberMasked}}}

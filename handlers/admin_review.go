@@ -48,7 +48,7 @@ var (
 		Queue: models.QueueRealName, Kind: pages.KindRealName, TitleKey: "admin.realname.title", Subtitle: "admin.realname.subtitle",
 		KindHeader: "admin.realname.method", KindPrefix: "admin.method.",
 		ListURL: web.AdminRealNames(), ItemURL: web.AdminRealName, ApproveURL: web.AdminRealNameApprove, RejectURL: web.AdminRealNameReject, Pending: models.RealNameInReview,
-		Statuses:   []string{models.RealNameInReview, models.RealNameAwaitingCheck, models.RealNameVerified, models.RealNameRejected, models.RealNameAbandoned},
+		Statuses:   []string{models.RealNameInReview, models.RealNameLocked, models.RealNameAwaitingCheck, models.RealNameVerified, models.RealNameRejected, models.RealNameAbandoned},
 		SLASetting: models.SettingRealNameSLA,
 		Reasons:    []string{"reason.realname.document_unclear", "reason.realname.info_mismatch", "reason.realname.licence_expired", "reason.realname.other"},
 	}
@@ -137,7 +137,9 @@ func (a *App) slaMeter(ctx context.Context) (slaMeter, error) {
 	}
 	m := slaMeter{cal: cal, now: a.Clock.Now(), sla: map[models.Queue]int{}}
 	for _, q := range reviewQueues {
-		m.sla[q.Queue] = a.Store.SettingInt(ctx, q.SLASetting, 3)
+		if m.sla[q.Queue], err = a.Store.SettingInt(ctx, q.SLASetting, models.DefaultSLAWorkdays); err != nil {
+			return slaMeter{}, err
+		}
 	}
 	return m, nil
 }

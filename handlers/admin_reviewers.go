@@ -30,7 +30,7 @@ type reviewerForm struct {
 	Email    string `form:"email" validate:"required,max=254,email"`
 	Name     string `form:"name" validate:"required,max=100"`
 	IsAdmin  bool   `form:"is_admin"`
-	Password string `form:"password" trim:"no" validate:"required,min=10,max=72"`
+	Password string `form:"password" trim:"no" validate:"required,min=10,maxbytes=72"`
 	Confirm  string `form:"confirm" trim:"no" validate:"required,eqfield=Password"`
 }
 

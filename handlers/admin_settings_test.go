@@ -30,6 +30,7 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingProRata, "1")
 	f.Set(models.SettingExportRetention, "3")
 	f.Set(models.SettingExportSyncRows, "5000")
+	f.Set(models.SettingRealNameDailyLimit, "3")
 	for k, v := range over {
 		f.Set(k, v)
 	}
@@ -65,11 +66,11 @@ func TestAdminEditsSettingsWithAudit(t *testing.T) {
 			}
 		}
 	}
-	if v := ta.Store.SettingInt(ctx, models.SettingRealNameSLA, 0); v != 3 {
+	if v, err := ta.Store.SettingInt(ctx, models.SettingRealNameSLA, 0); err != nil || v != 3 {
 		t.Fatalf("bad input saved: %d", v)
 	}
 	c.post("/admin/settings", settingsForm(map[string]string{models.SettingRealNameSLA: "5", models.SettingAgreementVersion: "2027.1"})).want(http.StatusSeeOther)
-	if v := ta.Store.SettingInt(ctx, models.SettingRealNameSLA, 0); v != 5 {
+	if v, err := ta.Store.SettingInt(ctx, models.SettingRealNameSLA, 0); err != nil || v != 5 {
 		t.Fatalf("SLA %d", v)
 	}
 	var n int64

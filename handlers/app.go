@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -33,6 +34,7 @@ type App struct {
 	Log      *slog.Logger
 	Outbound *outbound.Client
 
+	proxies       []*net.IPNet // SC_TRUSTED_PROXIES, parsed when the router is built
 	analyticsOnce sync.Once
 	analytics     *analyticsCaches // made on first use
 	bench         benchPages       // SC_BENCH_ROUTES only

@@ -56,14 +56,26 @@ func (a *App) LoginCreate(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	if err := a.Sessions.RenewToken(ctx); err != nil {
+	if err := a.startSession(c, u); err != nil {
 		return err
 	}
-	a.Sessions.Put(ctx, sessionUserKey, int(u.ID))
 	if u.Locale == "" {
 		_ = a.Store.SetLocale(ctx, u.ID, i18n.Lang(ctx))
 	}
 	return a.redirect(c, safeNext(f.Next, layouts.HomeFor(viewUser(&u, nil))))
+}
+
+// startSession gives the browser a new session token, a new CSRF token and the user's
+// session epoch: a later password change or reset raises the epoch and so ends it.
+func (a *App) startSession(c echo.Context, u models.User) error {
+	ctx := c.Request().Context()
+	if err := a.Sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	a.Sessions.Put(ctx, sessionUserKey, int(u.ID))
+	a.Sessions.Put(ctx, sessionEpochKey, u.SessionEpoch)
+	a.newCSRFToken(c)
+	return nil
 }
 
 // Logout destroys the session on the server.
@@ -79,7 +91,7 @@ type registerForm struct {
 	Role     string `form:"role" validate:"required,oneof=merchant buyer"`
 	Email    string `form:"email" validate:"required,max=254,email"`
 	Name     string `form:"name" validate:"required,max=100"`
-	Password string `form:"password" trim:"no" validate:"required,min=10,max=72"`
+	Password string `form:"password" trim:"no" validate:"required,min=10,maxbytes=72"`
 	Confirm  string `form:"confirm" trim:"no" validate:"required,eqfield=Password"`
 	Agree    bool   `form:"agree"`
 }
@@ -108,22 +120,16 @@ func (a *App) RegisterCreate(c echo.Context) error {
 		return a.render(c, http.StatusUnprocessableEntity, pages.RegisterPage(a.page(c), vm), nil)
 	}
 	ctx := c.Request().Context()
-	u, err := a.Store.CreateUser(ctx, actor(c), models.NewAccount{
+	// A new address and one already registered get the same answer (the owner of the
+	// latter is mailed), so registration cannot tell which addresses have accounts.
+	err = a.Store.Register(ctx, actor(c), models.NewAccount{
 		Email: f.Email, Password: f.Password, Role: models.Role(f.Role), Name: f.Name, Locale: i18n.Lang(ctx),
 	})
-	if fe, ok := fieldErrorFrom(err); ok {
-		vm.Errors = fe
-		return a.render(c, http.StatusUnprocessableEntity, pages.RegisterPage(a.page(c), vm), nil)
-	}
 	if err != nil {
 		return err
 	}
-	if err := a.Sessions.RenewToken(ctx); err != nil {
-		return err
-	}
-	a.Sessions.Put(ctx, sessionUserKey, int(u.ID))
 	a.flash(c, "success", "auth.registered_check_mail")
-	return a.redirect(c, layouts.HomeFor(viewUser(&u, nil)))
+	return a.redirect(c, web.Login())
 }
 
 // VerifyEmail confirms the address from the mailed link.
@@ -181,7 +187,7 @@ func (a *App) ForgotCreate(c echo.Context) error {
 
 type resetForm struct {
 	Token    string `form:"token" validate:"required,max=200"`
-	Password string `form:"password" trim:"no" validate:"required,min=10,max=72"`
+	Password string `form:"password" trim:"no" validate:"required,min=10,maxbytes=72"`
 	Confirm  string `form:"confirm" trim:"no" validate:"required,eqfield=Password"`
 }
 
@@ -223,7 +229,7 @@ func (a *App) ResetCreate(c echo.Context) error {
 
 type passwordForm struct {
 	Current  string `form:"current" trim:"no" validate:"required,max=200"`
-	Password string `form:"password" trim:"no" validate:"required,min=10,max=72"`
+	Password string `form:"password" trim:"no" validate:"required,min=10,maxbytes=72"`
 	Confirm  string `form:"confirm" trim:"no" validate:"required,eqfield=Password"`
 }
 
@@ -242,15 +248,15 @@ func (a *App) PasswordUpdate(c echo.Context) error {
 	if errs.Any() {
 		return a.render(c, http.StatusUnprocessableEntity, pages.PasswordPage(a.page(c), pages.PasswordVM{Errors: errs}), nil)
 	}
-	ctx := c.Request().Context()
-	err = a.Store.ChangePassword(ctx, actor(c), currentUser(c).ID, f.Current, f.Password)
+	u, err := a.Store.ChangePassword(c.Request().Context(), actor(c), currentUser(c).ID, f.Current, f.Password)
 	if fe, ok := fieldErrorFrom(err); ok {
 		return a.render(c, http.StatusUnprocessableEntity, pages.PasswordPage(a.page(c), pages.PasswordVM{Errors: fe}), nil)
 	}
 	if err != nil {
 		return err
 	}
-	if err := a.Sessions.RenewToken(ctx); err != nil {
+	// Every other session of the user ended with the change; this one goes on renewed.
+	if err := a.startSession(c, u); err != nil {
 		return err
 	}
 	a.flash(c, "success", "auth.password_changed")

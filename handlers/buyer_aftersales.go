@@ -25,7 +25,7 @@ type refundRequestForm struct {
 // refundFormVM prepares the form for an order as the rules see it now.
 func (a *App) refundFormVM(c echo.Context, off models.RefundOffer) pages.RefundFormVM {
 	return pages.RefundFormVM{Order: off.Order, Quote: off.Quote, OpenCase: off.OpenCase, Key: newIdempotencyKey(), Errors: view.Errors{},
-		NoReasonDays: a.Store.SettingInt(c.Request().Context(), models.SettingNoReasonDays, models.DefaultNoReasonDays)}
+		NoReasonDays: off.Rules.NoReasonDays}
 }
 
 // BuyerRefundNew shows the after-sales form the order's kind calls for, with the amount

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -34,6 +35,12 @@ func newValidator() *validator.Validate {
 			return s == "" || fn(s)
 		})
 	}
+	// maxbytes counts bytes, not characters: bcrypt takes 72 bytes, which is 24 Chinese
+	// characters.
+	_ = v.RegisterValidation("maxbytes", func(fl validator.FieldLevel) bool {
+		n, err := strconv.Atoi(fl.Param())
+		return err == nil && len(fl.Field().String()) <= n
+	})
 	reg("uscc", idcheck.USCC)
 	reg("residentid", idcheck.ResidentID)
 	reg("mobile", idcheck.Mobile)
@@ -68,6 +75,7 @@ var tagKeys = map[string]string{
 	"weburl":      "error.url",
 	"regioncode":  "error.region_code",
 	"eqfield":     "error.mismatch",
+	"maxbytes":    "error.max_bytes",
 	"gte":         "error.min_value",
 	"lte":         "error.max_value",
 	"numeric":     "error.number",
@@ -80,6 +88,10 @@ func bindForm(c echo.Context, f any) (view.Errors, error) {
 		var he *echo.HTTPError
 		if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
 			return nil, err
+		}
+		// A body cut off by the size limit while it was parsed.
+		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+			return nil, echo.ErrStatusRequestEntityTooLarge
 		}
 		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
 	}
@@ -112,7 +124,7 @@ func checkForm(f any) (view.Errors, error) {
 			if !ok {
 				key = "error.invalid"
 			}
-			if p := fe.Param(); p != "" && (fe.Tag() == "max" || fe.Tag() == "min" || fe.Tag() == "gte" || fe.Tag() == "lte") {
+			if p := fe.Param(); p != "" && (fe.Tag() == "max" || fe.Tag() == "min" || fe.Tag() == "gte" || fe.Tag() == "lte" || fe.Tag() == "maxbytes") {
 				key += ":" + p
 			}
 			errs[field] = key

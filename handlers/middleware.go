@@ -17,6 +17,9 @@ import (
 const (
 	sessionUserKey = "uid"
 	sessionSeenKey = "seen" // unix milliseconds of the last recorded activity
+	// sessionEpochKey is the user's session epoch at login; a password change or reset
+	// raises the user's, which ends every session holding an older one.
+	sessionEpochKey = "epoch"
 )
 
 // idleRefresh is how stale the recorded activity may get before a request records it
@@ -60,8 +63,10 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		u, err := a.Store.UserByID(ctx, uint(id))
-		if errors.Is(err, models.ErrNotFound) {
-			_ = a.Sessions.Destroy(ctx)
+		if errors.Is(err, models.ErrNotFound) || (err == nil && a.Sessions.GetInt(ctx, sessionEpochKey) != u.SessionEpoch) {
+			if err := a.Sessions.Destroy(ctx); err != nil {
+				return err
+			}
 			return next(c)
 		}
 		if err != nil {

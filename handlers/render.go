@@ -55,9 +55,7 @@ func (a *App) page(c echo.Context) view.Page {
 		DevOutbox: a.devOutbox(),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 	}
-	if tok, ok := c.Get("csrf").(string); ok {
-		p.CSRF = tok
-	}
+	p.CSRF = a.csrfToken(c)
 	if raw := a.Sessions.PopString(ctx, "flash"); raw != "" {
 		_ = json.Unmarshal([]byte(raw), &p.Flash)
 	}
@@ -68,7 +66,7 @@ func (a *App) page(c echo.Context) view.Page {
 }
 
 // devOutbox tells whether the dev mail outbox page is on.
-func (a *App) devOutbox() bool { return !a.Cfg.Production && a.Cfg.SMTP.Host == "" }
+func (a *App) devOutbox() bool { return a.Cfg.DevOutbox }
 
 // flash queues a one-time message for the next page.
 func (a *App) flash(c echo.Context, kind, key string) {

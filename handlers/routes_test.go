@@ -149,6 +149,7 @@ var routeMatrix = map[string]routeSpec{
 	"POST /admin/realname/:id/approve":               {access: reviewerOnly},
 	"POST /admin/realname/:id/reject":                {access: reviewerOnly},
 	"POST /admin/realname/:id/reveal":                {access: reviewerOnly},
+	"POST /admin/realname/:id/unlock":                {access: reviewerOnly},
 	"GET /admin/applications":                        {access: reviewerOnly},
 	"GET /admin/applications/:id":                    {access: reviewerOnly},
 	"POST /admin/applications/:id/approve":           {access: reviewerOnly},

@@ -26,7 +26,11 @@ func (a *App) ExportList(c echo.Context) error {
 		return err
 	}
 	now := a.Store.Now()
-	vm := pages.ExportListVM{RetentionDays: a.Store.SettingInt(ctx, models.SettingExportRetention, models.DefaultExportRetention),
+	days, err := a.Store.SettingInt(ctx, models.SettingExportRetention, models.DefaultExportRetention)
+	if err != nil {
+		return err
+	}
+	vm := pages.ExportListVM{RetentionDays: days,
 		Pager: view.Pager{Page: page, PerPage: exportsPerPage, Total: total, BaseURL: web.SellerExports()}}
 	for _, e := range rows {
 		vm.Rows = append(vm.Rows, pages.ExportRowVM{E: e, Downloadable: e.Downloadable(now)})

@@ -3,11 +3,13 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"sellercenter/models"
 )
@@ -243,22 +245,135 @@ func TestRealNameTransferCheck(t *testing.T) {
 	}
 }
 
-func TestRealNameSMSCheckAbandonsAfterTooManyTries(t *testing.T) {
+// smsCode reads the last SMS code sent.
+func smsCode(t *testing.T, ta *testApp) string {
+	t.Helper()
+	ta.drainJobs()
+	m := regexp.MustCompile(`code is (\d{6})`).FindStringSubmatch(lastNotice(t, ta, models.ChannelSMS).Body)
+	if m == nil {
+		t.Fatal("no code in the SMS")
+	}
+	return m[1]
+}
+
+// TestRealNameChecksLockAfterThreeWrongAnswers: the deposit and the legal
+// representative's SMS code lock after three wrong answers like the certification's
+// transfer check; even the right answer then changes nothing, a new submission is
+// refused, and only a reviewer's unlock (with a fresh amount or code) goes on.
+func TestRealNameChecksLockAfterThreeWrongAnswers(t *testing.T) {
+	for _, method := range []string{models.MethodCorporateTransfer, models.MethodLegalRepPhone} {
+		t.Run(method, func(t *testing.T) {
+			ta := newTestApp(t)
+			ta.user(models.RoleMerchant, "m@example.com")
+			rev := ta.admin("r@example.com")
+			c := ta.loggedIn("m@example.com")
+			f := realNameValues()
+			f.Set("method", method)
+			f.Set("phone", "13800138000")
+			f.Set("bank_name", "招商银行")
+			f.Set("bank_account", "7559 0000 1234 5678")
+			c.postMultipart("/seller/realname", f, upload{"file_licence", "l.png", pngBytes}).want(http.StatusSeeOther)
+			ta.drainJobs()
+			answer, wrong := "", "000000"
+			if method == models.MethodCorporateTransfer {
+				answer, wrong = depositAmount(t, ta), "1.00"
+			} else {
+				answer = smsCode(t, ta)
+			}
+			if answer == wrong {
+				wrong = "0.99"
+			}
+			for i := 0; i < models.MaxChallengeAttempts-1; i++ {
+				r := c.post("/seller/realname/confirm", url.Values{"answer": {wrong}}).want(http.StatusUnprocessableEntity)
+				if r.fieldError("answer") == "" {
+					t.Fatal("no message for a wrong answer")
+				}
+			}
+			c.post("/seller/realname/confirm", url.Values{"answer": {wrong}}).want(http.StatusSeeOther)
+			if m := merchantOf(t, ta, "m@example.com"); m.RealNameStatus != models.RealNameLocked {
+				t.Fatalf("status after three wrong answers %s", m.RealNameStatus)
+			}
+			page := c.get("/seller/realname").want(http.StatusOK)
+			if page.Doc().Find(`[data-testid="realname-locked"]`).Length() != 1 {
+				t.Fatal("the page does not say the check is locked")
+			}
+			// Locked: the right answer, starting over and a new submission change nothing.
+			c.post("/seller/realname/confirm", url.Values{"answer": {answer}}).want(http.StatusNotFound)
+			c.post("/seller/realname/abandon", nil).want(http.StatusNotFound)
+			c.postMultipart("/seller/realname", f, upload{"file_licence", "l.png", pngBytes}).want(http.StatusConflict)
+			if m := merchantOf(t, ta, "m@example.com"); m.RealNameStatus != models.RealNameLocked {
+				t.Fatalf("status %s while locked", m.RealNameStatus)
+			}
+			// A reviewer finds it in the queue and unlocks it with a comment.
+			v, err := ta.Store.CurrentRealName(context.Background(), merchantOf(t, ta, "m@example.com").ID)
+			must(t, err)
+			r := ta.loggedIn(rev.Email)
+			queue := r.get("/admin/realname").want(http.StatusOK)
+			if queue.Doc().Find(fmt.Sprintf(`a[href="/admin/realname/%d"]`, v.ID)).Length() == 0 {
+				t.Fatal("the locked check is not in the reviewer's queue")
+			}
+			r.get(fmt.Sprintf("/admin/realname/%d", v.ID)).want(http.StatusOK)
+			r.post(fmt.Sprintf("/admin/realname/%d/unlock", v.ID), url.Values{"comment": {""}}).want(http.StatusUnprocessableEntity)
+			r.post(fmt.Sprintf("/admin/realname/%d/unlock", v.ID), url.Values{"comment": {"Called the merchant"}}).want(http.StatusSeeOther)
+			r.post(fmt.Sprintf("/admin/realname/%d/unlock", v.ID), url.Values{"comment": {"Again"}}).want(http.StatusConflict)
+			if m := merchantOf(t, ta, "m@example.com"); m.RealNameStatus != models.RealNameAwaitingCheck {
+				t.Fatalf("status after the unlock %s", m.RealNameStatus)
+			}
+			ta.drainJobs()
+			fresh := smsCodeOrAmount(t, ta, method)
+			c.post("/seller/realname/confirm", url.Values{"answer": {fresh}}).want(http.StatusSeeOther)
+			if m := merchantOf(t, ta, "m@example.com"); m.RealNameStatus != models.RealNameInReview {
+				t.Fatalf("status after the right answer %s", m.RealNameStatus)
+			}
+			var n int64
+			ta.env.DB.R.Model(&models.AuditLog{}).Where("action = ? AND object_id = ?", "realname.unlock", v.ID).Count(&n)
+			if n != 1 {
+				t.Fatalf("%d unlock audit rows", n)
+			}
+		})
+	}
+}
+
+func smsCodeOrAmount(t *testing.T, ta *testApp, method string) string {
+	t.Helper()
+	if method == models.MethodCorporateTransfer {
+		return depositAmount(t, ta)
+	}
+	return smsCode(t, ta)
+}
+
+// TestRealNameResubmissionsLimitedPerDay: starting over to draw a new amount is limited
+// to the setting's number of submissions with a check in 24 hours.
+func TestRealNameResubmissionsLimitedPerDay(t *testing.T) {
 	ta := newTestApp(t)
 	ta.user(models.RoleMerchant, "m@example.com")
 	c := ta.loggedIn("m@example.com")
 	f := realNameValues()
-	f.Set("method", "legal_rep_phone")
-	f.Set("phone", "13800138000")
+	f.Set("method", models.MethodCorporateTransfer)
+	f.Set("bank_name", "招商银行")
+	f.Set("bank_account", "7559 0000 1234 5678")
+	for i := 0; i < models.DefaultRealNameDailySubmissions; i++ {
+		c.postMultipart("/seller/realname", f, upload{"file_licence", "l.png", pngBytes}).want(http.StatusSeeOther)
+		c.post("/seller/realname/abandon", nil).want(http.StatusSeeOther)
+	}
+	var before int64
+	ta.env.DB.R.Model(&models.RealNameVerification{}).Count(&before)
+	for _, lang := range []string{"en", "zh-CN"} {
+		c.http.Jar.SetCookies(mustURL(ta.srv.URL), []*http.Cookie{{Name: "lang", Value: lang, Path: "/"}})
+		r := c.postMultipart("/seller/realname", f, upload{"file_licence", "l.png", pngBytes}).want(http.StatusUnprocessableEntity)
+		want := map[string]string{"en": "24 hours", "zh-CN": "24 小时"}[lang]
+		if got := r.Doc().Find(`[data-testid="form-errors"]`).Text(); !strings.Contains(got, want) {
+			t.Fatalf("%s: %q", lang, got)
+		}
+	}
+	var after int64
+	ta.env.DB.R.Model(&models.RealNameVerification{}).Count(&after)
+	if after != before {
+		t.Fatalf("a refused submission was saved: %d → %d", before, after)
+	}
+	// A day later the merchant may try again; methods without a check were never limited.
+	ta.env.Clock.Advance(25 * time.Hour)
 	c.postMultipart("/seller/realname", f, upload{"file_licence", "l.png", pngBytes}).want(http.StatusSeeOther)
-	for i := 0; i < models.MaxChallengeAttempts-1; i++ {
-		c.post("/seller/realname/confirm", url.Values{"answer": {"000000x"}}).want(http.StatusUnprocessableEntity)
-	}
-	c.post("/seller/realname/confirm", url.Values{"answer": {"000000x"}}).want(http.StatusSeeOther)
-	if m := merchantOf(t, ta, "m@example.com"); m.RealNameStatus != models.RealNameNotVerified {
-		t.Fatalf("status after abandoning %s", m.RealNameStatus)
-	}
-	c.post("/seller/realname/confirm", url.Values{"answer": {"123456"}}).want(http.StatusNotFound)
 }
 
 // onboarded drives a merchant through every step with the store, as the seed does.

@@ -101,9 +101,7 @@ func (a *App) listPage(c echo.Context) view.Page {
 		return a.page(c)
 	}
 	p := view.Page{Locale: i18n.Lang(c.Request().Context()), Path: c.Request().URL.Path}
-	if tok, ok := c.Get("csrf").(string); ok {
-		p.CSRF = tok
-	}
+	p.CSRF = a.csrfToken(c)
 	return p
 }
 
@@ -147,7 +145,10 @@ func (a *App) renderOrderList(c echo.Context, filter models.OrderFilter, vm page
 func (a *App) renderOrderPage(c echo.Context, status int, vm pages.OrderListVM, products []models.ProductNameRow) error {
 	p := a.listPage(c)
 	if !vm.Console {
-		vm.SyncRows = a.Store.SettingInt(c.Request().Context(), models.SettingExportSyncRows, models.DefaultExportSyncRows)
+		var err error
+		if vm.SyncRows, err = a.Store.SettingInt(c.Request().Context(), models.SettingExportSyncRows, models.DefaultExportSyncRows); err != nil {
+			return err
+		}
 	}
 	if isFragment(c) {
 		return a.render(c, status, nil, pages.OrderResults(p, vm))
@@ -195,7 +196,11 @@ func (a *App) OrderExport(c echo.Context) error {
 		return a.renderOrderList(c, filter, pages.OrderListVM{Filter: fvm})
 	}
 	ctx, m := c.Request().Context(), currentMerchant(c)
-	limit := int64(a.Store.SettingInt(ctx, models.SettingExportSyncRows, models.DefaultExportSyncRows))
+	rows, err := a.Store.SettingInt(ctx, models.SettingExportSyncRows, models.DefaultExportSyncRows)
+	if err != nil {
+		return err
+	}
+	limit := int64(rows)
 	n, err := a.Store.CountOrders(ctx, m.ID, filter, limit)
 	if err != nil {
 		return err

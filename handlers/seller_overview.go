@@ -91,6 +91,9 @@ func onboardingSteps(c echo.Context, u *models.User, m *models.Merchant, rn mode
 		rs.State, rs.Status = components.StepWaiting, "overview.status.in_review"
 	case m.RealNameStatus == models.RealNameAwaitingCheck:
 		rs.State, rs.Status, rs.LinkText = components.StepCurrent, "overview.status.awaiting_check", "overview.confirm"
+	case m.RealNameStatus == models.RealNameLocked:
+		rs.State, rs.Status = components.StepWaiting, "overview.status.locked_transfer"
+		rs.Detail = i18n.T(c.Request().Context(), "realname.locked_body")
 	case m.RealNameStatus == models.RealNameRejected:
 		rs.State, rs.Status, rs.LinkText = components.StepAction, "overview.status.rejected", "overview.resubmit"
 		rs.Detail = rejection(c, rn.RejectReason, rn.RejectComment)

@@ -183,6 +183,10 @@ func (a *App) RealNameCreate(c echo.Context) error {
 	v, err := a.Store.SubmitRealName(c.Request().Context(), actor(c), m.ID, models.RealNameInput{
 		Subject: f.Subject, Method: f.Method, Name: f.Name, CertType: f.CertType, CertNumber: f.CertNumber,
 		LegalRepName: f.LegalRepName, Phone: f.Phone, BankName: f.BankName, BankAccount: f.BankAccount, Files: ids})
+	if fe, ok := fieldErrorFrom(err); ok {
+		vm.Errors = fe
+		return a.render(c, http.StatusUnprocessableEntity, pages.RealNameFormPage(a.page(c), vm), nil)
+	}
 	if err != nil {
 		return err
 	}
@@ -226,7 +230,7 @@ func (a *App) RealNameConfirm(c echo.Context) error {
 	var wrong *models.ErrWrongAnswer
 	if errors.As(err, &wrong) {
 		if wrong.Left <= 0 {
-			a.flash(c, "error", "realname.flash_check_abandoned")
+			a.flash(c, "error", "realname.flash_check_locked")
 			return a.redirect(c, web.SellerRealName())
 		}
 		return a.realNameRerender(c, view.Errors{"answer": "realname.wrong_answer:" + itoa64(int64(wrong.Left))})

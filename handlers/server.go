@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,7 +22,9 @@ func (a *App) Router() *echo.Echo {
 	e.Server.IdleTimeout = 2 * time.Minute
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(middleware.RequestID())
+	e.Use(removeTempFiles)
+	a.proxies = a.trustedProxies()
+	e.Use(a.requestID)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
@@ -34,7 +34,8 @@ func (a *App) Router() *echo.Echo {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 	}))
-	// Software packages are large; every other request is small.
+	// Only the software package upload may be large; every other request is small. The
+	// router has matched the route by now, so the limit goes by the route, not a prefix.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "50M", Skipper: isPackageUpload}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1100M", Skipper: func(c echo.Context) bool { return !isPackageUpload(c) }}))
 
@@ -42,20 +43,10 @@ func (a *App) Router() *echo.Echo {
 	e.StaticFS("/static", static.FS)
 	e.GET("/healthz", a.Health)
 
+	// The session and its user come first; the role gates and the CSRF check (a.csrf, in
+	// the route table after each gate) run before any handler reads a body.
 	g := e.Group("")
 	g.Use(echo.WrapMiddleware(a.Sessions.LoadAndSave))
-	g.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		ContextKey:     "csrf",
-		CookieName:     "_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   a.Cfg.CookieSecure,
-		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden).SetInternal(err)
-		},
-	}))
 	g.Use(a.loadUser, a.locale, noStore)
 	a.routes(g)
 	return e
@@ -68,13 +59,8 @@ func (a *App) ipExtractor() echo.IPExtractor {
 	}
 	var opts []echo.TrustOption
 	opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
-	for _, cidr := range a.Cfg.TrustedProxies {
-		if !strings.Contains(cidr, "/") {
-			cidr += "/32"
-		}
-		if _, n, err := net.ParseCIDR(cidr); err == nil {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
+	for _, n := range a.trustedProxies() {
+		opts = append(opts, echo.TrustIPRange(n))
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
@@ -87,7 +73,15 @@ func (a *App) Health(c echo.Context) error {
 	return c.String(http.StatusOK, "ok")
 }
 
-// isPackageUpload tells whether a request may carry a software package.
+// isPackageUpload tells whether a request goes to the one route that takes a software
+// package: a new asset, or an asset's edit.
 func isPackageUpload(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && strings.HasPrefix(c.Request().URL.Path, "/seller/assets")
+	if c.Request().Method != http.MethodPost {
+		return false
+	}
+	switch c.Path() {
+	case "/seller/assets", "/seller/assets/:id":
+		return true
+	}
+	return false
 }

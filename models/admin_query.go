@@ -34,7 +34,7 @@ type queueDef struct {
 }
 
 var queueDefs = map[Queue]queueDef{
-	QueueRealName:      {table: "real_name_verifications", extra: "method", pending: []string{RealNameInReview}},
+	QueueRealName:      {table: "real_name_verifications", extra: "method", pending: []string{RealNameInReview, RealNameLocked}},
 	QueueApplication:   {table: "onboarding_applications", extra: "product_types", pending: []string{ApplicationPending}},
 	QueueCertification: {table: "business_certifications", extra: "status", pending: []string{CertInReview}},
 	QueueChange:        {table: "change_requests", extra: "kind", pending: []string{ChangePending}},

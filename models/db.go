@@ -5,6 +5,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ type DB struct {
 
 // OpenSQLite opens (creating) the database file at path.
 func OpenSQLite(path string) (*DB, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := privateFiles(path); err != nil {
 		return nil, err
 	}
 	common := "_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1&_busy_timeout=10000&_cache_size=-16000"
@@ -59,6 +60,32 @@ func OpenSQLite(path string) (*DB, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	return &DB{W: w, R: r, Dialect: SQLite, path: path}, nil
+}
+
+// privateFiles makes the database's directory 0700 and its files 0600 before SQLite opens
+// them: the file is created here, and SQLite gives its -wal and -shm files the mode of the
+// database file. An existing installation is tightened the same way.
+func privateFiles(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // OpenPostgres connects to dsn.
@@ -119,8 +146,10 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 		return err
 	}
 	defer conn.Close()
-	_, err = conn.ExecContext(ctx, "VACUUM INTO ?", dest)
-	return err
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return err
+	}
+	return os.Chmod(dest, 0o600)
 }
 
 // Ping checks the database answers.

@@ -2,8 +2,10 @@ package models_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 
 	"sellercenter/models"
@@ -88,4 +90,42 @@ func itoa(i int) string {
 		i /= 10
 	}
 	return s
+}
+
+// TestDatabaseFilesArePrivate: the data directory is 0700 and the database, its WAL and
+// shared-memory files and backups are 0600, whatever the umask; an installation made
+// with looser modes is tightened at the next start.
+func TestDatabaseFilesArePrivate(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "sellercenter.db")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := models.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if err := db.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]os.FileMode{dir: 0o700, path: 0o600, path + "-wal": 0o600, path + "-shm": 0o600, backup: 0o600}
+	for p, mode := range want {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != mode {
+			t.Errorf("%s: mode %o, want %o", filepath.Base(p), fi.Mode().Perm(), mode)
+		}
+	}
 }

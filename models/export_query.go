@@ -94,7 +94,10 @@ func (s *Store) RecordDirectExport(ctx context.Context, a Actor, merchantID uint
 	if err != nil {
 		return ExportJob{}, err
 	}
-	days := s.SettingInt(ctx, SettingExportRetention, DefaultExportRetention)
+	days, err := s.SettingInt(ctx, SettingExportRetention, DefaultExportRetention)
+	if err != nil {
+		return ExportJob{}, err
+	}
 	var e ExportJob
 	err = s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
@@ -158,9 +161,12 @@ func (s *Store) ExportProgress(ctx context.Context, id uint, done int64) error {
 // FinishExport records a written file, kept for the retention setting's days; false when
 // the export was no longer running (the caller then deletes its file).
 func (s *Store) FinishExport(ctx context.Context, id uint, key, name string, size, rows int64) (bool, error) {
-	days := s.SettingInt(ctx, SettingExportRetention, DefaultExportRetention)
+	days, err := s.SettingInt(ctx, SettingExportRetention, DefaultExportRetention)
+	if err != nil {
+		return false, err
+	}
 	var done bool
-	err := s.Tx(ctx, func(tx *Store) error {
+	err = s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
 		expires := now.AddDate(0, 0, days)
 		res := tx.w.Model(&ExportJob{}).Where("id = ? AND status = ?", id, ExportRunning).

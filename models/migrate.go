@@ -35,6 +35,7 @@ var migrations = []migration{
 	{10, "refund history, one open case per order, dispute queue index", migrateRefundHistory},
 	{11, "sales analysis indexes", migrateAnalyticsIndexes},
 	{12, "one set of order type labels", migrateOrderKindLabels},
+	{13, "session epochs, real-name check lock", migrateSecurity},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -58,10 +58,21 @@ func TestRealNameTransitions(t *testing.T) {
 	}
 	v = models.RealNameVerification{Status: models.RealNameAwaitingCheck}
 	for i := 0; i < models.MaxChallengeAttempts; i++ {
-		_ = v.FailChallenge()
+		if err := v.FailChallenge(t0); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if v.Status != models.RealNameAbandoned {
+	if v.Status != models.RealNameLocked || v.LockedAt == nil || models.MaxChallengeAttempts != 3 {
 		t.Fatalf("after %d failures: %s", models.MaxChallengeAttempts, v.Status)
+	}
+	if err := v.FailChallenge(t0); !errors.Is(err, models.ErrIllegalTransition) {
+		t.Fatalf("a locked check took another answer: %v", err)
+	}
+	if err := v.Abandon(); !errors.Is(err, models.ErrIllegalTransition) {
+		t.Fatalf("a locked check was abandoned: %v", err)
+	}
+	if err := v.Unlock(t0); err != nil || v.Status != models.RealNameAwaitingCheck || v.ChallengeAttempts != 0 || v.LockedAt != nil {
+		t.Fatalf("unlock: %v %s %d", err, v.Status, v.ChallengeAttempts)
 	}
 }
 

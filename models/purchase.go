@@ -336,7 +336,11 @@ func (s *Store) orderByKey(ctx context.Context, buyerID uint, key string) (Order
 // when it costs nothing.
 func (s *Store) writeOrder(ctx context.Context, a Actor, buyerID uint, key string, p OrderPlan) (Order, error) {
 	now := s.clock.Now()
-	payBy := now.Add(time.Duration(s.SettingInt(ctx, SettingPayTimeout, DefaultPayTimeoutMinutes)) * time.Minute)
+	minutes, err := s.SettingInt(ctx, SettingPayTimeout, DefaultPayTimeoutMinutes)
+	if err != nil {
+		return Order{}, err
+	}
+	payBy := now.Add(time.Duration(minutes) * time.Minute)
 	q := p.Quote
 	o := Order{MerchantID: p.Product.MerchantID, BuyerID: buyerID, ProductID: p.Product.ID, SpecID: p.Spec.ID,
 		Kind: p.Kind, Status: OrderPendingPayment, ProductType: p.Product.Type,

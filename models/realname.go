@@ -11,8 +11,11 @@ const (
 	RealNameInReview      = "IN_REVIEW"
 	RealNameVerified      = "VERIFIED"
 	RealNameRejected      = "REJECTED"
-	// RealNameAbandoned: a check failed too often or the merchant started over.
+	// RealNameAbandoned: the merchant started over while a check was pending.
 	RealNameAbandoned = "ABANDONED"
+	// RealNameLocked: the third wrong amount or code locked the check until a reviewer
+	// unlocks it (the rule of the business certification's transfer check).
+	RealNameLocked = "LOCKED"
 )
 
 // Subjects.
@@ -38,8 +41,14 @@ const (
 	ChallengeSMS      = "sms"
 )
 
-// MaxChallengeAttempts is how many wrong answers void a real-name check.
-const MaxChallengeAttempts = 5
+// MaxChallengeAttempts is how many wrong answers lock a real-name check, as
+// MaxTransferFailures locks the certification.
+const MaxChallengeAttempts = MaxTransferFailures
+
+// DefaultRealNameDailySubmissions is how many submissions with a check (a deposit or an
+// SMS code) a merchant may make in 24 hours when the setting is absent: each one is a
+// fresh secret to guess.
+const DefaultRealNameDailySubmissions = 3
 
 // RealNameMethod describes one verification method.
 type RealNameMethod struct {
@@ -112,6 +121,7 @@ type RealNameVerification struct {
 	ChallengeAttempts int    `gorm:"not null;default:0"`
 	ChallengeSentAt   *time.Time
 	ChallengePassedAt *time.Time
+	LockedAt          *time.Time
 	Status            string     `gorm:"size:20;not null;index:idx_realname_status,priority:1"`
 	RejectReason      string     `gorm:"size:60;not null;default:''"`
 	RejectComment     string     `gorm:"size:1000;not null;default:''"`
@@ -134,15 +144,25 @@ func (v *RealNameVerification) PassChallenge(now time.Time) error {
 	return nil
 }
 
-// FailChallenge counts a wrong answer; too many abandon the submission.
-func (v *RealNameVerification) FailChallenge() error {
+// FailChallenge counts a wrong answer; the third locks the check until a reviewer
+// unlocks it.
+func (v *RealNameVerification) FailChallenge(now time.Time) error {
 	if v.Status != RealNameAwaitingCheck {
 		return ErrIllegalTransition
 	}
 	v.ChallengeAttempts++
 	if v.ChallengeAttempts >= MaxChallengeAttempts {
-		v.Status = RealNameAbandoned
+		v.Status, v.LockedAt = RealNameLocked, &now
 	}
+	return nil
+}
+
+// Unlock lets a reviewer release a locked check; a fresh amount or code follows.
+func (v *RealNameVerification) Unlock(now time.Time) error {
+	if v.Status != RealNameLocked {
+		return ErrIllegalTransition
+	}
+	v.Status, v.LockedAt, v.ChallengeAttempts, v.ChallengeSentAt = RealNameAwaitingCheck, nil, 0, &now
 	return nil
 }
 

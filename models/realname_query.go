@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"time"
 
 	"sellercenter/internal/secretbox"
 )
@@ -90,35 +91,11 @@ func (s *Store) SubmitRealName(ctx context.Context, a Actor, merchantID uint, in
 			}
 			v.BankAccountMasked = secretbox.Mask(in.BankAccount, 4)
 		}
-		var notice func() error
-		switch method.Challenge {
-		case ChallengeTransfer:
-			fen, err := randomInt(1, 99)
-			if err != nil {
-				return err
-			}
-			if v.ChallengeEnc, err = tx.box.Seal(strconv.FormatInt(fen, 10)); err != nil {
-				return err
-			}
-			notice = func() error {
-				return tx.addOutbox(ChannelBank, v.BankAccountMasked, "Seller Center verification deposit",
-					fmt.Sprintf("%s %s: +%d.%02d CNY (Seller Center real-name verification / 云商店实名认证打款)", v.BankName, v.BankAccountMasked, fen/100, fen%100))
-			}
-		case ChallengeSMS:
-			code, err := randomInt(0, 999999)
-			if err != nil {
-				return err
-			}
-			if v.ChallengeEnc, err = tx.box.Seal(fmt.Sprintf("%06d", code)); err != nil {
-				return err
-			}
-			notice = func() error {
-				return tx.addOutbox(ChannelSMS, v.Phone, "Seller Center verification code",
-					fmt.Sprintf("[Seller Center] Your verification code is %06d. / 【云商店】您的验证码为 %06d。", code, code))
-			}
-		}
 		if method.Challenge != ChallengeNone {
-			v.Status, v.ChallengeSentAt = RealNameAwaitingCheck, &now
+			if err := tx.checkRealNameDailyLimit(ctx, merchantID); err != nil {
+				return err
+			}
+			v.Status = RealNameAwaitingCheck
 		} else {
 			v.Status, v.SubmittedAt = RealNameInReview, &now
 		}
@@ -132,8 +109,8 @@ func (s *Store) SubmitRealName(ctx context.Context, a Actor, merchantID uint, in
 		if err := tx.attachFiles(merchantID, "realname", v.ID, ids); err != nil {
 			return err
 		}
-		if notice != nil {
-			if err := notice(); err != nil {
+		if method.Challenge != ChallengeNone {
+			if err := tx.sendRealNameChallenge(&v); err != nil {
 				return err
 			}
 		}
@@ -144,6 +121,66 @@ func (s *Store) SubmitRealName(ctx context.Context, a Actor, merchantID uint, in
 			map[string]any{"subject": v.Subject, "method": v.Method, "status": v.Status}, "", "")
 	})
 	return v, err
+}
+
+// ErrRealNameDailyLimit: the merchant made as many submissions with a check today as the
+// setting allows.
+var ErrRealNameDailyLimit = &FieldError{Field: "_form", Key: "error.realname_daily_limit"}
+
+// checkRealNameDailyLimit refuses one more submission with a check inside 24 hours than
+// the setting allows: every submission draws a new amount or code to guess.
+func (s *Store) checkRealNameDailyLimit(ctx context.Context, merchantID uint) error {
+	limit, err := s.SettingInt(ctx, SettingRealNameDailyLimit, DefaultRealNameDailySubmissions)
+	if err != nil {
+		return err
+	}
+	var n int64
+	if err := s.w.Model(&RealNameVerification{}).
+		Where("merchant_id = ? AND created_at > ? AND challenge_kind <> ''", merchantID, s.clock.Now().Add(-24*time.Hour)).
+		Count(&n).Error; err != nil {
+		return err
+	}
+	if n >= int64(limit) {
+		return ErrRealNameDailyLimit
+	}
+	return nil
+}
+
+// sendRealNameChallenge draws a fresh deposit amount or SMS code for v, seals it, saves
+// it and queues the deposit notice or the SMS.
+func (s *Store) sendRealNameChallenge(v *RealNameVerification) error {
+	now := s.clock.Now()
+	var answer, channel, to, subject, body string
+	switch v.ChallengeKind {
+	case ChallengeTransfer:
+		fen, err := randomInt(1, 99)
+		if err != nil {
+			return err
+		}
+		answer, channel, to = strconv.FormatInt(fen, 10), ChannelBank, v.BankAccountMasked
+		subject = "Seller Center verification deposit"
+		body = fmt.Sprintf("%s %s: +%d.%02d CNY (Seller Center real-name verification / 云商店实名认证打款)", v.BankName, v.BankAccountMasked, fen/100, fen%100)
+	case ChallengeSMS:
+		code, err := randomInt(0, 999999)
+		if err != nil {
+			return err
+		}
+		answer, channel, to = fmt.Sprintf("%06d", code), ChannelSMS, v.Phone
+		subject = "Seller Center verification code"
+		body = fmt.Sprintf("[Seller Center] Your verification code is %06d. / 【云商店】您的验证码为 %06d。", code, code)
+	default:
+		return ErrIllegalTransition
+	}
+	enc, err := s.box.Seal(answer)
+	if err != nil {
+		return err
+	}
+	v.ChallengeEnc, v.ChallengeSentAt = enc, &now
+	if err := s.w.Model(&RealNameVerification{}).Where("id = ?", v.ID).
+		Updates(map[string]any{"challenge_enc": enc, "challenge_sent_at": now}).Error; err != nil {
+		return err
+	}
+	return s.addOutbox(channel, to, subject, body)
 }
 
 func (s *Store) setMerchantRealName(m *Merchant, status, subject string) error {
@@ -188,11 +225,12 @@ func (s *Store) ConfirmRealNameCheck(ctx context.Context, a Actor, merchantID ui
 			if err := v.PassChallenge(now); err != nil {
 				return err
 			}
-		} else if err := v.FailChallenge(); err != nil {
+		} else if err := v.FailChallenge(now); err != nil {
 			return err
 		}
 		if err := tx.saveVersioned(&RealNameVerification{}, v.ID, v.Version, map[string]any{
 			"status": v.Status, "challenge_attempts": v.ChallengeAttempts, "challenge_passed_at": v.ChallengePassedAt, "submitted_at": v.SubmittedAt,
+			"locked_at": v.LockedAt,
 		}); err != nil {
 			return err
 		}
@@ -202,11 +240,7 @@ func (s *Store) ConfirmRealNameCheck(ctx context.Context, a Actor, merchantID ui
 			return err
 		}
 		if v.Status != before {
-			status := v.Status
-			if status == RealNameAbandoned {
-				status = tx.previousRealNameStatus(m)
-			}
-			if err := tx.setMerchantRealName(&m, status, ""); err != nil {
+			if err := tx.setMerchantRealName(&m, v.Status, ""); err != nil {
 				return err
 			}
 		}
@@ -252,6 +286,40 @@ func (s *Store) AbandonRealName(ctx context.Context, a Actor, merchantID uint) e
 			return err
 		}
 		return tx.audit(a, "realname.abandon", "realname", v.ID, &merchantID, RealNameAwaitingCheck, RealNameAbandoned, "", "")
+	})
+}
+
+// UnlockRealName lets a reviewer release a check locked by three wrong answers; a fresh
+// amount or code is sent and the merchant is told.
+func (s *Store) UnlockRealName(ctx context.Context, a Actor, id uint, comment string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var v RealNameVerification
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &v); err != nil {
+			return err
+		}
+		if err := v.Unlock(tx.clock.Now()); err != nil {
+			return err
+		}
+		if err := tx.saveVersioned(&RealNameVerification{}, v.ID, v.Version, map[string]any{
+			"status": v.Status, "locked_at": nil, "challenge_attempts": 0,
+		}); err != nil {
+			return err
+		}
+		if err := tx.sendRealNameChallenge(&v); err != nil {
+			return err
+		}
+		var m Merchant
+		if err := first(tx.w.Where("id = ?", v.MerchantID), &m); err != nil {
+			return err
+		}
+		if err := tx.setMerchantRealName(&m, v.Status, ""); err != nil {
+			return err
+		}
+		if err := tx.audit(a, "realname.unlock", "realname", v.ID, &v.MerchantID, RealNameLocked, v.Status, "", comment); err != nil {
+			return err
+		}
+		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "realname.unlock", TitleKey: "notify.realname_unlocked.title",
+			BodyKey: "notify.realname_unlocked.body", Args: map[string]any{"Comment": comment}, Link: "/seller/realname"})
 	})
 }
 

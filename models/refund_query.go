@@ -23,11 +23,16 @@ type RefundJobPayload struct {
 }
 
 // refundRules reads the configured after-sales rules.
-func (s *Store) refundRules(ctx context.Context) RefundRules {
-	return RefundRules{
-		NoReasonDays: s.SettingInt(ctx, SettingNoReasonDays, DefaultNoReasonDays),
-		ProRata:      s.SettingInt(ctx, SettingProRata, DefaultProRata) == 1,
+func (s *Store) refundRules(ctx context.Context) (RefundRules, error) {
+	days, err := s.SettingInt(ctx, SettingNoReasonDays, DefaultNoReasonDays)
+	if err != nil {
+		return RefundRules{}, err
 	}
+	prorata, err := s.SettingInt(ctx, SettingProRata, DefaultProRata)
+	if err != nil {
+		return RefundRules{}, err
+	}
+	return RefundRules{NoReasonDays: days, ProRata: prorata == 1}, nil
 }
 
 // RefundOffer is a buyer's paid order with what the after-sales rules allow on it now.
@@ -36,6 +41,7 @@ type RefundOffer struct {
 	Quote        RefundQuote
 	Subscription *Subscription
 	OpenCase     *Refund
+	Rules        RefundRules // the after-sales settings the quote was made with
 }
 
 // refundSubject loads what the rules look at besides the order: its first line, its
@@ -71,7 +77,10 @@ func (s *Store) refundSubject(ctx context.Context, o Order) (RefundOffer, *Order
 	case !errors.Is(err, ErrNotFound):
 		return off, nil, err
 	}
-	off.Quote = QuoteRefund(o, lp, off.Subscription, off.OpenCase, s.refundRules(ctx), s.clock.Now())
+	if off.Rules, err = s.refundRules(ctx); err != nil {
+		return off, nil, err
+	}
+	off.Quote = QuoteRefund(o, lp, off.Subscription, off.OpenCase, off.Rules, s.clock.Now())
 	return off, lp, nil
 }
 

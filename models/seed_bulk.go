@@ -118,7 +118,11 @@ func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error)
 		}
 		g.ids[t] = uint(id.Int64)
 	}
-	g.payTimeout = time.Duration(s.SettingInt(ctx, SettingPayTimeout, DefaultPayTimeoutMinutes)) * time.Minute
+	minutes, err := s.SettingInt(ctx, SettingPayTimeout, DefaultPayTimeoutMinutes)
+	if err != nil {
+		return BulkResult{}, err
+	}
+	g.payTimeout = time.Duration(minutes) * time.Minute
 	// Loading a million orders into tables whose indexes are already there costs
 	// random B-tree writes per row; building the order tables' indexes afterwards sorts
 	// once and is several times faster (101 s against 38 s for a million orders on

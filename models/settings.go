@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -23,6 +25,8 @@ const (
 	SettingProRata          = "refund.prorata"
 	SettingExportRetention  = "export.retention_days"
 	SettingExportSyncRows   = "export.sync_max_rows"
+	// SettingRealNameDailyLimit caps real-name submissions with a check per 24 hours.
+	SettingRealNameDailyLimit = "onboarding.realname_daily_checks"
 )
 
 // Order and after-sales rule defaults, also used when a setting is missing.
@@ -57,17 +61,23 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-// SettingInt reads an integer setting, falling back to def when missing or malformed.
-func (s *Store) SettingInt(ctx context.Context, key string, def int) int {
+// SettingInt reads an integer setting. Only an absent key falls back to def: a database
+// error, or a value the settings form could never have saved, is an error, so a rule
+// such as a refund window is never silently replaced by its default.
+func (s *Store) SettingInt(ctx context.Context, key string, def int) (int, error) {
 	var row Setting
-	if err := s.r.WithContext(ctx).Where("key = ?", key).Take(&row).Error; err != nil {
-		return def
+	err := first(s.r.WithContext(ctx).Where("key = ?", key), &row)
+	if errors.Is(err, ErrNotFound) {
+		return def, nil
+	}
+	if err != nil {
+		return 0, err
 	}
 	v, err := strconv.Atoi(row.Value)
 	if err != nil {
-		return def
+		return 0, fmt.Errorf("setting %s: %q is not a number", key, row.Value)
 	}
-	return v
+	return v, nil
 }
 
 // HolidayList returns the calendar's holidays and worked weekends.
@@ -131,6 +141,7 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingProRata, Kind: SettingKindInt, Min: 0, Max: 1},
 	{Key: SettingExportRetention, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingExportSyncRows, Kind: SettingKindInt, Min: 0, Max: 100000},
+	{Key: SettingRealNameDailyLimit, Kind: SettingKindInt, Min: 1, Max: 10},
 	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
 	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},
 	{Key: SettingAgreementVersion, Kind: SettingKindText, Max: 20},

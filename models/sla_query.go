@@ -20,6 +20,9 @@ func (s *Store) OverdueCounts(ctx context.Context, cutoffs map[Queue]time.Time) 
 	return out, nil
 }
 
+// DefaultSLAWorkdays is a review queue's SLA when its setting is absent.
+const DefaultSLAWorkdays = 3
+
 // SLASettings maps each queue to its setting key.
 var SLASettings = map[Queue]string{
 	QueueRealName:      SettingRealNameSLA,

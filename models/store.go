@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -89,9 +90,17 @@ func (s *Store) saveVersioned(model any, id uint, ver int, fields map[string]any
 
 // audit appends one audit row inside the current transaction.
 func (s *Store) audit(a Actor, action, objType string, objID uint, merchantID *uint, before, after any, reason, comment string) error {
+	b, err := jsonOrEmpty(before)
+	if err != nil {
+		return err
+	}
+	af, err := jsonOrEmpty(after)
+	if err != nil {
+		return err
+	}
 	row := AuditLog{
 		At: s.clock.Now(), Action: action, ObjectType: objType, ObjectID: objID, MerchantID: merchantID,
-		Before: jsonOrEmpty(before), After: jsonOrEmpty(after), Reason: reason, Comment: comment,
+		Before: b, After: af, Reason: reason, Comment: comment,
 		RequestID: a.RequestID, IP: a.IP, ActorEmail: a.Email,
 	}
 	if a.UserID != 0 {
@@ -101,18 +110,20 @@ func (s *Store) audit(a Actor, action, objType string, objID uint, merchantID *u
 	return s.w.Create(&row).Error
 }
 
-func jsonOrEmpty(v any) string {
+// jsonOrEmpty is an audit payload: empty for nothing, a string as it is, else JSON. A
+// value that cannot be written is an error: the audit row and its change fail together.
+func jsonOrEmpty(v any) (string, error) {
 	if v == nil {
-		return ""
+		return "", nil
 	}
 	if s, ok := v.(string); ok {
-		return s
+		return s, nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return ""
+		return "", fmt.Errorf("audit payload: %w", err)
 	}
-	return string(b)
+	return string(b), nil
 }
 
 // Notice is an inbox message to create, with a mail where the user has an address.
@@ -127,9 +138,12 @@ type Notice struct {
 
 // notify writes the inbox row and queues its mail in the current transaction.
 func (s *Store) notify(n Notice) error {
-	args, _ := json.Marshal(n.Args)
-	if n.Args == nil {
-		args = []byte("{}")
+	args := []byte("{}")
+	if n.Args != nil {
+		var err error
+		if args, err = json.Marshal(n.Args); err != nil {
+			return fmt.Errorf("notice %s: %w", n.Kind, err)
+		}
 	}
 	row := Notification{UserID: n.UserID, Kind: n.Kind, TitleKey: n.TitleKey, BodyKey: n.BodyKey,
 		Args: string(args), Link: n.Link, CreatedAt: s.clock.Now()}

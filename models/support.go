@@ -115,6 +115,9 @@ type OutboxMessage struct {
 const (
 	TokenVerifyEmail   = "verify_email"
 	TokenResetPassword = "reset_password"
+	// MailAccountExists tells an account's owner that someone tried to register their
+	// address again (a mail without a token).
+	MailAccountExists = "account_exists"
 )
 
 // EmailToken is a single-use link token; only its hash is stored.

@@ -36,9 +36,12 @@ type User struct {
 	EmailVerifiedAt *time.Time
 	MerchantID      *uint `gorm:"index"`
 	LastLoginAt     *time.Time
-	CreatedByID     *uint
-	CreatedAt       time.Time `gorm:"not null;index:idx_users_role_created,priority:2"`
-	UpdatedAt       time.Time `gorm:"not null"`
+	// SessionEpoch rises with every password change and reset; a session remembers the
+	// epoch it was started in and ends when the user's has moved on.
+	SessionEpoch int `gorm:"not null;default:0"`
+	CreatedByID  *uint
+	CreatedAt    time.Time `gorm:"not null;index:idx_users_role_created,priority:2"`
+	UpdatedAt    time.Time `gorm:"not null"`
 }
 
 // IsReviewer tells whether the user works in the reviewer console.

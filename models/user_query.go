@@ -93,7 +93,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, n NewAccount) (User, er
 			return err
 		}
 		if count > 0 {
-			return &FieldError{Field: "email", Key: "error.email_taken"}
+			return &FieldError{Field: "email", Key: errEmailTaken}
 		}
 		u = User{Email: email, PasswordHash: hash, Role: n.Role, Name: strings.TrimSpace(n.Name), Locale: n.Locale,
 			IsAdmin: n.IsAdmin && n.Role == RoleReviewer, Status: UserActive, CreatedAt: now, UpdatedAt: now}
@@ -105,7 +105,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, n NewAccount) (User, er
 		}
 		if err := tx.w.Create(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return &FieldError{Field: "email", Key: "error.email_taken"}
+				return &FieldError{Field: "email", Key: errEmailTaken}
 			}
 			return err
 		}
@@ -135,6 +135,29 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, n NewAccount) (User, er
 	})
 	return u, err
 }
+
+// Register is self-registration: it creates the account like CreateUser, except that an
+// address already registered is not told apart: its owner is mailed instead, and the
+// caller answers as for a new account.
+func (s *Store) Register(ctx context.Context, a Actor, n NewAccount) error {
+	_, err := s.CreateUser(ctx, a, n)
+	if fe, ok := errors.AsType[*FieldError](err); !ok || fe.Key != errEmailTaken {
+		return err
+	}
+	u, err := s.UserByEmail(ctx, n.Email)
+	if err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.audit(a, "user.register_existing", "user", u.ID, u.MerchantID, nil, nil, "", ""); err != nil {
+			return err
+		}
+		return tx.enqueue(JobAccountMail, AccountMailPayload{UserID: u.ID, Purpose: MailAccountExists}, tx.clock.Now(), "")
+	})
+}
+
+// errEmailTaken is the message of an address already registered.
+const errEmailTaken = "error.email_taken"
 
 // issueToken stores a token hash and queues its mail.
 func (s *Store) issueToken(userID uint, purpose string, ttl time.Duration) error {
@@ -289,25 +312,28 @@ func CheckPassword(u User, pw string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) == nil
 }
 
-// ChangePassword sets a new password after checking the current one.
-func (s *Store) ChangePassword(ctx context.Context, a Actor, userID uint, current, next string) error {
+// ChangePassword sets a new password after checking the current one, and ends every
+// session of the user (the caller renews its own with the returned user's epoch).
+func (s *Store) ChangePassword(ctx context.Context, a Actor, userID uint, current, next string) (User, error) {
 	hash, err := HashPassword(next)
 	if err != nil {
-		return err
+		return User{}, err
 	}
-	return s.Tx(ctx, func(tx *Store) error {
-		var u User
-		if err := first(tx.w.Where("id = ?", userID), &u); err != nil {
+	var u User
+	err = s.Tx(ctx, func(tx *Store) error {
+		if err := first(tx.forUpdate(tx.w.Where("id = ?", userID)), &u); err != nil {
 			return err
 		}
 		if !CheckPassword(u, current) {
 			return &FieldError{Field: "current", Key: "error.password_wrong"}
 		}
-		if err := tx.w.Model(&u).Updates(map[string]any{"password_hash": hash, "updated_at": tx.clock.Now()}).Error; err != nil {
+		u.SessionEpoch++
+		if err := tx.w.Model(&u).Updates(map[string]any{"password_hash": hash, "session_epoch": u.SessionEpoch, "updated_at": tx.clock.Now()}).Error; err != nil {
 			return err
 		}
 		return tx.audit(a, "user.password_change", "user", u.ID, u.MerchantID, nil, nil, "", "")
 	})
+	return u, err
 }
 
 // RequestPasswordReset queues a reset mail when the address belongs to an account; it
@@ -415,7 +441,8 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, raw, next string) (U
 			return err
 		}
 		now := tx.clock.Now()
-		fields := map[string]any{"password_hash": hash, "updated_at": now}
+		u.SessionEpoch++ // every session of the user ends
+		fields := map[string]any{"password_hash": hash, "session_epoch": u.SessionEpoch, "updated_at": now}
 		if u.EmailVerifiedAt == nil {
 			fields["email_verified_at"] = now
 		}

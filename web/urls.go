@@ -54,6 +54,7 @@ func AdminRealName(id uint) string        { return fmt.Sprintf("/admin/realname/
 func AdminRealNameApprove(id uint) string { return fmt.Sprintf("/admin/realname/%d/approve", id) }
 func AdminRealNameReject(id uint) string  { return fmt.Sprintf("/admin/realname/%d/reject", id) }
 func AdminRealNameReveal(id uint) string  { return fmt.Sprintf("/admin/realname/%d/reveal", id) }
+func AdminRealNameUnlock(id uint) string  { return fmt.Sprintf("/admin/realname/%d/unlock", id) }
 func AdminApplications() string           { return "/admin/applications" }
 func AdminApplication(id uint) string     { return fmt.Sprintf("/admin/applications/%d", id) }
 func AdminApplicationApprove(id uint) string {

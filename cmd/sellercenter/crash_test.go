@@ -147,14 +147,18 @@ func buyerClient(t *testing.T, base, dataDir string) (*http.Client, string) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login answered %d", res.StatusCode)
 	}
-	u, _ := url.Parse(base)
-	for _, ck := range jar.Cookies(u) {
-		if ck.Name == "_csrf" {
-			return c, ck.Value
-		}
+	// The session is new after login, and so is its token: a page's forms carry it.
+	res, err = c.Get(base + "/account/password")
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no CSRF cookie after login")
-	return nil, ""
+	body.Reset()
+	_, _ = bufio.NewReader(res.Body).WriteTo(body)
+	res.Body.Close()
+	if m = csrfInput.FindStringSubmatch(body.String()); m == nil {
+		t.Fatal("no CSRF token after login")
+	}
+	return c, m[1]
 }
 
 // TestAcknowledgedPurchasesSurviveKill9 is quality bar R1: buyers place orders against

@@ -143,6 +143,9 @@ func (env *environment) putBlob(ctx context.Context, data []byte) (string, error
 }
 
 func seed(ctx context.Context, env *environment, stdout io.Writer) error {
+	if env.cfg.Production {
+		return errors.New("demo data cannot be seeded in production: it includes an admin account")
+	}
 	done, err := env.store.Seeded(ctx)
 	if err != nil {
 		return err
@@ -302,6 +305,11 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 	errc := make(chan error, 1)
 	go func() {
 		env.log.Info("seller center listening", "url", cfg.BaseURL, "addr", cfg.Addr, "db", dbName(cfg))
+		if cfg.DevOutbox {
+			env.log.Info("dev outbox on: mails, SMS codes and deposit notices are shown at /dev/outbox", "url", cfg.BaseURL+"/dev/outbox")
+		} else if !cfg.Production && cfg.SMTP.Host == "" {
+			env.log.Info("dev outbox off: the server does not listen on a loopback address (SC_DEV_OUTBOX=true turns it on)")
+		}
 		if err := e.Start(cfg.Addr); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- err
 		}

@@ -35,7 +35,10 @@ type Local struct {
 
 // NewLocal returns a store rooted at dir, creating it.
 func NewLocal(dir string) (*Local, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, err
 	}
 	return &Local{dir: dir}, nil
@@ -63,7 +66,7 @@ func (l *Local) Put(_ context.Context, r io.Reader, limit int64) (string, int64,
 		return "", 0, err
 	}
 	p, _ := l.path(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return "", 0, err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), ".upload-*")

@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,10 +19,14 @@ type Config struct {
 	DataDir     string // SQLite database, blobs and the key file
 	DatabaseURL string // postgres://… or empty for SQLite in DataDir
 	Production  bool   // turns off demo data and the dev mail outbox
-	Demo        bool   // seed demo accounts on start
-	Workers     bool   // run background workers in this instance
-	SecretKey   string // hex AES key; empty: DataDir/secret.key
-	SMTP        SMTP
+	Demo        bool   // seed demo accounts on start (refused in production)
+	// DevOutbox serves /dev/outbox (mails, SMS codes and deposit notices kept in the
+	// database): only outside production, without SMTP, and only when the server listens
+	// on a loopback address or SC_DEV_OUTBOX=true says so.
+	DevOutbox bool
+	Workers   bool   // run background workers in this instance
+	SecretKey string // hex AES key; empty: DataDir/secret.key
+	SMTP      SMTP
 	// TrustedProxies are CIDRs whose X-Forwarded-For is believed; empty: the peer address is the client.
 	TrustedProxies []string
 	CookieSecure   bool
@@ -68,6 +73,17 @@ func Load() (Config, error) {
 	if c.Demo, err = boolEnv("SC_DEMO", !c.Production); err != nil {
 		return c, err
 	}
+	if c.Demo && c.Production {
+		return c, fmt.Errorf("SC_DEMO cannot be set in production: the demo data includes an admin account")
+	}
+	devOutbox, err := boolEnv("SC_DEV_OUTBOX", false)
+	if err != nil {
+		return c, err
+	}
+	if devOutbox && c.Production {
+		return c, fmt.Errorf("SC_DEV_OUTBOX cannot be set in production")
+	}
+	c.DevOutbox = !c.Production && c.SMTP.Host == "" && (devOutbox || LoopbackAddr(c.Addr))
 	if c.Workers, err = boolEnv("SC_WORKERS", true); err != nil {
 		return c, err
 	}
@@ -113,6 +129,20 @@ func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "sellercen
 // IsPostgres tells whether the app runs on PostgreSQL.
 func (c Config) IsPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// LoopbackAddr tells whether a listen address takes connections from this machine only
+// ("localhost:8080", "127.0.0.1:80", "[::1]:8080"); ":8080" listens everywhere.
+func LoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func hostForURL(addr string) string {

@@ -62,6 +62,9 @@ func (m *Mailer) accountMail(ctx context.Context, j models.Job) error {
 	case models.TokenResetPassword:
 		subject = l.T("mail.reset.subject")
 		body = l.T("mail.reset.body", "Link", m.BaseURL+"/password/reset?token="+p.Token)
+	case models.MailAccountExists:
+		subject = l.T("mail.account_exists.subject")
+		body = l.T("mail.account_exists.body", "Login", m.BaseURL+"/login", "Reset", m.BaseURL+"/password/forgot")
 	default:
 		return fmt.Errorf("unknown account mail %q", p.Purpose)
 	}

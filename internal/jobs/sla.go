@@ -52,7 +52,11 @@ func (r *SLAReminder) run(ctx context.Context, _ models.Job) error {
 	now := r.Store.Now()
 	cutoffs := map[models.Queue]time.Time{}
 	for q, key := range models.SLASettings {
-		cutoffs[q] = cal.SubWorkdays(now, r.Store.SettingInt(ctx, key, 3))
+		days, err := r.Store.SettingInt(ctx, key, models.DefaultSLAWorkdays)
+		if err != nil {
+			return err
+		}
+		cutoffs[q] = cal.SubWorkdays(now, days)
 	}
 	counts, err := r.Store.OverdueCounts(ctx, cutoffs)
 	if err != nil {

@@ -19,11 +19,20 @@ var (
 const MaxFen int64 = 1_000_000_000_000
 
 // ParseYuan reads an amount in yuan such as "12", "12.5", "0.07" or "1,234.50" into fen.
+// Only what reads one way is taken: digits with an optional point and at most two
+// decimals, and commas only as well-formed thousands separators. "12,5" (a decimal
+// comma) and "1,2,3" are refused, never read as other amounts.
 func ParseYuan(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥")
 	if s == "" {
 		return 0, ErrFormat
+	}
+	if strings.Contains(s, ",") {
+		var ok bool
+		if s, ok = ungroup(s); !ok {
+			return 0, ErrFormat
+		}
 	}
 	if s[0] == '-' {
 		return 0, ErrNegative
@@ -62,6 +71,26 @@ func ParseYuan(s string) (int64, error) {
 		return 0, ErrTooLarge
 	}
 	return fen, nil
+}
+
+// ungroup removes the thousands separators of s ("1,234,567.50" → "1234567.50"); ok is
+// false unless every comma separates groups of three digits in the whole part.
+func ungroup(s string) (string, bool) {
+	whole, frac, hasDot := strings.Cut(s, ".")
+	groups := strings.Split(strings.TrimPrefix(whole, "-"), ",")
+	for i, g := range groups {
+		if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {
+			return "", false
+		}
+	}
+	out := strings.ReplaceAll(whole, ",", "")
+	if hasDot {
+		if strings.Contains(frac, ",") {
+			return "", false
+		}
+		out += "." + frac
+	}
+	return out, true
 }
 
 // FormatYuan writes fen as a plain decimal amount ("1234.50") for form values.

@@ -51,8 +51,9 @@ type DecisionVM struct {
 	RejectReason  string
 	RejectReasons []string // several reasons, when the queue takes them
 	RejectComment string
-	// Unlocking a locked certification.
+	// Unlocking a locked check (certification transfer, real-name deposit or code).
 	UnlockURL     string
+	UnlockHint    string
 	UnlockComment string
 }
 

@@ -67,6 +67,6 @@ func certTypeOptions(subject string) []view.Option {
 // RealNameStatusBadge maps a status to its label and tone.
 func RealNameStatusBadge(status string) components.BadgeProps {
 	tone := map[string]string{models.RealNameVerified: "green", models.RealNameInReview: "yellow", models.RealNameAwaitingCheck: "blue",
-		models.RealNameRejected: "red", models.RealNameAbandoned: "gray", models.RealNameNotVerified: "gray"}[status]
+		models.RealNameRejected: "red", models.RealNameLocked: "red", models.RealNameAbandoned: "gray", models.RealNameNotVerified: "gray"}[status]
 	return components.BadgeProps{Label: "realname.status." + status, Tone: tone, TestID: "realname-status"}
 }
