@@ -10,6 +10,8 @@ import (
 const (
 	ctxUser     = "sc.user"
 	ctxMerchant = "sc.merchant"
+	ctxPageErr  = "sc.page_err" // a failure while building the page context
+
 )
 
 // currentUser is the logged-in user, or nil.

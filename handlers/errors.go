@@ -91,6 +91,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.attachLocale(c) // errors raised before the locale middleware ran
 	}
 	p := a.safePage(c)
+	c.Set(ctxPageErr, nil) // the error page shows whatever of the context could be read
 	vm := pages.ErrorVM{Status: status, Key: errorKey(status, err), RequestID: p.RequestID}
 	if rerr := a.render(c, status, pages.ErrorPage(p, vm), pages.ErrorFragment(vm)); rerr != nil {
 		a.Log.Error("error page failed", "err", rerr)

@@ -26,6 +26,9 @@ func isFragment(c echo.Context) bool {
 
 // render writes full, or frag when htmx asked for a fragment and one is given.
 func (a *App) render(c echo.Context, status int, full, frag templ.Component) error {
+	if err, ok := c.Get(ctxPageErr).(error); ok {
+		return err
+	}
 	comp := full
 	if frag != nil && isFragment(c) {
 		comp = frag
@@ -60,7 +63,11 @@ func (a *App) page(c echo.Context) view.Page {
 		_ = json.Unmarshal([]byte(raw), &p.Flash)
 	}
 	if u != nil {
-		p.Unread, _ = a.Store.UnreadCount(ctx, u.ID)
+		var err error
+		if p.Unread, err = a.Store.UnreadCount(ctx, u.ID); err != nil {
+			// render refuses to show a page whose context could not be read.
+			c.Set(ctxPageErr, err)
+		}
 	}
 	return p
 }

@@ -392,3 +392,20 @@ func TestDevOutboxOnlyWhereAllowed(t *testing.T) {
 	on := newTestApp(t)
 	on.client().get("/dev/outbox").want(http.StatusOK)
 }
+
+// TestPageContextErrorsAreNotSwallowed: when the inbox count cannot be read, the page
+// is an error with a request id, not a page that says "no unread messages".
+func TestPageContextErrorsAreNotSwallowed(t *testing.T) {
+	ta := newTestApp(t)
+	ta.user(models.RoleBuyer, "b@example.com")
+	c := ta.loggedIn("b@example.com")
+	c.get("/account/password").want(http.StatusOK)
+	must(t, ta.env.DB.W.Exec("DROP TABLE notifications").Error)
+	r := c.get("/account/password").want(http.StatusInternalServerError)
+	if id := r.Header.Get("X-Request-Id"); id == "" || !strings.Contains(r.Body, id) {
+		t.Fatalf("no request id on the error page (%q)", id)
+	}
+	if !strings.Contains(ta.log.String(), "notifications") {
+		t.Fatalf("the cause was not logged:\n%s", ta.log.String())
+	}
+}

@@ -24,6 +24,17 @@
     ];
   }
 
+  // The CSRF token belongs to the session, and a login starts a new session with a new
+  // token. A boosted navigation swaps the body's content but keeps the <body> element with
+  // its hx-headers, so the header htmx sends is taken from the page's forms, which every
+  // swap renders afresh.
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var field = document.querySelector('input[name="_csrf"]');
+    if (field && field.value) {
+      evt.detail.headers["X-CSRF-Token"] = field.value;
+    }
+  });
+
   // When a request fails (5xx or network error), reveal an optional error banner if the page has one:
   //   <div id="htmx-error" class="hidden" role="alert">…</div>
   function showRequestError() {
