@@ -388,6 +388,13 @@ func TestOrderJourney(t *testing.T) {
 	if got, _ := chromedp.Run(buyer.ctx, chromedp.Evaluate[string](`document.querySelector('textarea[name="reason"]').value`)); got != "实施排期推迟，第三个月用不上。" {
 		t.Fatalf("the refused form lost the reason: %q", got)
 	}
+	// A decimal comma ("12,5") is not read as ¥125.00 or any other amount: refused with
+	// the field's message, nothing saved.
+	buyer.fill(map[string]string{"amount": "12,5", "reason": "实施排期推迟，第三个月用不上。"})
+	buyer.submit(`[data-testid="request-submit"]`)
+	if msg := buyer.text(`[data-testid="field-error"][data-error-for="amount"]`); msg != en.T("error.amount") {
+		t.Fatalf("a decimal comma says %q", msg)
+	}
 	var cases int64
 	srv.env.DB.R.Model(&models.Refund{}).Where("order_id = ?", order.ID).Count(&cases)
 	if cases != 0 {
