@@ -97,13 +97,8 @@ func startServer(t *testing.T) *server {
 	srv.Config.Handler = trace.wrap(app.Router())
 	t.Cleanup(srv.Close)
 
-	w := jobs.NewWorker(store, log)
+	w := jobs.NewServerWorker(jobs.Deps{Store: store, Blobs: blobs, Catalog: cat, BaseURL: srv.URL}, log)
 	w.Interval = 100 * time.Millisecond
-	(&jobs.Mailer{Store: store, Catalog: cat, BaseURL: srv.URL}).Register(w)
-	(&jobs.AssetScanner{Store: store, Blobs: blobs}).Register(w)
-	(&jobs.OrderExpirer{Store: store}).Register(w)
-	(&jobs.Exporter{Store: store, Blobs: blobs, Catalog: cat}).Register(w)
-	(&jobs.Refunds{Store: store}).Register(w)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()

@@ -45,24 +45,18 @@ func (ta *testApp) newAsset(m fixtureMerchant, in models.AssetInput, submit bool
 	return a
 }
 
-// packageFile stores an archive owned by the merchant for a package asset.
-func (ta *testApp) packageFile(m fixtureMerchant, name string, data []byte) uint {
+// packageFile writes an archive to the blob store for a package asset to record.
+func (ta *testApp) packageFile(name string, data []byte) *models.Upload {
 	ta.t.Helper()
-	ctx := context.Background()
-	key, n, err := ta.Blobs.Put(ctx, bytes.NewReader(data), 1<<20)
+	key, n, err := ta.Blobs.Put(context.Background(), bytes.NewReader(data), 1<<20)
 	must(ta.t, err)
-	f, err := ta.Store.CreateFile(ctx, models.NewFile{OwnerUserID: m.User.ID, OwnerMerchantID: &m.MerchantID, Purpose: "asset",
-		BlobKey: key, Filename: name, ContentType: "application/zip", Size: n})
-	must(ta.t, err)
-	return f.ID
+	return &models.Upload{Purpose: packageRule.Purpose, BlobKey: key, Filename: name, ContentType: "application/zip", Size: n}
 }
 
 // scanAssets runs the automatic asset scan on every submitted asset.
 func (ta *testApp) scanAssets() {
 	ta.t.Helper()
-	w := jobs.NewWorker(ta.Store, ta.Log)
-	(&jobs.AssetScanner{Store: ta.Store, Blobs: ta.Blobs}).Register(w)
-	must(ta.t, w.Drain(context.Background()))
+	must(ta.t, jobs.NewServerWorker(ta.jobDeps(), ta.Log).Drain(context.Background()))
 }
 
 func saasInput(name, domain string) models.AssetInput {
@@ -158,9 +152,9 @@ func TestAdminAssetDetailShowsEachKind(t *testing.T) {
 	m := ta.activeMerchant("a@example.com", "甲公司")
 
 	good := ta.newAsset(m, models.AssetInput{Kind: models.AssetPackage, Name: "CRM 安装包", AssetVersion: "3.0", Description: "安装程序",
-		FileID: ptr(ta.packageFile(m, "crm-3.0.zip", zipBytes)), DeclaredChecksum: sha256Hex(zipBytes)}, true)
+		Package: ta.packageFile("crm-3.0.zip", zipBytes), DeclaredChecksum: sha256Hex(zipBytes)}, true)
 	bad := ta.newAsset(m, models.AssetInput{Kind: models.AssetPackage, Name: "CRM 安装包", AssetVersion: "3.1",
-		FileID: ptr(ta.packageFile(m, "crm-3.1.zip", zipBytes)), DeclaredChecksum: strings.Repeat("ab", 32)}, true)
+		Package: ta.packageFile("crm-3.1.zip", zipBytes), DeclaredChecksum: strings.Repeat("ab", 32)}, true)
 	image := ta.newAsset(m, imageAssetInput("CRM 镜像", "cn-north-4", "cn-south-1"), true)
 	saas := ta.newAsset(m, saasInput("CRM", "crm.example.com"), true)
 	ta.scanAssets()

@@ -47,19 +47,24 @@ func (ta *testApp) seedReviewer() models.Actor {
 	return models.Actor{UserID: u.ID, Email: u.Email, RequestID: "fixture"}
 }
 
-// upload stores a PNG owned by the merchant, ready to attach to a submission.
-func (ta *testApp) upload(u models.User, purpose string) uint {
+// upload writes a PNG to the blob store for a submission to record.
+func (ta *testApp) upload(purpose string) models.Upload {
 	ta.t.Helper()
-	ctx := context.Background()
-	key, n, err := ta.Blobs.Put(ctx, bytes.NewReader(pngBytes), 1<<20)
+	key, n, err := ta.Blobs.Put(context.Background(), bytes.NewReader(pngBytes), 1<<20)
 	if err != nil {
 		ta.t.Fatal(err)
 	}
-	f, err := ta.Store.CreateFile(ctx, models.NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: purpose,
-		BlobKey: key, Filename: purpose + ".png", ContentType: "image/png", Size: n})
-	if err != nil {
-		ta.t.Fatal(err)
-	}
+	return models.Upload{Purpose: purpose, BlobKey: key, Filename: purpose + ".png", ContentType: "image/png", Size: n}
+}
+
+// fileRow stores a PNG owned by u as a file row of its own, for fixtures that name files
+// in product content by id (the editor records them through SaveProductDraft).
+func (ta *testApp) fileRow(u models.User, purpose string) uint {
+	ta.t.Helper()
+	up := ta.upload(purpose)
+	f := models.File{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: up.Purpose, BlobKey: up.BlobKey,
+		Filename: up.Filename, ContentType: up.ContentType, Size: up.Size, CreatedAt: ta.Clock.Now()}
+	must(ta.t, ta.env.DB.W.Create(&f).Error)
 	return f.ID
 }
 
@@ -72,7 +77,7 @@ func (ta *testApp) merchantAt(email, company string, st stage) fixtureMerchant {
 	a, rev := m.actor(), ta.seedReviewer()
 	v, err := ta.Store.SubmitRealName(ctx, a, m.MerchantID, models.RealNameInput{Subject: models.SubjectEnterprise,
 		Method: models.MethodCertificate, Name: company, CertType: models.CertUSCC, CertNumber: "91350100M000100Y43",
-		LegalRepName: "张三", Files: map[string][]uint{models.FileLicence: {ta.upload(u, models.FileLicence)}}})
+		LegalRepName: "张三", Files: models.Uploads{ta.upload(models.FileLicence)}})
 	must(t, err)
 	m.RealNameID = v.ID
 	if st == atRealName {
@@ -80,7 +85,7 @@ func (ta *testApp) merchantAt(email, company string, st stage) fixtureMerchant {
 	}
 	must(t, ta.Store.DecideRealName(ctx, rev, v.ID, models.Decision{Approve: true}))
 	app, err := ta.Store.SubmitApplication(ctx, a, m.MerchantID, models.ApplicationInput{Website: "https://www.example.com",
-		Employees: 50, YearsInBusiness: 5, RegisteredCapital: 1_000_000_00, LicenceFileID: ta.upload(u, models.FileLicence),
+		Employees: 50, YearsInBusiness: 5, RegisteredCapital: 1_000_000_00, Licence: ta.upload(models.FileLicence),
 		Intro: company + " builds SaaS.", ContactName: "张三", ContactMobile: "13800138000", ContactEmail: email,
 		ServiceEmail: "service@example.com", ServicePhone: "400-820-1234", Address: "北京市海淀区 1 号",
 		ProductTypes: []string{"saas", "license"}, SignerName: "张三"})
@@ -141,7 +146,7 @@ func (ta *testApp) submitProfileChange(m fixtureMerchant, website string) models
 	must(ta.t, err)
 	p := models.ProfileOf(mer)
 	p.Website = website
-	r, err := ta.Store.SubmitProfileChange(ctx, m.actor(), m.MerchantID, p)
+	r, err := ta.Store.SubmitProfileChange(ctx, m.actor(), m.MerchantID, p, nil)
 	must(ta.t, err)
 	return r
 }

@@ -32,7 +32,7 @@ func (f *productFixture) content(m fixtureMerchant, nameZh, nameEn string) model
 	ctx := context.Background()
 	as := f.ta.newAsset(m, saasInput("CRM "+nameEn, strings.ToLower(strings.ReplaceAll(nameEn, " ", ""))+".example.com"), true)
 	must(t, f.ta.Store.DecideAsset(ctx, f.assetRev, as.ID, models.Decision{Approve: true}))
-	logo := f.ta.upload(m.User, "product")
+	logo := f.ta.fileRow(m.User, "product")
 	var support []models.SupportItem
 	for i := 0; i < 4; i++ {
 		support = append(support, models.SupportItem{Content: "在线支持", Hours: "7×24", Phone: "400-820-1234", Email: "support@example.com"})

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"sellercenter/internal/jobs"
 	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
@@ -53,10 +52,7 @@ func (fx *asFixture) order(s testdb.PaidOrderSpec) models.Order {
 // runJobs runs the due jobs, the after-sales ones included.
 func (fx *asFixture) runJobs() {
 	fx.ta.t.Helper()
-	w := jobs.NewWorker(fx.ta.Store, fx.ta.Log)
-	(&jobs.Mailer{Store: fx.ta.Store, Catalog: fx.ta.Catalog, BaseURL: fx.ta.Cfg.BaseURL}).Register(w)
-	(&jobs.Refunds{Store: fx.ta.Store}).Register(w)
-	must(fx.ta.t, w.Drain(fx.ctx))
+	fx.ta.drainJobs()
 }
 
 // formKey loads the order's refund form and returns its idempotency key.

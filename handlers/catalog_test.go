@@ -111,7 +111,7 @@ func sameNames(t *testing.T, what string, got []string, want ...string) {
 func TestCatalogListsOnSaleProductsWithFiltersAndSearch(t *testing.T) {
 	fx := newCatalogFixture(t)
 	ta, ctx := fx.ta, context.Background()
-	logo := ta.upload(fx.owner, "product_logo")
+	logo := ta.fileRow(fx.owner, "product_logo")
 	team := fx.publish(fx.content("协同办公", "Teamwork", "office", logo))
 	guard := fx.publish(fx.content("安全卫士", "Guardian", "security", logo,
 		models.SpecContent{Key: "new-1", Name: "标准版", BillingMode: models.BillingPeriod, MonthFen: fenPtr(5000)},
@@ -187,7 +187,7 @@ func TestCatalogListsOnSaleProductsWithFiltersAndSearch(t *testing.T) {
 
 func TestCatalogPaginatesKeepingFilters(t *testing.T) {
 	fx := newCatalogFixture(t)
-	logo := fx.ta.upload(fx.owner, "product_logo")
+	logo := fx.ta.fileRow(fx.owner, "product_logo")
 	for i := 0; i < 21; i++ {
 		fx.publish(fx.content("办公"+strconv.Itoa(i), "Office "+strconv.Itoa(i), "office", logo))
 	}
@@ -208,7 +208,7 @@ func TestCatalogPaginatesKeepingFilters(t *testing.T) {
 func TestCatalogProductPageShowsOnlyLiveOnSaleContent(t *testing.T) {
 	fx := newCatalogFixture(t)
 	ta, ctx := fx.ta, context.Background()
-	logo := ta.upload(fx.owner, "product_logo")
+	logo := ta.fileRow(fx.owner, "product_logo")
 	p := fx.publish(fx.content("协同办公", "Teamwork", "office", logo))
 	anon := ta.client()
 
@@ -263,9 +263,9 @@ func TestCatalogProductPageShowsOnlyLiveOnSaleContent(t *testing.T) {
 func TestCatalogFileRouteServesOnlyOnSaleImages(t *testing.T) {
 	fx := newCatalogFixture(t)
 	ta, ctx := fx.ta, context.Background()
-	logo := ta.upload(fx.owner, "product_logo")
-	media := ta.upload(fx.owner, "product_media")
-	draftLogo := ta.upload(fx.owner, "product_logo")
+	logo := ta.fileRow(fx.owner, "product_logo")
+	media := ta.fileRow(fx.owner, "product_media")
+	draftLogo := ta.fileRow(fx.owner, "product_logo")
 	c := fx.content("协同办公", "Teamwork", "office", logo)
 	c.MediaFileIDs = []uint{media}
 	p := fx.publish(c)
@@ -299,7 +299,7 @@ func TestCatalogFileRouteServesOnlyOnSaleImages(t *testing.T) {
 	// Another merchant's file named in this product's content is not served either.
 	activeSeller(t, ta, "other@example.com")
 	otherOwner, _ := ta.Store.UserByEmail(ctx, "other@example.com")
-	foreign := ta.upload(otherOwner, "product_logo")
+	foreign := ta.fileRow(otherOwner, "product_logo")
 	ta.env.DB.W.Model(&models.Product{}).Where("id = ?", p.ID).
 		Update("content", strings.Replace(p.Content, `"media_file_ids":[`+strconv.Itoa(int(media))+`]`, `"media_file_ids":[`+strconv.Itoa(int(media))+`,`+strconv.Itoa(int(foreign))+`]`, 1))
 	anon.get(fileRoute(foreign)).want(http.StatusNotFound)
@@ -316,7 +316,7 @@ func TestCatalogFileRouteServesOnlyOnSaleImages(t *testing.T) {
 
 func TestCatalogEscapesMerchantContent(t *testing.T) {
 	fx := newCatalogFixture(t)
-	logo := fx.ta.upload(fx.owner, "product_logo")
+	logo := fx.ta.fileRow(fx.owner, "product_logo")
 	c := fx.content(xssCorpus[0], xssCorpus[1], "office", logo,
 		models.SpecContent{Key: "new-1", Name: xssCorpus[3], BillingMode: models.BillingPeriod, MonthFen: fenPtr(100)})
 	c.Summary = xssCorpus[2]
@@ -339,7 +339,7 @@ func TestCatalogEscapesMerchantContent(t *testing.T) {
 func TestCatalogProductPageShowsRegionsAndPurchaseLimit(t *testing.T) {
 	fx := newCatalogFixture(t)
 	ta := fx.ta
-	logo := ta.upload(fx.owner, "product_logo")
+	logo := ta.fileRow(fx.owner, "product_logo")
 	asset := approvedImageAsset(t, ta, fx.m, "DB", "cn-north-4", "cn-south-1")
 	c := fx.content("数据库镜像", "DB image", "data", logo,
 		models.SpecContent{Key: "new-1", Name: "北京专享", BillingMode: models.BillingOnDemand, HourFen: fenPtr(12), Regions: []string{"cn-north-4"}},

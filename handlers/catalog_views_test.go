@@ -12,7 +12,7 @@ import (
 func TestCatalogRecordsProductViews(t *testing.T) {
 	fx := newCatalogFixture(t)
 	ta := fx.ta
-	logo := ta.upload(fx.owner, "product_logo")
+	logo := ta.fileRow(fx.owner, "product_logo")
 	p := fx.publish(fx.content("协同办公", "Teamwork", "office", logo))
 	other := fx.publish(fx.content("安全卫士", "Guardian", "security", logo))
 	views := func(prod models.Product) map[string]int64 {

@@ -87,21 +87,35 @@ func (a *App) checkUploads(c echo.Context, rules []UploadRule, errs view.Errors)
 	return out, nil
 }
 
-// storeUploads writes checked files to the blob store and records them, returning the
-// new file ids per rule purpose.
-func (a *App) storeUploads(c echo.Context, rules []UploadRule, parts map[string][]*multipart.FileHeader) (map[string][]uint, error) {
-	u, m := currentUser(c), currentMerchant(c)
-	out := map[string][]uint{}
-	for _, r := range rules {
-		for _, h := range parts[r.Field] {
-			id, err := a.storeUpload(c.Request().Context(), h, r, u, m)
-			if err != nil {
-				return nil, err
+// withUploads writes the checked files to the blob store and hands them to save, the
+// one store call of the submission, which records them in its transaction. When save
+// fails (a refusal or anything else), the blobs are removed again: a refused submission
+// leaves no row and no blob. A blob left by a crash in between is removed by the sweep.
+func (a *App) withUploads(c echo.Context, rules []UploadRule, parts map[string][]*multipart.FileHeader, save func(models.Uploads) error) error {
+	ctx := c.Request().Context()
+	var ups models.Uploads
+	discard := func() {
+		for _, u := range ups {
+			if err := a.Blobs.Delete(context.WithoutCancel(ctx), u.BlobKey); err != nil {
+				a.Log.Warn("upload not removed; the blob sweep will", "key", u.BlobKey, "err", err)
 			}
-			out[r.Purpose] = append(out[r.Purpose], id)
 		}
 	}
-	return out, nil
+	for _, r := range rules {
+		for _, h := range parts[r.Field] {
+			up, err := a.writeUpload(ctx, h, r)
+			if err != nil {
+				discard()
+				return err
+			}
+			ups = append(ups, up)
+		}
+	}
+	if err := save(ups); err != nil {
+		discard()
+		return err
+	}
+	return nil
 }
 
 // sniff checks the content's real type, whatever the name or the declared type say; a
@@ -131,32 +145,24 @@ func sniffType(b []byte) string {
 	return ct
 }
 
-func (a *App) storeUpload(ctx context.Context, h *multipart.FileHeader, r UploadRule, u *models.User, m *models.Merchant) (uint, error) {
+// writeUpload puts one checked file into the blob store.
+func (a *App) writeUpload(ctx context.Context, h *multipart.FileHeader, r UploadRule) (models.Upload, error) {
 	f, err := h.Open()
 	if err != nil {
-		return 0, err
+		return models.Upload{}, err
 	}
 	defer f.Close()
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
 	ct := sniffType(head[:n])
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return 0, err
+		return models.Upload{}, err
 	}
 	key, size, err := a.Blobs.Put(ctx, f, r.MaxBytes)
 	if err != nil {
-		return 0, err
+		return models.Upload{}, err
 	}
-	nf := models.NewFile{OwnerUserID: u.ID, Purpose: r.Purpose, BlobKey: key, Filename: cleanFilename(h.Filename), ContentType: ct, Size: size}
-	if m != nil {
-		nf.OwnerMerchantID = &m.ID
-	}
-	row, err := a.Store.CreateFile(ctx, nf)
-	if err != nil {
-		_ = a.Blobs.Delete(ctx, key)
-		return 0, err
-	}
-	return row.ID, nil
+	return models.Upload{Purpose: r.Purpose, BlobKey: key, Filename: cleanFilename(h.Filename), ContentType: ct, Size: size}, nil
 }
 
 // cleanFilename keeps only a safe display name: no directories, no control characters.

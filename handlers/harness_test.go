@@ -71,17 +71,18 @@ func newTestAppWith(t *testing.T, adjust func(*config.Config)) *testApp {
 	return &testApp{App: app, t: t, env: env, srv: srv, log: logBuf, e: e}
 }
 
-// drainJobs runs the due mail, delivery, scan, order-expiry, export and refund jobs now.
+// drainJobs runs every job that is due now, with the server's own registration.
 func (ta *testApp) drainJobs() {
 	ta.t.Helper()
-	w := jobs.NewWorker(ta.Store, ta.Log)
-	(&jobs.Mailer{Store: ta.Store, Catalog: ta.Catalog, BaseURL: ta.Cfg.BaseURL}).Register(w)
-	(&jobs.AssetScanner{Store: ta.Store, Blobs: ta.Blobs}).Register(w)
-	(&jobs.OrderExpirer{Store: ta.Store}).Register(w)
-	(&jobs.Exporter{Store: ta.Store, Blobs: ta.Blobs, Catalog: ta.Catalog}).Register(w)
+	w := jobs.NewServerWorker(ta.jobDeps(), ta.Log)
 	if err := w.Drain(context.Background()); err != nil {
 		ta.t.Fatal(err)
 	}
+}
+
+// jobDeps are the background jobs' dependencies over this app.
+func (ta *testApp) jobDeps() jobs.Deps {
+	return jobs.Deps{Store: ta.Store, Blobs: ta.Blobs, Catalog: ta.Catalog, BaseURL: ta.Cfg.BaseURL}
 }
 
 const testPassword = "correct-horse-battery"

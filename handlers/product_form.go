@@ -25,11 +25,11 @@ func sanitizeHTML(s string) string { return descriptionPolicy.Sanitize(s) }
 var (
 	productImageTypes = []string{"image/jpeg", "image/png", "image/gif"}
 	pdfTypes          = []string{"application/pdf"}
-	productLogoRule   = UploadRule{Field: "logo", Purpose: "product_logo", Types: productImageTypes, MaxBytes: 5 << 20, MaxFiles: 1, MinWidth: 100, MinHeight: 100}
-	productMediaRule  = UploadRule{Field: "media", Purpose: "product_media", Types: productImageTypes, MaxBytes: 5 << 20, MaxFiles: 5, MinWidth: 640, MinHeight: 360}
-	productEULARule   = UploadRule{Field: "eula", Purpose: "product_eula", Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
-	reqTemplateRule   = UploadRule{Field: "requirement_template", Purpose: "product_requirement_template", Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
-	delTemplateRule   = UploadRule{Field: "delivery_template", Purpose: "product_delivery_template", Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
+	productLogoRule   = UploadRule{Field: "logo", Purpose: models.FileProductLogo, Types: productImageTypes, MaxBytes: 5 << 20, MaxFiles: 1, MinWidth: 100, MinHeight: 100}
+	productMediaRule  = UploadRule{Field: "media", Purpose: models.FileProductMedia, Types: productImageTypes, MaxBytes: 5 << 20, MaxFiles: 5, MinWidth: 640, MinHeight: 360}
+	productEULARule   = UploadRule{Field: "eula", Purpose: models.FileProductEULA, Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
+	reqTemplateRule   = UploadRule{Field: "requirement_template", Purpose: models.FileRequirementTemplate, Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
+	delTemplateRule   = UploadRule{Field: "delivery_template", Purpose: models.FileDeliveryTemplate, Types: pdfTypes, MaxBytes: docMaxBytes, MaxFiles: 1}
 )
 
 func productUploadRules(typ string) []UploadRule {

@@ -255,7 +255,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	a := onboarded(t, ta, "a@example.com", rev)
 	b := onboarded(t, ta, "b@example.com", rev)
 	ctx := context.Background()
-	cr, err := ta.Store.SubmitProfileChange(ctx, models.Actor{UserID: a.OwnerUserID}, a.ID, models.ProfileOf(a))
+	cr, err := ta.Store.SubmitProfileChange(ctx, models.Actor{UserID: a.OwnerUserID}, a.ID, models.ProfileOf(a), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

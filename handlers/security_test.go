@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sellercenter/internal/config"
 	"sellercenter/models"
@@ -407,5 +408,55 @@ func TestPageContextErrorsAreNotSwallowed(t *testing.T) {
 	}
 	if !strings.Contains(ta.log.String(), "notifications") {
 		t.Fatalf("the cause was not logged:\n%s", ta.log.String())
+	}
+}
+
+// blobCount is how many blobs the app's store holds.
+func (ta *testApp) blobCount() int {
+	ta.t.Helper()
+	n := 0
+	must(ta.t, ta.Blobs.Walk(context.Background(), func(string, time.Time) error { n++; return nil }))
+	return n
+}
+
+// TestRefusedSubmissionsLeaveNoFileBehind: uploads are recorded by the store call of the
+// submission, in its transaction; when the store refuses it, neither a file row nor a blob
+// is left (engineering item 1).
+func TestRefusedSubmissionsLeaveNoFileBehind(t *testing.T) {
+	ta := newTestApp(t)
+	ta.user(models.RoleMerchant, "m@example.com")
+	c := ta.loggedIn("m@example.com")
+	c.postMultipart("/seller/realname", realNameValues(), upload{"file_licence", "l.png", pngBytes}).want(http.StatusSeeOther)
+	count := func() (int64, int) {
+		var n int64
+		must(t, ta.env.DB.R.Model(&models.File{}).Count(&n).Error)
+		return n, ta.blobCount()
+	}
+	rows, blobs := count()
+	if rows != 1 || blobs != 1 {
+		t.Fatalf("after an accepted submission: %d rows, %d blobs", rows, blobs)
+	}
+	// In review: the store refuses a second submission after its file was written.
+	c.postMultipart("/seller/realname", realNameValues(), upload{"file_licence", "l.png", pngBytes}).want(http.StatusConflict)
+	if r2, b2 := count(); r2 != 1 || b2 != 1 {
+		t.Fatalf("a refused submission left files: %d rows, %d blobs", r2, b2)
+	}
+	// The daily limit is the store's refusal of a checked method (422 with the message).
+	ta.user(models.RoleMerchant, "n@example.com")
+	n := ta.loggedIn("n@example.com")
+	f := realNameValues()
+	f.Set("method", models.MethodLegalRepPhone)
+	f.Set("phone", "13800138000")
+	for i := 0; i < models.DefaultRealNameDailySubmissions; i++ {
+		n.postMultipart("/seller/realname", f, upload{"file_licence", "l.png", pngBytes}).want(http.StatusSeeOther)
+		n.post("/seller/realname/abandon", nil).want(http.StatusSeeOther)
+	}
+	rows, blobs = count()
+	n.postMultipart("/seller/realname", f, upload{"file_licence", "l.png", pngBytes}).want(http.StatusUnprocessableEntity)
+	if r2, b2 := count(); r2 != rows || b2 != blobs {
+		t.Fatalf("a refused submission left files: rows %d → %d, blobs %d → %d", rows, r2, blobs, b2)
+	}
+	if r, b := count(); r != int64(b) {
+		t.Fatalf("%d file rows for %d blobs", r, b)
 	}
 }

@@ -128,14 +128,12 @@ func (a *App) decideRefund(c echo.Context, approve bool) error {
 	d := models.RefundDecision{RefundNo: vm.R().RefundNo, Version: f.Version, Comment: f.Comment}
 	ctx, mid := c.Request().Context(), currentMerchant(c).ID
 	if approve {
-		ids, err := a.storeUploads(c, rules, parts)
-		if err != nil {
+		err := a.withUploads(c, rules, parts, func(ups models.Uploads) error {
+			d.Attachment = ups.First(refundRecordRule.Purpose)
+			_, err := a.Store.ApproveRefund(ctx, actor(c), mid, d)
 			return err
-		}
-		if l := ids[refundRecordRule.Purpose]; len(l) == 1 {
-			d.AttachmentID = &l[0]
-		}
-		if _, err = a.Store.ApproveRefund(ctx, actor(c), mid, d); err != nil {
+		})
+		if err != nil {
 			return a.caseRefused(c, err, a.sellerCase)
 		}
 		a.flash(c, "success", "aftersales.flash.approved")

@@ -115,15 +115,14 @@ func (a *App) ApplicationCreate(c echo.Context) error {
 			SignerName: f.SignerName, Agree: f.Agree}}
 		return a.render(c, http.StatusUnprocessableEntity, pages.ApplicationPage(a.page(c), vm), nil)
 	}
-	ids, err := a.storeUploads(c, []UploadRule{licenceRule}, parts)
-	if err != nil {
+	err = a.withUploads(c, []UploadRule{licenceRule}, parts, func(ups models.Uploads) error {
+		_, err := a.Store.SubmitApplication(c.Request().Context(), actor(c), m.ID, models.ApplicationInput{
+			Website: f.Website, Employees: employees, YearsInBusiness: years, RegisteredCapital: capital,
+			Licence: *ups.First(models.FileLicence), Intro: f.Intro, ContactName: f.ContactName, ContactMobile: f.ContactMobile,
+			ContactEmail: f.ContactEmail, ServiceEmail: f.ServiceEmail, ServicePhone: f.ServicePhone, Address: f.Address,
+			ProductTypes: dedupe(f.ProductTypes), SignerName: f.SignerName})
 		return err
-	}
-	_, err = a.Store.SubmitApplication(c.Request().Context(), actor(c), m.ID, models.ApplicationInput{
-		Website: f.Website, Employees: employees, YearsInBusiness: years, RegisteredCapital: capital,
-		LicenceFileID: ids[models.FileLicence][0], Intro: f.Intro, ContactName: f.ContactName, ContactMobile: f.ContactMobile,
-		ContactEmail: f.ContactEmail, ServiceEmail: f.ServiceEmail, ServicePhone: f.ServicePhone, Address: f.Address,
-		ProductTypes: dedupe(f.ProductTypes), SignerName: f.SignerName})
+	})
 	if err != nil {
 		return err
 	}

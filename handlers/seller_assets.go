@@ -239,20 +239,21 @@ func (a *App) saveAsset(c echo.Context, existing *models.Asset) error {
 		return a.renderAssetForm(c, http.StatusUnprocessableEntity, vm)
 	}
 	in := f.input()
-	if f.Kind == models.AssetPackage && len(parts[rule.Field]) > 0 {
-		ids, err := a.storeUploads(c, []UploadRule{rule}, parts)
-		if err != nil {
-			return err
-		}
-		in.FileID = &ids[rule.Purpose][0]
+	var files []UploadRule
+	if f.Kind == models.AssetPackage {
+		files = []UploadRule{rule}
 	}
 	ctx, m := c.Request().Context(), currentMerchant(c)
 	var saved models.Asset
-	if existing == nil {
-		saved, err = a.Store.CreateAsset(ctx, actor(c), m.ID, in)
-	} else {
-		saved, err = a.Store.UpdateAsset(ctx, actor(c), m.ID, existing.ID, in)
-	}
+	err = a.withUploads(c, files, parts, func(ups models.Uploads) (err error) {
+		in.Package = ups.First(rule.Purpose)
+		if existing == nil {
+			saved, err = a.Store.CreateAsset(ctx, actor(c), m.ID, in)
+		} else {
+			saved, err = a.Store.UpdateAsset(ctx, actor(c), m.ID, existing.ID, in)
+		}
+		return err
+	})
 	if fe, ok := fieldErrorFrom(err); ok {
 		vm.Errors = fe
 		return a.renderAssetForm(c, http.StatusUnprocessableEntity, vm)

@@ -140,15 +140,10 @@ func (a *App) ChangeCreate(c echo.Context) error {
 		if vm.Errors = errs; errs.Any() {
 			return a.render(c, http.StatusUnprocessableEntity, pages.ChangeFormPage(a.page(c), vm), nil)
 		}
-		ids, err := a.storeUploads(c, []UploadRule{logoRule}, parts)
-		if err != nil {
+		err = a.withUploads(c, []UploadRule{logoRule}, parts, func(ups models.Uploads) (err error) {
+			cr, err = a.Store.SubmitProfileChange(ctx, actor(c), m.ID, vm.Profile, ups.First(logoRule.Purpose))
 			return err
-		}
-		p := vm.Profile
-		if l := ids["logo"]; len(l) == 1 {
-			p.LogoFileID = &l[0]
-		}
-		cr, err = a.Store.SubmitProfileChange(ctx, actor(c), m.ID, p)
+		})
 		if err != nil {
 			return a.changeError(c, vm, err)
 		}

@@ -209,12 +209,11 @@ func (a *App) ProductDelistCreate(c echo.Context) error {
 	if errs.Any() {
 		return a.render(c, http.StatusUnprocessableEntity, pages.DelistPage(a.page(c), vm), nil)
 	}
-	ids, err := a.storeUploads(c, []UploadRule{delistProofRule}, parts)
-	if err != nil {
+	err = a.withUploads(c, []UploadRule{delistProofRule}, parts, func(ups models.Uploads) error {
+		_, err := a.Store.NewDelistApplication(c.Request().Context(), actor(c), currentMerchant(c).ID, im.Product.ID,
+			models.DelistInput{SKU: f.SKU, Reason: f.Reason, Proofs: ups})
 		return err
-	}
-	_, err = a.Store.NewDelistApplication(c.Request().Context(), actor(c), currentMerchant(c).ID, im.Product.ID,
-		models.DelistInput{SKU: f.SKU, Reason: f.Reason, FileIDs: ids[delistProofRule.Purpose]})
+	})
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"mime/multipart"
 	"net/http"
 	"slices"
 
@@ -200,10 +199,10 @@ func (a *App) ProductAppUpdate(c echo.Context) error {
 	if errs.Any() {
 		return a.renderProductApp(c, http.StatusUnprocessableEntity, vm)
 	}
-	if err := a.keepUploads(c, rules, parts, &content); err != nil {
+	err = a.withUploads(c, rules, parts, func(ups models.Uploads) error {
+		_, err := a.Store.SaveProductDraft(c.Request().Context(), actor(c), currentMerchant(c).ID, app.ID, content, ups...)
 		return err
-	}
-	_, err = a.Store.SaveProductDraft(c.Request().Context(), actor(c), currentMerchant(c).ID, app.ID, content)
+	})
 	if fe, ok := fieldErrorFrom(err); ok {
 		vm.Errors = fe
 		return a.renderProductApp(c, http.StatusUnprocessableEntity, vm)
@@ -213,30 +212,6 @@ func (a *App) ProductAppUpdate(c echo.Context) error {
 	}
 	a.flash(c, "success", "product.flash_saved")
 	return a.redirect(c, web.SellerProductApp(app.ID))
-}
-
-// keepUploads stores the new files and puts their ids in the content; a field with no
-// new file keeps the saved one.
-func (a *App) keepUploads(c echo.Context, rules []UploadRule, parts map[string][]*multipart.FileHeader, content *models.ProductContent) error {
-	ids, err := a.storeUploads(c, rules, parts)
-	if err != nil {
-		return err
-	}
-	one := func(purpose string, dst **uint) {
-		if v := ids[purpose]; len(v) > 0 {
-			*dst = &v[0]
-		}
-	}
-	one(productLogoRule.Purpose, &content.LogoFileID)
-	one(productEULARule.Purpose, &content.EULAFileID)
-	if v := ids[productMediaRule.Purpose]; len(v) > 0 {
-		content.MediaFileIDs = v
-	}
-	if content.Service != nil {
-		one(reqTemplateRule.Purpose, &content.Service.RequirementTemplateFileID)
-		one(delTemplateRule.Purpose, &content.Service.DeliveryTemplateFileID)
-	}
-	return nil
 }
 
 // ProductAppSubmit sends the saved draft to review; gaps in the publishing standards

@@ -176,13 +176,13 @@ func (a *App) RealNameCreate(c echo.Context) error {
 	if errs.Any() {
 		return a.render(c, http.StatusUnprocessableEntity, pages.RealNameFormPage(a.page(c), vm), nil)
 	}
-	ids, err := a.storeUploads(c, rules, parts)
-	if err != nil {
+	var v models.RealNameVerification
+	err = a.withUploads(c, rules, parts, func(ups models.Uploads) (err error) {
+		v, err = a.Store.SubmitRealName(c.Request().Context(), actor(c), m.ID, models.RealNameInput{
+			Subject: f.Subject, Method: f.Method, Name: f.Name, CertType: f.CertType, CertNumber: f.CertNumber,
+			LegalRepName: f.LegalRepName, Phone: f.Phone, BankName: f.BankName, BankAccount: f.BankAccount, Files: ups})
 		return err
-	}
-	v, err := a.Store.SubmitRealName(c.Request().Context(), actor(c), m.ID, models.RealNameInput{
-		Subject: f.Subject, Method: f.Method, Name: f.Name, CertType: f.CertType, CertNumber: f.CertNumber,
-		LegalRepName: f.LegalRepName, Phone: f.Phone, BankName: f.BankName, BankAccount: f.BankAccount, Files: ids})
+	})
 	if fe, ok := fieldErrorFrom(err); ok {
 		vm.Errors = fe
 		return a.render(c, http.StatusUnprocessableEntity, pages.RealNameFormPage(a.page(c), vm), nil)

@@ -10,8 +10,8 @@ type ApplicationInput struct {
 	Website           string
 	Employees         int
 	YearsInBusiness   int
-	RegisteredCapital int64 // fen
-	LicenceFileID     uint
+	RegisteredCapital int64  // fen
+	Licence           Upload // the business licence, recorded with the application
 	Intro             string
 	ContactName       string
 	ContactMobile     string
@@ -67,9 +67,13 @@ func (s *Store) SubmitApplication(ctx context.Context, a Actor, merchantID uint,
 			return err
 		}
 		now := tx.clock.Now()
+		ids, err := tx.recordUploads(a, &merchantID, Uploads{in.Licence})
+		if err != nil {
+			return err
+		}
 		app = OnboardingApplication{MerchantID: merchantID, SubmittedByID: a.UserID, CompanyName: m.CompanyName,
 			Website: in.Website, Employees: in.Employees, YearsInBusiness: in.YearsInBusiness, RegisteredCapital: in.RegisteredCapital,
-			LicenceFileID: in.LicenceFileID, Intro: in.Intro, ContactName: in.ContactName, ContactMobile: in.ContactMobile,
+			LicenceFileID: *one(ids, in.Licence.Purpose), Intro: in.Intro, ContactName: in.ContactName, ContactMobile: in.ContactMobile,
 			ContactEmail: NormalizeEmail(in.ContactEmail), ServiceEmail: NormalizeEmail(in.ServiceEmail), ServicePhone: in.ServicePhone,
 			Address: in.Address, ProductTypes: strings.Join(in.ProductTypes, ","),
 			AgreementCode: settings[SettingAgreementCode], AgreementVersion: settings[SettingAgreementVersion], AgreedAt: now,
@@ -77,7 +81,7 @@ func (s *Store) SubmitApplication(ctx context.Context, a Actor, merchantID uint,
 		if err := tx.w.Create(&app).Error; err != nil {
 			return err
 		}
-		if err := tx.attachFiles(merchantID, "application", app.ID, []uint{in.LicenceFileID}); err != nil {
+		if err := tx.attachFiles(merchantID, "application", app.ID, []uint{app.LicenceFileID}); err != nil {
 			return err
 		}
 		if err := tx.saveVersioned(&Merchant{}, m.ID, m.Version, map[string]any{"application_status": ApplicationPending}); err != nil {

@@ -73,7 +73,7 @@ func (s *Store) RegionByCode(ctx context.Context, code string) (Region, error) {
 // AssetInput is what the merchant typed for an asset.
 type AssetInput struct {
 	Kind, Name, AssetVersion, Description string
-	FileID                                *uint
+	Package                               *Upload // a new package file, recorded with the asset
 	DeclaredChecksum                      string
 	ImageID, ImageKind, FlavorFamily      string
 	FromPublic                            bool
@@ -215,9 +215,13 @@ func (s *Store) CreateAsset(ctx context.Context, act Actor, merchantID uint, in 
 		if err := tx.assetNameFree(merchantID, 0, in); err != nil {
 			return err
 		}
+		fileID, err := tx.recordPackage(act, merchantID, in.Package)
+		if err != nil {
+			return err
+		}
 		now := tx.clock.Now()
 		a = Asset{MerchantID: merchantID, Status: AssetDraft, CreatedAt: now, UpdatedAt: now}
-		applyAssetInput(&a, in)
+		applyAssetInput(&a, in, fileID)
 		if a.Kind == AssetSaaS {
 			tok, err := newVerifyToken()
 			if err != nil {
@@ -253,12 +257,25 @@ func (s *Store) assetNameFree(merchantID, exceptID uint, in AssetInput) error {
 	return nil
 }
 
-func applyAssetInput(a *Asset, in AssetInput) {
+// recordPackage records a new package upload; nil when the form brought none.
+func (s *Store) recordPackage(act Actor, merchantID uint, pkg *Upload) (*uint, error) {
+	if pkg == nil {
+		return nil, nil
+	}
+	ids, err := s.recordUploads(act, &merchantID, Uploads{*pkg})
+	if err != nil {
+		return nil, err
+	}
+	return one(ids, pkg.Purpose), nil
+}
+
+// applyAssetInput copies the form onto a; fileID is a newly recorded package, if any.
+func applyAssetInput(a *Asset, in AssetInput, fileID *uint) {
 	a.Kind, a.Name, a.AssetVersion, a.Description = in.Kind, in.Name, in.AssetVersion, in.Description
 	switch in.Kind {
 	case AssetPackage:
-		if in.FileID != nil {
-			a.FileID, a.Checksum, a.PackageFormat = in.FileID, "", ""
+		if fileID != nil {
+			a.FileID, a.Checksum, a.PackageFormat = fileID, "", ""
 		}
 		a.DeclaredChecksum = strings.ToLower(in.DeclaredChecksum)
 	case AssetImage:
@@ -288,8 +305,11 @@ func (s *Store) UpdateAsset(ctx context.Context, act Actor, merchantID, id uint,
 		if err := tx.assetNameFree(merchantID, a.ID, in); err != nil {
 			return err
 		}
-		before := a
-		applyAssetInput(&a, in)
+		fileID, err := tx.recordPackage(act, merchantID, in.Package)
+		if err != nil {
+			return err
+		}
+		applyAssetInput(&a, in, fileID)
 		ver := a.Version
 		a.Version++
 		a.UpdatedAt = tx.clock.Now()
@@ -300,8 +320,8 @@ func (s *Store) UpdateAsset(ctx context.Context, act Actor, merchantID, id uint,
 		if res.RowsAffected == 0 {
 			return ErrConflict
 		}
-		if in.FileID != nil && (before.FileID == nil || *before.FileID != *in.FileID) {
-			if err := tx.attachFiles(merchantID, "asset", a.ID, []uint{*in.FileID}); err != nil {
+		if fileID != nil {
+			if err := tx.attachFiles(merchantID, "asset", a.ID, []uint{*fileID}); err != nil {
 				return err
 			}
 		}

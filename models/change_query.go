@@ -52,15 +52,21 @@ func CertificationOf(c BusinessCertification) CertificationChange {
 // ErrChangePending: a request of this kind already waits for review.
 var ErrChangePending = errors.New("change request already pending")
 
-// SubmitProfileChange files a profile change request.
-func (s *Store) SubmitProfileChange(ctx context.Context, a Actor, merchantID uint, p ProfileChange) (ChangeRequest, error) {
+// SubmitProfileChange files a profile change request; logo, when given, is a new logo
+// recorded with the request (else the current one stays).
+func (s *Store) SubmitProfileChange(ctx context.Context, a Actor, merchantID uint, p ProfileChange, logo *Upload) (ChangeRequest, error) {
 	return s.submitChange(ctx, a, merchantID, ChangeProfile, func(tx *Store, m Merchant) (any, any, error) {
 		if m.ApplicationStatus != ApplicationApproved {
 			return nil, nil, ErrStepLocked
 		}
 		p.ContactEmail, p.ServiceEmail = NormalizeEmail(p.ContactEmail), NormalizeEmail(p.ServiceEmail)
-		if p.LogoFileID == nil {
-			p.LogoFileID = m.LogoFileID
+		p.LogoFileID = m.LogoFileID
+		if logo != nil {
+			ids, err := tx.recordUploads(a, &merchantID, Uploads{*logo})
+			if err != nil {
+				return nil, nil, err
+			}
+			p.LogoFileID = one(ids, logo.Purpose)
 		}
 		return ProfileOf(m), p, nil
 	})
@@ -109,8 +115,14 @@ func (s *Store) submitChange(ctx context.Context, a Actor, merchantID uint, kind
 		if err != nil {
 			return err
 		}
-		bb, _ := json.Marshal(before)
-		ab, _ := json.Marshal(after)
+		bb, err := json.Marshal(before)
+		if err != nil {
+			return err
+		}
+		ab, err := json.Marshal(after)
+		if err != nil {
+			return err
+		}
 		now := tx.clock.Now()
 		r = ChangeRequest{MerchantID: merchantID, Kind: kind, Payload: string(ab), Before: string(bb), Status: ChangePending,
 			SubmittedByID: a.UserID, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
@@ -119,7 +131,9 @@ func (s *Store) submitChange(ctx context.Context, a Actor, merchantID uint, kind
 		}
 		if kind == ChangeProfile {
 			var p ProfileChange
-			_ = json.Unmarshal(ab, &p)
+			if err := json.Unmarshal(ab, &p); err != nil {
+				return err
+			}
 			if p.LogoFileID != nil && (m.LogoFileID == nil || *m.LogoFileID != *p.LogoFileID) {
 				if err := tx.attachFiles(merchantID, "change", r.ID, []uint{*p.LogoFileID}); err != nil {
 					return err

@@ -15,6 +15,7 @@ const (
 	JobAccountMail      = "account_mail"
 	JobDeliverOutbox    = "deliver_outbox"
 	JobSLAReminder      = "sla_reminder"
+	JobBlobSweep        = "blob_sweep"
 )
 
 // NotificationMailPayload asks for the mail copy of an inbox message.

@@ -35,7 +35,7 @@ var migrations = []migration{
 	{10, "refund history, one open case per order, dispute queue index", migrateRefundHistory},
 	{11, "sales analysis indexes", migrateAnalyticsIndexes},
 	{12, "one set of order type labels", migrateOrderKindLabels},
-	{13, "session epochs, real-name check lock", migrateSecurity},
+	{13, "session epochs, real-name check lock and limit, export blob index", migrateSecurity},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

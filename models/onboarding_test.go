@@ -122,18 +122,42 @@ func merchantInReview(t *testing.T, env *testdb.Env, email string) (models.User,
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := env.Store.CreateFile(ctx, models.NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: models.FileLicence,
-		BlobKey: "0123456789abcdef0123456789abcd" + email[:2], Filename: "l.png", ContentType: "image/png", Size: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := env.Store.SubmitRealName(ctx, models.Actor{UserID: u.ID}, *u.MerchantID, models.RealNameInput{Subject: models.SubjectEnterprise,
-		Method: models.MethodCertificate, Name: "X 公司", CertType: models.CertUSCC, CertNumber: "91350100M000100Y43", LegalRepName: "Z",
-		Files: map[string][]uint{models.FileLicence: {f.ID}}})
+	v, err := env.Store.SubmitRealName(ctx, models.Actor{UserID: u.ID}, *u.MerchantID, licencedRealName(email))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return u, v
+}
+
+// licencedRealName is an enterprise submission with its licence upload.
+func licencedRealName(email string) models.RealNameInput {
+	return models.RealNameInput{Subject: models.SubjectEnterprise, Method: models.MethodCertificate, Name: "X 公司",
+		CertType: models.CertUSCC, CertNumber: "91350100M000100Y43", LegalRepName: "Z",
+		Files: models.Uploads{{Purpose: models.FileLicence, BlobKey: "0123456789abcdef0123456789abcd" + email[:2],
+			Filename: "l.png", ContentType: "image/png", Size: 1}}}
+}
+
+// TestRefusedSubmissionRecordsNoFile: the files of a submission are recorded in its
+// transaction: a refused one leaves no row, an accepted one has its rows attached.
+func TestRefusedSubmissionRecordsNoFile(t *testing.T) {
+	env := testdb.Open(t)
+	ctx := context.Background()
+	u, v := merchantInReview(t, env, "m1@example.com")
+	var files []models.File
+	must(t, env.DB.R.Find(&files).Error)
+	if len(files) != 1 || files[0].RefType != "realname" || files[0].RefID != v.ID || files[0].OwnerMerchantID == nil {
+		t.Fatalf("files of an accepted submission: %+v", files)
+	}
+	// In review already: a second submission is refused, and its file with it.
+	again := licencedRealName("m2@example.com")
+	if _, err := env.Store.SubmitRealName(ctx, models.Actor{UserID: u.ID}, *u.MerchantID, again); !errors.Is(err, models.ErrIllegalTransition) {
+		t.Fatalf("second submission: %v", err)
+	}
+	var n int64
+	must(t, env.DB.R.Model(&models.File{}).Count(&n).Error)
+	if n != 1 {
+		t.Fatalf("%d file rows after a refused submission", n)
+	}
 }
 
 func TestDecisionWritesAuditAndNotificationInOneTransaction(t *testing.T) {

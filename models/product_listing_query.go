@@ -139,9 +139,9 @@ func (s *Store) NewUnhideApplication(ctx context.Context, act Actor, merchantID,
 // DelistInput is a delisting request: the spec (empty for the whole product), the reason
 // and the uploaded proof files.
 type DelistInput struct {
-	SKU     string
-	Reason  string
-	FileIDs []uint
+	SKU    string
+	Reason string
+	Proofs Uploads // recorded with the application
 }
 
 // NewDelistApplication asks to remove a spec (remove_spec) or the whole product
@@ -166,7 +166,8 @@ func (s *Store) NewDelistApplication(ctx context.Context, act Actor, merchantID,
 		if err := tx.createPendingApplication(act, p, kind, in.SKU, in.Reason, &app); err != nil {
 			return err
 		}
-		return tx.attachFiles(merchantID, "product_application", app.ID, in.FileIDs)
+		_, err := tx.recordUploadsFor(act, merchantID, "product_application", app.ID, in.Proofs)
+		return err
 	})
 	return app, err
 }

@@ -51,7 +51,7 @@ func (p Product) LiveContent() (ProductContent, error) {
 }
 
 // NewProductDraft starts a product with its publish application in draft.
-func (s *Store) NewProductDraft(ctx context.Context, act Actor, merchantID uint, c ProductContent) (Product, ProductApplication, error) {
+func (s *Store) NewProductDraft(ctx context.Context, act Actor, merchantID uint, c ProductContent, ups ...Upload) (Product, ProductApplication, error) {
 	var p Product
 	var app ProductApplication
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -61,6 +61,9 @@ func (s *Store) NewProductDraft(ctx context.Context, act Actor, merchantID uint,
 		}
 		if !m.Active() {
 			return ErrStepLocked
+		}
+		if err := tx.recordProductUploads(act, merchantID, &c, ups); err != nil {
+			return err
 		}
 		now := tx.clock.Now()
 		p = Product{MerchantID: merchantID, Type: c.Type, Category: c.Category, NameZh: c.NameZh, NameEn: c.NameEn,
@@ -78,6 +81,41 @@ func (s *Store) NewProductDraft(ctx context.Context, act Actor, merchantID uint,
 	return p, app, err
 }
 
+// File purposes of a product's content.
+const (
+	FileProductLogo         = "product_logo"
+	FileProductMedia        = "product_media"
+	FileProductEULA         = "product_eula"
+	FileRequirementTemplate = "product_requirement_template"
+	FileDeliveryTemplate    = "product_delivery_template"
+)
+
+// recordProductUploads records a draft's new files and puts their ids into c.
+func (s *Store) recordProductUploads(act Actor, merchantID uint, c *ProductContent, ups Uploads) error {
+	if len(ups) == 0 {
+		return nil
+	}
+	ids, err := s.recordUploads(act, &merchantID, ups)
+	if err != nil {
+		return err
+	}
+	set := func(purpose string, dst **uint) {
+		if id := one(ids, purpose); id != nil {
+			*dst = id
+		}
+	}
+	set(FileProductLogo, &c.LogoFileID)
+	set(FileProductEULA, &c.EULAFileID)
+	if v := ids[FileProductMedia]; len(v) > 0 {
+		c.MediaFileIDs = v
+	}
+	if c.Service != nil {
+		set(FileRequirementTemplate, &c.Service.RequirementTemplateFileID)
+		set(FileDeliveryTemplate, &c.Service.DeliveryTemplateFileID)
+	}
+	return nil
+}
+
 // latestApplication is the product's newest application.
 func (s *Store) latestApplication(productID uint) (ProductApplication, error) {
 	var a ProductApplication
@@ -87,7 +125,9 @@ func (s *Store) latestApplication(productID uint) (ProductApplication, error) {
 // SaveProductDraft replaces the snapshot of an editable application. Only the product's
 // latest application may be edited, and a modify must keep every live spec (specs are
 // removed by their own application).
-func (s *Store) SaveProductDraft(ctx context.Context, act Actor, merchantID, appID uint, c ProductContent) (ProductApplication, error) {
+// New files (ups) are recorded in the same transaction and replace the ones of their
+// purpose; a purpose without a new file keeps the saved one.
+func (s *Store) SaveProductDraft(ctx context.Context, act Actor, merchantID, appID uint, c ProductContent, ups ...Upload) (ProductApplication, error) {
 	var app ProductApplication
 	err := s.Tx(ctx, func(tx *Store) error {
 		if err := first(tx.forUpdate(tx.w.Where("id = ? AND merchant_id = ?", appID, merchantID)), &app); err != nil {
@@ -121,6 +161,9 @@ func (s *Store) SaveProductDraft(ctx context.Context, act Actor, merchantID, app
 			return err
 		}
 		if err := rules.check(c); err != nil {
+			return err
+		}
+		if err := tx.recordProductUploads(act, merchantID, &c, ups); err != nil {
 			return err
 		}
 		if err := tx.saveVersioned(&ProductApplication{}, app.ID, app.Version, map[string]any{"snapshot": marshal(c), "asset_id": c.AssetID}); err != nil {

@@ -23,7 +23,7 @@ type RealNameInput struct {
 	Phone        string
 	BankName     string
 	BankAccount  string
-	Files        map[string][]uint // purpose → uploaded file ids
+	Files        Uploads // the documents, recorded with the submission
 }
 
 // CurrentRealName is the merchant's latest submission, or ErrNotFound.
@@ -102,11 +102,7 @@ func (s *Store) SubmitRealName(ctx context.Context, a Actor, merchantID uint, in
 		if err := tx.w.Create(&v).Error; err != nil {
 			return err
 		}
-		var ids []uint
-		for _, fs := range in.Files {
-			ids = append(ids, fs...)
-		}
-		if err := tx.attachFiles(merchantID, "realname", v.ID, ids); err != nil {
+		if _, err := tx.recordUploadsFor(a, merchantID, "realname", v.ID, in.Files); err != nil {
 			return err
 		}
 		if method.Challenge != ChallengeNone {

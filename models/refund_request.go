@@ -73,10 +73,10 @@ func (s *Store) RequestRefund(ctx context.Context, a Actor, buyerID uint, req Re
 
 // RefundDecision is a merchant's approval or rejection of a request.
 type RefundDecision struct {
-	RefundNo     string
-	Version      int // the version the merchant saw: a stale form is a conflict
-	Comment      string
-	AttachmentID *uint // the communication record, an upload of the merchant's
+	RefundNo   string
+	Version    int // the version the merchant saw: a stale form is a conflict
+	Comment    string
+	Attachment *Upload // the communication record, recorded with the approval
 }
 
 // Decidable tells whether the merchant may still decide the case as it was shown at
@@ -124,12 +124,13 @@ func (s *Store) decideCase(ctx context.Context, merchantID uint, d RefundDecisio
 func (s *Store) ApproveRefund(ctx context.Context, a Actor, merchantID uint, d RefundDecision) (Refund, error) {
 	return s.decideCase(ctx, merchantID, d, func(tx *Store, r *Refund, o Order, comment string, now time.Time) error {
 		fields := map[string]any{"decided_at": now, "merchant_comment": comment}
-		if d.AttachmentID != nil {
-			if err := tx.attachFiles(merchantID, "refund", r.ID, []uint{*d.AttachmentID}); err != nil {
+		if d.Attachment != nil {
+			ids, err := tx.recordUploadsFor(a, merchantID, "refund", r.ID, Uploads{*d.Attachment})
+			if err != nil {
 				return err
 			}
-			fields["attachment_file_id"] = *d.AttachmentID
-			r.AttachmentFileID = d.AttachmentID
+			r.AttachmentFileID = one(ids, d.Attachment.Purpose)
+			fields["attachment_file_id"] = *r.AttachmentFileID
 		}
 		if err := tx.moveCase(a, r, RefundApproved, "aftersales.event.approved", comment, "refund.approve", fields); err != nil {
 			return err

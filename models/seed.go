@@ -94,37 +94,31 @@ func (s *Store) SeedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, erro
 	return logins, nil
 }
 
-func (s *Store) seedFile(ctx context.Context, put BlobPutter, u User, purpose string) (uint, error) {
-	key, err := put(ctx, tinyPNG)
-	if err != nil {
-		return 0, err
-	}
-	f, err := s.CreateFile(ctx, NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: purpose, BlobKey: key,
-		Filename: purpose + ".png", ContentType: "image/png", Size: int64(len(tinyPNG))})
-	return f.ID, err
+func seedFile(ctx context.Context, put BlobPutter, purpose string) (Upload, error) {
+	return seedUpload(ctx, put, purpose, purpose+".png", "image/png", tinyPNG)
 }
 
 func (s *Store) seedVerifiedMerchant(ctx context.Context, put BlobPutter, u User, company, uscc string, reviewer Actor, complete bool) error {
 	a := Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
 	mid := *u.MerchantID
-	lic, err := s.seedFile(ctx, put, u, FileLicence)
+	lic, err := seedFile(ctx, put, FileLicence)
 	if err != nil {
 		return err
 	}
 	v, err := s.SubmitRealName(ctx, a, mid, RealNameInput{Subject: SubjectEnterprise, Method: MethodCertificate, Name: company,
-		CertType: CertUSCC, CertNumber: uscc, LegalRepName: u.Name, Files: map[string][]uint{FileLicence: {lic}}})
+		CertType: CertUSCC, CertNumber: uscc, LegalRepName: u.Name, Files: Uploads{lic}})
 	if err != nil {
 		return err
 	}
 	if err := s.DecideRealName(ctx, reviewer, v.ID, Decision{Approve: true}); err != nil {
 		return err
 	}
-	lic2, err := s.seedFile(ctx, put, u, FileLicence)
+	lic2, err := seedFile(ctx, put, FileLicence)
 	if err != nil {
 		return err
 	}
 	app, err := s.SubmitApplication(ctx, a, mid, ApplicationInput{Website: "https://www.example.com", Employees: 120, YearsInBusiness: 8,
-		RegisteredCapital: 10_000_000_00, LicenceFileID: lic2, Intro: company + "：专注企业级 SaaS 与云服务。",
+		RegisteredCapital: 10_000_000_00, Licence: lic2, Intro: company + "：专注企业级 SaaS 与云服务。",
 		ContactName: u.Name, ContactMobile: "13800138000", ContactEmail: u.Email, ServiceEmail: "service@example.com",
 		ServicePhone: "400-820-1234", Address: "北京市海淀区示例路 1 号", ProductTypes: []string{"saas", "license"}, SignerName: u.Name})
 	if err != nil {

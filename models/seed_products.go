@@ -10,14 +10,34 @@ import (
 // tinyPDF is a minimal PDF used as the demo products' agreements.
 var tinyPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
-func (s *Store) seedBlobFile(ctx context.Context, put BlobPutter, u User, purpose, name, ct string, data []byte) (uint, error) {
+// seedUpload writes a demo file to the blob store for a submission to record.
+func seedUpload(ctx context.Context, put BlobPutter, purpose, name, ct string, data []byte) (Upload, error) {
 	key, err := put(ctx, data)
-	if err != nil {
-		return 0, err
+	return Upload{Purpose: purpose, BlobKey: key, Filename: name, ContentType: ct, Size: int64(len(data))}, err
+}
+
+// seedProductUploads are a demo product's logo, screenshot and agreement (and a
+// service's templates), each product with files of its own.
+func seedProductUploads(ctx context.Context, put BlobPutter, service bool) (Uploads, error) {
+	files := []struct{ purpose, name, ct string }{
+		{FileProductLogo, "logo.png", "image/png"}, {FileProductMedia, "screen.png", "image/png"}, {FileProductEULA, "eula.pdf", "application/pdf"}}
+	if service {
+		files = append(files, struct{ purpose, name, ct string }{FileRequirementTemplate, "requirements.pdf", "application/pdf"},
+			struct{ purpose, name, ct string }{FileDeliveryTemplate, "delivery.pdf", "application/pdf"})
 	}
-	f, err := s.CreateFile(ctx, NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: purpose, BlobKey: key,
-		Filename: name, ContentType: ct, Size: int64(len(data))})
-	return f.ID, err
+	var ups Uploads
+	for _, f := range files {
+		data := tinyPNG
+		if f.ct == "application/pdf" {
+			data = tinyPDF
+		}
+		up, err := seedUpload(ctx, put, f.purpose, f.name, f.ct, data)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, up)
+	}
+	return ups, nil
 }
 
 // seedApprovedAsset registers an asset and has the reviewer approve it.
@@ -54,18 +74,6 @@ func (s *Store) seedProducts(ctx context.Context, put BlobPutter, u User, review
 	if err != nil {
 		return err
 	}
-	logo, err := s.seedBlobFile(ctx, put, u, "logo", "logo.png", "image/png", tinyPNG)
-	if err != nil {
-		return err
-	}
-	media, err := s.seedBlobFile(ctx, put, u, "media", "screen.png", "image/png", tinyPNG)
-	if err != nil {
-		return err
-	}
-	eula, err := s.seedBlobFile(ctx, put, u, "eula", "eula.pdf", "application/pdf", tinyPDF)
-	if err != nil {
-		return err
-	}
 	support := []SupportItem{
 		{Content: "在线工单", Hours: "7×24", Email: "support@example.com"},
 		{Content: "电话支持", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
@@ -74,13 +82,17 @@ func (s *Store) seedProducts(ctx context.Context, put BlobPutter, u User, review
 	}
 	base := func(typ, zh, en, summary string, asset *uint) ProductContent {
 		return ProductContent{Type: typ, BusinessModel: BusinessGeneral, Category: "office", NameZh: zh, NameEn: en, Version: "1.0",
-			LogoFileID: &logo, MediaFileIDs: []uint{media}, Summary: summary,
+			Summary:     summary,
 			Description: "<p>" + summary + "。</p><p>" + strings.Repeat("开箱即用，按需扩展，安全合规，专业团队全程服务。", 20) + "</p>",
-			Highlights:  "开箱即用；安全合规；专属服务", Support: support, EULAFileID: &eula, PublicSale: true, SalesObjects: SalesAll, AssetID: asset}
+			Highlights:  "开箱即用；安全合规；专属服务", Support: support, PublicSale: true, SalesObjects: SalesAll, AssetID: asset}
 	}
 	fen := func(v int64) *int64 { return &v }
 	publish := func(c ProductContent, decide string) error {
-		_, app, err := s.NewProductDraft(ctx, a, mid, c)
+		ups, err := seedProductUploads(ctx, put, c.Service != nil)
+		if err != nil {
+			return err
+		}
+		_, app, err := s.NewProductDraft(ctx, a, mid, c, ups...)
 		if err != nil || decide == "draft" {
 			return err
 		}
@@ -110,12 +122,12 @@ func (s *Store) seedProducts(ctx context.Context, put BlobPutter, u User, review
 	license.License = &LicenseFields{Delivery: "online_code"}
 	license.Specs = []SpecContent{{Key: "new-1", Name: "10 终端永久授权", BillingMode: BillingOneTime, OneTimeFen: fen(680000)}}
 	service := base(ProductService, "上云迁移服务", "Cloud Migration Service", "业务系统上云迁移实施", nil)
-	service.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, RequirementTemplateFileID: &eula, DeliveryTemplateFileID: &eula, AcceptanceStandard: "迁移后业务验证通过"}
+	service.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, AcceptanceStandard: "迁移后业务验证通过"}
 	service.Specs = []SpecContent{{Key: "new-1", Name: "标准迁移包", BillingMode: BillingOneTime, OneTimeFen: fen(2000000)}}
 	// A supervised service on sale: its orders take negotiated refunds (the demo's cases).
 	consulting := base(ProductService, "ERP 实施顾问服务", "ERP Implementation Consulting", "ERP 系统选型、实施与上线辅导", nil)
 	consulting.Supervised = true
-	consulting.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 30, RequirementTemplateFileID: &eula, DeliveryTemplateFileID: &eula, AcceptanceStandard: "系统上线并通过用户验收"}
+	consulting.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 30, AcceptanceStandard: "系统上线并通过用户验收"}
 	consulting.Specs = []SpecContent{{Key: "new-1", Name: "标准实施包", BillingMode: BillingOneTime, OneTimeFen: fen(3000000)}}
 	hardware := base(ProductHardware, "边缘计算网关", "Edge Gateway", "工业现场边缘计算网关", nil)
 	hardware.Hardware = &HardwareFields{LogisticsRequired: true}

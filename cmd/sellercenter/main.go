@@ -275,27 +275,12 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 	defer stop()
 	workerDone := make(chan struct{})
 	if cfg.Workers {
-		w := jobs.NewWorker(env.store, env.log)
-		var sender mail.Sender
+		deps := jobs.Deps{Store: env.store, Blobs: env.blobs, Catalog: env.cat, BaseURL: cfg.BaseURL}
 		if s := mail.NewSMTP(cfg.SMTP); s != nil {
-			sender = s
+			deps.Sender = s
 		}
-		(&jobs.Mailer{Store: env.store, Catalog: env.cat, Sender: sender, BaseURL: cfg.BaseURL}).Register(w)
-		(&jobs.AssetScanner{Store: env.store, Blobs: env.blobs}).Register(w)
-		(&jobs.Refunds{Store: env.store}).Register(w)
-		exporter := &jobs.Exporter{Store: env.store, Blobs: env.blobs, Catalog: env.cat}
-		exporter.Register(w)
-		if err := exporter.Schedule(ctx); err != nil {
-			return err
-		}
-		sla := &jobs.SLAReminder{Store: env.store}
-		sla.Register(w)
-		if err := sla.Schedule(ctx); err != nil {
-			return err
-		}
-		expirer := &jobs.OrderExpirer{Store: env.store}
-		expirer.Register(w)
-		if err := expirer.Schedule(ctx); err != nil {
+		w := jobs.NewServerWorker(deps, env.log)
+		if err := jobs.ScheduleAll(ctx, deps); err != nil {
 			return err
 		}
 		go func() { defer close(workerDone); w.Run(ctx) }()

@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // ErrTooLarge is returned when the content exceeds the limit given to Put.
@@ -26,6 +28,8 @@ type Store interface {
 	Put(ctx context.Context, r io.Reader, limit int64) (key string, size int64, err error)
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	Delete(ctx context.Context, key string) error
+	// Walk calls fn with every stored key and when it was written, in no order.
+	Walk(ctx context.Context, fn func(key string, written time.Time) error) error
 }
 
 // Local stores blobs as files in a directory.
@@ -120,4 +124,31 @@ func (l *Local) Delete(_ context.Context, key string) error {
 		return nil
 	}
 	return err
+}
+
+// Walk implements Store. Files being written (".upload-*") are not keys yet.
+func (l *Local) Walk(ctx context.Context, fn func(key string, written time.Time) error) error {
+	return filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		key := d.Name()
+		if _, perr := l.path(key); perr != nil {
+			return nil
+		}
+		info, err := d.Info()
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // removed meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		return fn(key, info.ModTime())
+	})
 }

@@ -57,11 +57,10 @@ func TestAssetScanChecksPackages(t *testing.T) {
 			u, _ := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "m@example.com", Password: "long-enough-pw", Role: models.RoleMerchant, Verified: true})
 			env.DB.W.Model(&models.Merchant{}).Where("id = ?", *u.MerchantID).Update("activated_at", env.Clock.Now())
 			key, size, _ := blobs.Put(ctx, bytes.NewReader(c.data), 1<<20)
-			f, _ := env.Store.CreateFile(ctx, models.NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: "package", BlobKey: key, Filename: "p", ContentType: "application/octet-stream", Size: size})
 			sum := sha256.Sum256(c.data)
 			act := models.Actor{UserID: u.ID}
 			a, err := env.Store.CreateAsset(ctx, act, *u.MerchantID, models.AssetInput{Kind: models.AssetPackage, Name: "pkg", AssetVersion: "1",
-				FileID: &f.ID, DeclaredChecksum: c.declared(hex.EncodeToString(sum[:]))})
+				Package: &models.Upload{Purpose: "package", BlobKey: key, Filename: "p", ContentType: "application/octet-stream", Size: size}, DeclaredChecksum: c.declared(hex.EncodeToString(sum[:]))})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -151,10 +151,9 @@ func TestSLAReminderNotifiesReviewersOfOverdueItems(t *testing.T) {
 	ctx := context.Background()
 	rev, _ := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "r@example.com", Password: "long-enough-pw", Role: models.RoleReviewer, Verified: true})
 	u, _ := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "m@example.com", Password: "long-enough-pw", Role: models.RoleMerchant, Verified: true})
-	f, _ := env.Store.CreateFile(ctx, models.NewFile{OwnerUserID: u.ID, OwnerMerchantID: u.MerchantID, Purpose: "licence", BlobKey: "00112233445566778899aabbccddeeff", Filename: "l.png", ContentType: "image/png", Size: 1})
 	if _, err := env.Store.SubmitRealName(ctx, models.Actor{UserID: u.ID}, *u.MerchantID, models.RealNameInput{Subject: models.SubjectEnterprise,
 		Method: models.MethodCertificate, Name: "X", CertType: models.CertUSCC, CertNumber: "91350100M000100Y43", LegalRepName: "Z",
-		Files: map[string][]uint{"licence": {f.ID}}}); err != nil {
+		Files: models.Uploads{{Purpose: models.FileLicence, BlobKey: "00112233445566778899aabbccddeeff", Filename: "l.png", ContentType: "image/png", Size: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	w := NewWorker(env.Store, quietLog())
