@@ -29,9 +29,11 @@ func activeSellerWithSaaSAsset(t *testing.T, srv *server, email, password string
 		t.Fatal(err)
 	}
 	now := srv.env.Clock.Now()
-	srv.env.DB.W.Model(&models.Merchant{}).Where("id = ?", *u.MerchantID).Updates(map[string]any{"activated_at": now,
+	if err := srv.env.DB.W.Model(&models.Merchant{}).Where("id = ?", *u.MerchantID).Updates(map[string]any{"activated_at": now,
 		"company_name": "示例云科技有限公司", "real_name_status": models.RealNameVerified, "real_name_subject": models.SubjectEnterprise,
-		"application_status": models.ApplicationApproved, "certification_status": models.CertCertified})
+		"application_status": models.ApplicationApproved, "certification_status": models.CertCertified}).Error; err != nil {
+		t.Fatal(err)
+	}
 	act := models.Actor{UserID: u.ID}
 	a, err := st.CreateAsset(ctx, act, *u.MerchantID, models.AssetInput{Kind: models.AssetSaaS, Name: "协同办公 SaaS", AssetVersion: "1.0", Domain: "teamwork.example.com"})
 	if err != nil {

@@ -41,7 +41,7 @@ func (a *App) renderSettings(c echo.Context, status int, values map[string]strin
 func (a *App) AdminSettingsUpdate(c echo.Context) error {
 	ctx := c.Request().Context()
 	if _, err := c.FormParams(); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+		return bodyError(err)
 	}
 	values := map[string]string{}
 	errs := view.Errors{}

@@ -74,6 +74,7 @@ func (a *App) startSession(c echo.Context, u models.User) error {
 	}
 	a.Sessions.Put(ctx, sessionUserKey, int(u.ID))
 	a.Sessions.Put(ctx, sessionEpochKey, u.SessionEpoch)
+	a.Sessions.Put(ctx, sessionBornKey, a.Clock.Now().UnixMilli())
 	a.newCSRFToken(c)
 	return nil
 }

@@ -202,15 +202,32 @@ func TestChangePassword(t *testing.T) {
 	ta.client().login("m@example.com", "next-password-1")
 }
 
+// TestCSRFRequired: a forged, missing or cross-site state change is refused and
+// changes nothing; the same request with the session's token does.
 func TestCSRFRequired(t *testing.T) {
 	ta := newTestApp(t)
-	ta.user(models.RoleBuyer, "b@example.com")
+	u := ta.user(models.RoleBuyer, "b@example.com")
+	for i := 0; i < 2; i++ {
+		must(t, ta.env.DB.W.Create(&models.Notification{UserID: u.ID, Kind: "test", TitleKey: "inbox.title", BodyKey: "inbox.title",
+			Args: "{}", CreatedAt: ta.Clock.Now()}).Error)
+	}
 	c := ta.loggedIn("b@example.com")
 	c.get("/inbox").want(http.StatusOK)
+	unread := func() int64 {
+		n, err := ta.Store.UnreadCount(context.Background(), u.ID)
+		must(t, err)
+		return n
+	}
 	c.post("/inbox/read-all", url.Values{"_csrf": {"forged"}}).want(http.StatusForbidden)
 	c.post("/inbox/read-all", url.Values{"_csrf": {""}}).want(http.StatusForbidden)
 	c.post("/inbox/read-all", nil, "Sec-Fetch-Site", "cross-site").want(http.StatusForbidden)
+	if n := unread(); n != 2 {
+		t.Fatalf("refused requests marked messages read: %d unread", n)
+	}
 	c.post("/inbox/read-all", nil).want(http.StatusSeeOther)
+	if n := unread(); n != 0 {
+		t.Fatalf("%d unread after a valid request", n)
+	}
 }
 
 func TestRoleGates(t *testing.T) {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,23 +74,41 @@ func TestSellerFormsRefuseBadInput(t *testing.T) {
 	}
 }
 
-func TestGarbageRequestsNever500(t *testing.T) {
+// TestGarbageRequestsAreRefused: a broken body is a 400 that saves nothing, and a
+// malformed id or step a 404 (or the role's 403), never a 500.
+func TestGarbageRequestsAreRefused(t *testing.T) {
 	ta := newTestApp(t)
 	rev := ta.admin("rev@example.com")
 	onboarded(t, ta, "m@example.com", rev)
 	c := ta.loggedIn("m@example.com")
 	c.ensureCSRF()
-	for _, path := range []string{"/seller/realname", "/seller/application", "/seller/changes", "/seller/certification/basics", "/login", "/register"} {
+	rows := func() string {
+		var counts []int64
+		for _, m := range []any{&models.RealNameVerification{}, &models.OnboardingApplication{}, &models.ChangeRequest{}, &models.User{}, &models.File{}, &models.AuditLog{}} {
+			var n int64
+			must(t, ta.env.DB.R.Model(m).Count(&n).Error)
+			counts = append(counts, n)
+		}
+		return fmt.Sprint(counts)
+	}
+	before := rows()
+	// The application was approved long ago: its form is refused (409) before any body.
+	for path, want := range map[string]int{"/seller/realname": 400, "/seller/application": 409, "/seller/changes": 400,
+		"/seller/certification/basics": 400, "/login": 400, "/register": 400} {
 		req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+path, strings.NewReader("--garbage\r\n\x00\x01"))
 		req.Header.Set("Content-Type", "multipart/form-data; boundary=garbage")
 		req.Header.Set("X-CSRF-Token", c.csrf)
-		if r := c.do(req); r.Status >= 500 {
-			t.Errorf("%s with a broken multipart body: %d", path, r.Status)
+		if r := c.do(req); r.Status != want {
+			t.Errorf("%s with a broken multipart body: %d, want %d", path, r.Status, want)
 		}
 	}
-	for _, path := range []string{"/seller/changes/abc", "/seller/changes/99999999999999999999", "/files/-1", "/seller/certification/nope", "/admin/realname/x"} {
-		if r := c.get(path); r.Status >= 500 {
-			t.Errorf("GET %s: %d", path, r.Status)
+	if after := rows(); after != before {
+		t.Fatalf("broken bodies changed rows: %s → %s", before, after)
+	}
+	for path, want := range map[string]int{"/seller/changes/abc": 404, "/seller/changes/99999999999999999999": 404, "/files/-1": 404,
+		"/seller/certification/nope": 404, "/admin/realname/x": 403} {
+		if r := c.get(path); r.Status != want {
+			t.Errorf("GET %s: %d, want %d", path, r.Status, want)
 		}
 	}
 }

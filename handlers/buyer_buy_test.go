@@ -36,8 +36,8 @@ func TestCatalogOffersToBuyEachSpec(t *testing.T) {
 		t.Fatal("a merchant is offered to buy")
 	}
 	// A hidden spec is not offered; a hidden product is still buyable by its link.
-	ta.env.DB.W.Model(&models.Spec{}).Where("id = ?", w.saasSpecs[2].ID).Update("hidden", true)
-	ta.env.DB.W.Model(&models.Product{}).Where("id = ?", w.saas.ID).Update("hidden", true)
+	must(t, ta.env.DB.W.Model(&models.Spec{}).Where("id = ?", w.saasSpecs[2].ID).Update("hidden", true).Error)
+	must(t, ta.env.DB.W.Model(&models.Product{}).Where("id = ?", w.saas.ID).Update("hidden", true).Error)
 	if n := w.c.get(path).want(http.StatusOK).Doc().Find(`[data-testid="buy-link"]`).Length(); n != 2 {
 		t.Fatalf("%d buy links with a hidden spec", n)
 	}

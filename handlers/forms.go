@@ -85,17 +85,31 @@ var tagKeys = map[string]string{
 // per-field message keys; a malformed body is a 400.
 func bindForm(c echo.Context, f any) (view.Errors, error) {
 	if err := (&echo.DefaultBinder{}).BindBody(c, f); err != nil {
-		var he *echo.HTTPError
-		if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
-			return nil, err
-		}
-		// A body cut off by the size limit while it was parsed.
-		if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
-			return nil, echo.ErrStatusRequestEntityTooLarge
-		}
-		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+		return nil, bodyError(err)
 	}
 	return checkForm(f)
+}
+
+// bodyError is the answer to a body that could not be read: 413 when it was cut off
+// by the size limit, else 400.
+func bodyError(err error) error {
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+		return err
+	}
+	if errors.Is(err, echo.ErrStatusRequestEntityTooLarge) {
+		return echo.ErrStatusRequestEntityTooLarge
+	}
+	return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+}
+
+// formValue reads one field of the body; a body that cannot be parsed is refused
+// rather than read as an empty field.
+func formValue(c echo.Context, name string) (string, error) {
+	if _, err := c.FormParams(); err != nil {
+		return "", bodyError(err)
+	}
+	return c.FormValue(name), nil
 }
 
 // bindQuery fills f from the query string (list filters) and validates like bindForm.

@@ -29,6 +29,10 @@ import (
 	"sellercenter/web/i18n"
 )
 
+// sessionForever keeps test sessions alive while a test moves the clock by days (refund
+// windows, deadlines); the session tests set real timeouts.
+const sessionForever = 10 * 365 * 24 * time.Hour
+
 // testApp is the real router over a fresh database, served on loopback.
 type testApp struct {
 	*App
@@ -58,7 +62,7 @@ func newTestAppWith(t *testing.T, adjust func(*config.Config)) *testApp {
 	}
 	logBuf := &bytes.Buffer{}
 	cfg := config.Config{Addr: "127.0.0.1:0", BaseURL: "http://sellercenter.test", DataDir: t.TempDir(), DevOutbox: true,
-		IdleTimeout: 2 * 3600e9, SessionLife: 24 * 3600e9}
+		IdleTimeout: sessionForever, SessionLife: sessionForever}
 	if adjust != nil {
 		adjust(&cfg)
 	}

@@ -81,12 +81,23 @@ func TestUploadNamesAreCleaned(t *testing.T) {
 	if r.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("served as %q", r.Header.Get("Content-Type"))
 	}
-	// A 20 MB upload is refused with a message, not a 500.
+	// A 20 MB document is refused with the field's message, and nothing is stored.
 	big := make([]byte, 20<<20)
 	copy(big, pngBytes)
-	c2 := ta.loggedIn("m@example.com")
-	rr := c2.postMultipart("/seller/changes", url.Values{"kind": {"profile"}}, upload{"logo", "big.png", big})
-	if rr.Status >= 500 {
-		t.Fatalf("20 MB upload: %d", rr.Status)
+	ta.user(models.RoleMerchant, "n@example.com")
+	c2 := ta.loggedIn("n@example.com")
+	var before int64
+	ta.env.DB.R.Model(&models.File{}).Count(&before)
+	blobs := ta.blobCount()
+	f2 := realNameValues()
+	f2.Set("method", models.MethodCertificate)
+	rr := c2.postMultipart("/seller/realname", f2, upload{"file_licence", "big.png", big})
+	if rr.want(http.StatusUnprocessableEntity); !strings.Contains(rr.fieldError("file_licence"), "10 MB") {
+		t.Fatalf("20 MB upload: %q", rr.fieldError("file_licence"))
+	}
+	var after int64
+	ta.env.DB.R.Model(&models.File{}).Count(&after)
+	if after != before || ta.blobCount() != blobs {
+		t.Fatalf("a refused upload was stored: rows %d → %d", before, after)
 	}
 }

@@ -20,6 +20,9 @@ const (
 	// sessionEpochKey is the user's session epoch at login; a password change or reset
 	// raises the user's, which ends every session holding an older one.
 	sessionEpochKey = "epoch"
+	// sessionBornKey is when the session was started (unix milliseconds): the absolute
+	// lifetime counts from it.
+	sessionBornKey = "born"
 )
 
 // idleRefresh is how stale the recorded activity may get before a request records it
@@ -29,14 +32,23 @@ func idleRefresh(idle time.Duration) time.Duration {
 	return min(idle/4, time.Minute)
 }
 
-// touchSession enforces the idle timeout, on the wall clock like the session store's
-// absolute lifetime. It tells whether the session is still alive.
+// touchSession enforces the idle timeout and the absolute lifetime on the app's clock
+// (the session store's own expiry, on the wall clock, stays as a backstop). It tells
+// whether the session is still alive.
 func (a *App) touchSession(ctx context.Context) (bool, error) {
+	now := a.Clock.Now()
+	if life := a.Cfg.SessionLife; life > 0 {
+		born := a.Sessions.GetInt64(ctx, sessionBornKey)
+		if born == 0 {
+			a.Sessions.Put(ctx, sessionBornKey, now.UnixMilli())
+		} else if now.Sub(time.UnixMilli(born)) > life {
+			return false, a.Sessions.Destroy(ctx)
+		}
+	}
 	idle := a.Cfg.IdleTimeout
 	if idle <= 0 {
 		return true, nil
 	}
-	now := time.Now()
 	seen := a.Sessions.GetInt64(ctx, sessionSeenKey)
 	last := time.UnixMilli(seen)
 	if seen != 0 && now.Sub(last) > idle {

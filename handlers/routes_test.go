@@ -267,7 +267,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 		t.Fatal("fixture lacks a file or a notification of merchant A")
 	}
 	for _, m := range []models.Merchant{a, b} {
-		ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", m.ID).Update("activated_at", ta.env.Clock.Now())
+		must(t, ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", m.ID).Update("activated_at", ta.env.Clock.Now()).Error)
 	}
 	as, err := ta.Store.CreateAsset(ctx, models.Actor{UserID: a.OwnerUserID}, a.ID, models.AssetInput{Kind: models.AssetSaaS, Name: "CRM", AssetVersion: "1", Domain: "crm.example.com"})
 	if err != nil {
@@ -492,4 +492,44 @@ func TestOtherTenantsGet404OnEveryOwnedRoute(t *testing.T) {
 	if after := fx.snapshot(t); after != before {
 		t.Fatalf("merchant A's rows changed through another tenant's requests:\n%s\n%s", before, after)
 	}
+}
+
+// TestEveryStateChangeNeedsTheSessionToken: every route that changes state refuses a
+// request without the session's CSRF token (403), for the very user allowed to make it,
+// on the owner's own objects, and nothing changes. A new route registered without the
+// check fails here.
+func TestEveryStateChangeNeedsTheSessionToken(t *testing.T) {
+	fx := newMatrixFixture(t)
+	ta := fx.ta
+	clients := map[access]*client{
+		public: ta.loggedIn("b@example.com"), loggedIn: ta.loggedIn("b@example.com"), merchantOnly: ta.loggedIn("a@example.com"),
+		buyerOnly: ta.loggedIn("buyera@example.com"), reviewerOnly: ta.loggedIn("admin@example.com"), adminOnly: ta.loggedIn("admin@example.com"),
+	}
+	before := fx.snapshot(t)
+	checked := 0
+	for _, route := range appRoutes(ta) {
+		spec := routeMatrix[route]
+		method, path := fx.path(route, spec)
+		if method == http.MethodGet {
+			continue
+		}
+		c := clients[spec.access]
+		if spec.owned != "" && buyerOwned[spec.owned] {
+			c = clients[buyerOnly]
+		}
+		for _, tok := range []string{"", "not-the-token"} {
+			if r := c.post(path, url.Values{"_csrf": {tok}}); r.Status != http.StatusForbidden {
+				t.Errorf("%s with token %q: status %d, want 403", route, tok, r.Status)
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d requests checked", checked)
+	}
+	if after := fx.snapshot(t); after != before {
+		t.Fatalf("rows changed through requests without the token:\n%s\n%s", before, after)
+	}
+	// The same clients are still logged in: the refusals ended nothing.
+	clients[merchantOnly].get("/seller").want(http.StatusOK)
 }

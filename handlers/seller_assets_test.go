@@ -23,7 +23,7 @@ func activeSeller(t *testing.T, ta *testApp, email string) (*client, models.Merc
 		rev = ta.admin("rev@example.com")
 	}
 	m := onboarded(t, ta, email, rev)
-	ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", m.ID).Update("activated_at", ta.env.Clock.Now())
+	must(t, ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", m.ID).Update("activated_at", ta.env.Clock.Now()).Error)
 	return ta.loggedIn(email), merchantOf(t, ta, email)
 }
 

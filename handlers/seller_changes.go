@@ -118,7 +118,11 @@ func (a *App) ChangeNew(c echo.Context) error {
 // ChangeCreate files a change request.
 func (a *App) ChangeCreate(c echo.Context) error {
 	m := currentMerchant(c)
-	kind, err := changeKindParam(m, c.FormValue("kind"))
+	raw, err := formValue(c, "kind")
+	if err != nil {
+		return err
+	}
+	kind, err := changeKindParam(m, raw)
 	if err != nil {
 		return err
 	}

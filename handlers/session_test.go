@@ -10,27 +10,36 @@ import (
 	"sellercenter/models"
 )
 
-// Session timeouts are enforced by the session store on the wall clock, so this test
-// waits for them (it measures no speed).
+// Session timeouts run on the app's clock: the test moves it instead of waiting.
 func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
 	t.Run("idle", func(t *testing.T) {
-		ta := newTestAppWith(t, func(c *config.Config) { c.IdleTimeout = 700 * time.Millisecond })
+		ta := newTestAppWith(t, func(c *config.Config) { c.IdleTimeout, c.SessionLife = 2*time.Hour, 24*time.Hour })
 		ta.user(models.RoleBuyer, "b@example.com")
 		c := ta.loggedIn("b@example.com")
 		c.get("/buyer").want(http.StatusOK)
-		time.Sleep(900 * time.Millisecond)
-		c.get("/buyer").want(http.StatusSeeOther)
+		ta.env.Clock.Advance(110 * time.Minute)
+		c.get("/buyer").want(http.StatusOK) // inside the idle timeout: activity renews it
+		ta.env.Clock.Advance(110 * time.Minute)
+		c.get("/buyer").want(http.StatusOK)
+		ta.env.Clock.Advance(2*time.Hour + time.Minute)
+		if r := c.get("/buyer").want(http.StatusSeeOther); !strings.HasPrefix(r.Location(), "/login") {
+			t.Fatalf("after the idle timeout: %s", r.Location())
+		}
+		c.get("/buyer").want(http.StatusSeeOther) // the session is gone, not just refused once
 	})
 	t.Run("absolute", func(t *testing.T) {
-		ta := newTestAppWith(t, func(c *config.Config) { c.SessionLife = 900 * time.Millisecond })
+		ta := newTestAppWith(t, func(c *config.Config) { c.IdleTimeout, c.SessionLife = time.Hour, 3*time.Hour })
 		ta.user(models.RoleBuyer, "b@example.com")
 		c := ta.loggedIn("b@example.com")
-		for i := 0; i < 3; i++ { // activity does not extend the absolute lifetime
+		for i := 0; i < 4; i++ { // activity every 40 minutes does not extend the lifetime
 			c.get("/buyer").want(http.StatusOK)
-			time.Sleep(200 * time.Millisecond)
+			ta.env.Clock.Advance(40 * time.Minute)
 		}
-		time.Sleep(500 * time.Millisecond)
-		c.get("/buyer").want(http.StatusSeeOther)
+		c.get("/buyer").want(http.StatusOK) // 160 minutes in
+		ta.env.Clock.Advance(25 * time.Minute)
+		if r := c.get("/buyer").want(http.StatusSeeOther); !strings.HasPrefix(r.Location(), "/login") {
+			t.Fatalf("after the absolute lifetime: %s", r.Location())
+		}
 	})
 }
 

@@ -57,7 +57,7 @@ func TestRegionCatalogHidesRestrictedRegionsFromNewMerchants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.DB.W.Create(&models.AssetRegion{AssetID: a.ID, RegionCode: "cn-east-3", MerchantID: *old.MerchantID})
+	must(t, env.DB.W.Create(&models.AssetRegion{AssetID: a.ID, RegionCode: "cn-east-3", MerchantID: *old.MerchantID}).Error)
 	regions, _ = env.Store.RegionsFor(ctx, *old.MerchantID)
 	found := false
 	for _, r := range regions {

@@ -432,7 +432,7 @@ func TestPurchaseRules(t *testing.T) {
 func TestPurchaseFreezesTheOrderAndIsIdempotent(t *testing.T) {
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
-	s.env.DB.W.Model(&models.Setting{}).Where("key = ?", models.SettingPayTimeout).Update("value", "45")
+	must(t, s.env.DB.W.Model(&models.Setting{}).Where("key = ?", models.SettingPayTimeout).Update("value", "45").Error)
 	in := models.PurchaseInput{ProductID: p.ID, SKU: specs[2].SKUCode, PeriodType: "month", Count: 3, Quantity: 20, IdempotencyKey: "k-1"}
 	o, err := s.env.Store.Purchase(s.ctx, s.act, s.buyer.ID, in)
 	if err != nil {
@@ -463,9 +463,9 @@ func TestPurchaseFreezesTheOrderAndIsIdempotent(t *testing.T) {
 		t.Fatalf("other buyer with the same key: %v", err)
 	}
 	// Prices and names are frozen: the merchant's later edits change nothing.
-	s.env.DB.W.Model(&models.SpecPrice{}).Where("spec_id = ?", specs[2].ID).Update("price_fen", 1)
-	s.env.DB.W.Model(&models.Spec{}).Where("id = ?", specs[2].ID).Update("name", "改名")
-	s.env.DB.W.Model(&models.Product{}).Where("id = ?", p.ID).Update("name_zh", "新名字")
+	must(t, s.env.DB.W.Model(&models.SpecPrice{}).Where("spec_id = ?", specs[2].ID).Update("price_fen", 1).Error)
+	must(t, s.env.DB.W.Model(&models.Spec{}).Where("id = ?", specs[2].ID).Update("name", "改名").Error)
+	must(t, s.env.DB.W.Model(&models.Product{}).Where("id = ?", p.ID).Update("name_zh", "新名字").Error)
 	d := s.order(t, o.OrderNo)
 	l := d.Lines[0]
 	if d.Order.AmountFen != 60000 || d.Order.SpecName != "按席位" || d.Order.ProductNameZh != "协同办公" || len(d.Lines) != 1 ||
@@ -707,12 +707,12 @@ func TestRenewUpgradeAndConvert(t *testing.T) {
 	if _, err := s.env.Store.PlanRenew(s.ctx, other.ID, subID, models.PeriodInput{PeriodType: "month", Count: 1}); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("another buyer's resource: %v", err)
 	}
-	s.env.DB.W.Model(&models.Product{}).Where("id = ?", p.ID).Update("listing", models.ListingDelisted)
+	must(t, s.env.DB.W.Model(&models.Product{}).Where("id = ?", p.ID).Update("listing", models.ListingDelisted).Error)
 	if _, err := s.env.Store.Renew(s.ctx, s.act, s.buyer.ID, subID, models.PeriodInput{PeriodType: "month", Count: 1}); !errors.Is(err, models.ErrNotOnSale) {
 		t.Fatalf("renewed after delisting: %v", err)
 	}
-	s.env.DB.W.Model(&models.Product{}).Where("id = ?", p.ID).Update("listing", models.ListingOnSale)
-	s.env.DB.W.Model(&models.Spec{}).Where("id = ?", specs[1].ID).Update("removed", true)
+	must(t, s.env.DB.W.Model(&models.Product{}).Where("id = ?", p.ID).Update("listing", models.ListingOnSale).Error)
+	must(t, s.env.DB.W.Model(&models.Spec{}).Where("id = ?", specs[1].ID).Update("removed", true).Error)
 	if _, err := s.env.Store.Renew(s.ctx, s.act, s.buyer.ID, subID, models.PeriodInput{PeriodType: "month", Count: 1}); !errors.Is(err, models.ErrSpecUnavailable) {
 		t.Fatalf("renewed a removed spec: %v", err)
 	}
@@ -821,7 +821,7 @@ func TestBuyerOrdersAndResources(t *testing.T) {
 	if r := byOrder[paid.OrderNo]; r.State(now.AddDate(0, 2, 0)) != models.ResourceExpired {
 		t.Fatal("not expired after its term")
 	}
-	s.env.DB.W.Model(&models.Subscription{}).Where("id = ?", *paid.SubscriptionID).Update("status", models.SubUnsubscribed)
+	must(t, s.env.DB.W.Model(&models.Subscription{}).Where("id = ?", *paid.SubscriptionID).Update("status", models.SubUnsubscribed).Error)
 	r, err := s.env.Store.BuyerResource(s.ctx, s.buyer.ID, *paid.SubscriptionID)
 	if err != nil || r.State(now) != models.ResourceUnsubscribed || r.Renewable() {
 		t.Fatalf("unsubscribed resource %v %+v", err, r)

@@ -373,7 +373,7 @@ func TestNegotiatedRefundRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.env.DB.W.Model(&models.User{}).Where("id = ?", own.ID).Update("merchant_id", mid)
+	must(t, w.env.DB.W.Model(&models.User{}).Where("id = ?", own.ID).Update("merchant_id", mid).Error)
 	if _, err := st.ResolveDispute(w.ctx, models.Actor{UserID: own.ID}, r.RefundNo, models.DisputeUphold, "x"); !errors.Is(err, models.ErrOwnSubmission) {
 		t.Fatalf("own case: %v", err)
 	}

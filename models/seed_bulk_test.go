@@ -196,8 +196,8 @@ func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
 	if env.DB.Dialect == models.SQLite {
 		var mode string
 		var sync int
-		env.DB.W.Raw("PRAGMA journal_mode").Scan(&mode)
-		env.DB.W.Raw("PRAGMA synchronous").Scan(&sync)
+		must(t, env.DB.W.Raw("PRAGMA journal_mode").Scan(&mode).Error)
+		must(t, env.DB.W.Raw("PRAGMA synchronous").Scan(&sync).Error)
 		if mode != "wal" || sync != 2 {
 			t.Fatalf("after the load: journal %q, synchronous %d", mode, sync)
 		}

@@ -55,7 +55,9 @@ func TestAssetScanChecksPackages(t *testing.T) {
 			ctx := context.Background()
 			blobs, _ := blobstore.NewLocal(filepath.Join(t.TempDir(), "b"))
 			u, _ := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "m@example.com", Password: "long-enough-pw", Role: models.RoleMerchant, Verified: true})
-			env.DB.W.Model(&models.Merchant{}).Where("id = ?", *u.MerchantID).Update("activated_at", env.Clock.Now())
+			if err := env.DB.W.Model(&models.Merchant{}).Where("id = ?", *u.MerchantID).Update("activated_at", env.Clock.Now()).Error; err != nil {
+				t.Fatal(err)
+			}
 			key, size, _ := blobs.Put(ctx, bytes.NewReader(c.data), 1<<20)
 			sum := sha256.Sum256(c.data)
 			act := models.Actor{UserID: u.ID}

@@ -68,7 +68,9 @@ func TestExportOfAFinishedRecordDoesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.DB.W.Model(&models.ExportJob{}).Where("id = ?", ex.ID).Update("status", models.ExportExpired)
+	if err := env.DB.W.Model(&models.ExportJob{}).Where("id = ?", ex.ID).Update("status", models.ExportExpired).Error; err != nil {
+		t.Fatal(err)
+	}
 	blobs := &failingBlobs{}
 	w := NewWorker(env.Store, quietLog())
 	(&Exporter{Store: env.Store, Blobs: blobs, Catalog: cat}).Register(w)

@@ -45,7 +45,9 @@ func TestWorkerRetriesWithBackoffThenGivesUp(t *testing.T) {
 func TestBackoffWaits(t *testing.T) {
 	env := testdb.Open(t)
 	ctx := context.Background()
-	_ = env.Store.Enqueue(ctx, "flaky", struct{}{}, env.Clock.Now(), "")
+	if err := env.Store.Enqueue(ctx, "flaky", struct{}{}, env.Clock.Now(), ""); err != nil {
+		t.Fatal(err)
+	}
 	w := NewWorker(env.Store, quietLog())
 	calls := 0
 	w.Handlers["flaky"] = func(context.Context, models.Job) error { calls++; return errors.New("no") }
@@ -75,7 +77,9 @@ func TestConcurrentWorkersRunEachJobOnce(t *testing.T) {
 	env := testdb.Open(t)
 	ctx := context.Background()
 	for i := 0; i < 30; i++ {
-		_ = env.Store.Enqueue(ctx, "count", i, env.Clock.Now(), "")
+		if err := env.Store.Enqueue(ctx, "count", i, env.Clock.Now(), ""); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var mu sync.Mutex
 	seen := map[uint]int{}
@@ -239,7 +243,9 @@ func TestDeliveryThroughSMTPRetriesUntilSent(t *testing.T) {
 	// A delivery job that runs again sends nothing more.
 	var j models.Job
 	env.DB.R.Where("kind = ?", models.JobDeliverOutbox).First(&j)
-	_ = env.Store.Enqueue(ctx, models.JobDeliverOutbox, models.DeliverOutboxPayload{MessageID: msgs[len(msgs)-1].ID}, env.Clock.Now(), "")
+	if err := env.Store.Enqueue(ctx, models.JobDeliverOutbox, models.DeliverOutboxPayload{MessageID: msgs[len(msgs)-1].ID}, env.Clock.Now(), ""); err != nil {
+		t.Fatal(err)
+	}
 	w.RunOnce(ctx)
 	if len(sender.sent) != 1 {
 		t.Fatalf("sent twice: %v", sender.sent)
