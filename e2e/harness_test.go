@@ -77,7 +77,7 @@ func startServer(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	// The browser journey runs on real time: sessions and tokens expire by the wall clock.
-	store := models.NewStore(env.DB, clock.Real{}, env.Box)
+	store := models.NewStore(env.DB, clock.Real{}, env.Box, cat)
 	// The server's log and one line per request are kept and printed when the test
 	// fails, so a stalled step shows what the server answered and how long it took.
 	trace := &traceLog{}

@@ -152,6 +152,7 @@ func newSalesFixture(t *testing.T) *salesFixture {
 func november() models.Period { return models.PeriodOf(bj(11, 1, 0, 0), bj(11, 30, 0, 0), shanghai) }
 
 func TestPeriodDays(t *testing.T) {
+	t.Parallel()
 	p := november()
 	if !p.From.Equal(time.Date(2026, 10, 31, 16, 0, 0, 0, time.UTC)) || !p.To.Equal(time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC)) {
 		t.Fatalf("period %v – %v", p.From, p.To)
@@ -191,6 +192,7 @@ func TestPeriodDays(t *testing.T) {
 }
 
 func TestSalesSummaryMatchesHandComputedFigures(t *testing.T) {
+	t.Parallel()
 	fx := newSalesFixture(t)
 	ctx := context.Background()
 	s, err := fx.env.Store.SalesSummary(ctx, fx.a, november())
@@ -253,6 +255,7 @@ func TestSalesSummaryMatchesHandComputedFigures(t *testing.T) {
 }
 
 func TestSalesSummaryPutsOrdersOnTheirLocalDayAcrossDaylightSaving(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ny, _ := time.LoadLocation("America/New_York")
 	// 2026-11-01 is 25 hours long in New York.
@@ -286,6 +289,7 @@ func TestSalesSummaryPutsOrdersOnTheirLocalDayAcrossDaylightSaving(t *testing.T)
 }
 
 func TestSalesBreakdownMatchesHandComputedFigures(t *testing.T) {
+	t.Parallel()
 	fx := newSalesFixture(t)
 	ctx := context.Background()
 	b, err := fx.env.Store.SalesBreakdown(ctx, fx.a, november())
@@ -350,6 +354,7 @@ func TestSalesBreakdownMatchesHandComputedFigures(t *testing.T) {
 }
 
 func TestRecordProductViewUpsertsTodaysRow(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	for range 3 {
@@ -395,6 +400,7 @@ func fillForPlans(t *testing.T, env *testdb.Env) {
 // merchant's rows of the period through the index made for it, never a table scan. On
 // PostgreSQL the plans are those of a database with statistics (see fillForPlans).
 func TestAnalyticsQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	if env.DB.Dialect == models.Postgres {
 		fillForPlans(t, env)

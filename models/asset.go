@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Region is an entry of the admin-editable region catalog images are published to.
 type Region struct {
@@ -78,7 +81,7 @@ type Asset struct {
 	DomainVerifiedAt *time.Time
 	// Review
 	Status        string `gorm:"size:20;not null;index:idx_assets_status,priority:1"`
-	ScanReport    string `gorm:"type:text;not null;default:''"`
+	ScanReport    string `gorm:"type:text;not null;default:''"` // a ScanReport as JSON
 	RejectReason  string `gorm:"size:60;not null;default:''"`
 	RejectComment string `gorm:"size:1000;not null;default:''"`
 	SubmittedByID *uint
@@ -136,4 +139,27 @@ func (a *Asset) Reject(reviewerID uint, now time.Time, reason, comment string) e
 	a.Status, a.DecidedAt, a.DecidedByID = AssetRejected, &now, &reviewerID
 	a.RejectReason, a.RejectComment = reason, comment
 	return nil
+}
+
+// ScanLine is one finding of the automatic asset scan: a message of the catalogs and its
+// arguments (a name ending in "Key" is a message key itself), so the report reads in the
+// language of whoever looks at it.
+type ScanLine struct {
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
+}
+
+// ScanReport is what the automatic scan found, line by line.
+type ScanReport []ScanLine
+
+// Report reads the stored scan report. Reports written before they were kept as
+// messages come back as one line of plain text (ok false).
+func (a *Asset) Report() (lines ScanReport, text string, ok bool) {
+	if a.ScanReport == "" {
+		return nil, "", true
+	}
+	if err := json.Unmarshal([]byte(a.ScanReport), &lines); err != nil {
+		return nil, a.ScanReport, false
+	}
+	return lines, "", true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -412,7 +413,11 @@ var ErrAssetInUse = errors.New("asset in use")
 
 // RecordAssetScan stores the automatic checks' report; a failed check rejects the asset
 // at once (a reviewer then has nothing to decide).
-func (s *Store) RecordAssetScan(ctx context.Context, id uint, checksum, format, report, failReason string) error {
+func (s *Store) RecordAssetScan(ctx context.Context, id uint, checksum, format string, report ScanReport, failReason string) error {
+	raw, err := json.Marshal(report)
+	if err != nil {
+		return err
+	}
 	return s.Tx(ctx, func(tx *Store) error {
 		var a Asset
 		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &a); err != nil {
@@ -421,7 +426,7 @@ func (s *Store) RecordAssetScan(ctx context.Context, id uint, checksum, format, 
 		if a.Status != AssetScanning {
 			return nil // decided or withdrawn meanwhile: the report is stale
 		}
-		fields := map[string]any{"scan_report": report}
+		fields := map[string]any{"scan_report": string(raw)}
 		if checksum != "" {
 			fields["checksum"], fields["package_format"] = checksum, format
 		}

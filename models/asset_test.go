@@ -32,6 +32,7 @@ func imageInput() models.AssetInput {
 }
 
 func TestRegionCatalogHidesRestrictedRegionsFromNewMerchants(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u := activeMerchant(t, env, "m@example.com")
@@ -69,6 +70,7 @@ func TestRegionCatalogHidesRestrictedRegionsFromNewMerchants(t *testing.T) {
 }
 
 func TestImageRulesRefuseUnpublishableImages(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u := activeMerchant(t, env, "m@example.com")
@@ -103,6 +105,7 @@ func TestImageRulesRefuseUnpublishableImages(t *testing.T) {
 }
 
 func TestAssetLifecycle(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u := activeMerchant(t, env, "m@example.com")
@@ -161,6 +164,7 @@ func TestAssetLifecycle(t *testing.T) {
 }
 
 func TestInactiveMerchantCannotRegisterAssets(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u, _ := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "new@example.com", Password: "long-enough-pw", Role: models.RoleMerchant, Verified: true})

@@ -4,9 +4,9 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"strconv"
 
+	"sellercenter/internal/money"
 	"sellercenter/internal/secretbox"
 )
 
@@ -157,9 +157,8 @@ func (s *Store) depositNotice(c *BusinessCertification) error {
 	if c.TransferEnc, err = s.box.Seal(strconv.FormatInt(fen, 10)); err != nil {
 		return err
 	}
-	return s.addOutbox(ChannelBank, c.BankAccountMasked, "Seller Center verification deposit",
-		fmt.Sprintf("%s %s (%s): +%d.%02d %s (Seller Center business certification / 云商店商业信息认证打款)",
-			c.BankName, c.BankAccountMasked, c.AccountName, fen/100, fen%100, c.Currency))
+	return s.addMessage(c.MerchantID, ChannelBank, c.BankAccountMasked, "outbox.certification_deposit", map[string]any{
+		"Bank": c.BankName, "Account": c.BankAccountMasked, "Holder": c.AccountName, "Amount": money.FormatYuan(fen), "Currency": c.Currency})
 }
 
 // StartCertTransfer has the platform deposit a random amount for step (d).

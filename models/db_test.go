@@ -12,6 +12,7 @@ import (
 )
 
 func TestBackupWhileWriting(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db, err := models.OpenSQLite(filepath.Join(dir, "live.db"))
 	if err != nil {
@@ -62,6 +63,7 @@ func TestBackupWhileWriting(t *testing.T) {
 }
 
 func TestSQLitePragmas(t *testing.T) {
+	t.Parallel()
 	db, err := models.OpenSQLite(filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,7 @@ var migrations = []migration{
 	{11, "sales analysis indexes", migrateAnalyticsIndexes},
 	{12, "one set of order type labels", migrateOrderKindLabels},
 	{13, "session epochs, real-name check lock and limit, export blob index", migrateSecurity},
+	{14, "notice amounts in fen", migrateNoticeAmounts},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -1,8 +1,13 @@
 package models
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"sellercenter/internal/money"
 
 	"gorm.io/gorm"
 )
@@ -29,4 +34,41 @@ func migrateSecurity(tx *gorm.DB, _ Dialect) error {
 		return err
 	}
 	return tx.Create(&Setting{Key: SettingRealNameDailyLimit, Value: strconv.Itoa(DefaultRealNameDailySubmissions), UpdatedAt: time.Now().UTC()}).Error
+}
+
+// migrateNoticeAmounts moves notices already sent to typed amounts: the amount was stored
+// as text ("12.50"), formatted where it was sent; it is now stored in fen (AmountFen)
+// and formatted where it is read, so every notice shows money like every page.
+func migrateNoticeAmounts(tx *gorm.DB, _ Dialect) error {
+	var rows []Notification
+	if err := tx.Where("args LIKE ?", `%"Amount":%`).Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, n := range rows {
+		var args map[string]any
+		if err := json.Unmarshal([]byte(n.Args), &args); err != nil {
+			return fmt.Errorf("notification %d: %w", n.ID, err)
+		}
+		text, ok := args["Amount"].(string)
+		if !ok {
+			continue
+		}
+		fen, err := money.ParseYuan(strings.TrimPrefix(text, "-"))
+		if err != nil {
+			continue // not an amount this code ever wrote: left as it is
+		}
+		if strings.HasPrefix(text, "-") {
+			fen = -fen
+		}
+		delete(args, "Amount")
+		args["AmountFen"] = fen
+		b, err := json.Marshal(args)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&Notification{}).Where("id = ?", n.ID).Update("args", string(b)).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

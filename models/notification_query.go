@@ -68,6 +68,17 @@ func (s *Store) AddOutbox(ctx context.Context, channel, to, subject, body string
 	return s.Tx(ctx, func(tx *Store) error { return tx.addOutbox(channel, to, subject, body) })
 }
 
+// addMessage puts a text of the catalogs (key.subject and key.body) into the outbox, in
+// the language of the merchant it goes to.
+func (s *Store) addMessage(merchantID uint, channel, to, key string, args map[string]any) error {
+	var lang string
+	if err := s.w.Model(&User{}).Select("users.locale").Joins("JOIN merchants ON merchants.owner_user_id = users.id").
+		Where("merchants.id = ?", merchantID).Scan(&lang).Error; err != nil {
+		return err
+	}
+	return s.addOutbox(channel, to, s.texts.Text(lang, key+".subject", args), s.texts.Text(lang, key+".body", args))
+}
+
 func (s *Store) addOutbox(channel, to, subject, body string) error {
 	m := OutboxMessage{Channel: channel, To: to, Subject: subject, Body: body, Status: OutboxPending, CreatedAt: s.clock.Now()}
 	if err := s.w.Create(&m).Error; err != nil {

@@ -16,6 +16,7 @@ import (
 var t0 = time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
 
 func TestRealNameTransitions(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		from string
 		move string
@@ -77,6 +78,7 @@ func TestRealNameTransitions(t *testing.T) {
 }
 
 func TestCertificationTransitions(t *testing.T) {
+	t.Parallel()
 	c := models.BusinessCertification{Status: models.CertNotCertified}
 	if err := c.StartTransfer(t0); !errors.Is(err, models.ErrIllegalTransition) {
 		t.Fatal("transfer started before the steps were done")
@@ -140,6 +142,7 @@ func licencedRealName(email string) models.RealNameInput {
 // TestRefusedSubmissionRecordsNoFile: the files of a submission are recorded in its
 // transaction: a refused one leaves no row, an accepted one has its rows attached.
 func TestRefusedSubmissionRecordsNoFile(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u, v := merchantInReview(t, env, "m1@example.com")
@@ -161,6 +164,7 @@ func TestRefusedSubmissionRecordsNoFile(t *testing.T) {
 }
 
 func TestDecisionWritesAuditAndNotificationInOneTransaction(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u, v := merchantInReview(t, env, "m1@example.com")
@@ -197,6 +201,7 @@ func TestDecisionWritesAuditAndNotificationInOneTransaction(t *testing.T) {
 }
 
 func TestConcurrentDecisionsOneWins(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	_, v := merchantInReview(t, env, "m2@example.com")
@@ -236,6 +241,7 @@ func TestConcurrentDecisionsOneWins(t *testing.T) {
 }
 
 func TestPasswordsAreBcryptedWithCostAtLeast10(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	u, err := env.Store.CreateUser(context.Background(), models.Actor{}, models.NewAccount{Email: "p@example.com", Password: "a-long-password", Role: models.RoleBuyer})
 	if err != nil {
@@ -256,6 +262,7 @@ func TestPasswordsAreBcryptedWithCostAtLeast10(t *testing.T) {
 }
 
 func TestApplicationNeedsEnterpriseVerification(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u, _ := merchantInReview(t, env, "m3@example.com")

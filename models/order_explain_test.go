@@ -103,6 +103,7 @@ func explain(t *testing.T, env *testdb.Env, st models.Statement) string {
 // holds a large share of the orders, walking the (created_at, id) index and filtering on
 // the merchant is as cheap as the merchant's own index, and the planner knows it.
 func TestOrderListQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	seedOrders(t, env, 3000, []uint{7, 8, 9}, []uint{3, 4, 5})
 	if env.DB.Dialect == models.Postgres {

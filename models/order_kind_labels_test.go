@@ -11,6 +11,7 @@ import (
 // Notifications sent before the order type labels were one set name the old keys;
 // migration 12 moves them and leaves every other notification as it was.
 func TestMigrateOrderKindLabels(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	now := env.Clock.Now()
 	u, err := env.Store.CreateUser(context.Background(), models.Actor{}, models.NewAccount{Email: "buyer@example.com", Password: "long-enough-pw", Role: models.RoleBuyer, Verified: true})

@@ -162,6 +162,7 @@ func expected(all []models.Order, mid uint, f models.OrderFilter) []string {
 }
 
 func TestOrderListPagesEverySortWithoutSkipsOrDuplicates(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	all := seedOrders(t, env, 1200, []uint{7, 8}, []uint{3, 4, 5})
 	for _, s := range append([]string{""}, models.OrderSorts...) {
@@ -174,6 +175,7 @@ func TestOrderListPagesEverySortWithoutSkipsOrDuplicates(t *testing.T) {
 }
 
 func TestOrderListFilters(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	all := seedOrders(t, env, 900, []uint{7, 8}, []uint{3, 4, 5})
 	loc, _ := time.LoadLocation("Asia/Shanghai")
@@ -226,6 +228,7 @@ func head(s []string) []string {
 }
 
 func TestOrderCursorsAreOpaqueAndSafe(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	seedOrders(t, env, 300, []uint{7, 8}, []uint{3})
 	ctx := context.Background()
@@ -270,6 +273,7 @@ func TestOrderCursorsAreOpaqueAndSafe(t *testing.T) {
 }
 
 func TestDayBounds(t *testing.T) {
+	t.Parallel()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	from, to, err := models.DayBounds(loc, "2026-11-01", "2026-11-24")
 	if err != nil {
@@ -289,6 +293,7 @@ func TestDayBounds(t *testing.T) {
 }
 
 func TestEachOrderStreamsTheListInOrder(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	all := seedOrders(t, env, 400, []uint{7, 8}, []uint{3, 4})
 	f := models.OrderFilter{Status: models.OrderCompleted, Sort: models.SortAmountAsc}
@@ -312,6 +317,7 @@ func TestEachOrderStreamsTheListInOrder(t *testing.T) {
 // A cancelled export stops within a bounded number of rows, on SQLite too, where the
 // statement runs detached from the context's cancellation for speed.
 func TestEachOrderStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	seedOrders(t, env, 2500, []uint{7}, []uint{3})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -339,6 +345,7 @@ func TestEachOrderStopsWhenCancelled(t *testing.T) {
 }
 
 func TestOrderDetailMasksTheBuyer(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	o := seedOrders(t, env, 2, []uint{7, 8}, []uint{3})[0]
@@ -382,6 +389,7 @@ func TestOrderDetailMasksTheBuyer(t *testing.T) {
 }
 
 func TestListAndExportKeepTrickyTextAndTimes(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 24, 3, 4, 5, 123456000, time.UTC)
@@ -416,6 +424,7 @@ func TestListAndExportKeepTrickyTextAndTimes(t *testing.T) {
 }
 
 func TestParseStoredTime(t *testing.T) {
+	t.Parallel()
 	want := time.Date(2026, 11, 24, 3, 4, 5, 120000000, time.UTC)
 	for _, s := range []string{"2026-11-24 03:04:05.12+00:00", "2026-11-24 11:04:05.12+08:00", "2026-11-23 22:04:05.12-05:00",
 		"2026-11-24T03:04:05.12Z", "2026-11-24 03:04:05.120000000+00:00"} {

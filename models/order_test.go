@@ -11,6 +11,7 @@ import (
 )
 
 func TestOrderNumbers(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 24, 1, 2, 0, 0, time.UTC) // 09:02 in Beijing
 	no := models.NewOrderNo(at)
 	if !regexp.MustCompile(`^CS2611240902[A-Z0-9]{5}$`).MatchString(no) {
@@ -32,6 +33,7 @@ func TestOrderNumbers(t *testing.T) {
 }
 
 func TestOrderStateMachine(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		from, to string
 		ok       bool
@@ -57,6 +59,7 @@ func TestOrderStateMachine(t *testing.T) {
 // TestDelistImpactCountsLiveSubscriptionsAndOpenOrders: the numbers shown before a delisting
 // come from the product's (or spec's) unexpired subscriptions and unfinished orders only.
 func TestDelistImpactCountsLiveSubscriptionsAndOpenOrders(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u := activeMerchant(t, env, "m@example.com")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestRegionRulesChecks(t *testing.T) {
+	t.Parallel()
 	free := models.RegionRules{Offered: []string{"cn-north-4", "cn-south-1"}}
 	image := models.RegionRules{Image: true, ImageChosen: true, Offered: []string{"cn-north-4", "cn-south-1"}, Replicated: []string{"cn-north-4"}}
 	cases := []struct {
@@ -65,6 +66,7 @@ func approvedImage(t *testing.T, env *testdb.Env, u models.User, name string, re
 }
 
 func TestSaveProductDraftChecksRegionsAndPurchaseLimit(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u := activeMerchant(t, env, "m@example.com")
@@ -142,6 +144,7 @@ func hasGap(gaps []models.Missing, key string) bool {
 }
 
 func TestAssetQueueSearchMatchesAssetNameAndIDs(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	a := activeMerchant(t, env, "alpha@example.com")

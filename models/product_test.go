@@ -49,6 +49,7 @@ func completeSaaS(t *testing.T, env *testdb.Env, u models.User) models.ProductCo
 }
 
 func TestPublishApplicationLifecycle(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	u := activeMerchant(t, env, "m@example.com")
@@ -187,6 +188,7 @@ func TestPublishApplicationLifecycle(t *testing.T) {
 }
 
 func TestStandardsGaps(t *testing.T) {
+	t.Parallel()
 	c := models.ProductContent{Type: models.ProductService, Description: "<p>short</p>",
 		Support: []models.SupportItem{{Content: "x", Hours: "9-18", Email: "a@b.c"}},
 		Specs:   []models.SpecContent{{Name: "A", BillingMode: models.BillingOneTime}}}

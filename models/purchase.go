@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -452,7 +451,7 @@ func (s *Store) activate(a Actor, o *Order, pay *Payment) error {
 		return err
 	}
 	return s.notify(Notice{UserID: m.OwnerUserID, Kind: "order.paid", TitleKey: title, BodyKey: "notify.order_paid.body",
-		Args: map[string]any{"OrderNo": o.OrderNo, "Amount": fmt.Sprintf("%d.%02d", o.AmountFen/100, o.AmountFen%100), "KindKey": "order.kind." + o.Kind},
+		Args: map[string]any{"OrderNo": o.OrderNo, "AmountFen": o.AmountFen, "KindKey": "order.kind." + o.Kind},
 		Link: "/seller/orders/" + o.OrderNo})
 }
 

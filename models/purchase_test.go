@@ -22,6 +22,7 @@ func prices(pairs ...any) []models.SpecPrice {
 }
 
 func TestQuote(t *testing.T) {
+	t.Parallel()
 	period := models.SpecContent{BillingMode: models.BillingPeriod, YearFen: fen(99900), MonthFen: fen(9900), TrialDays: 14}
 	periodPrices := prices("month", 9900, "year", 99900)
 	linear := models.SpecContent{BillingMode: models.BillingPeriod, MonthFen: fen(500), LinearAttr: "disk_size", LinearMin: 10, LinearMax: 1000}
@@ -99,6 +100,7 @@ func TestQuote(t *testing.T) {
 }
 
 func TestUpgradeFen(t *testing.T) {
+	t.Parallel()
 	month := 30 * 24 * time.Hour
 	cases := []struct {
 		name              string
@@ -236,6 +238,7 @@ func (s *shop) sub(t *testing.T, id uint) models.Subscription {
 }
 
 func TestBuyerProfile(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	u := s.newBuyer(t, "new@example.com", "")
 	if _, err := s.env.Store.BuyerProfileOf(s.ctx, u.ID); !errors.Is(err, models.ErrNoBuyerProfile) {
@@ -262,6 +265,7 @@ func TestBuyerProfile(t *testing.T) {
 }
 
 func TestPurchaseRules(t *testing.T) {
+	t.Parallel()
 	type world struct {
 		s     *shop
 		saas  models.Product
@@ -279,30 +283,30 @@ func TestPurchaseRules(t *testing.T) {
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, nil},
 		{"hidden product by direct link", func(t *testing.T, w *world) models.PurchaseInput {
-			w.s.env.DB.W.Model(&w.saas).Update("hidden", true)
+			must(t, w.s.env.DB.W.Model(&w.saas).Update("hidden", true).Error)
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, nil},
 		{"stopped product", func(t *testing.T, w *world) models.PurchaseInput {
-			w.s.env.DB.W.Model(&w.saas).Update("listing", models.ListingStopped)
+			must(t, w.s.env.DB.W.Model(&w.saas).Update("listing", models.ListingStopped).Error)
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, models.ErrNotOnSale},
 		{"delisted product", func(t *testing.T, w *world) models.PurchaseInput {
-			w.s.env.DB.W.Model(&w.saas).Update("listing", models.ListingDelisted)
+			must(t, w.s.env.DB.W.Model(&w.saas).Update("listing", models.ListingDelisted).Error)
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, models.ErrNotOnSale},
 		{"never listed product", func(t *testing.T, w *world) models.PurchaseInput {
-			w.s.env.DB.W.Model(&w.saas).Update("listing", models.ListingNotListed)
+			must(t, w.s.env.DB.W.Model(&w.saas).Update("listing", models.ListingNotListed).Error)
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, models.ErrNotOnSale},
 		{"unknown product", func(t *testing.T, w *world) models.PurchaseInput {
 			return models.PurchaseInput{ProductID: 99999, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, models.ErrNotFound},
 		{"hidden spec", func(t *testing.T, w *world) models.PurchaseInput {
-			w.s.env.DB.W.Model(&w.specs[0]).Update("hidden", true)
+			must(t, w.s.env.DB.W.Model(&w.specs[0]).Update("hidden", true).Error)
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, models.ErrSpecUnavailable},
 		{"removed spec", func(t *testing.T, w *world) models.PurchaseInput {
-			w.s.env.DB.W.Model(&w.specs[0]).Update("removed", true)
+			must(t, w.s.env.DB.W.Model(&w.specs[0]).Update("removed", true).Error)
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, models.ErrSpecUnavailable},
 		{"unknown spec", func(t *testing.T, w *world) models.PurchaseInput {
@@ -394,12 +398,13 @@ func TestPurchaseRules(t *testing.T) {
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[1].SKUCode, Trial: true}
 		}, models.ErrTrialNotOffered},
 		{"no profile", func(t *testing.T, w *world) models.PurchaseInput {
-			w.s.env.DB.W.Where("user_id = ?", w.buyer).Delete(&models.BuyerProfile{})
+			must(t, w.s.env.DB.W.Where("user_id = ?", w.buyer).Delete(&models.BuyerProfile{}).Error)
 			return models.PurchaseInput{ProductID: w.saas.ID, SKU: w.specs[0].SKUCode, PeriodType: "year"}
 		}, models.ErrNoBuyerProfile},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s := newShop(t)
 			w := &world{s: s, buyer: s.buyer.ID}
 			w.saas, w.specs = s.saas(t, nil)
@@ -430,6 +435,7 @@ func TestPurchaseRules(t *testing.T) {
 }
 
 func TestPurchaseFreezesTheOrderAndIsIdempotent(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
 	must(t, s.env.DB.W.Model(&models.Setting{}).Where("key = ?", models.SettingPayTimeout).Update("value", "45").Error)
@@ -480,6 +486,7 @@ func TestPurchaseFreezesTheOrderAndIsIdempotent(t *testing.T) {
 }
 
 func TestPayDeliversAndNeverPaysTwice(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
 	img, imgSpecs := s.image(t, nil)
@@ -555,6 +562,7 @@ func TestPayDeliversAndNeverPaysTwice(t *testing.T) {
 }
 
 func TestFreeOrdersSettleAtOnce(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
 	img, imgSpecs := s.image(t, nil)
@@ -586,6 +594,7 @@ func TestFreeOrdersSettleAtOnce(t *testing.T) {
 }
 
 func TestUnpaidOrdersExpire(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
 	o := s.buy(t, models.PurchaseInput{ProductID: p.ID, SKU: specs[1].SKUCode, PeriodType: "month"})
@@ -619,6 +628,7 @@ func TestUnpaidOrdersExpire(t *testing.T) {
 }
 
 func TestRenewUpgradeAndConvert(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
 	start := s.env.Clock.Now()
@@ -729,6 +739,7 @@ func mustOrder(t *testing.T) func(models.Order, error) models.Order {
 }
 
 func TestCompleteOrderIsCheckedAndOwnerFiltered(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
 	sup, supSpecs := s.saas(t, func(c *models.ProductContent) { c.Supervised = true })
@@ -776,6 +787,7 @@ func TestCompleteOrderIsCheckedAndOwnerFiltered(t *testing.T) {
 }
 
 func TestBuyerOrdersAndResources(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	p, specs := s.saas(t, nil)
 	img, imgSpecs := s.image(t, nil)
@@ -836,6 +848,7 @@ func TestBuyerOrdersAndResources(t *testing.T) {
 }
 
 func TestBuyerListsUseTheirIndexes(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	if env.DB.Dialect != models.SQLite {
 		t.Skip("query plans are checked on SQLite")

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"sellercenter/internal/money"
 	"sellercenter/internal/secretbox"
 )
 
@@ -146,24 +147,23 @@ func (s *Store) checkRealNameDailyLimit(ctx context.Context, merchantID uint) er
 // it and queues the deposit notice or the SMS.
 func (s *Store) sendRealNameChallenge(v *RealNameVerification) error {
 	now := s.clock.Now()
-	var answer, channel, to, subject, body string
+	var answer, channel, to, key string
+	var args map[string]any
 	switch v.ChallengeKind {
 	case ChallengeTransfer:
 		fen, err := randomInt(1, 99)
 		if err != nil {
 			return err
 		}
-		answer, channel, to = strconv.FormatInt(fen, 10), ChannelBank, v.BankAccountMasked
-		subject = "Seller Center verification deposit"
-		body = fmt.Sprintf("%s %s: +%d.%02d CNY (Seller Center real-name verification / 云商店实名认证打款)", v.BankName, v.BankAccountMasked, fen/100, fen%100)
+		answer, channel, to, key = strconv.FormatInt(fen, 10), ChannelBank, v.BankAccountMasked, "outbox.realname_deposit"
+		args = map[string]any{"Bank": v.BankName, "Account": v.BankAccountMasked, "Amount": money.FormatYuan(fen), "Currency": "CNY"}
 	case ChallengeSMS:
 		code, err := randomInt(0, 999999)
 		if err != nil {
 			return err
 		}
-		answer, channel, to = fmt.Sprintf("%06d", code), ChannelSMS, v.Phone
-		subject = "Seller Center verification code"
-		body = fmt.Sprintf("[Seller Center] Your verification code is %06d. / 【云商店】您的验证码为 %06d。", code, code)
+		answer, channel, to, key = fmt.Sprintf("%06d", code), ChannelSMS, v.Phone, "outbox.sms_code"
+		args = map[string]any{"Code": answer}
 	default:
 		return ErrIllegalTransition
 	}
@@ -176,7 +176,7 @@ func (s *Store) sendRealNameChallenge(v *RealNameVerification) error {
 		Updates(map[string]any{"challenge_enc": enc, "challenge_sent_at": now}).Error; err != nil {
 		return err
 	}
-	return s.addOutbox(channel, to, subject, body)
+	return s.addMessage(v.MerchantID, channel, to, key, args)
 }
 
 func (s *Store) setMerchantRealName(m *Merchant, status, subject string) error {

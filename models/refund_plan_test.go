@@ -12,6 +12,7 @@ import (
 // TestAfterSalesListsUseIndexes checks with EXPLAIN QUERY PLAN that every after-sales list
 // reads refunds through an index, in the order the page shows (no sort).
 func TestAfterSalesListsUseIndexes(t *testing.T) {
+	t.Parallel()
 	db, err := OpenSQLite(filepath.Join(t.TempDir(), "plan.db"))
 	if err != nil {
 		t.Fatal(err)

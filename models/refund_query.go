@@ -5,8 +5,6 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf8"
-
-	"sellercenter/internal/money"
 )
 
 // Job kinds of the after-sales flows.
@@ -304,7 +302,7 @@ func (s *Store) touchCase(a Actor, r *Refund, action, comment, auditAction strin
 
 // notifyCase tells the buyer and/or the merchant about a step of a case.
 func (s *Store) notifyCase(r Refund, o Order, what string, toBuyer, toMerchant bool, extra map[string]any) error {
-	args := map[string]any{"RefundNo": r.RefundNo, "OrderNo": o.OrderNo, "Amount": money.FormatYuan(r.AmountFen)}
+	args := map[string]any{"RefundNo": r.RefundNo, "OrderNo": o.OrderNo, "AmountFen": r.AmountFen}
 	for k, v := range extra {
 		args[k] = v
 	}

@@ -10,6 +10,7 @@ import (
 )
 
 func TestHardwareReturnDeadlines(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	st := w.env.Store
 	mid := *w.merchant.MerchantID

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRefundFlowPerOrderKind(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		typ        string
 		supervised bool
@@ -33,6 +34,7 @@ func TestRefundFlowPerOrderKind(t *testing.T) {
 }
 
 func TestRefundMovesAreChecked(t *testing.T) {
+	t.Parallel()
 	all := append([]string{}, models.RefundStatuses...)
 	allowed := map[[2]string]bool{
 		{models.RefundRequested, models.RefundApproved}: true, {models.RefundRequested, models.RefundRejected}: true,
@@ -49,6 +51,7 @@ func TestRefundMovesAreChecked(t *testing.T) {
 }
 
 func TestQuoteRefund(t *testing.T) {
+	t.Parallel()
 	paid := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // a 30-day month follows
 	monthEnd := paid.AddDate(0, 1, 0)
 	day := 24 * time.Hour
@@ -149,6 +152,7 @@ func TestQuoteRefund(t *testing.T) {
 }
 
 func TestProRataFen(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(1, 0, 0)
 	cases := []struct {

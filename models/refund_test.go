@@ -73,6 +73,7 @@ func (w *refundWorld) reload(t *testing.T, dest any, id uint) {
 }
 
 func TestUnsubscribeInsideWindowRefundsEverythingInOneTransaction(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	o, sub := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductSaaS, PaidFen: 9900})
 	w.env.Clock.Advance(2 * 24 * time.Hour)
@@ -121,6 +122,7 @@ func TestUnsubscribeInsideWindowRefundsEverythingInOneTransaction(t *testing.T) 
 }
 
 func TestUnsubscribeAfterWindowIsProRataOrNothing(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	o, _ := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductSaaS, PaidFen: 36500, PeriodType: "year"})
 	// 2026-11-24 + 1 year = 365 days; 73 days used leaves 292/365 of ¥365.00.
@@ -158,6 +160,7 @@ func TestUnsubscribeAfterWindowIsProRataOrNothing(t *testing.T) {
 }
 
 func TestUnsubscribeRefusalsChangeNothing(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	expired, _ := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductSaaS, PaidFen: 100})
 	supervised, _ := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductSaaS, PaidFen: 100, Supervised: true})
@@ -190,6 +193,7 @@ func TestUnsubscribeRefusalsChangeNothing(t *testing.T) {
 }
 
 func TestNegotiatedRefundLifecycle(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	o, sub := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductService, PaidFen: 50000, Periods: 3})
 	st := w.env.Store
@@ -287,6 +291,7 @@ func (w *refundWorld) hasNotice(t *testing.T, userID uint, kind string) bool {
 }
 
 func TestNegotiatedRefundRules(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	st := w.env.Store
 	mid := *w.merchant.MerchantID
@@ -440,6 +445,7 @@ func (w *refundWorld) hasEvent(t *testing.T, refundID uint, action string) bool 
 }
 
 func TestOneOpenCasePerOrderIsAConstraint(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	o, _ := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductService, PaidFen: 1000})
 	if _, err := w.env.Store.RequestRefund(w.ctx, w.buyerAct(), w.buyer.ID, models.RefundRequest{OrderNo: o.OrderNo, AmountFen: 10, Reason: "r", Key: "k"}); err != nil {
@@ -454,6 +460,7 @@ func TestOneOpenCasePerOrderIsAConstraint(t *testing.T) {
 }
 
 func TestConcurrentApprovalsOneWins(t *testing.T) {
+	t.Parallel()
 	w := newRefundWorld(t)
 	o, _ := w.order(t, testdb.PaidOrderSpec{ProductType: models.ProductService, PaidFen: 1000})
 	r, err := w.env.Store.RequestRefund(w.ctx, w.buyerAct(), w.buyer.ID, models.RefundRequest{OrderNo: o.OrderNo, AmountFen: 10, Reason: "r", Key: "k"})

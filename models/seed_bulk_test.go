@@ -13,6 +13,7 @@ import (
 )
 
 func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	res, err := env.Store.SeedBulk(ctx, models.BulkOptions{Merchants: 12, Orders: 3000, Seed: 7, Password: "bench-password-1"})
@@ -210,6 +211,7 @@ func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
 }
 
 func TestSeedBulkIsDeterministic(t *testing.T) {
+	t.Parallel()
 	gen := func() []string {
 		env := testdb.Open(t)
 		if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 11, Orders: 200, Seed: 42, Password: "bench-password-1"}); err != nil {
@@ -228,6 +230,7 @@ func TestSeedBulkIsDeterministic(t *testing.T) {
 }
 
 func TestSeedBulkRefusesTooFewMerchants(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 10, Orders: 10, Password: "bench-password-1"}); err == nil {
 		t.Fatal("10 merchants accepted: the other 9 cannot share 90 % each below 10 %")
@@ -238,6 +241,7 @@ func TestSeedBulkRefusesTooFewMerchants(t *testing.T) {
 }
 
 func TestSeedBulkGivesOneMerchantEveryOrder(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	res, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 1, Orders: 500, LargestShare: 100, Password: "bench-password-1"})
 	if err != nil {

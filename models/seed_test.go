@@ -12,6 +12,7 @@ import (
 )
 
 func TestSeedDemoGoesThroughEveryState(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	put := func(context.Context, []byte) (string, error) {

@@ -13,6 +13,7 @@ import (
 // timeout is never silently replaced by its default: only an absent key gives the
 // default; a broken value or a failing database is an error that reaches the caller.
 func TestSettingIntFallsBackOnlyWhenAbsent(t *testing.T) {
+	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
 	if v, err := env.Store.SettingInt(ctx, models.SettingPayTimeout, 99); err != nil || v != models.DefaultPayTimeoutMinutes {

@@ -25,12 +25,20 @@ type Store struct {
 	dialect Dialect
 	clock   clock.Clock
 	box     *secretbox.Box
+	texts   Texts
 	inTx    bool
 }
 
+// Texts renders a message of the catalogs in a language. The store writes a few texts
+// itself (SMS codes, deposit memos on bank statements), in the recipient's language;
+// models does not import the web layer, so whoever builds the store hands it the catalog.
+type Texts interface {
+	Text(lang, key string, args map[string]any) string
+}
+
 // NewStore builds a store over db.
-func NewStore(db *DB, clk clock.Clock, box *secretbox.Box) *Store {
-	return &Store{w: db.W, r: db.R, dialect: db.Dialect, clock: clk, box: box}
+func NewStore(db *DB, clk clock.Clock, box *secretbox.Box, texts Texts) *Store {
+	return &Store{w: db.W, r: db.R, dialect: db.Dialect, clock: clk, box: box, texts: texts}
 }
 
 // Now is the store's clock reading.
@@ -52,7 +60,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
 	return s.w.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{w: g, r: g, dialect: s.dialect, clock: s.clock, box: s.box, inTx: true})
+		return fn(&Store{w: g, r: g, dialect: s.dialect, clock: s.clock, box: s.box, texts: s.texts, inTx: true})
 	})
 }
 

@@ -134,7 +134,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (*environmen
 		db.Close()
 		return nil, err
 	}
-	return &environment{cfg: cfg, db: db, store: models.NewStore(db, clock.Real{}, box), blobs: blobs, box: box, cat: cat, log: log}, nil
+	return &environment{cfg: cfg, db: db, store: models.NewStore(db, clock.Real{}, box, cat), blobs: blobs, box: box, cat: cat, log: log}, nil
 }
 
 func (env *environment) putBlob(ctx context.Context, data []byte) (string, error) {

@@ -5,8 +5,9 @@ package export
 
 import (
 	"errors"
-	"strconv"
 	"time"
+
+	"sellercenter/internal/money"
 )
 
 // Formats.
@@ -43,15 +44,7 @@ func ContentType(format string) string {
 }
 
 // appendYuan writes fen as a plain decimal amount: -1234.05.
-func appendYuan(b []byte, fen int64) []byte {
-	if fen < 0 {
-		b = append(b, '-')
-		fen = -fen
-	}
-	b = strconv.AppendInt(b, fen/100, 10)
-	c := fen % 100
-	return append(b, '.', byte('0'+c/10), byte('0'+c%10))
-}
+func appendYuan(b []byte, fen int64) []byte { return money.AppendYuan(b, fen) }
 
 // FileName names an export file: prefix-YYYYMMDD-HHMMSS.format, in the zone of t.
 func FileName(prefix, format string, t time.Time) string {

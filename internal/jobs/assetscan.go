@@ -9,7 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strings"
 
@@ -40,7 +39,7 @@ func (s *AssetScanner) run(ctx context.Context, j models.Job) error {
 	if a.Status != models.AssetScanning {
 		return nil
 	}
-	var report []string
+	var report models.ScanReport
 	var checksum, format, fail string
 	switch a.Kind {
 	case models.AssetPackage:
@@ -49,13 +48,19 @@ func (s *AssetScanner) run(ctx context.Context, j models.Job) error {
 			return err
 		}
 	case models.AssetImage:
-		report = append(report, "image "+a.ImageID, "source kind: "+a.ImageKind, "flavor family: "+a.FlavorFamily,
-			fmt.Sprintf("built from a public image: %v", a.FromPublic))
+		public := "common.no"
+		if a.FromPublic {
+			public = "common.yes"
+		}
+		report = append(report, models.ScanLine{Key: "scan.image.id", Args: map[string]any{"ID": a.ImageID}},
+			models.ScanLine{Key: "scan.image.kind", Args: map[string]any{"KindKey": "asset.image_kind." + a.ImageKind}},
+			models.ScanLine{Key: "scan.image.flavor", Args: map[string]any{"Flavor": a.FlavorFamily}},
+			models.ScanLine{Key: "scan.image.public", Args: map[string]any{"PublicKey": public}})
 		regions, err := s.Store.AssetRegionCodes(ctx, a.ID)
 		if err != nil {
 			return err
 		}
-		report = append(report, "regions: "+strings.Join(regions, ", "))
+		report = append(report, models.ScanLine{Key: "scan.image.regions", Args: map[string]any{"Regions": strings.Join(regions, ", ")}})
 		if a.ImageKind != models.ImageSystemDisk || !a.FromPublic {
 			fail = "reason.asset.image_not_publishable"
 		}
@@ -63,21 +68,22 @@ func (s *AssetScanner) run(ctx context.Context, j models.Job) error {
 		if a.DomainVerifiedAt == nil {
 			fail = "reason.asset.domain_unverified"
 		} else {
-			report = append(report, "domain "+a.Domain+" verified at "+a.DomainVerifiedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+			report = append(report, models.ScanLine{Key: "scan.saas.domain_verified",
+				Args: map[string]any{"Domain": a.Domain, "At": a.DomainVerifiedAt.UTC().Format("2006-01-02 15:04:05 UTC")}})
 		}
 	}
 	if fail != "" {
-		report = append(report, "FAILED: "+fail)
+		report = append(report, models.ScanLine{Key: "scan.failed", Args: map[string]any{"ReasonKey": fail}})
 	} else {
-		report = append(report, "automatic checks passed; waiting for a reviewer")
+		report = append(report, models.ScanLine{Key: "scan.passed"})
 	}
-	return s.Store.RecordAssetScan(ctx, a.ID, checksum, format, strings.Join(report, "\n"), fail)
+	return s.Store.RecordAssetScan(ctx, a.ID, checksum, format, report, fail)
 }
 
 // Accepted package formats.
 var packageFormats = map[string]bool{"zip": true, "tar": true, "tar.gz": true, "container_image": true}
 
-func (s *AssetScanner) scanPackage(ctx context.Context, a models.Asset) (sum, format string, report []string, fail string, err error) {
+func (s *AssetScanner) scanPackage(ctx context.Context, a models.Asset) (sum, format string, report models.ScanReport, fail string, err error) {
 	if a.FileID == nil {
 		return "", "", nil, "reason.asset.file_missing", nil
 	}
@@ -107,12 +113,13 @@ func (s *AssetScanner) scanPackage(ctx context.Context, a models.Asset) (sum, fo
 		return "", "", nil, "", err
 	}
 	sum = hex.EncodeToString(h.Sum(nil))
-	report = []string{fmt.Sprintf("size: %d bytes", size), "sha-256: " + sum, "format: " + format}
+	report = models.ScanReport{{Key: "scan.package.size", Args: map[string]any{"Bytes": size}},
+		{Key: "scan.package.sha256", Args: map[string]any{"Sum": sum}}, {Key: "scan.package.format", Args: map[string]any{"Format": format}}}
 	switch {
 	case !packageFormats[format]:
 		fail = "reason.asset.format"
 	case a.DeclaredChecksum != "" && a.DeclaredChecksum != sum:
-		report = append(report, "declared sha-256: "+a.DeclaredChecksum)
+		report = append(report, models.ScanLine{Key: "scan.package.declared", Args: map[string]any{"Sum": a.DeclaredChecksum}})
 		fail = "reason.asset.checksum_mismatch"
 	}
 	return sum, format, report, fail, nil

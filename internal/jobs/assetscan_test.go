@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,7 +82,10 @@ func TestAssetScanChecksPackages(t *testing.T) {
 			if c.status == models.AssetScanning && a.Checksum != hex.EncodeToString(sum[:]) {
 				t.Fatalf("checksum %s", a.Checksum)
 			}
-			if !strings.Contains(a.ScanReport, "format: "+c.format) {
+			lines, _, ok := a.Report()
+			if !ok || !slices.ContainsFunc(lines, func(l models.ScanLine) bool {
+				return l.Key == "scan.package.format" && l.Args["Format"] == c.format
+			}) {
 				t.Fatalf("report lacks the format:\n%s", a.ScanReport)
 			}
 		})

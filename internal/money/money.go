@@ -93,18 +93,44 @@ func ungroup(s string) (string, bool) {
 	return out, true
 }
 
-// FormatYuan writes fen as a plain decimal amount ("1234.50") for form values.
+// FormatYuan writes fen as a plain decimal amount ("1234.50", "-0.05") for form values
+// and exports.
 func FormatYuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return sign + strconv.FormatInt(fen/100, 10) + "." + pad2(fen%100)
+	return string(AppendYuan(nil, fen))
 }
 
-func pad2(n int64) string {
-	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
+// AppendYuan appends fen as a plain decimal amount to b, without allocating (the export
+// writes millions of them).
+func AppendYuan(b []byte, fen int64) []byte {
+	u := uint64(fen)
+	if fen < 0 {
+		b = append(b, '-')
+		u = uint64(-(fen + 1)) + 1 // the most negative amount has no positive twin
 	}
-	return strconv.FormatInt(n, 10)
+	b = strconv.AppendUint(b, u/100, 10)
+	c := u % 100
+	return append(b, '.', byte('0'+c/10), byte('0'+c%10))
+}
+
+// Display writes fen for people: the yuan sign and thousands groups, the minus sign first
+// ("¥1,234.50", "-¥0.05"). Every page, notice and mail shows amounts through it.
+func Display(fen int64) string {
+	plain := FormatYuan(fen)
+	sign := ""
+	if plain[0] == '-' {
+		sign, plain = "-", plain[1:]
+	}
+	whole, cents, _ := strings.Cut(plain, ".")
+	var b strings.Builder
+	b.WriteString(sign)
+	b.WriteString("¥")
+	for i := range len(whole) {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	b.WriteByte('.')
+	b.WriteString(cents)
+	return b.String()
 }

@@ -2,6 +2,7 @@ package money
 
 import (
 	"errors"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -30,9 +31,20 @@ func TestParseYuan(t *testing.T) {
 }
 
 func TestFormatYuan(t *testing.T) {
-	for fen, want := range map[int64]string{0: "0.00", 7: "0.07", 123450: "1234.50", -5: "-0.05"} {
+	for fen, want := range map[int64]string{0: "0.00", 7: "0.07", 123450: "1234.50", -5: "-0.05", -123456: "-1234.56",
+		math.MinInt64: "-92233720368547758.08", math.MaxInt64: "92233720368547758.07"} {
 		if got := FormatYuan(fen); got != want {
 			t.Errorf("FormatYuan(%d) = %q, want %q", fen, got, want)
+		}
+	}
+}
+
+// TestDisplay: the one way amounts are shown to people, negative ones included.
+func TestDisplay(t *testing.T) {
+	for fen, want := range map[int64]string{0: "¥0.00", 7: "¥0.07", 123450: "¥1,234.50", -5: "-¥0.05", -100000050: "-¥1,000,000.50",
+		99999: "¥999.99", 100000: "¥1,000.00"} {
+		if got := Display(fen); got != want {
+			t.Errorf("Display(%d) = %q, want %q", fen, got, want)
 		}
 	}
 }

@@ -1,5 +1,6 @@
-// Package testdb gives each test a fresh, migrated database: a SQLite file in the test's
-// temporary directory, or, when SC_TEST_DATABASE_URL is set, a new PostgreSQL schema.
+// Package testdb gives each test a fresh, migrated database: a copy of a SQLite template
+// migrated once per test process, in the test's temporary directory, or, when
+// SC_TEST_DATABASE_URL is set, a new PostgreSQL schema.
 package testdb
 
 import (
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"sellercenter/internal/clock"
 	"sellercenter/internal/secretbox"
 	"sellercenter/models"
+	"sellercenter/web/i18n"
 )
 
 // Env is a test's database with a store over a fake clock.
@@ -39,21 +42,89 @@ func Open(t testing.TB) *Env {
 	var err error
 	if dsn := os.Getenv("SC_TEST_DATABASE_URL"); dsn != "" {
 		db, err = openSchema(t, dsn)
+		if err == nil {
+			err = db.Migrate(context.Background())
+		}
 	} else {
-		db, err = models.OpenSQLite(filepath.Join(t.TempDir(), "test.db"))
+		db, err = openSQLiteCopy(t)
 	}
 	if err != nil {
 		t.Fatalf("open test db: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	box, _ := secretbox.New(key)
 	clk := clock.NewFake(Start)
-	return &Env{DB: db, Store: models.NewStore(db, clk, box), Clock: clk, Box: box}
+	return &Env{DB: db, Store: models.NewStore(db, clk, box, texts(t)), Clock: clk, Box: box}
+}
+
+// catalog is the message catalog, loaded once per test process.
+var catalog struct {
+	once sync.Once
+	cat  *i18n.Catalog
+	err  error
+}
+
+// texts is the catalog the store writes its own messages with.
+func texts(t testing.TB) *i18n.Catalog {
+	catalog.once.Do(func() { catalog.cat, catalog.err = i18n.Load() })
+	if catalog.err != nil {
+		t.Fatalf("catalog: %v", catalog.err)
+	}
+	return catalog.cat
+}
+
+// template is the migrated SQLite database every test starts from, made once per test
+// process: copying it costs a fraction of migrating a new database for each test.
+var template struct {
+	once  sync.Once
+	bytes []byte
+	err   error
+}
+
+// openSQLiteCopy opens a copy of the template in the test's temporary directory.
+func openSQLiteCopy(t testing.TB) (*models.DB, error) {
+	template.once.Do(func() { template.bytes, template.err = migratedSQLite() })
+	if template.err != nil {
+		return nil, template.err
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := os.WriteFile(path, template.bytes, 0o600); err != nil {
+		return nil, err
+	}
+	db, err := models.OpenSQLite(path)
+	if err != nil {
+		return nil, err
+	}
+	// The copy is at the current schema already; this only checks that it says so.
+	return db, db.Migrate(context.Background())
+}
+
+// migratedSQLite migrates a new database and returns its file, checkpointed whole.
+func migratedSQLite() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "sellercenter-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.db")
+	db, err := models.OpenSQLite(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.W.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
 }
 
 func openSchema(t testing.TB, dsn string) (*models.DB, error) {

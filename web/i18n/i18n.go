@@ -15,6 +15,7 @@ import (
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"sellercenter/internal/money"
 )
 
 //go:embed locales/*.json
@@ -113,6 +114,11 @@ func Match(prefs ...string) string {
 		return EN
 	}
 	return Locales[idx]
+}
+
+// Text renders key in lang with args: the catalog as the store's models.Texts.
+func (c *Catalog) Text(lang, key string, args map[string]any) string {
+	return c.Localizer(Match(lang)).TMap(key, args)
 }
 
 // Localizer renders messages in one locale and zone.
@@ -226,27 +232,9 @@ func DateTimePtr(ctx context.Context, t *time.Time) string {
 	return DateTime(ctx, *t)
 }
 
-// Money formats fen as yuan with thousands separators, e.g. ¥1,234.50.
-func Money(ctx context.Context, fen int64) string {
-	neg := fen < 0
-	if neg {
-		fen = -fen
-	}
-	yuan, cents := fen/100, fen%100
-	digits := fmt.Sprint(yuan)
-	var b strings.Builder
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	return fmt.Sprintf("%s¥%s.%02d", sign, b.String(), cents)
-}
+// Money formats fen as yuan with thousands separators, e.g. ¥1,234.50 (the same in both
+// languages).
+func Money(_ context.Context, fen int64) string { return money.Display(fen) }
 
 // WorkDays formats an age in working days with one decimal.
 func WorkDays(ctx context.Context, d float64) string {
@@ -262,12 +250,28 @@ func Err(ctx context.Context, key string) string {
 	return T(ctx, key)
 }
 
-// Args decodes arguments stored as JSON (notifications) and translates those whose name
-// ends in "Key": {"ReasonKey": "reason.realname.other"} also provides "Reason" in the reader's language.
+// Args decodes arguments stored as JSON (notifications) and formats them for the
+// reader as FormatArgs does.
 func (l *Localizer) Args(raw string) map[string]any {
 	var args map[string]any
-	_ = json.Unmarshal([]byte(raw), &args)
+	d := json.NewDecoder(strings.NewReader(raw))
+	d.UseNumber()
+	_ = d.Decode(&args)
+	return l.FormatArgs(args)
+}
+
+// FormatArgs formats typed message arguments for the reader, in place: a name ending in
+// "Key" is a message key ({"ReasonKey": "reason.realname.other"} also provides "Reason"
+// in the reader's language), one ending in "Fen" an amount ({"AmountFen": 123450}
+// provides "Amount": "¥1,234.50").
+func (l *Localizer) FormatArgs(args map[string]any) map[string]any {
 	for k, v := range args {
+		if strings.HasSuffix(k, "Fen") && len(k) > 3 {
+			if fen, ok := toInt64(v); ok {
+				args[strings.TrimSuffix(k, "Fen")] = money.Display(fen)
+			}
+			continue
+		}
 		if s, ok := v.(string); ok && strings.HasSuffix(k, "Key") && len(k) > 3 {
 			if s == "" {
 				args[strings.TrimSuffix(k, "Key")] = ""
@@ -277,4 +281,33 @@ func (l *Localizer) Args(raw string) map[string]any {
 		}
 	}
 	return args
+}
+
+// toInt64 reads a whole number however it was decoded.
+func toInt64(v any) (int64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), n == float64(int64(n))
+	}
+	return 0, false
+}
+
+// TArgs renders key in the request's language with typed arguments (see FormatArgs).
+func TArgs(ctx context.Context, key string, args map[string]any) string {
+	l := From(ctx)
+	if l == nil {
+		return key
+	}
+	copied := make(map[string]any, len(args))
+	for k, v := range args {
+		copied[k] = v
+	}
+	return l.TMap(key, l.FormatArgs(copied))
 }
