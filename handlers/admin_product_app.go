@@ -101,60 +101,13 @@ func (a *App) AdminProductAppShow(c echo.Context) error {
 }
 
 // AdminProductAppApprove makes the application live.
-func (a *App) AdminProductAppApprove(c echo.Context) error { return a.decideProductApp(c, true) }
-
-// AdminProductAppReject refuses the application with one or more reasons.
-func (a *App) AdminProductAppReject(c echo.Context) error { return a.decideProductApp(c, false) }
-
-// productDecisionForm is the product reject form: several reasons and a comment.
-type productDecisionForm struct {
-	Reasons []string `form:"reasons"`
-	Comment string   `form:"comment" validate:"max=2000"`
+func (a *App) AdminProductAppApprove(c echo.Context) error {
+	return a.decide(c, productAppQueue, true, a.Store.DecideProductApplication, a.showProductApp)
 }
 
-// decideProductApp is decide() for a queue that rejects with several reasons.
-func (a *App) decideProductApp(c echo.Context, approve bool) error {
-	q := productAppQueue
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	var f productDecisionForm
-	errs, err := bindForm(c, &f)
-	if err != nil {
-		return err
-	}
-	f.Comment = strings.TrimSpace(f.Comment)
-	var reasons []string
-	if !approve {
-		other := false
-		for _, r := range q.Reasons { // the list's order, each once
-			if slices.Contains(f.Reasons, r) {
-				reasons = append(reasons, r)
-				other = other || isOther(r)
-			}
-		}
-		switch {
-		case len(f.Reasons) == 0:
-			errs["reasons"] = "error.reason_required"
-		case len(reasons) != len(slices.Compact(slices.Sorted(slices.Values(f.Reasons)))):
-			errs["reasons"] = "error.choice"
-		case other && f.Comment == "" && !errs.Has("comment"):
-			errs["comment"] = "admin.error.comment_required_other"
-		}
-	}
-	if errs.Any() {
-		return a.showProductApp(c, id, http.StatusUnprocessableEntity, pages.DecisionVM{Chosen: f.Reasons, Comment: f.Comment, Errors: errs})
-	}
-	if err := a.Store.DecideProductApplication(c.Request().Context(), actor(c), id, approve, reasons, f.Comment); err != nil {
-		return err
-	}
-	if approve {
-		a.flash(c, "success", "admin.decision.approved")
-	} else {
-		a.flash(c, "success", "admin.decision.rejected")
-	}
-	return a.redirect(c, q.ListURL)
+// AdminProductAppReject refuses the application with one or more reasons.
+func (a *App) AdminProductAppReject(c echo.Context) error {
+	return a.decide(c, productAppQueue, false, a.Store.DecideProductApplication, a.showProductApp)
 }
 
 func (a *App) showProductApp(c echo.Context, id uint, status int, panel pages.DecisionVM) error {

@@ -70,7 +70,7 @@ func (f *productFixture) modify(m fixtureMerchant, c models.ProductContent) mode
 	t.Helper()
 	ctx := context.Background()
 	p, app := f.publish(m, c)
-	must(t, f.ta.Store.DecideProductApplication(ctx, f.assetRev, app.ID, true, nil, ""))
+	must(t, f.ta.Store.DecideProductApplication(ctx, f.assetRev, app.ID, models.Decision{Approve: true}))
 	mod, err := f.ta.Store.NewModifyApplication(ctx, m.actor(), m.MerchantID, p.ID)
 	must(t, err)
 	mc, err := mod.ContentOf()
@@ -282,7 +282,7 @@ func TestAdminProductAppOwnSubmissionAndAccess(t *testing.T) {
 	id := uitoa(pub.ID)
 
 	// The model refuses a decision on one's own submission.
-	if err := ta.Store.DecideProductApplication(context.Background(), a.actor(), pub.ID, true, nil, ""); err == nil {
+	if err := ta.Store.DecideProductApplication(context.Background(), a.actor(), pub.ID, models.Decision{Approve: true}); err == nil {
 		t.Fatal("own submission decided")
 	}
 	routes := [][2]string{{"GET", "/admin/product-applications"}, {"GET", "/admin/product-applications/" + id},
@@ -374,7 +374,7 @@ func TestAdminProductAppDiffShowsRegionsAndLimit(t *testing.T) {
 	if got := dd(r, "spec-regions"); got != "CN North-Beijing4" {
 		t.Errorf("spec regions shown %q", got)
 	}
-	must(t, ta.Store.DecideProductApplication(ctx, f.assetRev, pub.ID, true, nil, ""))
+	must(t, ta.Store.DecideProductApplication(ctx, f.assetRev, pub.ID, models.Decision{Approve: true}))
 
 	mod, err := ta.Store.NewModifyApplication(ctx, a.actor(), a.MerchantID, p.ID)
 	must(t, err)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,6 +40,10 @@ type reviewQueue struct {
 	Statuses   []string // every state, for the filter
 	SLASetting string
 	Reasons    []string // rejection reason keys; the last one is "other"
+	// MultiReason: a rejection checks one or more reasons (field "reasons") instead of
+	// choosing one (field "reason").
+	MultiReason bool
+	CommentMax  int // 0 means 1000
 }
 
 // The reviewer queues. Rejection reasons are full message keys because they are stored
@@ -92,7 +97,7 @@ var (
 		KindHeader: "product_app.kind", KindPrefix: "product_app.kind.", ItemHeader: "admin.product_app.product", SearchHint: "admin.product_app.search_hint",
 		ListURL: web.AdminProductApps(), ItemURL: web.AdminProductApp, ApproveURL: web.AdminProductAppApprove, RejectURL: web.AdminProductAppReject, Pending: models.PAPending,
 		Statuses:   []string{models.PAPending, models.PAApproved, models.PARejected, models.PADraft},
-		SLASetting: models.SettingProductSLA,
+		SLASetting: models.SettingProductSLA, MultiReason: true, CommentMax: 2000,
 		Reasons: []string{"reason.product.name", "reason.product.description", "reason.product.media", "reason.product.price",
 			"reason.product.spec", "reason.product.qualification", "reason.product.asset", "reason.product.support", "reason.product.other"},
 	}
@@ -278,8 +283,31 @@ func filterQuery(pairs ...string) string {
 
 // decisionForm is the reject form (and the approve form, which only has the token).
 type decisionForm struct {
-	Reason  string `form:"reason" validate:"max=60"`
-	Comment string `form:"comment" validate:"max=1000"`
+	Reason  string   `form:"reason" validate:"max=60"`
+	Reasons []string `form:"reasons" validate:"max=20,dive,max=60"`
+	Comment string   `form:"comment"`
+}
+
+// checkReasons validates reasons checked from a fixed list (in the list's order, each
+// once), with the comment an "other" reason needs.
+func checkReasons(errs view.Errors, reasons, chosen []string, comment string) []string {
+	var out []string
+	other := false
+	for _, r := range reasons {
+		if slices.Contains(chosen, r) {
+			out = append(out, r)
+			other = other || isOther(r)
+		}
+	}
+	switch {
+	case len(chosen) == 0:
+		errs["reasons"] = "error.reason_required"
+	case len(out) != len(slices.Compact(slices.Sorted(slices.Values(chosen)))):
+		errs["reasons"] = "error.choice"
+	case other && comment == "" && !errs.Has("comment"):
+		errs["comment"] = "admin.error.comment_required_other"
+	}
+	return out
 }
 
 // checkReason validates a reason chosen from a fixed list, with the comment an "other"
@@ -299,8 +327,9 @@ func checkReason(errs view.Errors, reasons []string, reason, comment string) {
 // for htmx it renders the panel alone.
 type detailRenderer func(c echo.Context, id uint, status int, panel pages.DecisionVM) error
 
-// decide runs an approve or reject POST: a rejection without a valid reason comes back
-// with 422; a decision the item's state no longer allows is a 409, one's own a 403.
+// decide runs an approve or reject POST of any queue, the console side of the one review
+// workflow: a rejection without valid reasons comes back with 422; a decision the item's
+// state no longer allows is a 409, one's own a 403.
 func (a *App) decide(c echo.Context, q reviewQueue, approve bool, apply func(context.Context, models.Actor, uint, models.Decision) error, show detailRenderer) error {
 	id, err := idParam(c)
 	if err != nil {
@@ -311,15 +340,24 @@ func (a *App) decide(c echo.Context, q reviewQueue, approve bool, apply func(con
 	if err != nil {
 		return err
 	}
-	if !approve {
-		checkReason(errs, q.Reasons, f.Reason, f.Comment)
+	max := q.CommentMax
+	if max == 0 {
+		max = 1000
 	}
-	if errs.Any() {
-		return show(c, id, http.StatusUnprocessableEntity, pages.DecisionVM{Reason: f.Reason, Comment: f.Comment, Errors: errs})
+	if utf8.RuneCountInString(f.Comment) > max && !errs.Has("comment") {
+		errs["comment"] = "error.max_len:" + strconv.Itoa(max)
 	}
 	d := models.Decision{Approve: approve, Comment: f.Comment}
-	if !approve {
+	switch {
+	case approve:
+	case q.MultiReason:
+		d.Reasons = checkReasons(errs, q.Reasons, f.Reasons, f.Comment)
+	default:
+		checkReason(errs, q.Reasons, f.Reason, f.Comment)
 		d.Reason = f.Reason
+	}
+	if errs.Any() {
+		return show(c, id, http.StatusUnprocessableEntity, pages.DecisionVM{Reason: f.Reason, Chosen: f.Reasons, Comment: f.Comment, Errors: errs})
 	}
 	if err := apply(c.Request().Context(), actor(c), id, d); err != nil {
 		return err

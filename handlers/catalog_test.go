@@ -78,7 +78,7 @@ func (fx *catalogFixture) publish(c models.ProductContent) models.Product {
 	if _, err := fx.ta.Store.SubmitProductApplication(ctx, fx.act(), fx.m.ID, app.ID); err != nil {
 		fx.t.Fatal(err)
 	}
-	if err := fx.ta.Store.DecideProductApplication(ctx, fx.rev, app.ID, true, nil, ""); err != nil {
+	if err := fx.ta.Store.DecideProductApplication(ctx, fx.rev, app.ID, models.Decision{Approve: true}); err != nil {
 		fx.t.Fatal(err)
 	}
 	p, _ = fx.ta.Store.ProductOf(ctx, fx.m.ID, p.ID)
@@ -398,7 +398,7 @@ func TestCatalogProductPageShowsRegionsAndPurchaseLimit(t *testing.T) {
 	if got := dd(anon.get(catalogPath(saas)), "product-regions"); !strings.HasSuffix(got, "All regions") {
 		t.Errorf("a pending region change is visible: %q", got)
 	}
-	must(t, ta.Store.DecideProductApplication(ctx, fx.rev, mod.ID, true, nil, ""))
+	must(t, ta.Store.DecideProductApplication(ctx, fx.rev, mod.ID, models.Decision{Approve: true}))
 	if got := dd(anon.get(catalogPath(saas)), "product-regions"); !strings.HasSuffix(got, "CN South-Guangzhou") {
 		t.Errorf("approved region change not shown: %q", got)
 	}

@@ -45,7 +45,7 @@ func onSaleProduct(t *testing.T, ta *testApp, m models.Merchant) (models.Product
 		t.Fatal(err)
 	}
 	rev := reviewerActor(ta.user(models.RoleReviewer, "listrev@example.com"))
-	if err := ta.Store.DecideProductApplication(ctx, rev, app.ID, true, nil, ""); err != nil {
+	if err := ta.Store.DecideProductApplication(ctx, rev, app.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = ta.Store.ProductOf(ctx, m.ID, p.ID)
@@ -140,7 +140,7 @@ func TestProductModifyHideUnhide(t *testing.T) {
 	if _, err := ta.Store.SubmitProductApplication(ctx, models.Actor{UserID: m.OwnerUserID}, m.ID, mod.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := ta.Store.DecideProductApplication(ctx, rev, mod.ID, true, nil, ""); err != nil {
+	if err := ta.Store.DecideProductApplication(ctx, rev, mod.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -182,7 +182,7 @@ func TestProductModifyHideUnhide(t *testing.T) {
 	// One open application at a time.
 	c.post(path+"/unhide", url.Values{"sku": {specs[1].SKUCode}}).want(http.StatusConflict)
 	c.post(path+"/modify", nil).want(http.StatusConflict)
-	if err := ta.Store.DecideProductApplication(ctx, rev, un.ID, true, nil, ""); err != nil {
+	if err := ta.Store.DecideProductApplication(ctx, rev, un.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := ta.Store.ProductOf(ctx, m.ID, p.ID); got.Hidden {
@@ -254,7 +254,7 @@ func TestProductDelist(t *testing.T) {
 	}
 	// One open application per product.
 	c.postMultipart(path+"/delist", url.Values{"reason": {reason}}).want(http.StatusConflict)
-	if err := ta.Store.DecideProductApplication(ctx, rev, rs.ID, true, nil, ""); err != nil {
+	if err := ta.Store.DecideProductApplication(ctx, rev, rs.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 	var removed models.Spec
@@ -284,7 +284,7 @@ func TestProductDelist(t *testing.T) {
 	if rp.Kind != models.AppRemoveProduct || rp.Status != models.PAPending || rp.SpecKey != "" {
 		t.Fatalf("remove_product application %+v", rp)
 	}
-	if err := ta.Store.DecideProductApplication(ctx, rev, rp.ID, true, nil, ""); err != nil {
+	if err := ta.Store.DecideProductApplication(ctx, rev, rp.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := ta.Store.ProductOf(ctx, m.ID, p.ID); got.Listing != models.ListingDelisted || got.DelistedAt == nil {

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // ApplicationInput is the onboarding application form.
@@ -98,48 +99,35 @@ func (s *Store) SubmitApplication(ctx context.Context, a Actor, merchantID uint,
 
 // DecideApplication approves (copying the contacts into the live profile) or rejects.
 func (s *Store) DecideApplication(ctx context.Context, a Actor, id uint, d Decision) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		var app OnboardingApplication
-		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &app); err != nil {
-			return err
-		}
-		now := tx.clock.Now()
-		var err error
-		if d.Approve {
-			err = app.Approve(a.UserID, now)
-		} else {
-			err = app.Reject(a.UserID, now, d.Reason, d.Comment)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.saveVersioned(&OnboardingApplication{}, app.ID, app.Version, map[string]any{
-			"status": app.Status, "decided_at": app.DecidedAt, "decided_by_id": app.DecidedByID,
-			"reject_reason": app.RejectReason, "reject_comment": app.RejectComment,
-		}); err != nil {
-			return err
-		}
-		var m Merchant
-		if err := first(tx.w.Where("id = ?", app.MerchantID), &m); err != nil {
-			return err
-		}
+	return decideReview(s, ctx, a, id, d, applicationReview)
+}
+
+// applicationReview: an approval copies the contacts into the live profile.
+var applicationReview = reviewKind[OnboardingApplication]{
+	objType: "application", pending: ApplicationPending, notice: "application",
+	link: func(*OnboardingApplication) string { return "/seller/application" },
+	apply: func(tx *Store, app *OnboardingApplication, m *Merchant, d Decision, _ time.Time) error {
 		fields := map[string]any{"application_status": app.Status}
 		if d.Approve {
 			fields["website"], fields["intro"] = app.Website, app.Intro
 			fields["contact_name"], fields["contact_mobile"], fields["contact_email"] = app.ContactName, app.ContactMobile, app.ContactEmail
 			fields["service_email"], fields["service_phone"], fields["address"] = app.ServiceEmail, app.ServicePhone, app.Address
 		}
-		if err := tx.saveVersioned(&Merchant{}, m.ID, m.Version, fields); err != nil {
-			return err
-		}
-		action, title, body := "application.approve", "notify.application_approved.title", "notify.application_approved.body"
-		if !d.Approve {
-			action, title, body = "application.reject", "notify.application_rejected.title", "notify.application_rejected.body"
-		}
-		if err := tx.audit(a, action, "application", app.ID, &app.MerchantID, ApplicationPending, app.Status, d.Reason, d.Comment); err != nil {
-			return err
-		}
-		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
-			Args: map[string]any{"ReasonKey": d.Reason, "Comment": d.Comment}, Link: "/seller/application"})
-	})
+		return tx.saveVersioned(&Merchant{}, m.ID, m.Version, fields)
+	},
+}
+
+func (app *OnboardingApplication) decide(d Decision, by uint, now time.Time) error {
+	if d.Approve {
+		return app.Approve(by, now)
+	}
+	return app.Reject(by, now, d.Reason, d.Comment)
+}
+
+func (app *OnboardingApplication) reviewRow() reviewRow {
+	return reviewRow{ID: app.ID, Version: app.Version, MerchantID: app.MerchantID, Status: app.Status}
+}
+
+func (app *OnboardingApplication) decisionFields() map[string]any {
+	return verdictFields(app.Status, app.DecidedAt, app.DecidedByID, app.RejectReason, app.RejectComment)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 )
 
 // JobAssetScan asks for the automatic checks of a submitted asset.
@@ -456,39 +457,27 @@ func (s *Store) RecordAssetScan(ctx context.Context, id uint, checksum, format s
 
 // DecideAsset approves or rejects a scanned asset.
 func (s *Store) DecideAsset(ctx context.Context, act Actor, id uint, d Decision) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		var a Asset
-		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &a); err != nil {
-			return err
-		}
-		now := tx.clock.Now()
-		var err error
-		if d.Approve {
-			err = a.Approve(act.UserID, now)
-		} else {
-			err = a.Reject(act.UserID, now, d.Reason, d.Comment)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.saveVersioned(&Asset{}, a.ID, a.Version, map[string]any{
-			"status": a.Status, "decided_at": a.DecidedAt, "decided_by_id": a.DecidedByID,
-			"reject_reason": a.RejectReason, "reject_comment": a.RejectComment,
-		}); err != nil {
-			return err
-		}
-		var m Merchant
-		if err := first(tx.w.Where("id = ?", a.MerchantID), &m); err != nil {
-			return err
-		}
-		action, title, body := "asset.approve", "notify.asset_approved.title", "notify.asset_approved.body"
-		if !d.Approve {
-			action, title, body = "asset.reject", "notify.asset_rejected.title", "notify.asset_rejected.body"
-		}
-		if err := tx.audit(act, action, "asset", a.ID, &a.MerchantID, AssetScanning, a.Status, d.Reason, d.Comment); err != nil {
-			return err
-		}
-		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
-			Args: map[string]any{"Name": a.Name, "Version": a.AssetVersion, "ReasonKey": d.Reason, "Comment": d.Comment}, Link: "/seller/assets/" + itoaU(a.ID)})
-	})
+	return decideReview(s, ctx, act, id, d, assetReview)
+}
+
+// assetReview: nothing changes besides the asset itself.
+var assetReview = reviewKind[Asset]{
+	objType: "asset", pending: AssetScanning, notice: "asset",
+	link: func(a *Asset) string { return "/seller/assets/" + itoaU(a.ID) },
+	args: func(a *Asset) map[string]any { return map[string]any{"Name": a.Name, "Version": a.AssetVersion} },
+}
+
+func (a *Asset) decide(d Decision, by uint, now time.Time) error {
+	if d.Approve {
+		return a.Approve(by, now)
+	}
+	return a.Reject(by, now, d.Reason, d.Comment)
+}
+
+func (a *Asset) reviewRow() reviewRow {
+	return reviewRow{ID: a.ID, Version: a.Version, MerchantID: a.MerchantID, Status: a.Status}
+}
+
+func (a *Asset) decisionFields() map[string]any {
+	return verdictFields(a.Status, a.DecidedAt, a.DecidedByID, a.RejectReason, a.RejectComment)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"strconv"
+	"time"
 
 	"sellercenter/internal/money"
 	"sellercenter/internal/secretbox"
@@ -222,48 +223,37 @@ func (s *Store) CertificationSecrets(ctx context.Context, a Actor, c BusinessCer
 
 // DecideCertification approves (the merchant becomes active) or rejects.
 func (s *Store) DecideCertification(ctx context.Context, a Actor, id uint, d Decision) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		var c BusinessCertification
-		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &c); err != nil {
-			return err
-		}
-		now := tx.clock.Now()
-		var err error
-		if d.Approve {
-			err = c.Approve(a.UserID, now)
-		} else {
-			err = c.Reject(a.UserID, now, d.Reason, d.Comment)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.saveVersioned(&BusinessCertification{}, c.ID, c.Version, map[string]any{
-			"status": c.Status, "decided_at": c.DecidedAt, "decided_by_id": c.DecidedByID,
-			"reject_reason": c.RejectReason, "reject_comment": c.RejectComment, "transfer_verified_at": c.TransferVerifiedAt,
-		}); err != nil {
-			return err
-		}
-		var m Merchant
-		if err := first(tx.w.Where("id = ?", c.MerchantID), &m); err != nil {
-			return err
-		}
+	return decideReview(s, ctx, a, id, d, certificationReview)
+}
+
+// certificationReview: the first approval activates the merchant.
+var certificationReview = reviewKind[BusinessCertification]{
+	objType: "certification", pending: CertInReview, notice: "certification",
+	link: func(*BusinessCertification) string { return "/seller/certification" },
+	apply: func(tx *Store, c *BusinessCertification, m *Merchant, d Decision, now time.Time) error {
 		fields := map[string]any{"certification_status": c.Status}
 		if d.Approve && m.ActivatedAt == nil {
 			fields["activated_at"] = now
 		}
-		if err := tx.saveVersioned(&Merchant{}, m.ID, m.Version, fields); err != nil {
-			return err
-		}
-		action, title, body := "certification.approve", "notify.certification_approved.title", "notify.certification_approved.body"
-		if !d.Approve {
-			action, title, body = "certification.reject", "notify.certification_rejected.title", "notify.certification_rejected.body"
-		}
-		if err := tx.audit(a, action, "certification", c.ID, &c.MerchantID, CertInReview, c.Status, d.Reason, d.Comment); err != nil {
-			return err
-		}
-		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
-			Args: map[string]any{"ReasonKey": d.Reason, "Comment": d.Comment}, Link: "/seller/certification"})
-	})
+		return tx.saveVersioned(&Merchant{}, m.ID, m.Version, fields)
+	},
+}
+
+func (c *BusinessCertification) decide(d Decision, by uint, now time.Time) error {
+	if d.Approve {
+		return c.Approve(by, now)
+	}
+	return c.Reject(by, now, d.Reason, d.Comment)
+}
+
+func (c *BusinessCertification) reviewRow() reviewRow {
+	return reviewRow{ID: c.ID, Version: c.Version, MerchantID: c.MerchantID, Status: c.Status}
+}
+
+func (c *BusinessCertification) decisionFields() map[string]any {
+	f := verdictFields(c.Status, c.DecidedAt, c.DecidedByID, c.RejectReason, c.RejectComment)
+	f["transfer_verified_at"] = c.TransferVerifiedAt
+	return f
 }
 
 // UnlockCertification lets a reviewer release a locked certification; a new deposit is made.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"sellercenter/internal/secretbox"
 )
@@ -188,47 +189,36 @@ func (s *Store) WithdrawChange(ctx context.Context, a Actor, merchantID, id uint
 
 // DecideChange approves (applying the payload to the live record) or rejects.
 func (s *Store) DecideChange(ctx context.Context, a Actor, id uint, d Decision) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		var r ChangeRequest
-		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &r); err != nil {
-			return err
-		}
-		now := tx.clock.Now()
-		var err error
-		if d.Approve {
-			err = r.Approve(a.UserID, now)
-		} else {
-			err = r.Reject(a.UserID, now, d.Reason, d.Comment)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.saveVersioned(&ChangeRequest{}, r.ID, r.Version, map[string]any{
-			"status": r.Status, "decided_at": r.DecidedAt, "decided_by_id": r.DecidedByID,
-			"reject_reason": r.RejectReason, "reject_comment": r.RejectComment,
-		}); err != nil {
-			return err
-		}
-		var m Merchant
-		if err := first(tx.w.Where("id = ?", r.MerchantID), &m); err != nil {
-			return err
-		}
-		if d.Approve {
-			if err := tx.applyChange(m, r); err != nil {
-				return err
-			}
-		}
-		action, title, body := "change.approve", "notify.change_approved.title", "notify.change_approved.body"
+	return decideReview(s, ctx, a, id, d, changeReview)
+}
+
+// changeReview: an approval applies the change; the audit row keeps both versions.
+var changeReview = reviewKind[ChangeRequest]{
+	objType: "change", pending: ChangePending, notice: "change",
+	link: func(r *ChangeRequest) string { return "/seller/changes/" + itoaU(r.ID) },
+	args: func(r *ChangeRequest) map[string]any { return map[string]any{"KindKey": "change.kind." + r.Kind} },
+	apply: func(tx *Store, r *ChangeRequest, m *Merchant, d Decision, _ time.Time) error {
 		if !d.Approve {
-			action, title, body = "change.reject", "notify.change_rejected.title", "notify.change_rejected.body"
+			return nil
 		}
-		if err := tx.audit(a, action, "change", r.ID, &r.MerchantID, r.Before, r.Payload, d.Reason, d.Comment); err != nil {
-			return err
-		}
-		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
-			Args: map[string]any{"ReasonKey": d.Reason, "Comment": d.Comment, "KindKey": "change.kind." + r.Kind},
-			Link: "/seller/changes/" + itoaU(r.ID)})
-	})
+		return tx.applyChange(*m, *r)
+	},
+	audit: func(r *ChangeRequest) (any, any) { return r.Before, r.Payload },
+}
+
+func (r *ChangeRequest) decide(d Decision, by uint, now time.Time) error {
+	if d.Approve {
+		return r.Approve(by, now)
+	}
+	return r.Reject(by, now, d.Reason, d.Comment)
+}
+
+func (r *ChangeRequest) reviewRow() reviewRow {
+	return reviewRow{ID: r.ID, Version: r.Version, MerchantID: r.MerchantID, Status: r.Status}
+}
+
+func (r *ChangeRequest) decisionFields() map[string]any {
+	return verdictFields(r.Status, r.DecidedAt, r.DecidedByID, r.RejectReason, r.RejectComment)
 }
 
 func (s *Store) applyChange(m Merchant, r ChangeRequest) error {

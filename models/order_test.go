@@ -76,7 +76,7 @@ func TestDelistImpactCountsLiveSubscriptionsAndOpenOrders(t *testing.T) {
 	if _, err := env.Store.SubmitProductApplication(ctx, act, mid, app.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.Store.DecideProductApplication(ctx, models.Actor{UserID: rev.ID}, app.ID, true, nil, ""); err != nil {
+	if err := env.Store.DecideProductApplication(ctx, models.Actor{UserID: rev.ID}, app.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 	specs, _ := env.Store.LiveSpecs(ctx, p.ID)

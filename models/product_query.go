@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // StandardsError lists what an application still misses before it can be submitted.
@@ -334,50 +335,40 @@ func (s *Store) NewModifyApplication(ctx context.Context, act Actor, merchantID,
 
 // DecideProductApplication approves (applying the change to what buyers see) or rejects
 // with structured reasons.
-func (s *Store) DecideProductApplication(ctx context.Context, act Actor, appID uint, approve bool, reasons []string, comment string) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		var app ProductApplication
-		if err := first(tx.forUpdate(tx.w.Where("id = ?", appID)), &app); err != nil {
-			return err
+func (s *Store) DecideProductApplication(ctx context.Context, act Actor, appID uint, d Decision) error {
+	return decideReview(s, ctx, act, appID, d, productAppReview)
+}
+
+// productAppReview: an approval makes the application live; rejections take several
+// reasons.
+var productAppReview = reviewKind[ProductApplication]{
+	objType: "product_application", pending: PAPending, notice: "product",
+	link: func(app *ProductApplication) string { return fmt.Sprintf("/seller/product-applications/%d", app.ID) },
+	args: func(app *ProductApplication) map[string]any {
+		return map[string]any{"KindKey": "product_app.kind." + app.Kind}
+	},
+	apply: func(tx *Store, app *ProductApplication, _ *Merchant, d Decision, _ time.Time) error {
+		if !d.Approve {
+			return nil
 		}
-		now := tx.clock.Now()
-		var err error
-		if approve {
-			err = app.Approve(act.UserID, now)
-		} else {
-			err = app.Reject(act.UserID, now, reasons, comment)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.saveVersioned(&ProductApplication{}, app.ID, app.Version, map[string]any{
-			"status": app.Status, "decided_at": app.DecidedAt, "decided_by_id": app.DecidedByID,
-			"reject_reasons": app.RejectReasons, "reject_comment": app.RejectComment}); err != nil {
-			return err
-		}
-		if approve {
-			if err := tx.applyProductApplication(app); err != nil {
-				return err
-			}
-		}
-		var m Merchant
-		if err := first(tx.w.Where("id = ?", app.MerchantID), &m); err != nil {
-			return err
-		}
-		action, title, body := "product_application.approve", "notify.product_approved.title", "notify.product_approved.body"
-		if !approve {
-			action, title, body = "product_application.reject", "notify.product_rejected.title", "notify.product_rejected.body"
-		}
-		if err := tx.audit(act, action, "product_application", app.ID, &app.MerchantID, PAPending, app.Status, app.RejectReasons, comment); err != nil {
-			return err
-		}
-		reason := ""
-		if len(reasons) > 0 {
-			reason = reasons[0]
-		}
-		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
-			Args: map[string]any{"KindKey": "product_app.kind." + app.Kind, "ReasonKey": reason, "Comment": comment}, Link: fmt.Sprintf("/seller/product-applications/%d", app.ID)})
-	})
+		return tx.applyProductApplication(*app)
+	},
+}
+
+func (a *ProductApplication) decide(d Decision, by uint, now time.Time) error {
+	if d.Approve {
+		return a.Approve(by, now)
+	}
+	return a.Reject(by, now, d.Reasons, d.Comment)
+}
+
+func (a *ProductApplication) reviewRow() reviewRow {
+	return reviewRow{ID: a.ID, Version: a.Version, MerchantID: a.MerchantID, Status: a.Status}
+}
+
+func (a *ProductApplication) decisionFields() map[string]any {
+	return map[string]any{"status": a.Status, "decided_at": a.DecidedAt, "decided_by_id": a.DecidedByID,
+		"reject_reasons": a.RejectReasons, "reject_comment": a.RejectComment}
 }
 
 // applyProductApplication makes an approved application live.

@@ -85,10 +85,10 @@ func TestPublishApplicationLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Reject needs a reason; then the merchant fixes and resubmits; approve makes it live.
-	if err := env.Store.DecideProductApplication(ctx, ract, app.ID, false, nil, ""); !errors.Is(err, models.ErrIllegalTransition) {
+	if err := env.Store.DecideProductApplication(ctx, ract, app.ID, models.Decision{Approve: false}); !errors.Is(err, models.ErrIllegalTransition) {
 		t.Fatalf("reject without reasons: %v", err)
 	}
-	if err := env.Store.DecideProductApplication(ctx, ract, app.ID, false, []string{"reason.product.description", "reason.product.price"}, "请完善说明"); err != nil {
+	if err := env.Store.DecideProductApplication(ctx, ract, app.ID, models.Decision{Approve: false, Reasons: []string{"reason.product.description", "reason.product.price"}, Comment: "请完善说明"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.Store.SaveProductDraft(ctx, act, mid, app.ID, c); err != nil {
@@ -97,10 +97,10 @@ func TestPublishApplicationLifecycle(t *testing.T) {
 	if _, err := env.Store.SubmitProductApplication(ctx, act, mid, app.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.Store.DecideProductApplication(ctx, models.Actor{UserID: u.ID}, app.ID, true, nil, ""); !errors.Is(err, models.ErrOwnSubmission) {
+	if err := env.Store.DecideProductApplication(ctx, models.Actor{UserID: u.ID}, app.ID, models.Decision{Approve: true}); !errors.Is(err, models.ErrOwnSubmission) {
 		t.Fatalf("merchant approved own application: %v", err)
 	}
-	if err := env.Store.DecideProductApplication(ctx, ract, app.ID, true, nil, ""); err != nil {
+	if err := env.Store.DecideProductApplication(ctx, ract, app.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = env.Store.ProductOf(ctx, mid, p.ID)
@@ -151,7 +151,7 @@ func TestPublishApplicationLifecycle(t *testing.T) {
 		t.Fatal("pending modification visible before approval")
 	}
 	before, _ := env.Store.SpecPrices(ctx, []uint{specs[0].ID})
-	if err := env.Store.DecideProductApplication(ctx, ract, mod.ID, true, nil, ""); err != nil {
+	if err := env.Store.DecideProductApplication(ctx, ract, mod.ID, models.Decision{Approve: true}); err != nil {
 		t.Fatal(err)
 	}
 	p, _ = env.Store.ProductOf(ctx, mid, p.ID)

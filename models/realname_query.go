@@ -340,40 +340,16 @@ func (s *Store) RealNameSecrets(ctx context.Context, a Actor, v RealNameVerifica
 	return cert, bank, err
 }
 
-// Decision is a reviewer's verdict.
-type Decision struct {
-	Approve bool
-	Reason  string // reason code, required for a rejection
-	Comment string
-}
-
 // DecideRealName approves or rejects a submission in review.
 func (s *Store) DecideRealName(ctx context.Context, a Actor, id uint, d Decision) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		var v RealNameVerification
-		if err := first(tx.forUpdate(tx.w.Where("id = ?", id)), &v); err != nil {
-			return err
-		}
-		now := tx.clock.Now()
-		var err error
-		if d.Approve {
-			err = v.Approve(a.UserID, now)
-		} else {
-			err = v.Reject(a.UserID, now, d.Reason, d.Comment)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.saveVersioned(&RealNameVerification{}, v.ID, v.Version, map[string]any{
-			"status": v.Status, "decided_at": v.DecidedAt, "decided_by_id": v.DecidedByID,
-			"reject_reason": v.RejectReason, "reject_comment": v.RejectComment,
-		}); err != nil {
-			return err
-		}
-		var m Merchant
-		if err := first(tx.w.Where("id = ?", v.MerchantID), &m); err != nil {
-			return err
-		}
+	return decideReview(s, ctx, a, id, d, realNameReview)
+}
+
+// realNameReview: an approval names the merchant after the verified company.
+var realNameReview = reviewKind[RealNameVerification]{
+	objType: "realname", pending: RealNameInReview, notice: "realname",
+	link: func(*RealNameVerification) string { return "/seller/realname" },
+	apply: func(tx *Store, v *RealNameVerification, m *Merchant, d Decision, _ time.Time) error {
 		subject := ""
 		if d.Approve {
 			subject = v.Subject
@@ -381,17 +357,21 @@ func (s *Store) DecideRealName(ctx context.Context, a Actor, id uint, d Decision
 				return err
 			}
 		}
-		if err := tx.setMerchantRealName(&m, v.Status, subject); err != nil {
-			return err
-		}
-		action, title, body := "realname.approve", "notify.realname_approved.title", "notify.realname_approved.body"
-		if !d.Approve {
-			action, title, body = "realname.reject", "notify.realname_rejected.title", "notify.realname_rejected.body"
-		}
-		if err := tx.audit(a, action, "realname", v.ID, &v.MerchantID, RealNameInReview, v.Status, d.Reason, d.Comment); err != nil {
-			return err
-		}
-		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: title, BodyKey: body,
-			Args: map[string]any{"ReasonKey": d.Reason, "Comment": d.Comment}, Link: "/seller/realname"})
-	})
+		return tx.setMerchantRealName(m, v.Status, subject)
+	},
+}
+
+func (v *RealNameVerification) decide(d Decision, by uint, now time.Time) error {
+	if d.Approve {
+		return v.Approve(by, now)
+	}
+	return v.Reject(by, now, d.Reason, d.Comment)
+}
+
+func (v *RealNameVerification) reviewRow() reviewRow {
+	return reviewRow{ID: v.ID, Version: v.Version, MerchantID: v.MerchantID, Status: v.Status}
+}
+
+func (v *RealNameVerification) decisionFields() map[string]any {
+	return verdictFields(v.Status, v.DecidedAt, v.DecidedByID, v.RejectReason, v.RejectComment)
 }

@@ -104,9 +104,9 @@ func (s *Store) seedProducts(ctx context.Context, put BlobPutter, u User, review
 			return err
 		}
 		if decide == "reject" {
-			return s.DecideProductApplication(ctx, reviewer, app.ID, false, []string{"reason.product.description"}, "请补充服务交付流程说明")
+			return s.DecideProductApplication(ctx, reviewer, app.ID, Decision{Approve: false, Reasons: []string{"reason.product.description"}, Comment: "请补充服务交付流程说明"})
 		}
-		return s.DecideProductApplication(ctx, reviewer, app.ID, true, nil, "")
+		return s.DecideProductApplication(ctx, reviewer, app.ID, Decision{Approve: true})
 	}
 	saas := base(ProductSaaS, "云协同办公", "Cloud Teamwork", "面向中小企业的协同办公 SaaS", &saasAsset)
 	saas.SaaS = &SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1"}
