@@ -38,7 +38,7 @@ func (a *App) InboxList(c echo.Context) error {
 func notificationItem(l *i18n.Localizer, n models.Notification) pages.InboxItem {
 	args := l.Args(n.Args)
 	return pages.InboxItem{ID: n.ID, Title: l.TMap(n.TitleKey, args), Body: l.TMap(n.BodyKey, args),
-		Link: n.Link, Read: n.ReadAt != nil, At: n.CreatedAt}
+		Link: web.NoticeURL(n.Target, n.TargetRef), Read: n.ReadAt != nil, At: n.CreatedAt}
 }
 
 // InboxRead marks a message read and follows its link.
@@ -51,7 +51,7 @@ func (a *App) InboxRead(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.redirect(c, safeNext(n.Link, web.Inbox()))
+	return a.redirect(c, safeNext(web.NoticeURL(n.Target, n.TargetRef), web.Inbox()))
 }
 
 // InboxReadAll marks every message read.

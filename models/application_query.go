@@ -105,7 +105,7 @@ func (s *Store) DecideApplication(ctx context.Context, a Actor, id uint, d Decis
 // applicationReview: an approval copies the contacts into the live profile.
 var applicationReview = reviewKind[OnboardingApplication]{
 	objType: "application", pending: ApplicationPending, notice: "application",
-	link: func(*OnboardingApplication) string { return "/seller/application" },
+	target: func(*OnboardingApplication) Target { return Target{Kind: TargetApplication} },
 	apply: func(tx *Store, app *OnboardingApplication, m *Merchant, d Decision, _ time.Time) error {
 		fields := map[string]any{"application_status": app.Status}
 		if d.Approve {

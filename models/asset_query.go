@@ -451,7 +451,7 @@ func (s *Store) RecordAssetScan(ctx context.Context, id uint, checksum, format s
 			return err
 		}
 		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "asset.reject", TitleKey: "notify.asset_rejected.title", BodyKey: "notify.asset_rejected.body",
-			Args: map[string]any{"Name": a.Name, "Version": a.AssetVersion, "ReasonKey": failReason, "Comment": ""}, Link: "/seller/assets/" + itoaU(a.ID)})
+			Args: map[string]any{"Name": a.Name, "Version": a.AssetVersion, "ReasonKey": failReason, "Comment": ""}, To: to(TargetAsset, a.ID)})
 	})
 }
 
@@ -463,8 +463,8 @@ func (s *Store) DecideAsset(ctx context.Context, act Actor, id uint, d Decision)
 // assetReview: nothing changes besides the asset itself.
 var assetReview = reviewKind[Asset]{
 	objType: "asset", pending: AssetScanning, notice: "asset",
-	link: func(a *Asset) string { return "/seller/assets/" + itoaU(a.ID) },
-	args: func(a *Asset) map[string]any { return map[string]any{"Name": a.Name, "Version": a.AssetVersion} },
+	target: func(a *Asset) Target { return to(TargetAsset, a.ID) },
+	args:   func(a *Asset) map[string]any { return map[string]any{"Name": a.Name, "Version": a.AssetVersion} },
 }
 
 func (a *Asset) decide(d Decision, by uint, now time.Time) error {

@@ -229,7 +229,7 @@ func (s *Store) DecideCertification(ctx context.Context, a Actor, id uint, d Dec
 // certificationReview: the first approval activates the merchant.
 var certificationReview = reviewKind[BusinessCertification]{
 	objType: "certification", pending: CertInReview, notice: "certification",
-	link: func(*BusinessCertification) string { return "/seller/certification" },
+	target: func(*BusinessCertification) Target { return Target{Kind: TargetCertification} },
 	apply: func(tx *Store, c *BusinessCertification, m *Merchant, d Decision, now time.Time) error {
 		fields := map[string]any{"certification_status": c.Status}
 		if d.Approve && m.ActivatedAt == nil {
@@ -286,6 +286,6 @@ func (s *Store) UnlockCertification(ctx context.Context, a Actor, id uint, comme
 			return err
 		}
 		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "certification.unlock", TitleKey: "notify.certification_unlocked.title",
-			BodyKey: "notify.certification_unlocked.body", Args: map[string]any{"Comment": comment}, Link: "/seller/certification"})
+			BodyKey: "notify.certification_unlocked.body", Args: map[string]any{"Comment": comment}, To: Target{Kind: TargetCertification}})
 	})
 }

@@ -195,8 +195,8 @@ func (s *Store) DecideChange(ctx context.Context, a Actor, id uint, d Decision) 
 // changeReview: an approval applies the change; the audit row keeps both versions.
 var changeReview = reviewKind[ChangeRequest]{
 	objType: "change", pending: ChangePending, notice: "change",
-	link: func(r *ChangeRequest) string { return "/seller/changes/" + itoaU(r.ID) },
-	args: func(r *ChangeRequest) map[string]any { return map[string]any{"KindKey": "change.kind." + r.Kind} },
+	target: func(r *ChangeRequest) Target { return to(TargetChange, r.ID) },
+	args:   func(r *ChangeRequest) map[string]any { return map[string]any{"KindKey": "change.kind." + r.Kind} },
 	apply: func(tx *Store, r *ChangeRequest, m *Merchant, d Decision, _ time.Time) error {
 		if !d.Approve {
 			return nil

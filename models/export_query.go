@@ -181,7 +181,7 @@ func (s *Store) FinishExport(ctx context.Context, id uint, key, name string, siz
 			return err
 		}
 		return tx.notify(Notice{UserID: e.UserID, Kind: "export.ready", TitleKey: "notify.export_ready.title",
-			BodyKey: "notify.export_ready.body", Args: map[string]any{"Rows": rows, "Days": days}, Link: "/seller/exports"})
+			BodyKey: "notify.export_ready.body", Args: map[string]any{"Rows": rows, "Days": days}, To: Target{Kind: TargetExports}})
 	})
 	return done, err
 }

@@ -37,6 +37,7 @@ var migrations = []migration{
 	{12, "one set of order type labels", migrateOrderKindLabels},
 	{13, "session epochs, real-name check lock and limit, export blob index", migrateSecurity},
 	{14, "notice amounts in fen", migrateNoticeAmounts},
+	{15, "notices point at objects, not addresses", migrateNoticeTargets},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -3,6 +3,7 @@ package models
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -71,4 +72,66 @@ func migrateNoticeAmounts(tx *gorm.DB, _ Dialect) error {
 		}
 	}
 	return nil
+}
+
+// noticeLinks maps the addresses notices used to store to what they point at.
+var noticeLinks = []struct {
+	re   *regexp.Regexp
+	kind string
+}{
+	{regexp.MustCompile(`^/seller/realname$`), TargetRealName},
+	{regexp.MustCompile(`^/seller/application$`), TargetApplication},
+	{regexp.MustCompile(`^/seller/certification$`), TargetCertification},
+	{regexp.MustCompile(`^/seller/changes/(\d+)$`), TargetChange},
+	{regexp.MustCompile(`^/seller/assets/(\d+)$`), TargetAsset},
+	{regexp.MustCompile(`^/seller/product-applications/(\d+)$`), TargetProductApp},
+	{regexp.MustCompile(`^/seller/exports$`), TargetExports},
+	{regexp.MustCompile(`^/seller/orders/([A-Za-z0-9-]+)$`), TargetSellerOrder},
+	{regexp.MustCompile(`^/buyer/orders/([A-Za-z0-9-]+)$`), TargetBuyerOrder},
+	{regexp.MustCompile(`^/seller/after-sales/([A-Za-z0-9-]+)$`), TargetSellerCase},
+	{regexp.MustCompile(`^/buyer/after-sales/([A-Za-z0-9-]+)$`), TargetBuyerCase},
+	{regexp.MustCompile(`^/admin$`), TargetConsole},
+}
+
+// migrateNoticeTargets moves notices from a stored address to what they point at, so
+// addresses come from one place (the web layer's URL helpers) and can change there.
+func migrateNoticeTargets(tx *gorm.DB, _ Dialect) error {
+	m := tx.Migrator()
+	for _, col := range []string{"Target", "TargetRef"} {
+		if !m.HasColumn(&Notification{}, col) {
+			if err := m.AddColumn(&Notification{}, col); err != nil {
+				return err
+			}
+		}
+	}
+	if !m.HasColumn(&Notification{}, "link") {
+		return nil // made by this version: never had addresses
+	}
+	type row struct {
+		ID   uint
+		Link string
+	}
+	var rows []row
+	if err := tx.Table("notifications").Select("id, link").Where("link <> ''").Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		for _, l := range noticeLinks {
+			mm := l.re.FindStringSubmatch(r.Link)
+			if mm == nil {
+				continue
+			}
+			ref := ""
+			if len(mm) > 1 {
+				ref = mm[1]
+			}
+			if err := tx.Table("notifications").Where("id = ?", r.ID).
+				Updates(map[string]any{"target": l.kind, "target_ref": ref}).Error; err != nil {
+				return err
+			}
+			break
+		}
+	}
+	// Both engines drop a plain column in place (SQLite since 3.35).
+	return tx.Exec("ALTER TABLE notifications DROP COLUMN link").Error
 }

@@ -46,3 +46,43 @@ func TestNoticeAmountsAreTypedAndFormattedWhereRead(t *testing.T) {
 		t.Fatalf("a negative amount reads %q", got)
 	}
 }
+
+// TestNoticeLinksBecomeTargets: notices stored with an address before migration 15 point
+// at the same objects after it, and the address column is gone.
+func TestNoticeLinksBecomeTargets(t *testing.T) {
+	t.Parallel()
+	env := testdb.Open(t)
+	ctx := context.Background()
+	db := env.DB.W
+	u, err := env.Store.CreateUser(ctx, models.Actor{}, models.NewAccount{Email: "m@example.com", Password: "long-enough-pw", Role: models.RoleMerchant, Verified: true})
+	must(t, err)
+	// The database as an earlier version left it: notices with addresses.
+	must(t, db.Exec("ALTER TABLE notifications ADD COLUMN link VARCHAR(300) NOT NULL DEFAULT ''").Error)
+	links := map[string]models.Target{
+		"/seller/assets/12":                 {Kind: models.TargetAsset, Ref: "12"},
+		"/seller/realname":                  {Kind: models.TargetRealName},
+		"/buyer/after-sales/RF2611240900AB": {Kind: models.TargetBuyerCase, Ref: "RF2611240900AB"},
+		"/seller/orders/CS2611240900491U0":  {Kind: models.TargetSellerOrder, Ref: "CS2611240900491U0"},
+		"/admin":                            {Kind: models.TargetConsole},
+		"":                                  {},
+	}
+	ids := map[string]uint{}
+	for link := range links {
+		n := models.Notification{UserID: u.ID, Kind: "test", TitleKey: "t", BodyKey: "b", Args: "{}", CreatedAt: env.Clock.Now()}
+		must(t, db.Create(&n).Error)
+		must(t, db.Exec("UPDATE notifications SET link = ? WHERE id = ?", link, n.ID).Error)
+		ids[link] = n.ID
+	}
+	must(t, db.Exec("DELETE FROM schema_migrations WHERE version = 15").Error)
+	must(t, env.DB.Migrate(ctx))
+	for link, want := range links {
+		var n models.Notification
+		must(t, env.DB.R.First(&n, ids[link]).Error)
+		if n.Target != want.Kind || n.TargetRef != want.Ref {
+			t.Errorf("%q became %q %q, want %+v", link, n.Target, n.TargetRef, want)
+		}
+	}
+	if db.Migrator().HasColumn(&models.Notification{}, "link") {
+		t.Fatal("the address column is still there")
+	}
+}

@@ -343,7 +343,7 @@ func (s *Store) DecideProductApplication(ctx context.Context, act Actor, appID u
 // reasons.
 var productAppReview = reviewKind[ProductApplication]{
 	objType: "product_application", pending: PAPending, notice: "product",
-	link: func(app *ProductApplication) string { return fmt.Sprintf("/seller/product-applications/%d", app.ID) },
+	target: func(app *ProductApplication) Target { return to(TargetProductApp, app.ID) },
 	args: func(app *ProductApplication) map[string]any {
 		return map[string]any{"KindKey": "product_app.kind." + app.Kind}
 	},

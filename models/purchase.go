@@ -452,7 +452,7 @@ func (s *Store) activate(a Actor, o *Order, pay *Payment) error {
 	}
 	return s.notify(Notice{UserID: m.OwnerUserID, Kind: "order.paid", TitleKey: title, BodyKey: "notify.order_paid.body",
 		Args: map[string]any{"OrderNo": o.OrderNo, "AmountFen": o.AmountFen, "KindKey": "order.kind." + o.Kind},
-		Link: "/seller/orders/" + o.OrderNo})
+		To:   Target{Kind: TargetSellerOrder, Ref: o.OrderNo}})
 }
 
 // applySubscription creates or changes the subscription an order acts on and returns it

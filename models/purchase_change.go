@@ -221,7 +221,7 @@ func (s *Store) CancelExpiredOrders(ctx context.Context) (int, error) {
 				}
 				moved++
 				return tx.notify(Notice{UserID: o.BuyerID, Kind: "order.expired", TitleKey: "notify.order_expired.title",
-					BodyKey: "notify.order_expired.body", Args: map[string]any{"OrderNo": o.OrderNo}, Link: "/buyer/orders/" + o.OrderNo})
+					BodyKey: "notify.order_expired.body", Args: map[string]any{"OrderNo": o.OrderNo}, To: Target{Kind: TargetBuyerOrder, Ref: o.OrderNo}})
 			})
 			if err != nil && !errors.Is(err, ErrConflict) {
 				return done + moved, err
@@ -258,7 +258,7 @@ func (s *Store) CompleteOrder(ctx context.Context, a Actor, merchantID uint, ord
 			return err
 		}
 		return tx.notify(Notice{UserID: o.BuyerID, Kind: "order.completed", TitleKey: "notify.order_completed.title",
-			BodyKey: "notify.order_completed.body", Args: map[string]any{"OrderNo": o.OrderNo}, Link: "/buyer/orders/" + o.OrderNo})
+			BodyKey: "notify.order_completed.body", Args: map[string]any{"OrderNo": o.OrderNo}, To: Target{Kind: TargetBuyerOrder, Ref: o.OrderNo}})
 	})
 	return o, err
 }

@@ -315,7 +315,7 @@ func (s *Store) UnlockRealName(ctx context.Context, a Actor, id uint, comment st
 			return err
 		}
 		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "realname.unlock", TitleKey: "notify.realname_unlocked.title",
-			BodyKey: "notify.realname_unlocked.body", Args: map[string]any{"Comment": comment}, Link: "/seller/realname"})
+			BodyKey: "notify.realname_unlocked.body", Args: map[string]any{"Comment": comment}, To: Target{Kind: TargetRealName}})
 	})
 }
 
@@ -348,7 +348,7 @@ func (s *Store) DecideRealName(ctx context.Context, a Actor, id uint, d Decision
 // realNameReview: an approval names the merchant after the verified company.
 var realNameReview = reviewKind[RealNameVerification]{
 	objType: "realname", pending: RealNameInReview, notice: "realname",
-	link: func(*RealNameVerification) string { return "/seller/realname" },
+	target: func(*RealNameVerification) Target { return Target{Kind: TargetRealName} },
 	apply: func(tx *Store, v *RealNameVerification, m *Merchant, d Decision, _ time.Time) error {
 		subject := ""
 		if d.Approve {

@@ -308,7 +308,7 @@ func (s *Store) notifyCase(r Refund, o Order, what string, toBuyer, toMerchant b
 	}
 	n := Notice{Kind: "refund." + what, TitleKey: "notify.refund_" + what + ".title", BodyKey: "notify.refund_" + what + ".body", Args: args}
 	if toBuyer {
-		n.UserID, n.Link = r.BuyerID, "/buyer/after-sales/"+r.RefundNo
+		n.UserID, n.To = r.BuyerID, Target{Kind: TargetBuyerCase, Ref: r.RefundNo}
 		if err := s.notify(n); err != nil {
 			return err
 		}
@@ -318,7 +318,7 @@ func (s *Store) notifyCase(r Refund, o Order, what string, toBuyer, toMerchant b
 		if err := first(s.w.Where("id = ?", r.MerchantID), &m); err != nil {
 			return err
 		}
-		n.UserID, n.Link = m.OwnerUserID, "/seller/after-sales/"+r.RefundNo
+		n.UserID, n.To = m.OwnerUserID, Target{Kind: TargetSellerCase, Ref: r.RefundNo}
 		return s.notify(n)
 	}
 	return nil

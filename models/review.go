@@ -60,7 +60,7 @@ type reviewKind[T any] struct {
 	objType string // audit object type; the actions are objType.approve and objType.reject
 	pending string // the state it waits for a reviewer in
 	notice  string // the notice keys: notify.<notice>_approved.title and so on
-	link    func(rec *T) string
+	target  func(rec *T) Target
 	// Optional: notice arguments besides the reason and the comment; effects of the
 	// verdict on the merchant or what buyers see; the audit row's before and after
 	// (default: the pending state and the new one).
@@ -117,7 +117,7 @@ func decideReview[T any, P interface {
 			}
 		}
 		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: action, TitleKey: "notify." + k.notice + outcome + ".title",
-			BodyKey: "notify." + k.notice + outcome + ".body", Args: args, Link: k.link(&rec)})
+			BodyKey: "notify." + k.notice + outcome + ".body", Args: args, To: k.target(&rec)})
 	})
 }
 

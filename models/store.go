@@ -141,8 +141,33 @@ type Notice struct {
 	TitleKey string
 	BodyKey  string
 	Args     map[string]any
-	Link     string
+	To       Target
 }
+
+// Target is what a notice points at: a kind of page and the object it shows.
+type Target struct {
+	Kind string
+	Ref  string // the object's id or number; empty for a page of its own
+}
+
+// Notice targets.
+const (
+	TargetRealName      = "realname"
+	TargetApplication   = "application"
+	TargetCertification = "certification"
+	TargetChange        = "change"
+	TargetAsset         = "asset"
+	TargetProductApp    = "product_application"
+	TargetExports       = "exports"
+	TargetSellerOrder   = "seller_order"
+	TargetBuyerOrder    = "buyer_order"
+	TargetSellerCase    = "seller_case"
+	TargetBuyerCase     = "buyer_case"
+	TargetConsole       = "console"
+)
+
+// to is a target for an object with a numeric id.
+func to(kind string, id uint) Target { return Target{Kind: kind, Ref: itoaU(id)} }
 
 // notify writes the inbox row and queues its mail in the current transaction.
 func (s *Store) notify(n Notice) error {
@@ -154,7 +179,7 @@ func (s *Store) notify(n Notice) error {
 		}
 	}
 	row := Notification{UserID: n.UserID, Kind: n.Kind, TitleKey: n.TitleKey, BodyKey: n.BodyKey,
-		Args: string(args), Link: n.Link, CreatedAt: s.clock.Now()}
+		Args: string(args), Target: n.To.Kind, TargetRef: n.To.Ref, CreatedAt: s.clock.Now()}
 	if err := s.w.Create(&row).Error; err != nil {
 		return err
 	}

@@ -48,13 +48,16 @@ type AuditLog struct {
 // Notification is an inbox message (站内信). Title and body are message keys with
 // arguments, so each reader sees them in their own language.
 type Notification struct {
-	ID        uint   `gorm:"primaryKey"`
-	UserID    uint   `gorm:"not null;index:idx_notif_user,priority:1"`
-	Kind      string `gorm:"size:40;not null"`
-	TitleKey  string `gorm:"size:100;not null"`
-	BodyKey   string `gorm:"size:100;not null"`
-	Args      string `gorm:"type:text;not null;default:'{}'"`
-	Link      string `gorm:"size:300;not null;default:''"`
+	ID       uint   `gorm:"primaryKey"`
+	UserID   uint   `gorm:"not null;index:idx_notif_user,priority:1"`
+	Kind     string `gorm:"size:40;not null"`
+	TitleKey string `gorm:"size:100;not null"`
+	BodyKey  string `gorm:"size:100;not null"`
+	Args     string `gorm:"type:text;not null;default:'{}'"`
+	// What the notice points at (a kind of page and the object's number); the address
+	// comes from the web layer's URL helpers when the notice is shown or mailed.
+	Target    string `gorm:"size:30;not null;default:''"`
+	TargetRef string `gorm:"size:60;not null;default:''"`
 	ReadAt    *time.Time
 	CreatedAt time.Time `gorm:"not null;index:idx_notif_user,priority:2"`
 }

@@ -4,6 +4,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -22,7 +23,6 @@ func Inbox() string                   { return "/inbox" }
 func InboxRead(id uint) string        { return fmt.Sprintf("/inbox/%d/read", id) }
 func InboxReadAll() string            { return "/inbox/read-all" }
 func FileURL(id uint) string          { return fmt.Sprintf("/files/%d", id) }
-func FileDownload(id uint) string     { return fmt.Sprintf("/files/%d?download=1", id) }
 func DevOutbox() string               { return "/dev/outbox" }
 func Catalog() string                 { return "/catalog" }
 func CatalogProduct(id uint) string   { return fmt.Sprintf("/catalog/%d", id) }
@@ -35,7 +35,6 @@ func SellerRealNameNew() string               { return "/seller/realname/new" }
 func SellerRealNameConfirm() string           { return "/seller/realname/confirm" }
 func SellerRealNameAbandon() string           { return "/seller/realname/abandon" }
 func SellerApplication() string               { return "/seller/application" }
-func SellerApplicationNew() string            { return "/seller/application/new" }
 func SellerCertification() string             { return "/seller/certification" }
 func SellerCertificationStep(s string) string { return "/seller/certification/" + s }
 func SellerProfile() string                   { return "/seller/profile" }
@@ -212,4 +211,40 @@ func WithQuery(path, query string) string {
 		return path
 	}
 	return path + "?" + query
+}
+
+// NoticeURL is the address of what a notice points at (models.Notice targets); "" for
+// a target without a page.
+func NoticeURL(kind, ref string) string {
+	id := func() uint {
+		n, _ := strconv.ParseUint(ref, 10, 32)
+		return uint(n)
+	}
+	switch kind {
+	case "realname":
+		return SellerRealName()
+	case "application":
+		return SellerApplication()
+	case "certification":
+		return SellerCertification()
+	case "change":
+		return SellerChange(id())
+	case "asset":
+		return SellerAsset(id())
+	case "product_application":
+		return SellerProductApp(id())
+	case "exports":
+		return SellerExports()
+	case "seller_order":
+		return SellerOrder(ref)
+	case "buyer_order":
+		return BuyerOrder(ref)
+	case "seller_case":
+		return SellerAfterSale(ref)
+	case "buyer_case":
+		return BuyerAfterSale(ref)
+	case "console":
+		return Admin()
+	}
+	return ""
 }

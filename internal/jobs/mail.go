@@ -7,6 +7,7 @@ import (
 
 	"sellercenter/internal/mail"
 	"sellercenter/models"
+	"sellercenter/web"
 	"sellercenter/web/i18n"
 )
 
@@ -37,8 +38,8 @@ func (m *Mailer) notificationMail(ctx context.Context, j models.Job) error {
 	l := m.Catalog.Localizer(u.Locale)
 	args := l.Args(n.Args)
 	body := l.TMap(n.BodyKey, args)
-	if n.Link != "" {
-		body += "\n\n" + m.BaseURL + n.Link
+	if link := web.NoticeURL(n.Target, n.TargetRef); link != "" {
+		body += "\n\n" + m.BaseURL + link
 	}
 	body += "\n\n" + l.T("mail.footer")
 	return m.Store.AddOutboxOnce(ctx, fmt.Sprintf("notification:%d", n.ID), models.ChannelEmail, u.Email, l.TMap(n.TitleKey, args), body)
@@ -58,13 +59,13 @@ func (m *Mailer) accountMail(ctx context.Context, j models.Job) error {
 	switch p.Purpose {
 	case models.TokenVerifyEmail:
 		subject = l.T("mail.verify.subject")
-		body = l.T("mail.verify.body", "Link", m.BaseURL+"/verify-email?token="+p.Token)
+		body = l.T("mail.verify.body", "Link", m.BaseURL+web.VerifyEmail(p.Token))
 	case models.TokenResetPassword:
 		subject = l.T("mail.reset.subject")
-		body = l.T("mail.reset.body", "Link", m.BaseURL+"/password/reset?token="+p.Token)
+		body = l.T("mail.reset.body", "Link", m.BaseURL+web.ResetPassword(p.Token))
 	case models.MailAccountExists:
 		subject = l.T("mail.account_exists.subject")
-		body = l.T("mail.account_exists.body", "Login", m.BaseURL+"/login", "Reset", m.BaseURL+"/password/forgot")
+		body = l.T("mail.account_exists.body", "Login", m.BaseURL+web.Login(), "Reset", m.BaseURL+web.ForgotPassword())
 	default:
 		return fmt.Errorf("unknown account mail %q", p.Purpose)
 	}

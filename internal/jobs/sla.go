@@ -70,7 +70,7 @@ func (r *SLAReminder) run(ctx context.Context, _ models.Job) error {
 		err := r.Store.NotifyReviewers(ctx, models.Notice{Kind: "sla.reminder", TitleKey: "notify.sla_reminder.title", BodyKey: "notify.sla_reminder.body",
 			Args: map[string]any{"Total": total, "RealName": counts[models.QueueRealName], "Applications": counts[models.QueueApplication],
 				"Certifications": counts[models.QueueCertification], "Changes": counts[models.QueueChange], "Assets": counts[models.QueueAsset],
-				"Products": counts[models.QueueProductApp]}, Link: "/admin"})
+				"Products": counts[models.QueueProductApp]}, To: models.Target{Kind: models.TargetConsole}})
 		if err != nil {
 			return err
 		}
