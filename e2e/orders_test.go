@@ -17,6 +17,7 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"sellercenter/internal/seed"
 	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
@@ -126,7 +127,7 @@ func TestOrderJourney(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
 	st := srv.Store
-	logins, err := st.SeedDemo(ctx, func(ctx context.Context, data []byte) (string, error) {
+	logins, err := seed.Demo(ctx, st, func(ctx context.Context, data []byte) (string, error) {
 		key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
 		return key, err
 	})
@@ -135,11 +136,11 @@ func TestOrderJourney(t *testing.T) {
 	}
 	var merchantPassword string
 	for _, l := range logins {
-		if l.Email == models.DemoMerchantEmail {
+		if l.Email == seed.DemoMerchantEmail {
 			merchantPassword = l.Password
 		}
 	}
-	mu, err := st.UserByEmail(ctx, models.DemoMerchantEmail)
+	mu, err := st.UserByEmail(ctx, seed.DemoMerchantEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func TestOrderJourney(t *testing.T) {
 
 	// The merchant finds the order in Transactions among the demo orders.
 	merchant := newBrowser(t, srv, "en")
-	merchant.login(models.DemoMerchantEmail, merchantPassword)
+	merchant.login(seed.DemoMerchantEmail, merchantPassword)
 	merchant.switchLocale("en")
 	// The payment is in the merchant's messages, with a link to the order.
 	merchant.open("/inbox")

@@ -43,8 +43,8 @@ type CatalogSpec struct {
 	Prices  []SpecPrice
 }
 
-// periodOrder breaks ties between equal lowest prices of different period types.
-var periodOrder = []string{"month", "year", "hour", "one_time", "package"}
+// PeriodOrder breaks ties between equal lowest prices of different period types.
+var PeriodOrder = []string{"month", "year", "hour", "one_time", "package"}
 
 // CatalogProducts lists the products buyers may browse: on sale and not hidden, newest
 // listing first, with each product's lowest live price read in one query.
@@ -84,7 +84,7 @@ func (s *Store) CatalogProducts(ctx context.Context, f CatalogFilter) ([]Catalog
 }
 
 // lowestPrices reads, in one query, the lowest price of the offered specs (not hidden,
-// not removed) of each product; ties go to the period type first in periodOrder.
+// not removed) of each product; ties go to the period type first in PeriodOrder.
 func (s *Store) lowestPrices(ctx context.Context, productIDs []uint) (map[uint]*CatalogPrice, error) {
 	out := map[uint]*CatalogPrice{}
 	if len(productIDs) == 0 {
@@ -104,10 +104,10 @@ func (s *Store) lowestPrices(ctx context.Context, productIDs []uint) (map[uint]*
 		return nil, err
 	}
 	rank := func(period string) int {
-		if i := slices.Index(periodOrder, period); i >= 0 {
+		if i := slices.Index(PeriodOrder, period); i >= 0 {
 			return i
 		}
-		return len(periodOrder)
+		return len(PeriodOrder)
 	}
 	for _, r := range rows {
 		cur := out[r.ProductID]
@@ -151,7 +151,7 @@ func (s *Store) CatalogProduct(ctx context.Context, id uint) (CatalogDetail, err
 	for _, sp := range specs {
 		cs := CatalogSpec{Spec: sp, Prices: bySpec[sp.ID]}
 		slices.SortFunc(cs.Prices, func(a, b SpecPrice) int {
-			return slices.Index(periodOrder, a.PeriodType) - slices.Index(periodOrder, b.PeriodType)
+			return slices.Index(PeriodOrder, a.PeriodType) - slices.Index(PeriodOrder, b.PeriodType)
 		})
 		_ = json.Unmarshal([]byte(sp.Content), &cs.Content)
 		out.Specs = append(out.Specs, cs)

@@ -300,11 +300,11 @@ func migrateOrders(tx *gorm.DB, _ Dialect) error {
 	}).Error
 }
 
-// idAlphabet is what the random part of order and refund numbers is drawn from.
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+// NumberAlphabet is what the random part of order and refund numbers is drawn from.
+const NumberAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// beijing is the zone order numbers carry their minute in.
-var beijing = func() *time.Location {
+// NumberZone is the zone order numbers carry their minute in.
+var NumberZone = func() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
 		return loc
 	}
@@ -318,9 +318,9 @@ func newNumber(prefix string, t time.Time) string {
 		panic(err)
 	}
 	for i := range b {
-		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
+		b[i] = NumberAlphabet[int(b[i])%len(NumberAlphabet)]
 	}
-	return prefix + t.In(beijing).Format("0601021504") + string(b[:])
+	return prefix + t.In(NumberZone).Format("0601021504") + string(b[:])
 }
 
 // NewOrderNo is a fresh order id: CS + yyMMddHHmm + 5 random uppercase letters/digits.

@@ -416,7 +416,7 @@ func (c ProductContent) CheckUpgradeRules() (int, string) {
 			return i, "product.error_upgrade_billing"
 		}
 		seen[r] = true
-		fp, tp := periodPrices(from), periodPrices(to)
+		fp, tp := PeriodPrices(from), PeriodPrices(to)
 		for period, price := range fp {
 			if target, ok := tp[period]; ok && target < price {
 				return i, "product.error_upgrade_cheaper"

@@ -412,8 +412,8 @@ func (s *Store) applyProductApplication(app ProductApplication) error {
 	return ErrIllegalTransition
 }
 
-// periodPrices lists a spec's sellable periods with their prices.
-func periodPrices(sc SpecContent) map[string]int64 {
+// PeriodPrices lists a spec's sellable periods with their prices.
+func PeriodPrices(sc SpecContent) map[string]int64 {
 	out := map[string]int64{}
 	put := func(k string, v *int64) {
 		if v != nil {
@@ -457,7 +457,7 @@ func (s *Store) applySpecs(p Product, specs []SpecContent) (map[string]string, e
 		if err := s.w.Save(&sp).Error; err != nil {
 			return nil, err
 		}
-		prices := periodPrices(sc)
+		prices := PeriodPrices(sc)
 		var existing []SpecPrice
 		if err := s.w.Where("spec_id = ?", sp.ID).Find(&existing).Error; err != nil {
 			return nil, err

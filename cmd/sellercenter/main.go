@@ -28,6 +28,7 @@ import (
 	"sellercenter/internal/mail"
 	"sellercenter/internal/outbound"
 	"sellercenter/internal/secretbox"
+	"sellercenter/internal/seed"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
 )
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		if len(args) > 0 {
 			return seedBulk(ctx, env, args, stdout)
 		}
-		return seed(ctx, env, stdout)
+		return seedDemo(ctx, env, stdout)
 	case "admin":
 		return adminCmd(ctx, env, args, stdin, stdout)
 	case "backup":
@@ -142,11 +143,11 @@ func (env *environment) putBlob(ctx context.Context, data []byte) (string, error
 	return key, err
 }
 
-func seed(ctx context.Context, env *environment, stdout io.Writer) error {
+func seedDemo(ctx context.Context, env *environment, stdout io.Writer) error {
 	if env.cfg.Production {
 		return errors.New("demo data cannot be seeded in production: it includes an admin account")
 	}
-	done, err := env.store.Seeded(ctx)
+	done, err := seed.Seeded(ctx, env.store)
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ func seed(ctx context.Context, env *environment, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "demo data present; logins were written to %s at first start\n", loginsFile)
 		return nil
 	}
-	logins, err := env.store.SeedDemo(ctx, env.putBlob)
+	logins, err := seed.Demo(ctx, env.store, env.putBlob)
 	if err != nil {
 		return err
 	}
@@ -175,7 +176,7 @@ func seed(ctx context.Context, env *environment, stdout io.Writer) error {
 func seedBulk(ctx context.Context, env *environment, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	var o models.BulkOptions
+	var o seed.BulkOptions
 	fs.IntVar(&o.Merchants, "merchants", 1000, "active merchants with products on sale")
 	fs.IntVar(&o.Orders, "orders", 100000, "orders, one line each")
 	fs.IntVar(&o.LargestShare, "largest-share", 10, "percentage of the orders the first merchant holds (every other holds fewer)")
@@ -187,11 +188,11 @@ func seedBulk(ctx context.Context, env *environment, args []string, stdout io.Wr
 	}
 	if o.Password == "" {
 		var err error
-		if o.Password, err = models.RandomPassword(); err != nil {
+		if o.Password, err = seed.RandomPassword(); err != nil {
 			return err
 		}
 	}
-	res, err := env.store.SeedBulk(ctx, o)
+	res, err := seed.Bulk(ctx, env.db, env.store, o)
 	if err != nil {
 		return err
 	}
@@ -229,7 +230,7 @@ func adminCmd(ctx context.Context, env *environment, args []string, stdin io.Rea
 	generated := pw == ""
 	if generated {
 		var err error
-		if pw, err = models.RandomPassword(); err != nil {
+		if pw, err = seed.RandomPassword(); err != nil {
 			return err
 		}
 	}
@@ -263,7 +264,7 @@ func isTerminal(f *os.File) bool {
 func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 	cfg := env.cfg
 	if cfg.Demo {
-		if err := seed(ctx, env, stdout); err != nil {
+		if err := seedDemo(ctx, env, stdout); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package models_test
+package seed_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"sellercenter/internal/seed"
 	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
@@ -20,7 +21,7 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 		_, _ = rand.Read(b)
 		return hex.EncodeToString(b), nil
 	}
-	logins, err := env.Store.SeedDemo(ctx, put)
+	logins, err := seed.Demo(ctx, env.Store, put)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,15 +33,15 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 			t.Fatalf("weak demo password for %s", l.Email)
 		}
 	}
-	if ok, _ := env.Store.Seeded(ctx); !ok {
+	if ok, _ := seed.Seeded(ctx, env.Store); !ok {
 		t.Fatal("Seeded() is false after seeding")
 	}
-	m, _ := env.Store.UserByEmail(ctx, models.DemoMerchantEmail)
+	m, _ := env.Store.UserByEmail(ctx, seed.DemoMerchantEmail)
 	merchant, _ := env.Store.MerchantByID(ctx, *m.MerchantID)
 	if !merchant.Active() {
 		t.Fatal("the demo merchant is not active")
 	}
-	h, _ := env.Store.UserByEmail(ctx, models.DemoHalfwayEmail)
+	h, _ := env.Store.UserByEmail(ctx, seed.DemoHalfwayEmail)
 	half, _ := env.Store.MerchantByID(ctx, *h.MerchantID)
 	if half.Active() || half.ApplicationStatus != models.ApplicationPending {
 		t.Fatalf("half-way merchant %s active=%v", half.ApplicationStatus, half.Active())
@@ -56,7 +57,7 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 			t.Errorf("no %s product application: %v", want, states)
 		}
 	}
-	b, _ := env.Store.UserByEmail(ctx, models.DemoBuyerEmail)
+	b, _ := env.Store.UserByEmail(ctx, seed.DemoBuyerEmail)
 	orders, _, err := env.Store.BuyerOrders(ctx, b.ID, models.BuyerOrderFilter{Page: 1, Per: 50})
 	if err != nil {
 		t.Fatal(err)

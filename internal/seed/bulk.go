@@ -1,8 +1,9 @@
-package models
+package seed
 
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sellercenter/models"
 )
 
 // BulkOptions sizes a generated benchmark data set (`sellercenter seed --merchants N
@@ -60,11 +63,15 @@ const bulkCommitEvery = 100_000
 var bulkIDTables = []string{"users", "merchants", "business_certifications", "products", "specs", "spec_prices",
 	"product_applications", "buyer_profiles", "orders", "order_lines", "payments", "refunds", "product_views"}
 
-// SeedBulk generates a realistic data set for benchmarks fast: it writes rows with
-// multi-row INSERTs on one connection in large transactions, not through the store's
-// rules (no audit rows, no notifications, no status history). Times are spread over the
-// twelve months before the store clock's now.
-func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error) {
+// Bulk generates a realistic data set for benchmarks fast: it writes rows with
+// multi-row INSERTs on one connection of db in large transactions, not through the
+// store's rules (no audit rows, no notifications, no status history). Times are spread
+// over the twelve months before the store clock's now.
+func Bulk(ctx context.Context, db *models.DB, st *models.Store, o BulkOptions) (BulkResult, error) {
+	return store{Store: st, db: db}.bulk(ctx, o)
+}
+
+func (s store) bulk(ctx context.Context, o BulkOptions) (BulkResult, error) {
 	start := time.Now()
 	if o.LargestShare == 0 {
 		o.LargestShare = 10
@@ -78,24 +85,24 @@ func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error)
 	if o.Orders < 0 || o.Buyers < 0 {
 		return BulkResult{}, errors.New("seed: negative counts")
 	}
-	if len(o.Password) < 10 || len(o.Password) > MaxPasswordBytes {
+	if len(o.Password) < 10 || len(o.Password) > models.MaxPasswordBytes {
 		return BulkResult{}, errors.New("seed: the password must be 10 to 72 bytes")
 	}
 	if o.Buyers == 0 {
 		o.Buyers = max(50, o.Orders/20)
 	}
 	var n int64
-	if err := s.w.WithContext(ctx).Model(&User{}).Where("email = ?", BulkReviewerEmail).Count(&n).Error; err != nil {
+	if err := s.db.W.WithContext(ctx).Model(&models.User{}).Where("email = ?", BulkReviewerEmail).Count(&n).Error; err != nil {
 		return BulkResult{}, err
 	}
 	if n > 0 {
 		return BulkResult{}, errors.New("seed: a generated data set is present already; start from an empty database")
 	}
-	hash, err := HashPassword(o.Password)
+	hash, err := models.HashPassword(o.Password)
 	if err != nil {
 		return BulkResult{}, err
 	}
-	sqlDB, err := s.w.DB()
+	sqlDB, err := s.db.W.DB()
 	if err != nil {
 		return BulkResult{}, err
 	}
@@ -109,7 +116,7 @@ func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error)
 		return BulkResult{}, err
 	}
 	defer restore()
-	g := &bulkGen{opt: o, hash: hash, now: s.clock.Now().UTC().Truncate(time.Millisecond),
+	g := &bulkGen{opt: o, hash: hash, now: s.Now().UTC().Truncate(time.Millisecond),
 		r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), ids: map[string]uint{}}
 	for _, t := range bulkIDTables {
 		var id sql.NullInt64
@@ -118,7 +125,7 @@ func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error)
 		}
 		g.ids[t] = uint(id.Int64)
 	}
-	minutes, err := s.SettingInt(ctx, SettingPayTimeout, DefaultPayTimeoutMinutes)
+	minutes, err := s.SettingInt(ctx, models.SettingPayTimeout, models.DefaultPayTimeoutMinutes)
 	if err != nil {
 		return BulkResult{}, err
 	}
@@ -131,7 +138,7 @@ func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error)
 	if err != nil {
 		return BulkResult{}, err
 	}
-	g.w = newBulkWriter(ctx, conn, s.dialect)
+	g.w = newBulkWriter(ctx, conn, s.db.Dialect)
 	g.declare()
 	firstOrder := g.ids["orders"]
 	err = g.run()
@@ -154,7 +161,7 @@ func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error)
 		return BulkResult{}, err
 	}
 	g.res.Indexing = time.Since(indexStart)
-	if s.dialect == Postgres {
+	if s.db.Dialect == models.Postgres {
 		for _, t := range bulkIDTables {
 			if _, err := conn.ExecContext(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT MAX(id) FROM %s))", t, t)); err != nil {
 				return BulkResult{}, err
@@ -171,8 +178,8 @@ func (s *Store) SeedBulk(ctx context.Context, o BulkOptions) (BulkResult, error)
 
 // bulkTune makes the SQLite connection fit for a bulk load (a crash only loses the
 // generated set, which is made again) and returns what puts it back.
-func (s *Store) bulkTune(ctx context.Context, conn *sql.Conn) (func(), error) {
-	if s.dialect != SQLite {
+func (s store) bulkTune(ctx context.Context, conn *sql.Conn) (func(), error) {
+	if s.db.Dialect != models.SQLite {
 		return func() {}, nil
 	}
 	var sync, cache int64
@@ -213,9 +220,9 @@ func (s *Store) bulkTune(ctx context.Context, conn *sql.Conn) (func(), error) {
 
 // bulkDropIndexes drops the secondary indexes of tables and returns the statements
 // that create them again.
-func (s *Store) bulkDropIndexes(ctx context.Context, conn *sql.Conn, tables ...string) ([]string, error) {
+func (s store) bulkDropIndexes(ctx context.Context, conn *sql.Conn, tables ...string) ([]string, error) {
 	q := "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
-	if s.dialect == Postgres {
+	if s.db.Dialect == models.Postgres {
 		q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
 			AND indexname NOT IN (SELECT conname FROM pg_constraint)`
 	}
@@ -364,7 +371,7 @@ func (g *bulkGen) reviewer() error {
 	g.reviewerID = g.next("users")
 	t := g.ago(800 * day)
 	g.res.ReviewerEmail = BulkReviewerEmail
-	return g.w.add(g.users, g.reviewerID, BulkReviewerEmail, g.hash, string(RoleReviewer), true, string(UserActive),
+	return g.w.add(g.users, g.reviewerID, BulkReviewerEmail, g.hash, string(models.RoleReviewer), true, string(models.UserActive),
 		"审核员 Bench", "zh-CN", t, nil, t, t)
 }
 
@@ -381,7 +388,7 @@ func nullTime(t time.Time) any {
 // product waiting for review.
 func (g *bulkGen) genMerchants() error {
 	desc := "<p>" + strings.Repeat("开箱即用，按需扩展，安全合规，专业团队全程服务，助力企业数字化转型。", 14) + "</p>"
-	support := []SupportItem{
+	support := []models.SupportItem{
 		{Content: "在线工单", Hours: "7×24", Email: "support@example.com"},
 		{Content: "电话支持", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
 		{Content: "远程协助", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
@@ -395,18 +402,18 @@ func (g *bulkGen) genMerchants() error {
 		email := BulkMerchantEmail(i + 1)
 		joined := g.between(g.ago(800*day), g.ago(400*day))
 		certified := joined.Add(time.Duration(3+g.r.IntN(20)) * day)
-		if err := g.w.add(g.users, uid, email, g.hash, string(RoleMerchant), false, string(UserActive), contact, "zh-CN",
+		if err := g.w.add(g.users, uid, email, g.hash, string(models.RoleMerchant), false, string(models.UserActive), contact, "zh-CN",
 			joined, mid, joined, certified); err != nil {
 			return err
 		}
 		if err := g.w.add(g.merchantsT, mid, uid, company, fmt.Sprintf("https://m%05d.example.com", i+1), company+"：专注企业级 SaaS 与云服务。",
 			contact, fmt.Sprintf("139%08d", i), email, "service"+bulkDomain, "400-820-1234", "北京市海淀区示例路 1 号",
-			RealNameVerified, SubjectEnterprise, ApplicationApproved, CertCertified, certified, 4, joined, certified); err != nil {
+			models.RealNameVerified, models.SubjectEnterprise, models.ApplicationApproved, models.CertCertified, certified, 4, joined, certified); err != nil {
 			return err
 		}
 		if err := g.w.add(g.certs, cid, mid, company, bulkCode(g.r, "91", 16), "general", "vat_special", "北京市海淀区示例路 1 号",
 			contact, "13900139000", "finance"+bulkDomain, true, company, "中国工商银行", "北京海淀支行",
-			fmt.Sprintf("****%04d", i%10000), "CNY", true, true, certified, CertCertified, certified, certified, g.reviewerID,
+			fmt.Sprintf("****%04d", i%10000), "CNY", true, true, certified, models.CertCertified, certified, certified, g.reviewerID,
 			5, joined, certified); err != nil {
 			return err
 		}
@@ -445,27 +452,27 @@ func (g *bulkGen) genMerchants() error {
 
 // genProduct writes one product: on sale with its specs, prices and approved
 // application, or (onSale false) not listed with a publish application pending review.
-func (g *bulkGen) genProduct(uid, mid uint, brandZh, brandEn string, pk bulkProductKind, desc string, support []SupportItem, after time.Time, onSale bool) (bulkProduct, error) {
+func (g *bulkGen) genProduct(uid, mid uint, brandZh, brandEn string, pk bulkProductKind, desc string, support []models.SupportItem, after time.Time, onSale bool) (bulkProduct, error) {
 	p := bulkProduct{id: g.next("products"), typ: pk.typ, nameZh: brandZh + pk.zh, nameEn: brandEn + " " + pk.en,
-		supervised: pk.typ == ProductService || pk.typ == ProductLicense}
+		supervised: pk.typ == models.ProductService || pk.typ == models.ProductLicense}
 	created := g.between(after, after.Add(60*day))
 	listed := created.Add(time.Duration(1+g.r.IntN(5)) * day)
 	factor := 0.6 + g.r.Float64()
-	c := ProductContent{Type: pk.typ, BusinessModel: BusinessGeneral, Category: pk.category, NameZh: p.nameZh, NameEn: p.nameEn,
+	c := models.ProductContent{Type: pk.typ, BusinessModel: models.BusinessGeneral, Category: pk.category, NameZh: p.nameZh, NameEn: p.nameEn,
 		Version: "1.0", MediaFileIDs: []uint{}, Summary: p.nameZh + "：面向企业的" + pk.zh, Description: desc,
-		Highlights: "开箱即用；安全合规；专属服务", Support: support, Supervised: p.supervised, PublicSale: true, SalesObjects: SalesAll,
-		NamedBuyers: []string{}, SalesRegions: []string{}, UpgradeRules: []UpgradeRule{}}
+		Highlights: "开箱即用；安全合规；专属服务", Support: support, Supervised: p.supervised, PublicSale: true, SalesObjects: models.SalesAll,
+		NamedBuyers: []string{}, SalesRegions: []string{}, UpgradeRules: []models.UpgradeRule{}}
 	switch pk.typ {
-	case ProductSaaS:
-		c.SaaS = &SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1"}
-	case ProductImage:
-		c.Image = &ImageFields{PerCore: true}
-	case ProductLicense:
-		c.License = &LicenseFields{Delivery: "online_code"}
-	case ProductService:
-		c.Service = &ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, AcceptanceStandard: "业务验证通过"}
-	case ProductHardware:
-		c.Hardware = &HardwareFields{LogisticsRequired: true}
+	case models.ProductSaaS:
+		c.SaaS = &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1"}
+	case models.ProductImage:
+		c.Image = &models.ImageFields{PerCore: true}
+	case models.ProductLicense:
+		c.License = &models.LicenseFields{Delivery: "online_code"}
+	case models.ProductService:
+		c.Service = &models.ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, AcceptanceStandard: "业务验证通过"}
+	case models.ProductHardware:
+		c.Hardware = &models.HardwareFields{LogisticsRequired: true}
 	}
 	for si, sk := range pk.specs {
 		sp := bulkSpec{id: g.next("specs"), sku: bulkCode(g.r, "SKU", 12), name: sk.name, kind: sk}
@@ -479,7 +486,7 @@ func (g *bulkGen) genProduct(uid, mid uint, brandZh, brandEn string, pk bulkProd
 			}
 			return &f
 		}
-		sc := SpecContent{Key: sp.sku, Name: sk.name, BillingMode: sk.mode, YearFen: price(sk.year), MonthFen: price(sk.month),
+		sc := models.SpecContent{Key: sp.sku, Name: sk.name, BillingMode: sk.mode, YearFen: price(sk.year), MonthFen: price(sk.month),
 			OneTimeFen: price(sk.oneTime), HourFen: price(sk.hour), PackageFen: price(sk.pkg), LinearAttr: sk.linear,
 			LinearMin: sk.linearMin, LinearMax: sk.linearMax, TrialDays: sk.trialDays, Regions: sk.regions}
 		if sc.Regions == nil {
@@ -489,11 +496,15 @@ func (g *bulkGen) genProduct(uid, mid uint, brandZh, brandEn string, pk bulkProd
 		if !onSale {
 			continue
 		}
-		if err := g.w.add(g.specs, sp.id, p.id, mid, sp.sku, sk.name, sk.mode, marshal(sc), false, false, si, listed, listed); err != nil {
+		spec, err := jsonText(sc)
+		if err != nil {
 			return p, err
 		}
-		for _, period := range periodOrder {
-			fen, ok := periodPrices(sc)[period]
+		if err := g.w.add(g.specs, sp.id, p.id, mid, sp.sku, sk.name, sk.mode, spec, false, false, si, listed, listed); err != nil {
+			return p, err
+		}
+		for _, period := range models.PeriodOrder {
+			fen, ok := models.PeriodPrices(sc)[period]
 			if !ok {
 				continue
 			}
@@ -505,21 +516,24 @@ func (g *bulkGen) genProduct(uid, mid uint, brandZh, brandEn string, pk bulkProd
 		}
 		p.specs = append(p.specs, sp)
 	}
-	content := marshal(c)
-	listing, listedAt, version := ListingOnSale, any(listed), 2
+	content, err := jsonText(c)
+	if err != nil {
+		return bulkProduct{}, err
+	}
+	listing, listedAt, version := models.ListingOnSale, any(listed), 2
 	if !onSale {
-		listing, listedAt, version = ListingNotListed, nil, 1
+		listing, listedAt, version = models.ListingNotListed, nil, 1
 	}
 	if err := g.w.add(g.products, p.id, mid, pk.typ, pk.category, p.nameZh, p.nameEn, listing, false, content, listedAt,
 		version, created, listed); err != nil {
 		return p, err
 	}
 	if onSale {
-		return p, g.w.add(g.apps, g.next("product_applications"), mid, p.id, AppPublish, PAApproved, content, uid, created,
+		return p, g.w.add(g.apps, g.next("product_applications"), mid, p.id, models.AppPublish, models.PAApproved, content, uid, created,
 			listed, g.reviewerID, 2, created, listed)
 	}
 	submitted := g.between(g.ago(5*day), g.now)
-	return p, g.w.add(g.apps, g.next("product_applications"), mid, p.id, AppPublish, PAPending, content, uid, submitted,
+	return p, g.w.add(g.apps, g.next("product_applications"), mid, p.id, models.AppPublish, models.PAPending, content, uid, submitted,
 		nil, nil, 2, submitted, submitted)
 }
 
@@ -531,9 +545,9 @@ func (g *bulkGen) genBuyers() error {
 		b := &g.buyers[i]
 		b.id, b.email = g.next("users"), BulkBuyerEmail(i+1)
 		enterprise := g.r.IntN(10) < 6
-		subject := BuyerPersonal
+		subject := models.BuyerPersonal
 		if enterprise {
-			subject = BuyerEnterprise
+			subject = models.BuyerEnterprise
 		}
 		b.name = bulkBuyerName(g.r, enterprise)
 		locale := "zh-CN"
@@ -541,7 +555,7 @@ func (g *bulkGen) genBuyers() error {
 			locale = "en"
 		}
 		t := g.between(from, to)
-		if err := g.w.add(g.users, b.id, b.email, g.hash, string(RoleBuyer), false, string(UserActive), bulkPerson(g.r), locale,
+		if err := g.w.add(g.users, b.id, b.email, g.hash, string(models.RoleBuyer), false, string(models.UserActive), bulkPerson(g.r), locale,
 			t, nil, t, t); err != nil {
 			return err
 		}
@@ -628,4 +642,10 @@ func merchantWeights(n int, capShare float64) []float64 {
 func (g *bulkGen) pick(cum []float64) int {
 	x := g.r.Float64() * cum[len(cum)-1]
 	return min(sort.SearchFloat64s(cum, x), len(cum)-1)
+}
+
+// jsonText is v as JSON text, the way the store keeps contents.
+func jsonText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }

@@ -1,4 +1,4 @@
-package models
+package seed
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sellercenter/models"
 )
 
 // bulkWriter loads generated rows fast: rows are gathered into multi-row INSERT
@@ -18,7 +20,7 @@ import (
 type bulkWriter struct {
 	ctx     context.Context
 	conn    *sql.Conn
-	dialect Dialect
+	dialect models.Dialect
 	work    chan bulkBatch
 	tables  map[string]*bulkTable
 	// failed closes when the writer goroutine stops on an error (runErr), finished when
@@ -51,7 +53,7 @@ const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
 // (PostgreSQL 65535, SQLite 32766).
 const maxBulkParams = 16000
 
-func newBulkWriter(ctx context.Context, conn *sql.Conn, d Dialect) *bulkWriter {
+func newBulkWriter(ctx context.Context, conn *sql.Conn, d models.Dialect) *bulkWriter {
 	w := &bulkWriter{ctx: ctx, conn: conn, dialect: d, work: make(chan bulkBatch, 8), tables: map[string]*bulkTable{},
 		failed: make(chan struct{}), finished: make(chan struct{})}
 	go w.run()
@@ -81,7 +83,7 @@ func (w *bulkWriter) add(t *bulkTable, vals ...any) error {
 		case int:
 			vals[i] = int64(x)
 		case time.Time:
-			if w.dialect == SQLite {
+			if w.dialect == models.SQLite {
 				vals[i] = x.Format(sqliteTimeFormat)
 			}
 		}
@@ -190,7 +192,7 @@ func (w *bulkWriter) run() {
 }
 
 // insertSQL builds INSERT INTO name (cols) VALUES (…),(…) for rows rows.
-func insertSQL(d Dialect, name string, cols []string, rows int) string {
+func insertSQL(d models.Dialect, name string, cols []string, rows int) string {
 	var b strings.Builder
 	b.Grow(40 + rows*len(cols)*6)
 	b.WriteString("INSERT INTO ")
@@ -209,7 +211,7 @@ func insertSQL(d Dialect, name string, cols []string, rows int) string {
 				b.WriteByte(',')
 			}
 			n++
-			if d == Postgres {
+			if d == models.Postgres {
 				b.WriteByte('$')
 				b.WriteString(strconv.Itoa(n))
 			} else {

@@ -1,4 +1,4 @@
-package models_test
+package seed_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"sellercenter/internal/seed"
 	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
@@ -16,7 +17,7 @@ func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
 	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
-	res, err := env.Store.SeedBulk(ctx, models.BulkOptions{Merchants: 12, Orders: 3000, Seed: 7, Password: "bench-password-1"})
+	res, err := seed.Bulk(ctx, env.DB, env.Store, seed.BulkOptions{Merchants: 12, Orders: 3000, Seed: 7, Password: "bench-password-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestSeedBulkGeneratesARealisticDataSet(t *testing.T) {
 	}
 
 	// A second run on the same database is refused.
-	if _, err := env.Store.SeedBulk(ctx, models.BulkOptions{Merchants: 12, Orders: 10, Password: "bench-password-1"}); err == nil {
+	if _, err := seed.Bulk(ctx, env.DB, env.Store, seed.BulkOptions{Merchants: 12, Orders: 10, Password: "bench-password-1"}); err == nil {
 		t.Fatal("a second generated set was accepted")
 	}
 }
@@ -214,7 +215,7 @@ func TestSeedBulkIsDeterministic(t *testing.T) {
 	t.Parallel()
 	gen := func() []string {
 		env := testdb.Open(t)
-		if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 11, Orders: 200, Seed: 42, Password: "bench-password-1"}); err != nil {
+		if _, err := seed.Bulk(context.Background(), env.DB, env.Store, seed.BulkOptions{Merchants: 11, Orders: 200, Seed: 42, Password: "bench-password-1"}); err != nil {
 			t.Fatal(err)
 		}
 		var rows []string
@@ -232,10 +233,10 @@ func TestSeedBulkIsDeterministic(t *testing.T) {
 func TestSeedBulkRefusesTooFewMerchants(t *testing.T) {
 	t.Parallel()
 	env := testdb.Open(t)
-	if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 10, Orders: 10, Password: "bench-password-1"}); err == nil {
+	if _, err := seed.Bulk(context.Background(), env.DB, env.Store, seed.BulkOptions{Merchants: 10, Orders: 10, Password: "bench-password-1"}); err == nil {
 		t.Fatal("10 merchants accepted: the other 9 cannot share 90 % each below 10 %")
 	}
-	if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 5, Orders: 10, LargestShare: 101, Password: "bench-password-1"}); err == nil {
+	if _, err := seed.Bulk(context.Background(), env.DB, env.Store, seed.BulkOptions{Merchants: 5, Orders: 10, LargestShare: 101, Password: "bench-password-1"}); err == nil {
 		t.Fatal("a share above 100 % accepted")
 	}
 }
@@ -243,7 +244,7 @@ func TestSeedBulkRefusesTooFewMerchants(t *testing.T) {
 func TestSeedBulkGivesOneMerchantEveryOrder(t *testing.T) {
 	t.Parallel()
 	env := testdb.Open(t)
-	res, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 1, Orders: 500, LargestShare: 100, Password: "bench-password-1"})
+	res, err := seed.Bulk(context.Background(), env.DB, env.Store, seed.BulkOptions{Merchants: 1, Orders: 500, LargestShare: 100, Password: "bench-password-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,9 +261,16 @@ func BenchmarkSeedBulk(b *testing.B) {
 		b.StopTimer()
 		env := testdb.Open(b)
 		b.StartTimer()
-		if _, err := env.Store.SeedBulk(context.Background(), models.BulkOptions{Merchants: 100, Orders: 20000, Seed: 1, Password: "bench-password-1"}); err != nil {
+		if _, err := seed.Bulk(context.Background(), env.DB, env.Store, seed.BulkOptions{Merchants: 100, Orders: 20000, Seed: 1, Password: "bench-password-1"}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(20000*b.N)/b.Elapsed().Seconds(), "orders/s")
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,8 +1,10 @@
-package models
+package seed
 
 import (
 	"math"
 	"time"
+
+	"sellercenter/models"
 )
 
 // bulkOrder is one generated order with its line, before it is written.
@@ -66,7 +68,7 @@ func (g *bulkGen) genOrders() error {
 
 		// Order number: the creation minute in Beijing time and 5 random characters,
 		// unique within the minute (orders come in time order).
-		prefix := "CS" + created.In(beijing).Format("0601021504")
+		prefix := "CS" + created.In(models.NumberZone).Format("0601021504")
 		if prefix != minute {
 			minute = prefix
 			clear(used)
@@ -85,7 +87,7 @@ func (g *bulkGen) genOrders() error {
 			nullTime(o.cancelled), nullTime(o.done), o.version, created, o.updated); err != nil {
 			return err
 		}
-		if err := g.w.add(g.lines, g.next("order_lines"), oid, LineNo(no, 1), sp.id, sp.sku, sp.name, price.code, sp.kind.mode,
+		if err := g.w.add(g.lines, g.next("order_lines"), oid, models.LineNo(no, 1), sp.id, sp.sku, sp.name, price.code, sp.kind.mode,
 			o.periodType, o.periodCount, sp.kind.linear, o.quantity, o.unit, o.amount, o.trialDays, nullTime(o.startsAt),
 			nullTime(o.endsAt)); err != nil {
 			return err
@@ -94,7 +96,7 @@ func (g *bulkGen) genOrders() error {
 			g.res.Payments++ // written from the orders once they are in
 		}
 		if rf := o.refund; rf != nil {
-			if err := g.w.add(g.refunds, g.next("refunds"), "RF"+rf.created.In(beijing).Format("0601021504")+no[12:], oid, mer.id, b.id,
+			if err := g.w.add(g.refunds, g.next("refunds"), "RF"+rf.created.In(models.NumberZone).Format("0601021504")+no[12:], oid, mer.id, b.id,
 				rf.kind, rf.status, o.paid, rf.amount, rf.reason, rf.comment, !rf.disputed.IsZero(), rf.disputeReason,
 				nullTime(rf.disputed), nullTime(rf.decided), nullTime(rf.refunded), rf.version, rf.created, o.updated); err != nil {
 				return err
@@ -115,7 +117,7 @@ func (g *bulkGen) genOrders() error {
 func (g *bulkGen) randomID() string {
 	var b [5]byte
 	for i := range b {
-		b[i] = idAlphabet[g.r.IntN(len(idAlphabet))]
+		b[i] = models.NumberAlphabet[g.r.IntN(len(models.NumberAlphabet))]
 	}
 	return string(b[:])
 }
@@ -126,22 +128,22 @@ func (g *bulkGen) randomID() string {
 // hardware orders still in progress when recent, a few failed deliveries refunded.
 func (g *bulkGen) orderFor(p *bulkProduct, sp *bulkSpec, price bulkPrice, created time.Time) bulkOrder {
 	o := bulkOrder{periodType: price.period, periodCount: 1, quantity: 1, unit: price.fen, version: 1, updated: created}
-	period := sp.kind.mode == BillingPeriod
+	period := sp.kind.mode == models.BillingPeriod
 	switch x := g.r.IntN(100); {
 	case x < 55:
-		o.kind = OrderNew
+		o.kind = models.OrderNew
 	case x < 63 && period && sp.kind.trialDays > 0:
-		o.kind = OrderTrial
+		o.kind = models.OrderTrial
 	case x < 68 && period && sp.kind.trialDays > 0:
-		o.kind = OrderTrialToFormal
+		o.kind = models.OrderTrialToFormal
 	case x < 86 && period:
-		o.kind = OrderRenew
+		o.kind = models.OrderRenew
 	case x < 95 && period:
-		o.kind = OrderChange
+		o.kind = models.OrderChange
 	case x >= 95 && period:
-		o.kind = OrderUnsubscribe
+		o.kind = models.OrderUnsubscribe
 	default:
-		o.kind = OrderNew
+		o.kind = models.OrderNew
 	}
 	if len(sp.kind.regions) > 0 {
 		o.region = sp.kind.regions[g.r.IntN(len(sp.kind.regions))]
@@ -170,20 +172,20 @@ func (g *bulkGen) orderFor(p *bulkProduct, sp *bulkSpec, price bulkPrice, create
 	minutes := func(lo, hi int) time.Duration { return time.Duration(lo+g.r.IntN(hi-lo+1)) * time.Minute }
 	age := g.now.Sub(created)
 	switch o.kind {
-	case OrderTrial:
+	case models.OrderTrial:
 		o.trialDays = sp.kind.trialDays
 		o.startsAt = created
 		o.endsAt = created.Add(time.Duration(o.trialDays) * day)
-		o.status = OrderCompleted
+		o.status = models.OrderCompleted
 		o.done = move(created.Add(minutes(1, 5)))
 		return o
-	case OrderUnsubscribe:
+	case models.OrderUnsubscribe:
 		o.amount = -int64(float64(full) * (0.3 + 0.7*g.r.Float64()))
 		o.refunded = -o.amount
-		o.status = OrderCompleted
+		o.status = models.OrderCompleted
 		o.done = move(created.Add(minutes(1, 30)))
 		return o
-	case OrderChange:
+	case models.OrderChange:
 		o.amount = int64(float64(full) * (0.2 + 0.4*g.r.Float64()))
 	default:
 		o.amount = full
@@ -191,11 +193,11 @@ func (g *bulkGen) orderFor(p *bulkProduct, sp *bulkSpec, price bulkPrice, create
 	o.amount = max(o.amount, 1)
 	o.payBy = created.Add(g.payTimeout)
 	if age < g.payTimeout && g.r.IntN(2) == 0 {
-		o.status = OrderPendingPayment
+		o.status = models.OrderPendingPayment
 		return o
 	}
 	if g.r.IntN(100) < 12 {
-		o.status = OrderCancelled
+		o.status = models.OrderCancelled
 		o.cancelled = move(o.payBy)
 		return o
 	}
@@ -219,11 +221,11 @@ func (g *bulkGen) orderFor(p *bulkProduct, sp *bulkSpec, price bulkPrice, create
 	switch {
 	case p.supervised:
 		takes = time.Duration(5+g.r.IntN(40)) * day
-	case p.typ == ProductHardware:
+	case p.typ == models.ProductHardware:
 		takes = time.Duration(2+g.r.IntN(12)) * day
 	default:
 		if g.r.IntN(1000) < 15 {
-			o.status = OrderFailed
+			o.status = models.OrderFailed
 			o.refunded = o.paid
 			move(o.paidAt.Add(minutes(1, 10)))
 			return o
@@ -231,9 +233,9 @@ func (g *bulkGen) orderFor(p *bulkProduct, sp *bulkSpec, price bulkPrice, create
 		takes = minutes(1, 15)
 	}
 	if o.paidAt.Add(takes).After(g.now) {
-		o.status = OrderProcessing
+		o.status = models.OrderProcessing
 	} else {
-		o.status = OrderCompleted
+		o.status = models.OrderCompleted
 		o.done = move(o.paidAt.Add(takes))
 	}
 	if g.r.IntN(100) < 3 {
@@ -250,27 +252,27 @@ func (g *bulkGen) refundFor(o *bulkOrder, p *bulkProduct) {
 	if !created.Before(g.now) {
 		return
 	}
-	rf := &bulkRefund{kind: RefundUnsubscribe, created: created, version: 1, reason: bulkRefundReasons[g.r.IntN(len(bulkRefundReasons))]}
+	rf := &bulkRefund{kind: models.RefundUnsubscribe, created: created, version: 1, reason: bulkRefundReasons[g.r.IntN(len(bulkRefundReasons))]}
 	switch {
 	case p.supervised:
-		rf.kind = RefundNegotiated
-	case p.typ == ProductHardware:
-		rf.kind = RefundReturn
+		rf.kind = models.RefundNegotiated
+	case p.typ == models.ProductHardware:
+		rf.kind = models.RefundReturn
 	}
 	rf.amount = o.paid
-	if rf.kind == RefundNegotiated || created.Sub(o.paidAt) > 5*day {
+	if rf.kind == models.RefundNegotiated || created.Sub(o.paidAt) > 5*day {
 		rf.amount = max(1, int64(float64(o.paid)*(0.3+0.7*g.r.Float64())))
 	}
 	decided := created.Add(time.Duration(1+g.r.IntN(72)) * time.Hour)
 	switch x := g.r.IntN(100); {
 	case g.now.Sub(created) < 3*day || decided.After(g.now):
-		rf.status = RefundRequested
+		rf.status = models.RefundRequested
 	case x < 70:
-		rf.status, rf.decided, rf.refunded, rf.version = RefundRefunded, decided, decided.Add(time.Hour), 3
+		rf.status, rf.decided, rf.refunded, rf.version = models.RefundRefunded, decided, decided.Add(time.Hour), 3
 		rf.comment = "同意退款"
 		o.refunded = rf.amount
 	case x < 90:
-		rf.status, rf.decided, rf.version = RefundRejected, decided, 2
+		rf.status, rf.decided, rf.version = models.RefundRejected, decided, 2
 		rf.comment = "服务已按约定交付，不符合退款条件"
 		if g.r.IntN(10) < 3 {
 			rf.disputed, rf.disputeReason, rf.version = decided.Add(day), "商家拒绝不合理，申请平台介入", 3
@@ -279,7 +281,7 @@ func (g *bulkGen) refundFor(o *bulkOrder, p *bulkProduct) {
 			}
 		}
 	default:
-		rf.status, rf.version = RefundWithdrawn, 2
+		rf.status, rf.version = models.RefundWithdrawn, 2
 	}
 	last := created
 	for _, t := range []time.Time{rf.decided, rf.refunded, rf.disputed} {
@@ -287,7 +289,7 @@ func (g *bulkGen) refundFor(o *bulkOrder, p *bulkProduct) {
 			last = t
 		}
 	}
-	if rf.status == RefundWithdrawn {
+	if rf.status == models.RefundWithdrawn {
 		last = decided
 	}
 	if last.After(o.updated) {

@@ -1,8 +1,10 @@
-package models
+package seed
 
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"sellercenter/models"
 )
 
 // Word pools for generated companies, people and products: plausible, mixed Chinese and
@@ -36,39 +38,39 @@ type bulkSpecKind struct {
 }
 
 var bulkProductKinds = []bulkProductKind{
-	{"协同办公", "Teamwork", ProductSaaS, "office", []bulkSpecKind{
-		{name: "基础版 20 用户", mode: BillingPeriod, year: 299900, month: 29900, trialDays: 14},
-		{name: "专业版 100 用户", mode: BillingPeriod, year: 999900, month: 99900},
-		{name: "按用户数", mode: BillingPeriod, year: 19900, month: 1990, linear: "amount", linearMin: 5, linearMax: 500}}},
-	{"客户关系管理", "CRM", ProductSaaS, "ecommerce", []bulkSpecKind{
-		{name: "标准版", mode: BillingPeriod, year: 599900, month: 59900, trialDays: 30},
-		{name: "旗舰版", mode: BillingPeriod, year: 1999900, month: 199900}}},
-	{"网站建设平台", "Site Builder", ProductSaaS, "website", []bulkSpecKind{
-		{name: "个人版", mode: BillingPeriod, year: 69900, month: 6900, trialDays: 7},
-		{name: "企业版", mode: BillingPeriod, year: 299900}}},
-	{"数据可视化", "Data Insight", ProductSaaS, "data", []bulkSpecKind{
-		{name: "团队版", mode: BillingPeriod, year: 899900, month: 89900},
-		{name: "分析套餐包", mode: BillingPackage, pkg: 150000}}},
-	{"智能客服", "AI Assistant", ProductSaaS, "ai", []bulkSpecKind{
-		{name: "1 万次调用", mode: BillingPackage, pkg: 99900},
-		{name: "坐席版", mode: BillingPeriod, month: 39900, linear: "amount", linearMin: 1, linearMax: 50}}},
-	{"LAMP 运行环境", "LAMP Stack", ProductImage, "dev_tools", []bulkSpecKind{
-		{name: "按核计费", mode: BillingOnDemand, hour: 12, regions: []string{"cn-north-4", "cn-south-1"}}}},
-	{"数据库镜像", "Database Image", ProductImage, "data", []bulkSpecKind{
-		{name: "按核计费", mode: BillingOnDemand, hour: 25, regions: []string{"cn-north-4", "cn-east-3"}},
-		{name: "包年授权", mode: BillingPeriod, year: 360000, month: 36000, regions: []string{"cn-north-4"}}}},
-	{"文档加密", "DocGuard", ProductLicense, "security", []bulkSpecKind{
-		{name: "10 终端永久授权", mode: BillingOneTime, oneTime: 680000},
-		{name: "100 终端永久授权", mode: BillingOneTime, oneTime: 4800000}}},
-	{"终端安全", "Endpoint Shield", ProductLicense, "security", []bulkSpecKind{
-		{name: "年度授权", mode: BillingPeriod, year: 12000, linear: "amount", linearMin: 10, linearMax: 500}}},
-	{"上云迁移服务", "Cloud Migration", ProductService, "professional", []bulkSpecKind{
-		{name: "标准迁移包", mode: BillingOneTime, oneTime: 2000000},
-		{name: "大型迁移包", mode: BillingOneTime, oneTime: 8800000}}},
-	{"等保咨询", "Compliance Consulting", ProductService, "professional", []bulkSpecKind{
-		{name: "二级等保", mode: BillingOneTime, oneTime: 3500000}}},
-	{"边缘计算网关", "Edge Gateway", ProductHardware, "industry", []bulkSpecKind{
-		{name: "标准款", mode: BillingOneTime, oneTime: 458000}}},
+	{"协同办公", "Teamwork", models.ProductSaaS, "office", []bulkSpecKind{
+		{name: "基础版 20 用户", mode: models.BillingPeriod, year: 299900, month: 29900, trialDays: 14},
+		{name: "专业版 100 用户", mode: models.BillingPeriod, year: 999900, month: 99900},
+		{name: "按用户数", mode: models.BillingPeriod, year: 19900, month: 1990, linear: "amount", linearMin: 5, linearMax: 500}}},
+	{"客户关系管理", "CRM", models.ProductSaaS, "ecommerce", []bulkSpecKind{
+		{name: "标准版", mode: models.BillingPeriod, year: 599900, month: 59900, trialDays: 30},
+		{name: "旗舰版", mode: models.BillingPeriod, year: 1999900, month: 199900}}},
+	{"网站建设平台", "Site Builder", models.ProductSaaS, "website", []bulkSpecKind{
+		{name: "个人版", mode: models.BillingPeriod, year: 69900, month: 6900, trialDays: 7},
+		{name: "企业版", mode: models.BillingPeriod, year: 299900}}},
+	{"数据可视化", "Data Insight", models.ProductSaaS, "data", []bulkSpecKind{
+		{name: "团队版", mode: models.BillingPeriod, year: 899900, month: 89900},
+		{name: "分析套餐包", mode: models.BillingPackage, pkg: 150000}}},
+	{"智能客服", "AI Assistant", models.ProductSaaS, "ai", []bulkSpecKind{
+		{name: "1 万次调用", mode: models.BillingPackage, pkg: 99900},
+		{name: "坐席版", mode: models.BillingPeriod, month: 39900, linear: "amount", linearMin: 1, linearMax: 50}}},
+	{"LAMP 运行环境", "LAMP Stack", models.ProductImage, "dev_tools", []bulkSpecKind{
+		{name: "按核计费", mode: models.BillingOnDemand, hour: 12, regions: []string{"cn-north-4", "cn-south-1"}}}},
+	{"数据库镜像", "Database Image", models.ProductImage, "data", []bulkSpecKind{
+		{name: "按核计费", mode: models.BillingOnDemand, hour: 25, regions: []string{"cn-north-4", "cn-east-3"}},
+		{name: "包年授权", mode: models.BillingPeriod, year: 360000, month: 36000, regions: []string{"cn-north-4"}}}},
+	{"文档加密", "DocGuard", models.ProductLicense, "security", []bulkSpecKind{
+		{name: "10 终端永久授权", mode: models.BillingOneTime, oneTime: 680000},
+		{name: "100 终端永久授权", mode: models.BillingOneTime, oneTime: 4800000}}},
+	{"终端安全", "Endpoint Shield", models.ProductLicense, "security", []bulkSpecKind{
+		{name: "年度授权", mode: models.BillingPeriod, year: 12000, linear: "amount", linearMin: 10, linearMax: 500}}},
+	{"上云迁移服务", "Cloud Migration", models.ProductService, "professional", []bulkSpecKind{
+		{name: "标准迁移包", mode: models.BillingOneTime, oneTime: 2000000},
+		{name: "大型迁移包", mode: models.BillingOneTime, oneTime: 8800000}}},
+	{"等保咨询", "Compliance Consulting", models.ProductService, "professional", []bulkSpecKind{
+		{name: "二级等保", mode: models.BillingOneTime, oneTime: 3500000}}},
+	{"边缘计算网关", "Edge Gateway", models.ProductHardware, "industry", []bulkSpecKind{
+		{name: "标准款", mode: models.BillingOneTime, oneTime: 458000}}},
 }
 
 // bulkCompany makes a Chinese company name from the merchant's index, unique for the

@@ -1,0 +1,145 @@
+package seed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"sellercenter/models"
+)
+
+// tinyPDF is a minimal PDF used as the demo products' agreements.
+var tinyPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+// seedUpload writes a demo file to the blob store for a submission to record.
+func seedUpload(ctx context.Context, put BlobPutter, purpose, name, ct string, data []byte) (models.Upload, error) {
+	key, err := put(ctx, data)
+	return models.Upload{Purpose: purpose, BlobKey: key, Filename: name, ContentType: ct, Size: int64(len(data))}, err
+}
+
+// seedProductUploads are a demo product's logo, screenshot and agreement (and a
+// service's templates), each product with files of its own.
+func seedProductUploads(ctx context.Context, put BlobPutter, service bool) (models.Uploads, error) {
+	files := []struct{ purpose, name, ct string }{
+		{models.FileProductLogo, "logo.png", "image/png"}, {models.FileProductMedia, "screen.png", "image/png"}, {models.FileProductEULA, "eula.pdf", "application/pdf"}}
+	if service {
+		files = append(files, struct{ purpose, name, ct string }{models.FileRequirementTemplate, "requirements.pdf", "application/pdf"},
+			struct{ purpose, name, ct string }{models.FileDeliveryTemplate, "delivery.pdf", "application/pdf"})
+	}
+	var ups models.Uploads
+	for _, f := range files {
+		data := tinyPNG
+		if f.ct == "application/pdf" {
+			data = tinyPDF
+		}
+		up, err := seedUpload(ctx, put, f.purpose, f.name, f.ct, data)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, up)
+	}
+	return ups, nil
+}
+
+// seedApprovedAsset registers an asset and has the reviewer approve it.
+func (s store) seedApprovedAsset(ctx context.Context, u models.User, reviewer models.Actor, in models.AssetInput) (uint, error) {
+	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
+	as, err := s.CreateAsset(ctx, a, *u.MerchantID, in)
+	if err != nil {
+		return 0, err
+	}
+	if in.Kind == models.AssetSaaS {
+		if _, err := s.MarkDomainVerified(ctx, a, *u.MerchantID, as.ID); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := s.SubmitAsset(ctx, a, *u.MerchantID, as.ID); err != nil {
+		return 0, err
+	}
+	return as.ID, s.DecideAsset(ctx, reviewer, as.ID, models.Decision{Approve: true})
+}
+
+// seedProducts gives the demo merchant products of every type in several states: SaaS and
+// image on sale, a License waiting for review, a professional service rejected once, and
+// a hardware draft.
+func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, reviewer models.Actor) error {
+	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
+	mid := *u.MerchantID
+	saasAsset, err := s.seedApprovedAsset(ctx, u, reviewer, models.AssetInput{Kind: models.AssetSaaS, Name: "云协同办公", AssetVersion: "3.2", Domain: "teamwork.example.com"})
+	if err != nil {
+		return err
+	}
+	imageAsset, err := s.seedApprovedAsset(ctx, u, reviewer, models.AssetInput{Kind: models.AssetImage, Name: "LAMP 运行环境", AssetVersion: "1.0",
+		ImageID: "8f3d2c1a-5b6e-4f70-9a1b-2c3d4e5f6a7b", ImageKind: models.ImageSystemDisk, FromPublic: true, FlavorFamily: "general",
+		OSType: "linux", OSVersion: "Ubuntu 22.04", Regions: []string{"cn-north-4", "cn-south-1"}})
+	if err != nil {
+		return err
+	}
+	support := []models.SupportItem{
+		{Content: "在线工单", Hours: "7×24", Email: "support@example.com"},
+		{Content: "电话支持", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
+		{Content: "远程协助", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
+		{Content: "上线培训", Hours: "预约", Email: "training@example.com"},
+	}
+	base := func(typ, zh, en, summary string, asset *uint) models.ProductContent {
+		return models.ProductContent{Type: typ, BusinessModel: models.BusinessGeneral, Category: "office", NameZh: zh, NameEn: en, Version: "1.0",
+			Summary:     summary,
+			Description: "<p>" + summary + "。</p><p>" + strings.Repeat("开箱即用，按需扩展，安全合规，专业团队全程服务。", 20) + "</p>",
+			Highlights:  "开箱即用；安全合规；专属服务", Support: support, PublicSale: true, SalesObjects: models.SalesAll, AssetID: asset}
+	}
+	fen := func(v int64) *int64 { return &v }
+	publish := func(c models.ProductContent, decide string) error {
+		ups, err := seedProductUploads(ctx, put, c.Service != nil)
+		if err != nil {
+			return err
+		}
+		_, app, err := s.NewProductDraft(ctx, a, mid, c, ups...)
+		if err != nil || decide == "draft" {
+			return err
+		}
+		if _, err := s.SubmitProductApplication(ctx, a, mid, app.ID); err != nil || decide == "pending" {
+			var se *models.StandardsError
+			if errors.As(err, &se) {
+				return fmt.Errorf("seed %s: %v", c.NameEn, se.Gaps)
+			}
+			return err
+		}
+		if decide == "reject" {
+			return s.DecideProductApplication(ctx, reviewer, app.ID, models.Decision{Approve: false, Reasons: []string{"reason.product.description"}, Comment: "请补充服务交付流程说明"})
+		}
+		return s.DecideProductApplication(ctx, reviewer, app.ID, models.Decision{Approve: true})
+	}
+	saas := base(models.ProductSaaS, "云协同办公", "Cloud Teamwork", "面向中小企业的协同办公 SaaS", &saasAsset)
+	saas.SaaS = &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1"}
+	saas.Specs = []models.SpecContent{
+		{Key: "new-1", Name: "基础版 20 用户", BillingMode: models.BillingPeriod, YearFen: fen(299900), MonthFen: fen(29900), TrialDays: 14},
+		{Key: "new-2", Name: "专业版 100 用户", BillingMode: models.BillingPeriod, YearFen: fen(999900), MonthFen: fen(99900)},
+	}
+	saas.UpgradeRules = []models.UpgradeRule{{From: "new-1", To: "new-2"}}
+	image := base(models.ProductImage, "LAMP 运行环境", "LAMP Stack", "预装 Linux、Apache、MySQL 与 PHP 的镜像", &imageAsset)
+	image.Image = &models.ImageFields{PerCore: true}
+	image.Specs = []models.SpecContent{{Key: "new-1", Name: "按核计费", BillingMode: models.BillingOnDemand, HourFen: fen(12), Regions: []string{"cn-north-4", "cn-south-1"}}}
+	license := base(models.ProductLicense, "文档加密 License", "DocGuard License", "终端文档加密授权", nil)
+	license.License = &models.LicenseFields{Delivery: "online_code"}
+	license.Specs = []models.SpecContent{{Key: "new-1", Name: "10 终端永久授权", BillingMode: models.BillingOneTime, OneTimeFen: fen(680000)}}
+	service := base(models.ProductService, "上云迁移服务", "Cloud Migration Service", "业务系统上云迁移实施", nil)
+	service.Service = &models.ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, AcceptanceStandard: "迁移后业务验证通过"}
+	service.Specs = []models.SpecContent{{Key: "new-1", Name: "标准迁移包", BillingMode: models.BillingOneTime, OneTimeFen: fen(2000000)}}
+	// A supervised service on sale: its orders take negotiated refunds (the demo's cases).
+	consulting := base(models.ProductService, "ERP 实施顾问服务", "ERP Implementation Consulting", "ERP 系统选型、实施与上线辅导", nil)
+	consulting.Supervised = true
+	consulting.Service = &models.ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 30, AcceptanceStandard: "系统上线并通过用户验收"}
+	consulting.Specs = []models.SpecContent{{Key: "new-1", Name: "标准实施包", BillingMode: models.BillingOneTime, OneTimeFen: fen(3000000)}}
+	hardware := base(models.ProductHardware, "边缘计算网关", "Edge Gateway", "工业现场边缘计算网关", nil)
+	hardware.Hardware = &models.HardwareFields{LogisticsRequired: true}
+	for _, p := range []struct {
+		c   models.ProductContent
+		how string
+	}{{saas, "approve"}, {image, "approve"}, {license, "pending"}, {service, "reject"}, {consulting, "approve"}, {hardware, "draft"}} {
+		if err := publish(p.c, p.how); err != nil {
+			return err
+		}
+	}
+	return nil
+}
