@@ -67,15 +67,15 @@ func changeDiff(ctx context.Context, r models.ChangeRequest) ([]pages.DiffRow, e
 			return nil, err
 		}
 		rows := []pages.DiffRow{
-			diffRow("admin.profile.website", before.Website, after.Website),
-			diffRow("admin.profile.intro", before.Intro, after.Intro),
+			pages.NewDiffRow("admin.profile.website", before.Website, after.Website),
+			pages.NewDiffRow("admin.profile.intro", before.Intro, after.Intro),
 			logoRow(before.LogoFileID, after.LogoFileID),
-			diffRow("admin.application.contact_name", before.ContactName, after.ContactName),
-			diffRow("admin.application.contact_mobile", before.ContactMobile, after.ContactMobile),
-			diffRow("admin.application.contact_email", before.ContactEmail, after.ContactEmail),
-			diffRow("admin.application.service_email", before.ServiceEmail, after.ServiceEmail),
-			diffRow("admin.application.service_phone", before.ServicePhone, after.ServicePhone),
-			diffRow("admin.application.address", before.Address, after.Address),
+			pages.NewDiffRow("admin.application.contact_name", before.ContactName, after.ContactName),
+			pages.NewDiffRow("admin.application.contact_mobile", before.ContactMobile, after.ContactMobile),
+			pages.NewDiffRow("admin.application.contact_email", before.ContactEmail, after.ContactEmail),
+			pages.NewDiffRow("admin.application.service_email", before.ServiceEmail, after.ServiceEmail),
+			pages.NewDiffRow("admin.application.service_phone", before.ServicePhone, after.ServicePhone),
+			pages.NewDiffRow("admin.application.address", before.Address, after.Address),
 		}
 		return rows, nil
 	case models.ChangeCertification:
@@ -84,14 +84,14 @@ func changeDiff(ctx context.Context, r models.ChangeRequest) ([]pages.DiffRow, e
 			return nil, err
 		}
 		return []pages.DiffRow{
-			diffRow("admin.cert.taxpayer_type", pages.Label(ctx, "admin.taxpayer.", before.TaxpayerType), pages.Label(ctx, "admin.taxpayer.", after.TaxpayerType)),
-			diffRow("admin.cert.invoice_type", pages.Label(ctx, "admin.invoice.", before.InvoiceType), pages.Label(ctx, "admin.invoice.", after.InvoiceType)),
-			diffRow("admin.cert.registered_addr", before.RegisteredAddr, after.RegisteredAddr),
-			diffRow("admin.cert.finance_name", before.FinanceName, after.FinanceName),
-			diffRow("admin.cert.finance_phone", before.FinancePhone, after.FinancePhone),
-			diffRow("admin.cert.finance_email", before.FinanceEmail, after.FinanceEmail),
-			diffRow("admin.cert.bank_name", before.BankName, after.BankName),
-			diffRow("admin.cert.bank_branch", before.BankBranch, after.BankBranch),
+			pages.NewDiffRow("admin.cert.taxpayer_type", pages.Label(ctx, "admin.taxpayer.", before.TaxpayerType), pages.Label(ctx, "admin.taxpayer.", after.TaxpayerType)),
+			pages.NewDiffRow("admin.cert.invoice_type", pages.Label(ctx, "admin.invoice.", before.InvoiceType), pages.Label(ctx, "admin.invoice.", after.InvoiceType)),
+			pages.NewDiffRow("admin.cert.registered_addr", before.RegisteredAddr, after.RegisteredAddr),
+			pages.NewDiffRow("admin.cert.finance_name", before.FinanceName, after.FinanceName),
+			pages.NewDiffRow("admin.cert.finance_phone", before.FinancePhone, after.FinancePhone),
+			pages.NewDiffRow("admin.cert.finance_email", before.FinanceEmail, after.FinanceEmail),
+			pages.NewDiffRow("admin.cert.bank_name", before.BankName, after.BankName),
+			pages.NewDiffRow("admin.cert.bank_branch", before.BankBranch, after.BankBranch),
 			// A new account has a new ciphertext even when its mask looks alike.
 			{Label: "admin.cert.bank_account", Before: before.BankAccountMasked, After: after.BankAccountMasked,
 				Changed: before.BankAccountEnc != after.BankAccountEnc},
@@ -105,10 +105,6 @@ func unmarshalPair(r models.ChangeRequest, before, after any) error {
 		return err
 	}
 	return json.Unmarshal([]byte(r.Payload), after)
-}
-
-func diffRow(label, before, after string) pages.DiffRow {
-	return pages.DiffRow{Label: label, Before: before, After: after, Changed: before != after}
 }
 
 func logoRow(before, after *uint) pages.DiffRow {

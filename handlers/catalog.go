@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sellercenter/internal/richtext"
 	"sellercenter/models"
 	"sellercenter/web"
 	"sellercenter/web/i18n"
@@ -96,7 +97,7 @@ func (a *App) CatalogProductShow(c echo.Context) error {
 	a.countView(c, d.Product)
 	ct := d.Content
 	vm := pages.CatalogProductVM{ID: d.Product.ID, Type: d.Product.Type, Category: d.Product.Category, Version: ct.Version,
-		Summary: ct.Summary, DescriptionHTML: sanitizeHTML(ct.Description), Highlights: ct.Highlights,
+		Summary: ct.Summary, DescriptionHTML: richtext.Sanitize(ct.Description), Highlights: ct.Highlights,
 		CustomerCases: ct.CustomerCases, Support: ct.Support, Specs: d.Specs}
 	vm.Name, vm.OtherName = localName(ctx, d.Product.NameZh, d.Product.NameEn)
 	if ct.LogoFileID != nil {

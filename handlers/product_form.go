@@ -6,20 +6,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"sellercenter/internal/money"
+	"sellercenter/internal/richtext"
 	"sellercenter/models"
 	"sellercenter/web/pages"
 	"sellercenter/web/view"
 )
-
-// descriptionPolicy keeps the formatting user-generated content may carry and drops
-// scripts, event handlers and unsafe URLs.
-var descriptionPolicy = bluemonday.UGCPolicy()
-
-// sanitizeHTML is the only way HTML typed by a merchant reaches a page.
-func sanitizeHTML(s string) string { return descriptionPolicy.Sanitize(s) }
 
 // Product uploads: images ≤5 MB (logo, ≤5 media), PDFs ≤10 MB.
 var (
@@ -67,7 +59,7 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 	}
 	c := models.ProductContent{Type: prev.Type, BusinessModel: models.BusinessGeneral, Category: f.Category, NameZh: f.NameZh, NameEn: f.NameEn,
 		Version: f.Version, LogoFileID: prev.LogoFileID, MediaFileIDs: prev.MediaFileIDs, Summary: f.Summary,
-		Description: sanitizeHTML(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
+		Description: richtext.Sanitize(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
 		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), PublicSale: yes(f.PublicSale),
 		SalesObjects: f.SalesObjects, SalesRegions: uniq(f.SalesRegions), PurchaseLimit: purchaseLimit(f.PurchaseLimit, errs)}
 	if key := regions.CheckSalesRegions(c.SalesRegions); key != "" {
@@ -281,7 +273,7 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 		if r.Trial != "" && r.Trial != "0" {
 			d, err := strconv.Atoi(r.Trial)
 			switch {
-			case err != nil || d < 3 || d > 180:
+			case err != nil || !models.TrialDaysValid(d):
 				set("spec_trial", "product.error_trial_range")
 			case s.BillingMode != models.BillingPeriod:
 				set("spec_trial", "product.error_trial_period")

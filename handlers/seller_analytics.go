@@ -8,16 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"sellercenter/internal/money"
 	"sellercenter/internal/ttlcache"
 	"sellercenter/models"
-	"sellercenter/web/i18n"
 	"sellercenter/web/pages"
 	"sellercenter/web/view"
 )
@@ -253,85 +249,18 @@ func (a *App) AnalyticsCSV(c echo.Context) error {
 	return w.WriteAll(rows)
 }
 
-// analyticsRows builds one CSV table from the figures the pages show: a header row in the
-// reader's language, then the figures; amounts in yuan with two decimals, rates as
-// percentages; every product and spec, not only the best sellers.
+// analyticsRows reads the figures of one section and lays them out as its CSV table.
 func (a *App) analyticsRows(ctx context.Context, merchantID uint, section string, p models.Period) ([][]string, error) {
-	t := func(key string) string { return i18n.T(ctx, key) }
-	lang := i18n.Lang(ctx)
-	yuan, n := money.FormatYuan, func(v int64) string { return strconv.FormatInt(v, 10) }
-	switch section {
-	case "summary", "daily":
+	if section == "summary" || section == "daily" {
 		s, _, err := a.salesSummary(ctx, merchantID, p)
 		if err != nil {
 			return nil, err
 		}
-		if section == "daily" {
-			rows := [][]string{{t("analytics.col.date"), t("analytics.csv.gmv"), t("analytics.col.paid_orders"), t("analytics.col.views")}}
-			for _, d := range s.Days {
-				rows = append(rows, []string{d.Day.Format(time.DateOnly), yuan(d.GMVFen), n(d.PaidOrders), n(d.Views)})
-			}
-			return rows, nil
-		}
-		return [][]string{
-			{t("analytics.col.metric"), t("analytics.col.value")},
-			{t("analytics.period.from"), p.FirstDay().Format(time.DateOnly)},
-			{t("analytics.period.to"), p.LastDay().Format(time.DateOnly)},
-			{t("analytics.csv.zone"), p.Loc.String()},
-			{t("analytics.csv.gmv"), yuan(s.GMVFen)},
-			{t("analytics.kpi.paid_orders"), n(s.PaidOrders)},
-			{t("analytics.csv.refunds"), n(s.Refunds)},
-			{t("analytics.csv.refunded_orders"), n(s.RefundedOrders)},
-			{t("analytics.csv.refund_amount"), yuan(s.RefundFen)},
-			{t("analytics.kpi.refund_rate_amount"), pages.Percent(s.AmountRefundRate())},
-			{t("analytics.kpi.refund_rate_orders"), pages.Percent(s.OrderRefundRate())},
-			{t("analytics.kpi.views"), n(s.Views)},
-			{t("analytics.kpi.conversion"), pages.Percent(s.Conversion())},
-		}, nil
+		return pages.AnalyticsSummaryRows(ctx, section, s, p), nil
 	}
 	b, _, err := a.salesBreakdown(ctx, merchantID, p)
 	if err != nil {
 		return nil, err
 	}
-	switch section {
-	case "products", "specs":
-		specs := b.Specs
-		tail := []string{t("analytics.col.paid_orders"), t("analytics.csv.gmv"), t("analytics.col.refunds"), t("analytics.csv.refund_amount"), t("analytics.csv.net")}
-		figures := func(r models.SpecSales) []string {
-			return []string{n(r.PaidOrders), yuan(r.GMVFen), n(r.Refunds), yuan(r.RefundFen), yuan(r.NetFen())}
-		}
-		if section == "specs" {
-			rows := [][]string{append([]string{t("analytics.col.product_id"), t("analytics.col.product"), t("analytics.col.spec")}, tail...)}
-			for _, r := range specs {
-				rows = append(rows, append([]string{n(int64(r.ProductID)), csvText(r.ProductName(lang)), csvText(r.SpecName)}, figures(r)...))
-			}
-			return rows, nil
-		}
-		rows := [][]string{append([]string{t("analytics.col.product_id"), t("analytics.col.product")}, tail...)}
-		for _, r := range b.Products {
-			rows = append(rows, append([]string{n(int64(r.ProductID)), csvText(r.ProductName(lang))}, figures(r.SpecSales)...))
-		}
-		return rows, nil
-	case "customers":
-		cs := b.Customers
-		rows := [][]string{{t("analytics.col.rank"), t("analytics.col.customer"), t("analytics.col.paid_orders"), t("analytics.csv.gmv"), t("analytics.csv.refund_amount")}}
-		for i, r := range cs {
-			rows = append(rows, []string{strconv.Itoa(i + 1), csvText(r.CustomerName), n(r.PaidOrders), yuan(r.GMVFen), yuan(r.RefundFen)})
-		}
-		return rows, nil
-	}
-	kinds := b.RefundKinds
-	rows := [][]string{{t("analytics.col.refund_kind"), t("analytics.col.refunds"), t("analytics.csv.refund_amount")}}
-	for _, k := range kinds {
-		rows = append(rows, []string{t("analytics.refund_kind." + k.Kind), n(k.Refunds), yuan(k.RefundFen)})
-	}
-	return rows, nil
-}
-
-// csvText keeps a name a spreadsheet would read as a formula as plain text.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return pages.AnalyticsBreakdownRows(ctx, section, b), nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sellercenter/internal/richtext"
 	"sellercenter/models"
 	"sellercenter/web"
 	"sellercenter/web/pages"
@@ -135,7 +136,7 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 	if vm.Regions, err = a.Store.ProductRegionRules(ctx, m.ID, vm.Product.Type, offeredAsset(vm.Form.AssetID, vm.Assets)); err != nil {
 		return err
 	}
-	vm.Preview = sanitizeHTML(saved.Description)
+	vm.Preview = richtext.Sanitize(saved.Description)
 	vm.Logo, vm.Media, vm.EULA = saved.LogoFileID, saved.MediaFileIDs, saved.EULAFileID
 	if saved.Service != nil {
 		vm.ReqTemplate, vm.DelTemplate = saved.Service.RequirementTemplateFileID, saved.Service.DeliveryTemplateFileID

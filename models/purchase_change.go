@@ -240,6 +240,18 @@ func (s *Store) ScheduleExpirySweep(ctx context.Context, d time.Duration) error 
 	return s.Enqueue(ctx, JobExpireOrders, struct{}{}, at, expirySweepKey(at))
 }
 
+// Completable tells whether the merchant may confirm delivery of the order: it is
+// PROCESSING and not supervised (supervision completes those).
+func (o Order) Completable() error {
+	if o.Status != OrderProcessing {
+		return ErrIllegalTransition
+	}
+	if o.Supervised {
+		return ErrSupervisedOnly
+	}
+	return nil
+}
+
 // CompleteOrder is the merchant confirming delivery of one of their PROCESSING orders.
 // Supervised orders complete with their supervision instead.
 func (s *Store) CompleteOrder(ctx context.Context, a Actor, merchantID uint, orderNo string) (Order, error) {
@@ -248,11 +260,8 @@ func (s *Store) CompleteOrder(ctx context.Context, a Actor, merchantID uint, ord
 		if err := first(tx.forUpdate(tx.w.Where("order_no = ? AND merchant_id = ?", orderNo, merchantID)), &o); err != nil {
 			return err
 		}
-		if o.Status != OrderProcessing {
-			return ErrIllegalTransition
-		}
-		if o.Supervised {
-			return ErrSupervisedOnly
+		if err := o.Completable(); err != nil {
+			return err
 		}
 		if err := tx.moveOrder(a, &o, OrderCompleted, "order.event.delivered", map[string]any{"completed_at": tx.clock.Now()}); err != nil {
 			return err

@@ -72,8 +72,11 @@ type PriceQuote struct {
 
 // TrialOffered tells whether a spec offers a free trial.
 func TrialOffered(sc SpecContent) bool {
-	return sc.BillingMode == BillingPeriod && sc.TrialDays >= MinTrialDays && sc.TrialDays <= MaxTrialDays
+	return sc.BillingMode == BillingPeriod && TrialDaysValid(sc.TrialDays)
 }
+
+// TrialDaysValid tells whether a trial may last days days.
+func TrialDaysValid(days int) bool { return days >= MinTrialDays && days <= MaxTrialDays }
 
 // periodOffered tells whether the billing mode sells by the period type.
 func periodOffered(mode, period string) bool {

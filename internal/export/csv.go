@@ -28,7 +28,7 @@ func NewCSV(out io.Writer) (Writer, error) {
 func (c *csvWriter) Header(cols []string) error {
 	c.record = c.record[:0]
 	for _, s := range cols {
-		c.record = append(c.record, guardFormula(s))
+		c.record = append(c.record, GuardFormula(s))
 	}
 	return c.w.Write(c.record)
 }
@@ -43,7 +43,7 @@ func (c *csvWriter) Row(cells []Cell) error {
 			c.record = append(c.record, string(c.num[start:]))
 			continue
 		}
-		c.record = append(c.record, guardFormula(cell.Text))
+		c.record = append(c.record, GuardFormula(cell.Text))
 	}
 	return c.w.Write(c.record)
 }
@@ -56,10 +56,10 @@ func (c *csvWriter) Close() error {
 	return c.buf.Flush()
 }
 
-// guardFormula defuses CSV formula injection: a spreadsheet would run text starting with
+// GuardFormula defuses CSV formula injection: a spreadsheet would run text starting with
 // = + - @ (or a tab or carriage return) as a formula, so such text gets a leading quote.
 // Amounts are written as numbers and never pass through here.
-func guardFormula(s string) string {
+func GuardFormula(s string) string {
 	if s == "" {
 		return s
 	}

@@ -157,10 +157,9 @@ type OrderDetailVM struct {
 	Console bool
 }
 
-// CanComplete tells whether the merchant may confirm delivery here: a PROCESSING order
-// that is not supervised (supervision completes those).
+// CanComplete tells whether the merchant may confirm delivery here (the order's rule).
 func (vm OrderDetailVM) CanComplete() bool {
-	return !vm.Console && vm.D.Order.Status == models.OrderProcessing && !vm.D.Order.Supervised
+	return !vm.Console && vm.D.Order.Completable() == nil
 }
 
 // BackURL is the list the page came from.
