@@ -41,13 +41,6 @@ type productForm struct {
 
 func yes(s string) bool { return s == "yes" }
 
-func yesNoOf(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 // content turns the typed form into content, checking what tags cannot: emails, ids of
 // the offered assets, numbers, regions against the rules and the spec table. prev is the
 // saved content, whose file ids and spec keys carry over.
@@ -300,73 +293,4 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 		keys[out[i].Key] = true
 	}
 	return out
-}
-
-func fenText(v *int64) string {
-	if v == nil {
-		return ""
-	}
-	return money.FormatYuan(*v)
-}
-
-func idText(v *uint) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.FormatUint(uint64(*v), 10)
-}
-
-// productFields shows saved content in the form.
-func productFields(c models.ProductContent) pages.ProductFields {
-	f := pages.ProductFields{Category: c.Category, NameZh: c.NameZh, NameEn: c.NameEn, Version: c.Version, Summary: c.Summary,
-		Description: c.Description, Highlights: c.Highlights, CustomerCases: c.CustomerCases, UserGuide: c.UserGuide,
-		Supervised: yesNoOf(c.Supervised), PublicSale: yesNoOf(c.PublicSale), SalesObjects: c.SalesObjects,
-		NamedBuyers: strings.Join(c.NamedBuyers, "\n"), AssetID: idText(c.AssetID), SalesRegions: c.SalesRegions,
-		PurchaseLimit: strconv.Itoa(c.PurchaseLimit)}
-	for _, s := range c.Support {
-		f.SupportContent, f.SupportHours = append(f.SupportContent, s.Content), append(f.SupportHours, s.Hours)
-		f.SupportPhone, f.SupportEmail = append(f.SupportPhone, s.Phone), append(f.SupportEmail, s.Email)
-	}
-	if s := c.SaaS; s != nil {
-		f.ProvisionMode, f.UserAuth, f.EncryptType, f.ExtParams, f.Platforms = s.ProvisionMode, s.UserAuth, s.EncryptType, s.ExtParams, s.Platforms
-	}
-	if l := c.License; l != nil {
-		f.Delivery, f.PackageAssetID = l.Delivery, idText(l.PackageAssetID)
-	}
-	if s := c.Service; s != nil {
-		f.FlowTemplate, f.AcceptanceStandard = s.FlowTemplate, s.AcceptanceStandard
-		if s.AvgDeliveryDays > 0 {
-			f.AvgDeliveryDays = strconv.Itoa(s.AvgDeliveryDays)
-		}
-	}
-	if c.Image != nil {
-		f.PerCore = yesNoOf(c.Image.PerCore)
-	}
-	if c.Hardware != nil {
-		f.Logistics = yesNoOf(c.Hardware.LogisticsRequired)
-	}
-	for _, s := range c.Specs {
-		trial, lo, hi := "", "", ""
-		if s.TrialDays > 0 {
-			trial = strconv.Itoa(s.TrialDays)
-		}
-		if s.LinearAttr != "" {
-			lo, hi = strconv.Itoa(s.LinearMin), strconv.Itoa(s.LinearMax)
-		}
-		f.SpecKey, f.SpecName, f.SpecBilling = append(f.SpecKey, s.Key), append(f.SpecName, s.Name), append(f.SpecBilling, s.BillingMode)
-		f.SpecYear, f.SpecMonth, f.SpecOneTime = append(f.SpecYear, fenText(s.YearFen)), append(f.SpecMonth, fenText(s.MonthFen)), append(f.SpecOneTime, fenText(s.OneTimeFen))
-		f.SpecHour, f.SpecPackage, f.SpecLinear = append(f.SpecHour, fenText(s.HourFen)), append(f.SpecPackage, fenText(s.PackageFen)), append(f.SpecLinear, s.LinearAttr)
-		f.SpecLinearMin, f.SpecLinearMax, f.SpecTrial = append(f.SpecLinearMin, lo), append(f.SpecLinearMax, hi), append(f.SpecTrial, trial)
-		for _, code := range s.Regions {
-			f.SpecRegion = append(f.SpecRegion, pages.SpecRegionEntry(len(f.SpecKey)-1, code))
-		}
-	}
-	name := map[string]string{}
-	for _, s := range c.Specs {
-		name[s.Key] = s.Name
-	}
-	for _, r := range c.UpgradeRules {
-		f.UpgradeFrom, f.UpgradeTo = append(f.UpgradeFrom, name[r.From]), append(f.UpgradeTo, name[r.To])
-	}
-	return f
 }

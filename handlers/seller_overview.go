@@ -38,4 +38,3 @@ func (a *App) SellerOverview(c echo.Context) error {
 	vm.Changes, vm.AfterSales = pendingChanges, afterSales
 	return a.render(c, http.StatusOK, pages.OverviewPage(a.page(c), vm), nil)
 }
-

@@ -113,7 +113,7 @@ func (a *App) ProductAppEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.renderProductApp(c, http.StatusOK, pages.ProductAppVM{App: app, Product: p, Form: productFields(saved), Errors: view.Errors{}})
+	return a.renderProductApp(c, http.StatusOK, pages.ProductAppVM{App: app, Product: p, Form: pages.ProductFieldsOf(saved), Errors: view.Errors{}})
 }
 
 // renderProductApp fills the editor's view model from the saved snapshot: the checklist,
@@ -229,7 +229,7 @@ func (a *App) ProductAppSubmit(c echo.Context) error {
 		if cerr != nil {
 			return cerr
 		}
-		vm := pages.ProductAppVM{App: app, Product: p, Form: productFields(saved), Errors: view.Errors{}, Gaps: se.Gaps, GapsFailed: true}
+		vm := pages.ProductAppVM{App: app, Product: p, Form: pages.ProductFieldsOf(saved), Errors: view.Errors{}, Gaps: se.Gaps, GapsFailed: true}
 		return a.renderProductApp(c, http.StatusUnprocessableEntity, vm)
 	}
 	if err != nil {
