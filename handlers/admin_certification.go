@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -42,6 +43,13 @@ type unlockForm struct {
 // AdminCertificationUnlock releases a certification locked by three wrong amounts; the
 // platform deposits a new amount.
 func (a *App) AdminCertificationUnlock(c echo.Context) error {
+	return a.unlock(c, a.Store.UnlockCertification, a.showCertification, web.AdminCertification, "admin.cert.unlocked")
+}
+
+// unlock releases a check locked by wrong answers (the certification's transfer, the
+// real-name deposit or code) with the reviewer's comment; the store sends a new one.
+func (a *App) unlock(c echo.Context, apply func(context.Context, models.Actor, uint, string) error, show detailRenderer,
+	itemURL func(uint) string, flashKey string) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
@@ -52,13 +60,13 @@ func (a *App) AdminCertificationUnlock(c echo.Context) error {
 		return err
 	}
 	if errs.Any() {
-		return a.showCertification(c, id, http.StatusUnprocessableEntity, pages.DecisionVM{UnlockComment: f.Comment, Errors: errs})
+		return show(c, id, http.StatusUnprocessableEntity, pages.DecisionVM{UnlockComment: f.Comment, Errors: errs})
 	}
-	if err := a.Store.UnlockCertification(c.Request().Context(), actor(c), id, f.Comment); err != nil {
+	if err := apply(c.Request().Context(), actor(c), id, f.Comment); err != nil {
 		return err
 	}
-	a.flash(c, "success", "admin.cert.unlocked")
-	return a.redirect(c, web.AdminCertification(id))
+	a.flash(c, "success", flashKey)
+	return a.redirect(c, itemURL(id))
 }
 
 // AdminCertificationReveal shows the full bank account number once, audited.

@@ -35,23 +35,7 @@ func (a *App) AdminRealNameReject(c echo.Context) error {
 // AdminRealNameUnlock releases a check locked by three wrong answers; a new amount or
 // code is sent.
 func (a *App) AdminRealNameUnlock(c echo.Context) error {
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	var f unlockForm
-	errs, err := bindForm(c, &f)
-	if err != nil {
-		return err
-	}
-	if errs.Any() {
-		return a.showRealName(c, id, http.StatusUnprocessableEntity, pages.DecisionVM{UnlockComment: f.Comment, Errors: errs})
-	}
-	if err := a.Store.UnlockRealName(c.Request().Context(), actor(c), id, f.Comment); err != nil {
-		return err
-	}
-	a.flash(c, "success", "admin.realname.unlocked")
-	return a.redirect(c, web.AdminRealName(id))
+	return a.unlock(c, a.Store.UnlockRealName, a.showRealName, web.AdminRealName, "admin.realname.unlocked")
 }
 
 // AdminRealNameReveal shows the full certificate and bank numbers once, audited.

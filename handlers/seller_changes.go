@@ -189,7 +189,7 @@ func (a *App) ChangeShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	diff, err := changeDiff(c.Request().Context(), r)
+	diff, err := pages.ChangeDiff(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}
