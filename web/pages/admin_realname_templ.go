@@ -177,6 +177,12 @@ func RealNameReviewPage(p view.Page, vm RealNameReviewVM) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
+					if vm.V.LockedAt != nil {
+						templ_7745c5c3_Err = components.DL("admin.realname.locked_at", i18n.DateTimePtr(ctx, vm.V.LockedAt)).Render(ctx, templ_7745c5c3_Buffer)
+						if templ_7745c5c3_Err != nil {
+							return templ_7745c5c3_Err
+						}
+					}
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</dl>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
