@@ -30,13 +30,26 @@ const csrfField = "_csrf"
 // csrfPeek is how much of a multipart body is looked at for the token.
 const csrfPeek = 4096
 
-// csrfToken is the session's token, made on first use.
+// csrfToken is the token the page's forms carry. A logged-in session always has one; a
+// visitor gets one (and with it a session) only from the pages with forms a visitor
+// submits (issueCSRF), so browsing the catalog writes no session row.
 func (a *App) csrfToken(c echo.Context) string {
 	ctx := c.Request().Context()
-	if tok := a.Sessions.GetString(ctx, sessionCSRFKey); tok != "" {
+	if tok := a.Sessions.GetString(ctx, sessionCSRFKey); tok != "" || currentUser(c) == nil {
 		return tok
 	}
 	return a.newCSRFToken(c)
+}
+
+// issueCSRF gives the visitor a session with a token before a page whose form a visitor
+// submits: login, registration, the password reset.
+func (a *App) issueCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if a.Sessions.GetString(c.Request().Context(), sessionCSRFKey) == "" {
+			a.newCSRFToken(c)
+		}
+		return next(c)
+	}
 }
 
 // newCSRFToken gives the session a fresh token (at login and every privilege change).
@@ -52,7 +65,15 @@ func (a *App) newCSRFToken(c echo.Context) string {
 // whatever they carry. The token is taken from the header, else from the form; a
 // multipart body is not parsed for it (only its first part is looked at), so an upload
 // is refused before its body is read.
-func (a *App) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+func (a *App) csrf(next echo.HandlerFunc) echo.HandlerFunc { return a.checkCSRF(next, false) }
+
+// csrfOrSessionless is csrf for the language switch, which a visitor without a session
+// uses too: it then only sets a cookie, and there is no session to forge a request for.
+func (a *App) csrfOrSessionless(next echo.HandlerFunc) echo.HandlerFunc {
+	return a.checkCSRF(next, true)
+}
+
+func (a *App) checkCSRF(next echo.HandlerFunc, sessionless bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		switch r.Method {
@@ -65,6 +86,9 @@ func (a *App) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		want := a.Sessions.GetString(r.Context(), sessionCSRFKey)
 		if want == "" { // no session, or one that never showed a form
+			if sessionless && currentUser(c) == nil {
+				return next(c)
+			}
 			return echo.NewHTTPError(http.StatusForbidden)
 		}
 		got := r.Header.Get(csrfHeader)

@@ -460,3 +460,44 @@ func TestRefusedSubmissionsLeaveNoFileBehind(t *testing.T) {
 		t.Fatalf("%d file rows for %d blobs", r, b)
 	}
 }
+
+// TestBrowsingMakesNoSession: a visitor reading the catalog gets no session row (a
+// crawler would otherwise write one per request); the pages whose forms a visitor
+// submits make one with its token; the language switch works for a visitor without a
+// session and needs the token once there is one.
+func TestBrowsingMakesNoSession(t *testing.T) {
+	ta := newTestApp(t)
+	sessions := func() int64 {
+		var n int64
+		must(t, ta.env.DB.R.Table("sessions").Count(&n).Error)
+		return n
+	}
+	for _, path := range []string{"/", "/catalog", "/catalog?q=x"} {
+		ta.client().get(path).want(http.StatusOK)
+	}
+	if n := sessions(); n != 0 {
+		t.Fatalf("browsing made %d sessions", n)
+	}
+	v := ta.client()
+	v.get("/catalog").want(http.StatusOK)
+	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/locale", strings.NewReader("locale=zh-CN&next=%2Fcatalog"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	v.do(req).want(http.StatusSeeOther)
+	if lang := v.get("/catalog").Doc().Find("html").AttrOr("lang", ""); lang != "zh-CN" {
+		t.Fatalf("the switch without a session left the page in %q", lang)
+	}
+	for _, path := range []string{"/login", "/register", "/password/forgot"} {
+		c := ta.client()
+		c.get(path).want(http.StatusOK)
+		if c.csrf == "" {
+			t.Fatalf("%s has no token in its form", path)
+		}
+	}
+	if n := sessions(); n != 3 {
+		t.Fatalf("%d sessions for three form pages", n)
+	}
+	// Once the visitor has a session, the switch needs its token.
+	v.get("/login").want(http.StatusOK)
+	v.post("/locale", url.Values{"_csrf": {"forged"}, "locale": {"en"}}).want(http.StatusForbidden)
+	v.post("/locale", url.Values{"locale": {"en"}}).want(http.StatusSeeOther)
+}
