@@ -55,7 +55,7 @@ func (a *App) AdminAuditList(c echo.Context) error {
 	if f.MerchantID != "" && !errs.Has("merchant_id") {
 		id, err := strconv.ParseUint(f.MerchantID, 10, 32)
 		if err != nil {
-			errs["merchant_id"] = "error.number"
+			errs.Set("merchant_id", "error.number")
 		}
 		filter.MerchantID = uint(id)
 	}
@@ -63,7 +63,7 @@ func (a *App) AdminAuditList(c echo.Context) error {
 	filter.From = parseDay(errs, "from", f.From, loc, 0)
 	filter.To = parseDay(errs, "to", f.To, loc, 1) // up to the end of that day
 	if filter.From != nil && filter.To != nil && !filter.To.After(*filter.From) {
-		errs["to"] = "admin.error.date_range"
+		errs.Set("to", "admin.error.date_range")
 	}
 	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To, Zone: loc.String(),
 		ActionOptions: auditOptions(auditAreas, "admin.audit.area."), ObjectOptions: auditOptions(auditObjects, "admin.object."), Errors: errs,
@@ -90,7 +90,7 @@ func parseDay(errs view.Errors, field, s string, loc *time.Location, days int) *
 	}
 	d, err := time.ParseInLocation(time.DateOnly, s, loc)
 	if err != nil {
-		errs[field] = "admin.error.date"
+		errs.Set(field, "admin.error.date")
 		return nil
 	}
 	d = d.AddDate(0, 0, days).UTC()

@@ -109,11 +109,11 @@ func sortOrder(errs view.Errors, s string) int {
 	n, err := strconv.Atoi(s)
 	switch {
 	case err != nil:
-		errs["sort_order"] = "error.number"
+		errs.Set("sort_order", "error.number")
 	case n < 0:
-		errs["sort_order"] = "error.min_value:0"
+		errs.Set("sort_order", "error.min_value", "N", 0)
 	case n > 9999:
-		errs["sort_order"] = "error.max_value:9999"
+		errs.Set("sort_order", "error.max_value", "N", 9999)
 	}
 	return n
 }

@@ -301,11 +301,11 @@ func checkReasons(errs view.Errors, reasons, chosen []string, comment string) []
 	}
 	switch {
 	case len(chosen) == 0:
-		errs["reasons"] = "error.reason_required"
+		errs.Set("reasons", "error.reason_required")
 	case len(out) != len(slices.Compact(slices.Sorted(slices.Values(chosen)))):
-		errs["reasons"] = "error.choice"
+		errs.Set("reasons", "error.choice")
 	case other && comment == "" && !errs.Has("comment"):
-		errs["comment"] = "admin.error.comment_required_other"
+		errs.Set("comment", "admin.error.comment_required_other")
 	}
 	return out
 }
@@ -315,11 +315,11 @@ func checkReasons(errs view.Errors, reasons, chosen []string, comment string) []
 func checkReason(errs view.Errors, reasons []string, reason, comment string) {
 	switch {
 	case reason == "":
-		errs["reason"] = "error.reason_required"
+		errs.Set("reason", "error.reason_required")
 	case !slices.Contains(reasons, reason):
-		errs["reason"] = "error.choice"
+		errs.Set("reason", "error.choice")
 	case isOther(reason) && comment == "" && !errs.Has("comment"):
-		errs["comment"] = "admin.error.comment_required_other"
+		errs.Set("comment", "admin.error.comment_required_other")
 	}
 }
 
@@ -345,7 +345,7 @@ func (a *App) decide(c echo.Context, q reviewQueue, approve bool, apply func(con
 		max = 1000
 	}
 	if utf8.RuneCountInString(f.Comment) > max && !errs.Has("comment") {
-		errs["comment"] = "error.max_len:" + strconv.Itoa(max)
+		errs.Set("comment", "error.max_len", "N", max)
 	}
 	d := models.Decision{Approve: approve, Comment: f.Comment}
 	switch {

@@ -48,8 +48,8 @@ func (a *App) AdminSettingsUpdate(c echo.Context) error {
 	for _, spec := range models.SettingSpecs {
 		v := strings.TrimSpace(c.FormValue(spec.Key))
 		values[spec.Key] = v
-		if key := checkSetting(spec, v); key != "" {
-			errs[spec.Key] = key
+		if msg := checkSetting(spec, v); !msg.Empty() {
+			errs[spec.Key] = msg
 		}
 	}
 	if errs.Any() {
@@ -67,42 +67,42 @@ func (a *App) AdminSettingsUpdate(c echo.Context) error {
 	return a.redirect(c, web.AdminSettings())
 }
 
-// checkSetting returns the message key of what is wrong with v, or "".
-func checkSetting(spec models.SettingSpec, v string) string {
+// checkSetting tells what is wrong with v (nothing: the empty message).
+func checkSetting(spec models.SettingSpec, v string) view.Msg {
 	if v == "" {
-		return "error.required"
+		return view.M("error.required")
 	}
 	if !utf8.ValidString(v) {
-		return "error.invalid_utf8"
+		return view.M("error.invalid_utf8")
 	}
 	switch spec.Kind {
 	case models.SettingKindInt:
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return "error.number"
+			return view.M("error.number")
 		}
 		if n < spec.Min {
-			return "error.min_value:" + strconv.Itoa(spec.Min)
+			return view.M("error.min_value", "N", spec.Min)
 		}
 		if n > spec.Max {
-			return "error.max_value:" + strconv.Itoa(spec.Max)
+			return view.M("error.max_value", "N", spec.Max)
 		}
 	case models.SettingKindTimezone:
 		if _, err := time.LoadLocation(v); err != nil || v == "Local" {
-			return "settings.error_timezone"
+			return view.M("settings.error_timezone")
 		}
 	case models.SettingKindList:
 		for _, item := range strings.Split(v, ",") {
 			if !slices.Contains(spec.Allowed, strings.TrimSpace(item)) {
-				return "settings.error_list"
+				return view.M("settings.error_list")
 			}
 		}
 	case models.SettingKindText:
 		if len([]rune(v)) > spec.Max {
-			return "error.max_len:" + strconv.Itoa(spec.Max)
+			return view.M("error.max_len", "N", spec.Max)
 		}
 	}
-	return ""
+	return view.Msg{}
 }
 
 type holidayForm struct {
@@ -120,7 +120,7 @@ func (a *App) AdminHolidayCreate(c echo.Context) error {
 		return err
 	}
 	if _, perr := time.Parse(time.DateOnly, f.Date); perr != nil && !errs.Has("date") {
-		errs["date"] = "settings.error_date"
+		errs.Set("date", "settings.error_date")
 	}
 	hf := pages.HolidayForm{Date: f.Date, Name: f.Name, IsWorkday: f.IsWorkday}
 	if !errs.Any() {

@@ -45,13 +45,13 @@ func (a *App) LoginCreate(c echo.Context) error {
 	u, err := a.Store.Authenticate(ctx, f.Email, f.Password, c.RealIP(), actor(c).RequestID)
 	switch {
 	case errors.Is(err, models.ErrThrottled):
-		vm.Errors = view.Errors{"_form": "auth.throttled"}
+		vm.Errors = view.Errors{"_form": view.M("auth.throttled")}
 		return a.render(c, http.StatusTooManyRequests, pages.LoginPage(a.page(c), vm), nil)
 	case errors.Is(err, models.ErrBadCredentials):
-		vm.Errors = view.Errors{"_form": "auth.bad_credentials"}
+		vm.Errors = view.Errors{"_form": view.M("auth.bad_credentials")}
 		return a.render(c, http.StatusUnprocessableEntity, pages.LoginPage(a.page(c), vm), nil)
 	case errors.Is(err, models.ErrSuspended):
-		vm.Errors = view.Errors{"_form": "auth.suspended"}
+		vm.Errors = view.Errors{"_form": view.M("auth.suspended")}
 		return a.render(c, http.StatusForbidden, pages.LoginPage(a.page(c), vm), nil)
 	case err != nil:
 		return err
@@ -114,7 +114,7 @@ func (a *App) RegisterCreate(c echo.Context) error {
 		return err
 	}
 	if !f.Agree {
-		errs["agree"] = "auth.must_agree_terms"
+		errs.Set("agree", "auth.must_agree_terms")
 	}
 	vm := pages.RegisterVM{Role: f.Role, Email: f.Email, Name: f.Name, Errors: errs}
 	if errs.Any() {

@@ -61,12 +61,15 @@ func (a *App) BuyerRefundCreate(c echo.Context) error {
 	} else {
 		var fen int64
 		if off.Quote.Flow == models.RefundNegotiated && !errs.Has("amount") {
-			fen, errs["amount"] = refundAmount(f.Amount)
+			var key string
+			if fen, key = refundAmount(f.Amount); key != "" {
+				errs.Set("amount", key)
+			}
 		}
 		if f.Reason == "" && !errs.Has("reason") {
-			errs["reason"] = "error.required"
+			errs.Set("reason", "error.required")
 		}
-		if vm.Errors = clean(errs); vm.Errors.Any() {
+		if vm.Errors = errs; vm.Errors.Any() {
 			return a.render(c, http.StatusUnprocessableEntity, pages.RefundFormPage(a.page(c), vm), nil)
 		}
 		r, err = a.Store.RequestRefund(ctx, actor(c), u.ID, models.RefundRequest{OrderNo: orderNo, AmountFen: fen, Reason: f.Reason, Key: f.Key})
@@ -93,16 +96,6 @@ func refundAmount(s string) (int64, string) {
 	return fen, ""
 }
 
-// clean drops fields whose message came back empty.
-func clean(errs view.Errors) view.Errors {
-	for k, v := range errs {
-		if v == "" {
-			delete(errs, k)
-		}
-	}
-	return errs
-}
-
 // refundFormError re-renders the form for a field error (422) or a rule that refuses the
 // request now (409, with the current state of the order).
 func (a *App) refundFormError(c echo.Context, vm pages.RefundFormVM, err error) error {
@@ -119,7 +112,7 @@ func (a *App) refundFormError(c echo.Context, vm pages.RefundFormVM, err error) 
 		return oerr
 	}
 	fresh := a.refundFormVM(c, off)
-	fresh.Errors["_form"] = rule.Key
+	fresh.Errors.Set("_form", rule.Key)
 	return a.render(c, http.StatusConflict, pages.RefundFormPage(a.page(c), fresh), nil)
 }
 

@@ -77,7 +77,7 @@ func (a *App) buyState(c echo.Context, f buyForm, errs view.Errors) (pages.BuyVM
 		}
 	}
 	if !found {
-		errs["sku"] = "buyer.error_spec"
+		errs.Set("sku", "buyer.error_spec")
 	}
 	vm := pages.BuyVM{ProductType: d.Product.Type, ProductURL: web.CatalogProduct(pid), SpecName: spec.Spec.Name,
 		BillingMode: spec.Spec.BillingMode, Linear: spec.Content.LinearAttr, LinearMin: spec.Content.LinearMin, LinearMax: spec.Content.LinearMax, Errors: errs}
@@ -115,10 +115,10 @@ func (a *App) buyState(c echo.Context, f buyForm, errs view.Errors) (pages.BuyVM
 	count, ckey := parseAmount(form.Count, 1)
 	qty, qkey := parseAmount(form.Quantity, 1)
 	if ckey != "" {
-		errs["count"] = ckey
+		errs.Set("count", ckey)
 	}
 	if qkey != "" {
-		errs["quantity"] = qkey
+		errs.Set("quantity", qkey)
 	}
 	in = models.PurchaseInput{ProductID: pid, SKU: form.SKU, PeriodType: form.Period, Count: count, Quantity: qty, Trial: form.Trial, Region: form.Region}
 	return vm, in, nil
@@ -161,14 +161,14 @@ func (a *App) regionOptions(ctx context.Context, codes []string) ([]view.Option,
 // priceBuy checks the choice against every purchase rule and prices it; a refusal goes
 // into the form's errors and the quote panel.
 func (a *App) priceBuy(c echo.Context, vm *pages.BuyVM, in models.PurchaseInput) error {
-	if key := firstError(vm.Errors); key != "" {
-		vm.Quote = pages.QuoteVM{ErrorKey: key}
+	if msg := firstError(vm.Errors); !msg.Empty() {
+		vm.Quote = pages.QuoteVM{Error: msg}
 		return nil
 	}
 	plan, err := a.Store.PlanPurchase(c.Request().Context(), currentUser(c).ID, in)
 	if fe, ok := refusal(err); ok {
 		refuse(vm.Errors, fe, buyFields...)
-		vm.Quote = pages.QuoteVM{ErrorKey: fe.Key}
+		vm.Quote = pages.QuoteVM{Error: view.M(fe.Key)}
 		return nil
 	}
 	if err != nil {
@@ -182,11 +182,11 @@ func (a *App) priceBuy(c echo.Context, vm *pages.BuyVM, in models.PurchaseInput)
 func refuse(errs view.Errors, fe *models.FieldError, fields ...string) {
 	for _, f := range fields {
 		if f == fe.Field {
-			errs[f] = fe.Key
+			errs.Set(f, fe.Key)
 			return
 		}
 	}
-	errs["_form"] = fe.Key
+	errs.Set("_form", fe.Key)
 }
 
 // refusal unwraps a store refusal into the field it concerns and its message.
@@ -202,7 +202,7 @@ func refusal(err error) (*models.FieldError, bool) {
 var buyFields = []string{"sku", "trial", "period", "count", "quantity", "region"}
 
 // firstError is the message of one of the form's errors, the whole form's first.
-func firstError(errs view.Errors) string {
+func firstError(errs view.Errors) view.Msg {
 	if k, ok := errs["_form"]; ok {
 		return k
 	}
@@ -214,7 +214,7 @@ func firstError(errs view.Errors) string {
 	for _, k := range errs {
 		return k
 	}
-	return ""
+	return view.Msg{}
 }
 
 // pricedBuy reads the buy form from the query and prices the choice. answered is true
@@ -295,7 +295,7 @@ func (a *App) BuyerOrderCreate(c echo.Context) error {
 		return err
 	}
 	if !validKey(f.Key) {
-		vm.Errors["_form"] = "buyer.error_key"
+		vm.Errors.Set("_form", "buyer.error_key")
 	}
 	if vm.Errors.Any() {
 		return a.rejectBuy(c, vm, in)

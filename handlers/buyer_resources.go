@@ -146,17 +146,17 @@ func (a *App) resourceState(c echo.Context, act resourceAction, r models.Resourc
 	}
 	count, key := parseAmount(vm.Count, 1)
 	if key != "" {
-		errs["count"] = key
+		errs.Set("count", key)
 	}
 	f.Period, f.SKU = vm.Period, vm.SKU
-	if k := firstError(errs); k != "" || !price {
-		vm.Quote = pages.QuoteVM{ErrorKey: k}
+	if k := firstError(errs); !k.Empty() || !price {
+		vm.Quote = pages.QuoteVM{Error: k}
 		return vm, count, nil
 	}
 	plan, err := act.plan(a, ctx, currentUser(c).ID, r.ID, f, count)
 	if fe, ok := refusal(err); ok {
 		refuse(vm.Errors, fe, "period", "count", "sku")
-		vm.Quote = pages.QuoteVM{ErrorKey: fe.Key}
+		vm.Quote = pages.QuoteVM{Error: view.M(fe.Key)}
 		return vm, count, nil
 	}
 	if err != nil {
@@ -208,7 +208,7 @@ func (a *App) resourceActionCreate(c echo.Context, act resourceAction) error {
 	}
 	vm.Key = f.Key
 	if !validKey(f.Key) {
-		vm.Errors["_form"], vm.Key = "buyer.error_key", newIdempotencyKey()
+		vm.Errors["_form"], vm.Key = view.M("buyer.error_key"), newIdempotencyKey()
 	}
 	if vm.Errors.Any() {
 		return a.rejectResourceAction(c, act, r, vm)
@@ -232,8 +232,8 @@ func (a *App) rejectResourceAction(c echo.Context, act resourceAction, r models.
 	if err != nil {
 		return err
 	}
-	if k := firstError(vm.Errors); k != "" && priced.Quote.OK() {
-		priced.Quote = pages.QuoteVM{ErrorKey: k}
+	if k := firstError(vm.Errors); !k.Empty() && priced.Quote.OK() {
+		priced.Quote = pages.QuoteVM{Error: k}
 	}
 	for f, k := range vm.Errors {
 		priced.Errors[f] = k

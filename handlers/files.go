@@ -59,24 +59,24 @@ func (a *App) checkUploads(c echo.Context, rules []UploadRule, errs view.Errors)
 		switch {
 		case len(headers) == 0:
 			if r.Required {
-				errs[r.Field] = "error.file_required"
+				errs.Set(r.Field, "error.file_required")
 			}
 			continue
 		case r.MaxFiles > 0 && len(headers) > r.MaxFiles:
-			errs[r.Field] = "error.too_many_files:" + strconv.Itoa(r.MaxFiles)
+			errs.Set(r.Field, "error.too_many_files", "N", r.MaxFiles)
 			continue
 		}
 		for _, h := range headers {
 			if h.Size > r.MaxBytes {
-				errs[r.Field] = "error.file_too_large:" + strconv.FormatInt(r.MaxBytes>>20, 10)
+				errs.Set(r.Field, "error.file_too_large", "N", r.MaxBytes>>20)
 				break
 			}
 			if key := a.sniff(h, r.Types); key != "" {
-				errs[r.Field] = key
+				errs.Set(r.Field, key)
 				break
 			}
-			if key := checkDimensions(h, r); key != "" {
-				errs[r.Field] = key
+			if msg := checkDimensions(h, r); !msg.Empty() {
+				errs[r.Field] = msg
 				break
 			}
 		}
@@ -216,24 +216,24 @@ func (a *App) FileShow(c echo.Context) error {
 const maxImageSide = 8000
 
 // checkDimensions reads an image's header and checks its pixel size against the rule.
-func checkDimensions(h *multipart.FileHeader, r UploadRule) string {
+func checkDimensions(h *multipart.FileHeader, r UploadRule) view.Msg {
 	if r.MinWidth == 0 && r.MinHeight == 0 {
-		return ""
+		return view.Msg{}
 	}
 	f, err := h.Open()
 	if err != nil {
-		return "error.file_unreadable"
+		return view.M("error.file_unreadable")
 	}
 	defer f.Close()
 	cfg, _, err := image.DecodeConfig(f)
 	if err != nil {
-		return "error.file_type"
+		return view.M("error.file_type")
 	}
 	if cfg.Width < r.MinWidth || cfg.Height < r.MinHeight {
-		return "error.image_too_small:" + strconv.Itoa(r.MinWidth) + "×" + strconv.Itoa(r.MinHeight)
+		return view.M("error.image_too_small", "N", strconv.Itoa(r.MinWidth)+"×"+strconv.Itoa(r.MinHeight))
 	}
 	if cfg.Width > maxImageSide || cfg.Height > maxImageSide {
-		return "error.image_too_large:" + strconv.Itoa(maxImageSide) + "×" + strconv.Itoa(maxImageSide)
+		return view.M("error.image_too_large", "N", strconv.Itoa(maxImageSide)+"×"+strconv.Itoa(maxImageSide))
 	}
-	return ""
+	return view.Msg{}
 }

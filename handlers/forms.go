@@ -139,9 +139,10 @@ func checkForm(f any) (view.Errors, error) {
 				key = "error.invalid"
 			}
 			if p := fe.Param(); p != "" && (fe.Tag() == "max" || fe.Tag() == "min" || fe.Tag() == "gte" || fe.Tag() == "lte" || fe.Tag() == "maxbytes") {
-				key += ":" + p
+				errs.Set(field, key, "N", p)
+				continue
 			}
-			errs[field] = key
+			errs.Set(field, key)
 		}
 	}
 	return errs, nil
@@ -157,7 +158,7 @@ func cleanStrings(v reflect.Value, errs view.Errors) {
 		case reflect.String:
 			s := f.String()
 			if !utf8.ValidString(s) {
-				errs[name] = "error.invalid_utf8"
+				errs.Set(name, "error.invalid_utf8")
 				f.SetString(strings.ToValidUTF8(s, ""))
 				continue
 			}
@@ -168,7 +169,7 @@ func cleanStrings(v reflect.Value, errs view.Errors) {
 			if f.Type().Elem().Kind() == reflect.String {
 				for j := 0; j < f.Len(); j++ {
 					if !utf8.ValidString(f.Index(j).String()) {
-						errs[name] = "error.invalid_utf8"
+						errs.Set(name, "error.invalid_utf8")
 						f.Index(j).SetString("")
 					}
 				}
@@ -185,7 +186,7 @@ func cleanStrings(v reflect.Value, errs view.Errors) {
 func fieldErrorFrom(err error) (view.Errors, bool) {
 	var fe *models.FieldError
 	if errors.As(err, &fe) {
-		return view.Errors{fe.Field: fe.Key}, true
+		return view.Errors{fe.Field: view.M(fe.Key, fe.Args...)}, true
 	}
 	return nil, false
 }

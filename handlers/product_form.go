@@ -45,9 +45,9 @@ func yes(s string) bool { return s == "yes" }
 // the offered assets, numbers, regions against the rules and the spec table. prev is the
 // saved content, whose file ids and spec keys carry over.
 func (f *productForm) content(prev models.ProductContent, assets, packages []models.Asset, regions models.RegionRules, errs view.Errors) models.ProductContent {
-	set := func(field, key string) {
+	set := func(field, key string, args ...any) {
 		if !errs.Has(field) {
-			errs[field] = key
+			errs.Set(field, key, args...)
 		}
 	}
 	c := models.ProductContent{Type: prev.Type, BusinessModel: models.BusinessGeneral, Category: f.Category, NameZh: f.NameZh, NameEn: f.NameEn,
@@ -55,8 +55,8 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 		Description: richtext.Sanitize(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
 		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), PublicSale: yes(f.PublicSale),
 		SalesObjects: f.SalesObjects, SalesRegions: uniq(f.SalesRegions), PurchaseLimit: purchaseLimit(f.PurchaseLimit, errs)}
-	if key := regions.CheckSalesRegions(c.SalesRegions); key != "" {
-		set("sales_regions", key)
+	if rf := regions.CheckSalesRegions(c.SalesRegions); !rf.OK() {
+		set("sales_regions", rf.Key, rf.Args...)
 	}
 	if c.Category != "" && !slices.Contains(models.ProductCategories, c.Category) {
 		set("category", "error.choice")
@@ -121,7 +121,7 @@ func purchaseLimit(raw string, errs view.Errors) int {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 0 || n > models.MaxPurchaseLimit {
-		errs["purchase_limit"] = models.KeyPurchaseLimit
+		errs.Set("purchase_limit", models.KeyPurchaseLimit)
 		return 0
 	}
 	return n
@@ -154,7 +154,7 @@ func (f *productForm) upgradeRules(specs []models.SpecContent, errs view.Errors)
 		from, okF := keyOf[r.From]
 		to, okT := keyOf[r.To]
 		if !okF || !okT || from == "" || to == "" {
-			errs["upgrade-"+strconv.Itoa(i)] = "product.error_upgrade_spec"
+			errs.Set("upgrade-"+strconv.Itoa(i), "product.error_upgrade_spec")
 			continue
 		}
 		rules = append(rules, models.UpgradeRule{From: from, To: to})
@@ -162,7 +162,7 @@ func (f *productForm) upgradeRules(specs []models.SpecContent, errs view.Errors)
 	}
 	check := models.ProductContent{Specs: specs, UpgradeRules: rules}
 	if i, key := check.CheckUpgradeRules(); i >= 0 {
-		errs["upgrade-"+strconv.Itoa(rows[i])] = key
+		errs.Set("upgrade-"+strconv.Itoa(rows[i]), key)
 	}
 	return rules
 }
@@ -178,7 +178,7 @@ func assetChoice(raw string, offered []models.Asset, field string, errs view.Err
 			return &id
 		}
 	}
-	errs[field] = "error.choice"
+	errs.Set(field, "error.choice")
 	return nil
 }
 
@@ -192,7 +192,7 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 	rows := f.Specs()
 	for _, v := range f.SpecRegion {
 		if i, _, ok := pages.SpecRegionValue(v); !ok || i >= len(rows) {
-			errs["specs"] = "error.choice"
+			errs.Set("specs", "error.choice")
 		}
 	}
 	var out []models.SpecContent
@@ -202,18 +202,18 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 			continue
 		}
 		n := strconv.Itoa(i)
-		set := func(field, key string) {
+		set := func(field, key string, args ...any) {
 			if !errs.Has(field + "-" + n) {
-				errs[field+"-"+n] = key
+				errs.Set(field+"-"+n, key, args...)
 			}
 		}
 		s := models.SpecContent{Key: r.Key, Name: r.Name, BillingMode: r.Billing, LinearAttr: r.Linear, Regions: uniq(r.Regions)}
-		switch key := regions.CheckSpecRegions(s.Regions, sales); key {
+		switch rf := regions.CheckSpecRegions(s.Regions, sales); rf.Key {
 		case "":
 		case models.KeyRegionImageOnly: // the table has no region column to show it in
-			errs["specs"] = key
+			errs.Set("specs", rf.Key)
 		default:
-			set("spec_regions", key)
+			set("spec_regions", rf.Key, rf.Args...)
 		}
 		if !(known[s.Key] || newSpecKeyRE.MatchString(s.Key)) || keys[s.Key] {
 			s.Key = ""
@@ -222,7 +222,7 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 		case s.Name == "":
 			set("spec_name", "error.required")
 		case len([]rune(s.Name)) > 100:
-			set("spec_name", "error.max_len:100")
+			set("spec_name", "error.max_len", "N", 100)
 		case names[folded]:
 			set("spec_name", "product.error_spec_dup")
 		default:
@@ -279,7 +279,7 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 		out = append(out, s)
 	}
 	if len(out) > pages.MaxSpecs {
-		errs["specs"] = "product.error_too_many_specs:" + strconv.Itoa(pages.MaxSpecs)
+		errs.Set("specs", "product.error_too_many_specs", "N", pages.MaxSpecs)
 	}
 	next := 1
 	for i := range out {

@@ -136,9 +136,9 @@ func (a *App) analyticsPeriod(c echo.Context) (pages.PeriodVM, models.Period, er
 		switch {
 		case errs.Any():
 		case last.Before(first):
-			errs["to"] = "analytics.error.order"
+			errs.Set("to", "analytics.error.order")
 		case calendarDays(first, last) > models.MaxPeriodDays:
-			errs["to"] = "analytics.error.too_long"
+			errs.Set("to", "analytics.error.too_long")
 		}
 	default:
 		return vm, models.Period{}, echo.NewHTTPError(http.StatusBadRequest)
@@ -160,12 +160,12 @@ func analyticsDay(errs view.Errors, field, s string, loc *time.Location) time.Ti
 		return time.Time{}
 	}
 	if s == "" {
-		errs[field] = "error.required"
+		errs.Set(field, "error.required")
 		return time.Time{}
 	}
 	d, err := time.ParseInLocation(time.DateOnly, s, loc)
 	if err != nil || d.Year() < analyticsFirstYear || d.Year() > analyticsLastYear {
-		errs[field] = "analytics.error.date"
+		errs.Set(field, "analytics.error.date")
 		return time.Time{}
 	}
 	return d

@@ -32,20 +32,20 @@ var licenceRule = UploadRule{Field: "licence", Purpose: models.FileLicence, Type
 func (f *applicationForm) parse(errs view.Errors) (employees, years int, capital int64) {
 	var err error
 	if employees, err = strconv.Atoi(f.Employees); !errs.Has("employees") && (err != nil || employees < 1 || employees > 10_000_000) {
-		errs["employees"] = "application.error_employees"
+		errs.Set("employees", "application.error_employees")
 	}
 	if years, err = strconv.Atoi(f.YearsInBusiness); !errs.Has("years_in_business") && (err != nil || years < 0 || years > 200) {
-		errs["years_in_business"] = "application.error_years"
+		errs.Set("years_in_business", "application.error_years")
 	}
 	if !errs.Has("registered_capital") {
 		c, perr := money.ParseYuan(f.RegisteredCapital)
 		if key := moneyErrKey(perr); key != "" {
-			errs["registered_capital"] = key
+			errs.Set("registered_capital", key)
 		}
 		capital = c
 	}
 	if !f.Agree {
-		errs["agree"] = "application.must_agree"
+		errs.Set("agree", "application.must_agree")
 	}
 	return
 }

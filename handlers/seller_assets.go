@@ -55,7 +55,7 @@ type assetForm struct {
 func (f *assetForm) check(errs view.Errors, allowDevHosts bool) {
 	set := func(field, key string) {
 		if !errs.Has(field) {
-			errs[field] = key
+			errs.Set(field, key)
 		}
 	}
 	if f.AssetVersion != "" && !assetVersionRE.MatchString(f.AssetVersion) {
@@ -225,7 +225,7 @@ func (a *App) saveAsset(c echo.Context, existing *models.Asset) error {
 		}
 		for _, h := range parts[rule.Field] {
 			if !packageExt(h.Filename) {
-				errs[rule.Field] = "asset.error_package_ext"
+				errs.Set(rule.Field, "asset.error_package_ext")
 			}
 		}
 	}

@@ -168,7 +168,7 @@ func (a *App) CertificationSave(c echo.Context) error {
 			return err
 		}
 		if f.HasRelatedSupplier == "yes" && f.RelatedSuppliers == "" && !errs.Any() {
-			errs["related_suppliers"] = "error.required"
+			errs.Set("related_suppliers", "error.required")
 		}
 		if !errs.Any() {
 			_, err = a.Store.SaveCertSurvey(ctx, act, mid, models.CertSurveyInput{HasRelatedSupplier: f.HasRelatedSupplier == "yes", RelatedSuppliers: f.RelatedSuppliers})
@@ -189,7 +189,7 @@ func (a *App) CertificationSave(c echo.Context) error {
 		}
 		fen, perr := money.ParseYuan(f.Amount)
 		if key := moneyErrKey(perr); key != "" && !errs.Has("amount") {
-			errs["amount"] = key
+			errs.Set("amount", key)
 		}
 		if errs.Any() {
 			return a.renderCertStep(c, http.StatusUnprocessableEntity, cert, step, pages.CertificationFields{Amount: f.Amount}, errs)
@@ -199,7 +199,7 @@ func (a *App) CertificationSave(c echo.Context) error {
 		switch {
 		case errors.As(err, &wrong):
 			return a.renderCertStep(c, http.StatusUnprocessableEntity, cert, step, pages.CertificationFields{Amount: f.Amount},
-				view.Errors{"amount": "certification.wrong_amount:" + itoa64(int64(wrong.Left))})
+				view.Errors{"amount": view.M("certification.wrong_amount", "N", wrong.Left)})
 		case errors.Is(err, models.ErrCertLocked):
 			a.flash(c, "error", "certification.flash_locked")
 			return a.redirect(c, web.SellerCertification())

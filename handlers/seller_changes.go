@@ -173,7 +173,7 @@ func (a *App) ChangeCreate(c echo.Context) error {
 
 func (a *App) changeError(c echo.Context, vm pages.ChangeFormVM, err error) error {
 	if errors.Is(err, models.ErrChangePending) {
-		vm.Errors = view.Errors{"_form": "error.change_pending"}
+		vm.Errors = view.Errors{"_form": view.M("error.change_pending")}
 		return a.render(c, http.StatusConflict, pages.ChangeFormPage(a.page(c), vm), nil)
 	}
 	return err

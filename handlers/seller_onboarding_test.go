@@ -285,8 +285,9 @@ func TestRealNameChecksLockAfterThreeWrongAnswers(t *testing.T) {
 			}
 			for i := 0; i < models.MaxChallengeAttempts-1; i++ {
 				r := c.post("/seller/realname/confirm", url.Values{"answer": {wrong}}).want(http.StatusUnprocessableEntity)
-				if r.fieldError("answer") == "" {
-					t.Fatal("no message for a wrong answer")
+				// The message's argument is typed and rendered: how many tries are left.
+				if want := fmt.Sprintf("%d tries left", models.MaxChallengeAttempts-1-i); !strings.Contains(r.fieldError("answer"), want) {
+					t.Fatalf("wrong answer %d says %q, want %q", i+1, r.fieldError("answer"), want)
 				}
 			}
 			c.post("/seller/realname/confirm", url.Values{"answer": {wrong}}).want(http.StatusSeeOther)

@@ -49,31 +49,31 @@ func (a *App) orderFilter(c echo.Context, f orderFilterForm, errs view.Errors, c
 	vm := pages.OrderFilterVM{OrderNo: f.OrderNo, Customer: f.Customer, Product: f.Product, From: f.From, To: f.To,
 		Status: f.Status, Kind: f.Kind, Sort: f.Sort, Merchant: f.Merchant, Errors: errs}
 	if f.Status != "" && !slices.Contains(models.OrderStatuses, f.Status) {
-		errs["status"] = "order.error.status"
+		errs.Set("status", "order.error.status")
 	}
 	if f.Kind != "" && !slices.Contains(models.OrderKinds, f.Kind) {
-		errs["kind"] = "order.error.kind"
+		errs.Set("kind", "order.error.kind")
 	}
 	if id, ok := optionalID(f.Product); ok {
 		out.ProductID = id
 	} else if !errs.Has("product") {
-		errs["product"] = "order.error.product"
+		errs.Set("product", "order.error.product")
 	}
 	if id, ok := optionalID(f.Merchant); ok {
 		out.MerchantID = id
 	} else if !errs.Has("merchant") {
-		errs["merchant"] = "order.error.merchant"
+		errs.Set("merchant", "order.error.merchant")
 	}
 	if f.From != "" || f.To != "" {
 		for name, v := range map[string]string{"from": f.From, "to": f.To} {
 			if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil && !errs.Has(name) {
-				errs[name] = "order.error.date"
+				errs.Set(name, "order.error.date")
 			}
 		}
 		if !errs.Has("from") && !errs.Has("to") {
 			from, to, err := models.DayBounds(a.Store.CalendarLocation(c.Request().Context()), f.From, f.To)
 			if err != nil {
-				errs["to"] = "order.error.date_range"
+				errs.Set("to", "order.error.date_range")
 			}
 			out.From, out.To = from, to
 		}
@@ -190,7 +190,7 @@ func (a *App) OrderExport(c echo.Context) error {
 	}
 	filter, fvm := a.orderFilter(c, f, errs, false)
 	if f.Format != export.CSV && f.Format != export.XLSX {
-		errs["format"] = "export.error.format"
+		errs.Set("format", "export.error.format")
 	}
 	if errs.Any() {
 		return a.renderOrderList(c, filter, pages.OrderListVM{Filter: fvm})

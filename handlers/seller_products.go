@@ -69,7 +69,7 @@ func (a *App) ProductCreate(c echo.Context) error {
 		return err
 	}
 	if f.Category != "" && !slices.Contains(models.ProductCategories, f.Category) {
-		errs["category"] = "error.choice"
+		errs.Set("category", "error.choice")
 	}
 	if errs.Any() {
 		if !slices.Contains(pages.ProductTypes(), f.Type) {

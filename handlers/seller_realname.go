@@ -34,7 +34,7 @@ var passportRE = regexp.MustCompile(`^[A-Za-z0-9]{5,20}$`)
 func (f *realNameForm) check(m models.RealNameMethod, errs view.Errors) {
 	set := func(field, key string) {
 		if !errs.Has(field) {
-			errs[field] = key
+			errs.Set(field, key)
 		}
 	}
 	if m.Subject == models.SubjectEnterprise {
@@ -160,7 +160,7 @@ func (a *App) RealNameCreate(c echo.Context) error {
 	}
 	meth, ok := models.RealNameMethodByCode(f.Method)
 	if !ok || meth.Subject != f.Subject {
-		errs["method"] = "error.choice"
+		errs.Set("method", "error.choice")
 		meth, f.Method = models.RealNameMethods[2], models.MethodCertificate
 		f.Subject = models.SubjectEnterprise
 	}
@@ -219,7 +219,7 @@ func (a *App) RealNameConfirm(c echo.Context) error {
 	if !errs.Any() && cur.ChallengeKind == models.ChallengeTransfer {
 		fen, perr := money.ParseYuan(f.Answer)
 		if key := moneyErrKey(perr); key != "" {
-			errs["answer"] = key
+			errs.Set("answer", key)
 		}
 		answer = itoa64(fen)
 	}
@@ -233,7 +233,7 @@ func (a *App) RealNameConfirm(c echo.Context) error {
 			a.flash(c, "error", "realname.flash_check_locked")
 			return a.redirect(c, web.SellerRealName())
 		}
-		return a.realNameRerender(c, view.Errors{"answer": "realname.wrong_answer:" + itoa64(int64(wrong.Left))})
+		return a.realNameRerender(c, view.Errors{"answer": view.M("realname.wrong_answer", "N", wrong.Left)})
 	}
 	if err != nil {
 		return err

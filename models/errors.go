@@ -21,6 +21,7 @@ var (
 type FieldError struct {
 	Field string
 	Key   string
+	Args  []any // the message's arguments, name and value pairs ("N", "cn-north-4")
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Key }

@@ -47,42 +47,52 @@ func (r RegionRules) Allowed() []string {
 	return out
 }
 
-// regionKey tells why code may not be used ("" when it may), with the code as argument.
-func (r RegionRules) regionKey(code string) string {
+// Refusal is why a value is refused: a message key and its arguments (name, value
+// pairs); the zero Refusal refuses nothing.
+type Refusal struct {
+	Key  string
+	Args []any
+}
+
+// OK tells whether nothing was refused.
+func (r Refusal) OK() bool { return r.Key == "" }
+
+// regionRefusal tells why code may not be used, naming it.
+func (r RegionRules) regionRefusal(code string) Refusal {
 	switch {
 	case !slices.Contains(r.Offered, code):
-		return KeyRegionUnknown + ":" + code
+		return Refusal{KeyRegionUnknown, []any{"N", code}}
 	case r.ImageChosen && !slices.Contains(r.Replicated, code):
-		return KeyRegionNotReplicated + ":" + code
+		return Refusal{KeyRegionNotReplicated, []any{"N", code}}
 	}
-	return ""
+	return Refusal{}
 }
 
-// CheckSalesRegions tells why the product's sales regions are refused ("" when fine).
-func (r RegionRules) CheckSalesRegions(codes []string) string {
+// CheckSalesRegions tells why the product's sales regions are refused.
+func (r RegionRules) CheckSalesRegions(codes []string) Refusal {
 	for _, code := range codes {
-		if key := r.regionKey(code); key != "" {
-			return key
+		if rf := r.regionRefusal(code); !rf.OK() {
+			return rf
 		}
 	}
-	return ""
+	return Refusal{}
 }
 
-// CheckSpecRegions tells why a spec's regions are refused ("" when fine): each must be
-// allowed for the product and, when the product names its sales regions, among them.
-func (r RegionRules) CheckSpecRegions(codes, sales []string) string {
+// CheckSpecRegions tells why a spec's regions are refused: each must be allowed for the
+// product and, when the product names its sales regions, among them.
+func (r RegionRules) CheckSpecRegions(codes, sales []string) Refusal {
 	if len(codes) > 0 && !r.Image {
-		return KeyRegionImageOnly
+		return Refusal{Key: KeyRegionImageOnly}
 	}
 	for _, code := range codes {
-		if key := r.regionKey(code); key != "" {
-			return key
+		if rf := r.regionRefusal(code); !rf.OK() {
+			return rf
 		}
 		if len(sales) > 0 && !slices.Contains(sales, code) {
-			return KeyRegionNotSold + ":" + code
+			return Refusal{KeyRegionNotSold, []any{"N", code}}
 		}
 	}
-	return ""
+	return Refusal{}
 }
 
 // check applies the purchase limit's bounds and the region rules to whole content.
@@ -95,12 +105,12 @@ func (r RegionRules) check(c ProductContent) error {
 
 // checkRegions applies the rules to the content's sales and spec regions.
 func (r RegionRules) checkRegions(c ProductContent) error {
-	if key := r.CheckSalesRegions(c.SalesRegions); key != "" {
-		return &FieldError{Field: "sales_regions", Key: key}
+	if rf := r.CheckSalesRegions(c.SalesRegions); !rf.OK() {
+		return &FieldError{Field: "sales_regions", Key: rf.Key, Args: rf.Args}
 	}
 	for _, s := range c.Specs {
-		if key := r.CheckSpecRegions(s.Regions, c.SalesRegions); key != "" {
-			return &FieldError{Field: "specs", Key: key}
+		if rf := r.CheckSpecRegions(s.Regions, c.SalesRegions); !rf.OK() {
+			return &FieldError{Field: "specs", Key: rf.Key, Args: rf.Args}
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,22 +16,23 @@ func TestRegionRulesChecks(t *testing.T) {
 	t.Parallel()
 	free := models.RegionRules{Offered: []string{"cn-north-4", "cn-south-1"}}
 	image := models.RegionRules{Image: true, ImageChosen: true, Offered: []string{"cn-north-4", "cn-south-1"}, Replicated: []string{"cn-north-4"}}
+	named := func(key, code string) models.Refusal { return models.Refusal{Key: key, Args: []any{"N", code}} }
 	cases := []struct {
 		name string
-		got  string
-		want string
+		got  models.Refusal
+		want models.Refusal
 	}{
-		{"offered region", free.CheckSalesRegions([]string{"cn-south-1"}), ""},
-		{"unknown region", free.CheckSalesRegions([]string{"cn-north-4", "mars-1"}), models.KeyRegionUnknown + ":mars-1"},
-		{"region the image lacks", image.CheckSalesRegions([]string{"cn-south-1"}), models.KeyRegionNotReplicated + ":cn-south-1"},
-		{"spec region of the image", image.CheckSpecRegions([]string{"cn-north-4"}, nil), ""},
-		{"spec region the image lacks", image.CheckSpecRegions([]string{"cn-south-1"}, nil), models.KeyRegionNotReplicated + ":cn-south-1"},
-		{"spec region outside the sales regions", (models.RegionRules{Image: true, Offered: free.Offered}).CheckSpecRegions([]string{"cn-south-1"}, []string{"cn-north-4"}), models.KeyRegionNotSold + ":cn-south-1"},
-		{"spec regions on a non-image product", free.CheckSpecRegions([]string{"cn-north-4"}, nil), models.KeyRegionImageOnly},
+		{"offered region", free.CheckSalesRegions([]string{"cn-south-1"}), models.Refusal{}},
+		{"unknown region", free.CheckSalesRegions([]string{"cn-north-4", "mars-1"}), named(models.KeyRegionUnknown, "mars-1")},
+		{"region the image lacks", image.CheckSalesRegions([]string{"cn-south-1"}), named(models.KeyRegionNotReplicated, "cn-south-1")},
+		{"spec region of the image", image.CheckSpecRegions([]string{"cn-north-4"}, nil), models.Refusal{}},
+		{"spec region the image lacks", image.CheckSpecRegions([]string{"cn-south-1"}, nil), named(models.KeyRegionNotReplicated, "cn-south-1")},
+		{"spec region outside the sales regions", (models.RegionRules{Image: true, Offered: free.Offered}).CheckSpecRegions([]string{"cn-south-1"}, []string{"cn-north-4"}), named(models.KeyRegionNotSold, "cn-south-1")},
+		{"spec regions on a non-image product", free.CheckSpecRegions([]string{"cn-north-4"}, nil), models.Refusal{Key: models.KeyRegionImageOnly}},
 	}
 	for _, tc := range cases {
-		if tc.got != tc.want {
-			t.Errorf("%s: %q, want %q", tc.name, tc.got, tc.want)
+		if !reflect.DeepEqual(tc.got, tc.want) {
+			t.Errorf("%s: %+v, want %+v", tc.name, tc.got, tc.want)
 		}
 	}
 	if got := strings.Join(image.Allowed(), ","); got != "cn-north-4" {

@@ -241,15 +241,6 @@ func WorkDays(ctx context.Context, d float64) string {
 	return T(ctx, "common.workdays", "N", fmt.Sprintf("%.1f", d))
 }
 
-// Err resolves a field error key; "key:N" passes N as the limit argument.
-func Err(ctx context.Context, key string) string {
-	k, n, ok := strings.Cut(key, ":")
-	if ok {
-		return T(ctx, k, "N", n)
-	}
-	return T(ctx, key)
-}
-
 // Args decodes arguments stored as JSON (notifications) and formats them for the
 // reader as FormatArgs does.
 func (l *Localizer) Args(raw string) map[string]any {

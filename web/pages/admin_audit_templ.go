@@ -229,9 +229,9 @@ func AuditTable(vm AuditVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var11 string
-				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.Err(ctx, k))
+				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(k.Text(ctx))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin_audit.templ`, Line: 52, Col: 28}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/admin_audit.templ`, Line: 52, Col: 23}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 				if templ_7745c5c3_Err != nil {
@@ -651,13 +651,13 @@ func AuditTable(vm AuditVM) templ.Component {
 }
 
 // sortedErrors lists the messages of a failed filter in a stable order.
-func sortedErrors(errs view.Errors) []string {
+func sortedErrors(errs view.Errors) []view.Msg {
 	fields := make([]string, 0, len(errs))
 	for f := range errs {
 		fields = append(fields, f)
 	}
 	sort.Strings(fields)
-	out := make([]string, len(fields))
+	out := make([]view.Msg, len(fields))
 	for i, f := range fields {
 		out[i] = errs[f]
 	}

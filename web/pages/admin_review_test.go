@@ -47,7 +47,7 @@ func TestDecisionPanelStates(t *testing.T) {
 	}
 
 	failed := open
-	failed.Reason, failed.Comment, failed.Errors = "reason.realname.other", "<script>x</script>", view.Errors{"comment": "admin.error.comment_required_other"}
+	failed.Reason, failed.Comment, failed.Errors = "reason.realname.other", "<script>x</script>", view.Errors{"comment": view.M("admin.error.comment_required_other")}
 	doc = renderDoc(t, i18n.ZhCN, DecisionPanel("tok", failed))
 	if doc.Find(`[data-error-for="comment"]`).Text() != "请在审核意见中说明原因。" {
 		t.Fatal("error not shown in Chinese")

@@ -156,15 +156,15 @@ func RefundFormPage(p view.Page, vm RefundFormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if vm.Errors["_form"] != "" {
+			if msg, ok := vm.Errors["_form"]; ok {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div role=\"alert\" class=\"rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700\" data-testid=\"form-errors\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var6 string
-				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, vm.Errors["_form"]))
+				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(msg.Text(ctx))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/aftersales.templ`, Line: 35, Col: 164}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/aftersales.templ`, Line: 35, Col: 146}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 				if templ_7745c5c3_Err != nil {

@@ -13,13 +13,13 @@ import (
 
 // QuoteVM is a computed price as the buy and resource forms show it, or why there is none.
 type QuoteVM struct {
-	Quote    models.PriceQuote
-	Linear   string // the spec's linear attribute, for the breakdown
-	ErrorKey string // set when the choice cannot be priced or bought
+	Quote  models.PriceQuote
+	Linear string   // the spec's linear attribute, for the breakdown
+	Error  view.Msg // set when the choice cannot be priced or bought
 }
 
 // OK tells whether the quote is a price the buyer may order at.
-func (q QuoteVM) OK() bool { return q.ErrorKey == "" }
+func (q QuoteVM) OK() bool { return q.Error.Empty() }
 
 // quoteBreakdown explains a price: unit × periods × quantity.
 func quoteBreakdown(ctx context.Context, q QuoteVM) string {

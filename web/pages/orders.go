@@ -34,9 +34,9 @@ func (f OrderFilterVM) Values() url.Values {
 // orderFilterFields lists the filter fields in the order their errors are shown.
 var orderFilterFields = []string{"order_no", "customer", "merchant", "product", "status", "kind", "from", "to", "sort"}
 
-// ErrorKeys are the filter's error message keys in field order.
-func (f OrderFilterVM) ErrorKeys() []string {
-	var out []string
+// ErrorMessages are the filter's error messages in field order.
+func (f OrderFilterVM) ErrorMessages() []view.Msg {
+	var out []view.Msg
 	for _, name := range orderFilterFields {
 		if k, ok := f.Errors[name]; ok {
 			out = append(out, k)

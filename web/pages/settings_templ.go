@@ -390,7 +390,7 @@ func SettingsPage(p view.Page, vm SettingsVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Checkbox("is_workday", "settings.is_workday", vm.Holiday.IsWorkday, "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Checkbox("is_workday", "settings.is_workday", vm.Holiday.IsWorkday, view.Msg{}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

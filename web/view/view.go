@@ -2,6 +2,12 @@
 // which language, with which CSRF token and flash) and small shared view types.
 package view
 
+import (
+	"context"
+
+	"sellercenter/web/i18n"
+)
+
 // Page is the context every full page renders with.
 type Page struct {
 	User      *User
@@ -31,8 +37,27 @@ type Flash struct {
 	Key  string
 }
 
-// Errors maps a form field to its message key.
-type Errors map[string]string
+// Msg is a message of the catalogs with its arguments, typed: name, value pairs such as
+// "N", 72 for "At most {{.N}} bytes.".
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// M is the message key with its arguments.
+func M(key string, args ...any) Msg { return Msg{Key: key, Args: args} }
+
+// Text is the message in the request's language.
+func (m Msg) Text(ctx context.Context) string { return i18n.T(ctx, m.Key, m.Args...) }
+
+// Empty tells whether there is no message.
+func (m Msg) Empty() bool { return m.Key == "" }
+
+// Errors maps a form field to its message.
+type Errors map[string]Msg
+
+// Set puts the message key (with its arguments) on field.
+func (e Errors) Set(field, key string, args ...any) { e[field] = M(key, args...) }
 
 // Has tells whether field has an error.
 func (e Errors) Has(field string) bool { _, ok := e[field]; return ok }
