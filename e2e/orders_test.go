@@ -300,6 +300,16 @@ func TestOrderJourney(t *testing.T) {
 		t.Fatalf("address after filtering %s", loc)
 	}
 	merchant.screenshot("40-merchant-orders")
+	// Switching the language keeps the filtered view (htmx pushed it after the page came).
+	for _, lang := range []string{"zh-CN", "en"} {
+		merchant.switchLocale(lang)
+		if loc, _ := chromedp.Run(merchant.ctx, chromedp.Location()); !strings.Contains(loc, "/seller/orders?") || !strings.Contains(loc, "order_no="+orderNo) {
+			t.Fatalf("switching to %s went to %s", lang, loc)
+		}
+		if n := merchant.count(`[data-testid="order-row"]`); n != 1 {
+			t.Fatalf("%d orders after switching to %s, want the filtered one", n, lang)
+		}
+	}
 
 	// Export the filtered list: a small set is streamed at once as the download.
 	downloads := t.TempDir()

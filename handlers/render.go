@@ -55,6 +55,7 @@ func (a *App) page(c echo.Context) view.Page {
 		User:      viewUser(u, currentMerchant(c)),
 		Locale:    i18n.Lang(ctx),
 		Path:      c.Request().URL.Path,
+		Here:      here(c),
 		DevOutbox: a.devOutbox(),
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 	}
@@ -70,6 +71,20 @@ func (a *App) page(c echo.Context) view.Page {
 		}
 	}
 	return p
+}
+
+// here is the address of the page being shown, for the language switch to return to: the
+// request's path and query, or, when a form comes back after a POST, the same-site page
+// it was sent from.
+func here(c echo.Context) string {
+	r := c.Request()
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return ref.RequestURI()
+	}
+	return r.URL.Path
 }
 
 // devOutbox tells whether the dev mail outbox page is on.

@@ -62,12 +62,17 @@
     }
   }
 
-  // (b) Language switcher: <select data-locale-switch> submits its form on change.
+  // (b) Language switcher: <select data-locale-switch> submits its form on change, coming
+  // back to the address the browser shows now (htmx may have pushed filters into it since
+  // the page was rendered).
   document.addEventListener("change", function (evt) {
     var select = closest(evt.target, "select[data-locale-switch]");
     if (!select) return;
     var form = select.form || closest(select, "form");
-    if (form) submitForm(form);
+    if (!form) return;
+    var next = form.querySelector("input[data-locale-next]");
+    if (next) next.value = window.location.pathname + window.location.search;
+    submitForm(form);
   });
 
   // (c) Confirmation: <form data-confirm="…"> (or a submit button with data-confirm) asks first.

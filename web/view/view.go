@@ -15,6 +15,9 @@ type Page struct {
 	Flash     []Flash
 	Locale    string
 	Path      string
+	// Here is the address the language switch comes back to: the page's whole URL (path
+	// and query), or for a form shown again after a POST the page the form was on.
+	Here      string
 	Unread    int64
 	DevOutbox bool
 	RequestID string

@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"sellercenter/models"
+)
+
+// TestLanguageSwitchKeepsTheWholeAddress: switching the language comes back to the same
+// page with its query (a chooser's type, a filtered list), and after a form came back
+// with errors, to the page the form was on.
+func TestLanguageSwitchKeepsTheWholeAddress(t *testing.T) {
+	ta := newTestApp(t)
+	ta.user(models.RoleBuyer, "b@example.com")
+	c := ta.loggedIn("b@example.com")
+	for _, address := range []string{"/buyer/orders?status=COMPLETED&kind=NEW", "/catalog?q=%E5%8D%8F%E5%90%8C", "/buyer/profile?next=%2Fbuyer%2Forders"} {
+		page := c.get(address).want(http.StatusOK)
+		next, _ := page.Doc().Find(`input[name="next"][data-locale-next]`).Attr("value")
+		if next != address {
+			t.Fatalf("the switch on %s comes back to %q", address, next)
+		}
+		r := c.post("/locale", url.Values{"locale": {"zh-CN"}, "next": {next}}).want(http.StatusSeeOther)
+		if r.Location() != address {
+			t.Fatalf("switching on %s went to %s", address, r.Location())
+		}
+	}
+	// A form shown again with its errors: back to the page the form was on.
+	c.ensureCSRF()
+	form := url.Values{"_csrf": {c.csrf}, "subject_type": {"nonsense"}}
+	req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/buyer/profile", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", ta.srv.URL+"/buyer/profile?next=%2Fbuyer")
+	page := c.do(req).want(http.StatusUnprocessableEntity)
+	if next, _ := page.Doc().Find(`input[name="next"][data-locale-next]`).Attr("value"); next != "/buyer/profile?next=%2Fbuyer" {
+		t.Fatalf("after a refused form the switch comes back to %q", next)
+	}
+	// Another site's address is never taken.
+	req, _ = http.NewRequest(http.MethodPost, ta.srv.URL+"/buyer/profile", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Referer", "https://evil.example/phish")
+	page = c.do(req).want(http.StatusUnprocessableEntity)
+	if next, _ := page.Doc().Find(`input[name="next"][data-locale-next]`).Attr("value"); next != "/buyer/profile" {
+		t.Fatalf("a foreign referer became %q", next)
+	}
+}
