@@ -10,11 +10,11 @@ import (
 
 // Page is the context every full page renders with.
 type Page struct {
-	User      *User
-	CSRF      string
-	Flash     []Flash
-	Locale    string
-	Path      string
+	User   *User
+	CSRF   string
+	Flash  []Flash
+	Locale string
+	Path   string
 	// Here is the address the language switch comes back to: the page's whole URL (path
 	// and query), or for a form shown again after a POST the page the form was on.
 	Here      string
