@@ -139,6 +139,14 @@ func (a *App) AssetNew(c echo.Context) error {
 	ctx := c.Request().Context()
 	m := currentMerchant(c)
 	vm := pages.AssetFormVM{Kind: c.QueryParam("kind"), Errors: view.Errors{}}
+	if vm.Kind == "" && c.QueryParam("from") == "" {
+		choose := pages.ChooserVM{TitleKey: "chooser.asset.title", SubtitleKey: "chooser.asset.subtitle"}
+		for _, k := range models.AssetKinds {
+			choose.Choices = append(choose.Choices, pages.Choice{URL: web.SellerAssetNew(k), LabelKey: "asset.kind." + k,
+				HintKey: "chooser.asset.hint." + k, TestID: "choose-" + k})
+		}
+		return a.render(c, http.StatusOK, pages.ChooserPage(a.page(c), choose), nil)
+	}
 	if from := c.QueryParam("from"); from != "" {
 		id, err := parseID(from)
 		if err != nil {

@@ -98,6 +98,9 @@ func changeKindParam(m *models.Merchant, kind string) (string, error) {
 // ChangeNew shows the change form prefilled with the live values.
 func (a *App) ChangeNew(c echo.Context) error {
 	m := currentMerchant(c)
+	if c.QueryParam("kind") == "" {
+		return a.changeChooser(c, m)
+	}
 	kind, err := changeKindParam(m, c.QueryParam("kind"))
 	if err != nil {
 		return err
@@ -113,6 +116,22 @@ func (a *App) ChangeNew(c echo.Context) error {
 		vm.Cert = models.CertificationOf(cert)
 	}
 	return a.render(c, http.StatusOK, pages.ChangeFormPage(a.page(c), vm), nil)
+}
+
+// changeChooser offers the change requests the merchant may file now; none yet (before
+// the onboarding application is approved) is the step lock.
+func (a *App) changeChooser(c echo.Context, m *models.Merchant) error {
+	vm := pages.ChooserVM{TitleKey: "chooser.change.title", SubtitleKey: "chooser.change.subtitle"}
+	for _, k := range []string{models.ChangeProfile, models.ChangeCertification} {
+		if _, err := changeKindParam(m, k); err == nil {
+			vm.Choices = append(vm.Choices, pages.Choice{URL: web.SellerChangeNew(k), LabelKey: "change.kind." + k,
+				HintKey: "chooser.change.hint." + k, TestID: "choose-" + k})
+		}
+	}
+	if len(vm.Choices) == 0 {
+		return models.ErrStepLocked
+	}
+	return a.render(c, http.StatusOK, pages.ChooserPage(a.page(c), vm), nil)
 }
 
 // ChangeCreate files a change request.

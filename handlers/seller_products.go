@@ -52,6 +52,14 @@ func (a *App) ProductNew(c echo.Context) error {
 		return err
 	}
 	typ := c.QueryParam("type")
+	if typ == "" {
+		vm := pages.ChooserVM{TitleKey: "chooser.product.title", SubtitleKey: "chooser.product.subtitle"}
+		for _, t := range pages.ProductTypes() {
+			vm.Choices = append(vm.Choices, pages.Choice{URL: web.SellerProductNew(t), LabelKey: "product.type." + t,
+				HintKey: "chooser.product.hint." + t, TestID: "choose-" + t})
+		}
+		return a.render(c, http.StatusOK, pages.ChooserPage(a.page(c), vm), nil)
+	}
 	if !slices.Contains(pages.ProductTypes(), typ) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}

@@ -338,3 +338,49 @@ func TestProductUpgradeRules(t *testing.T) {
 		t.Fatal("the store accepted a cheaper upgrade target")
 	}
 }
+
+// TestBareNewAddressesShowTheirChooser: /seller/products/new, /seller/assets/new and
+// /seller/changes/new without a kind offer the kinds (in both languages) instead of a
+// 404, each leading to its form; the navigation's "Publish product" leads there.
+func TestBareNewAddressesShowTheirChooser(t *testing.T) {
+	ta := newTestApp(t)
+	m := ta.activeMerchant("m@example.com", "甲公司")
+	must(t, ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", m.MerchantID).Updates(map[string]any{
+		"application_status": models.ApplicationApproved, "certification_status": models.CertCertified}).Error)
+	c := ta.loggedIn("m@example.com")
+	for path, kinds := range map[string][]string{
+		"/seller/products/new": {"saas", "license", "image", "service", "hardware"},
+		"/seller/assets/new":   {"package", "image", "saas"},
+		"/seller/changes/new":  {"profile", "certification"},
+	} {
+		page := c.get(path).want(http.StatusOK)
+		doc := page.Doc()
+		for _, k := range kinds {
+			href, ok := doc.Find(`[data-testid="choose-` + k + `"]`).Attr("href")
+			if !ok {
+				t.Fatalf("%s offers no %s", path, k)
+			}
+			c.get(href).want(http.StatusOK)
+		}
+		if n := doc.Find(`[data-testid="chooser"] a`).Length(); n != len(kinds) {
+			t.Fatalf("%s offers %d choices", path, n)
+		}
+	}
+	page := c.get("/seller").want(http.StatusOK)
+	if href, _ := page.Doc().Find(`nav a:contains("Publish product")`).Attr("href"); href != "/seller/products/new" {
+		t.Fatalf("the navigation's publish entry leads to %q", href)
+	}
+	c.http.Jar.SetCookies(mustURL(ta.srv.URL), []*http.Cookie{{Name: "lang", Value: "zh-CN", Path: "/"}})
+	if title := c.get("/seller/products/new").Doc().Find("h1").First().Text(); !strings.Contains(title, "发布商品") {
+		t.Fatalf("chooser title in Chinese %q", title)
+	}
+	// On the chooser, the navigation marks "Publish product" alone.
+	cur := c.get("/seller/products/new").Doc().Find(`nav a[aria-current="page"]`)
+	if cur.Length() != 1 || cur.AttrOr("href", "") != "/seller/products/new" {
+		t.Fatalf("%d current entries, %q", cur.Length(), cur.AttrOr("href", ""))
+	}
+	// An unknown kind is still unknown.
+	c.get("/seller/products/new?type=spaceship").want(http.StatusNotFound)
+	c.get("/seller/assets/new?kind=spaceship").want(http.StatusNotFound)
+	c.get("/seller/changes/new?kind=spaceship").want(http.StatusNotFound)
+}

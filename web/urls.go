@@ -39,7 +39,7 @@ func SellerCertification() string             { return "/seller/certification" }
 func SellerCertificationStep(s string) string { return "/seller/certification/" + s }
 func SellerProfile() string                   { return "/seller/profile" }
 func SellerChanges() string                   { return "/seller/changes" }
-func SellerChangeNew(kind string) string      { return "/seller/changes/new?kind=" + url.QueryEscape(kind) }
+func SellerChangeNew(kind string) string      { return withParam("/seller/changes/new", "kind", kind) }
 func SellerChange(id uint) string             { return fmt.Sprintf("/seller/changes/%d", id) }
 func SellerChangeWithdraw(id uint) string     { return fmt.Sprintf("/seller/changes/%d/withdraw", id) }
 
@@ -115,7 +115,7 @@ func AdminHolidayDelete(date string) string {
 
 // Asset center.
 func SellerAssets() string                 { return "/seller/assets" }
-func SellerAssetNew(kind string) string    { return "/seller/assets/new?kind=" + url.QueryEscape(kind) }
+func SellerAssetNew(kind string) string    { return withParam("/seller/assets/new", "kind", kind) }
 func SellerAssetNewVersion(id uint) string { return fmt.Sprintf("/seller/assets/new?from=%d", id) }
 func SellerAsset(id uint) string           { return fmt.Sprintf("/seller/assets/%d", id) }
 func SellerAssetEdit(id uint) string       { return fmt.Sprintf("/seller/assets/%d/edit", id) }
@@ -125,7 +125,7 @@ func SellerAssetDelete(id uint) string     { return fmt.Sprintf("/seller/assets/
 
 // Products (我的商品) and their applications (我的申请).
 func SellerProducts() string             { return "/seller/products" }
-func SellerProductNew(typ string) string { return "/seller/products/new?type=" + url.QueryEscape(typ) }
+func SellerProductNew(typ string) string { return withParam("/seller/products/new", "type", typ) }
 func SellerProductApps() string          { return "/seller/product-applications" }
 func SellerProductApp(id uint) string    { return fmt.Sprintf("/seller/product-applications/%d", id) }
 func SellerProductAppSubmit(id uint) string {
@@ -247,4 +247,13 @@ func NoticeURL(kind, ref string) string {
 		return Admin()
 	}
 	return ""
+}
+
+// withParam is path with one query parameter, or path alone when the value is empty (the
+// "new" pages then show their chooser).
+func withParam(path, name, value string) string {
+	if value == "" {
+		return path
+	}
+	return path + "?" + name + "=" + url.QueryEscape(value)
 }

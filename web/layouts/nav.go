@@ -29,6 +29,20 @@ func (n NavItem) Active(path string) bool {
 	return path == p || strings.HasPrefix(path, p+"/")
 }
 
+// activeURL is the entry the page belongs to: of the entries matching path, the one with
+// the longest address (on /seller/products/new, "Publish product", not "My products").
+func activeURL(sections []NavSection, path string) string {
+	best, bestLen := "", -1
+	for _, s := range sections {
+		for _, it := range s.Items {
+			if it.Active(path) && len(it.URL) > bestLen {
+				best, bestLen = it.URL, len(it.URL)
+			}
+		}
+	}
+	return best
+}
+
 // NavSection groups items under a heading key.
 type NavSection struct {
 	Title string
@@ -50,6 +64,7 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerCertification(), Label: "nav.seller.certification"},
 			}},
 			{Title: "nav.section.products", Items: []NavItem{
+				{URL: web.SellerProductNew(""), Label: "nav.seller.publish"},
 				{URL: web.SellerAssets(), Label: "nav.seller.assets"},
 				{URL: web.SellerProducts(), Label: "nav.seller.products"},
 				{URL: web.SellerProductApps(), Label: "nav.seller.product_apps"},
