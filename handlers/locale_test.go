@@ -46,3 +46,27 @@ func TestLanguageSwitchKeepsTheWholeAddress(t *testing.T) {
 		t.Fatalf("a foreign referer became %q", next)
 	}
 }
+
+// TestBuyerCenterIsBrandedAsSuch: buyers are in the buyer center, merchants in the
+// seller center, in both languages.
+func TestBuyerCenterIsBrandedAsSuch(t *testing.T) {
+	ta := newTestApp(t)
+	ta.user(models.RoleBuyer, "b@example.com")
+	ta.user(models.RoleMerchant, "m@example.com")
+	for _, tc := range []struct{ email, path, lang, want string }{
+		{"b@example.com", "/buyer", "en", "Buyer Center"},
+		{"b@example.com", "/buyer", "zh-CN", "云商店买家中心"},
+		{"m@example.com", "/seller", "en", "Seller Center"},
+		{"m@example.com", "/seller", "zh-CN", "云商店卖家中心"},
+	} {
+		c := ta.loggedIn(tc.email)
+		c.http.Jar.SetCookies(mustURL(ta.srv.URL), []*http.Cookie{{Name: "lang", Value: tc.lang, Path: "/"}})
+		doc := c.get(tc.path).want(http.StatusOK).Doc()
+		if title := doc.Find("title").Text(); !strings.HasSuffix(title, "· "+tc.want) {
+			t.Errorf("%s %s: title %q", tc.email, tc.lang, title)
+		}
+		if !strings.Contains(doc.Find("aside").Text(), tc.want) {
+			t.Errorf("%s %s: the sidebar does not say %q", tc.email, tc.lang, tc.want)
+		}
+	}
+}

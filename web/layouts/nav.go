@@ -147,6 +147,15 @@ func HomeFor(u *view.User) string {
 	}
 }
 
+// brandKey names the product for the user: buyers are in the buyer center, everyone
+// else (visitors, merchants, reviewers) in the seller center.
+func brandKey(u *view.User) string {
+	if u != nil && u.Role == "buyer" {
+		return "app.name_buyer"
+	}
+	return "app.name"
+}
+
 func areaKey(u *view.User) string {
 	if u == nil {
 		return "app.name"
