@@ -70,3 +70,18 @@ func TestBuyerCenterIsBrandedAsSuch(t *testing.T) {
 		}
 	}
 }
+
+// TestDevOutboxShowsLinksAsLinks: a mailed link can be followed from the outbox page;
+// only web addresses become links.
+func TestDevOutboxShowsLinksAsLinks(t *testing.T) {
+	ta := newTestApp(t)
+	c := ta.client()
+	c.post("/register", url.Values{"role": {"buyer"}, "email": {"new@example.com"}, "name": {"N"},
+		"password": {"a-long-password"}, "confirm": {"a-long-password"}, "agree": {"1"}}).want(http.StatusSeeOther)
+	ta.drainJobs()
+	doc := c.get("/dev/outbox").want(http.StatusOK).Doc()
+	href, ok := doc.Find(`[data-testid="outbox-body"] a`).Attr("href")
+	if !ok || !strings.HasPrefix(href, ta.Cfg.BaseURL+"/verify-email?token=") {
+		t.Fatalf("the verification link is not a link: %q", href)
+	}
+}
