@@ -120,7 +120,6 @@ func (a *App) showProductApp(c echo.Context, id uint, status int, panel pages.De
 	if err != nil {
 		return err
 	}
-	review.Decision.Multi, review.Decision.CommentMax = true, 2000
 	review.Decision.RejectReasons = pages.SplitReasons(app.RejectReasons)
 
 	vm := pages.ProductAppReviewVM{Review: review, App: app, Product: p}

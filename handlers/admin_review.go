@@ -46,6 +46,14 @@ type reviewQueue struct {
 	CommentMax  int // 0 means 1000
 }
 
+// commentMax is how long a reviewer's comment may be.
+func (q reviewQueue) commentMax() int {
+	if q.CommentMax == 0 {
+		return 1000
+	}
+	return q.CommentMax
+}
+
 // The reviewer queues. Rejection reasons are full message keys because they are stored
 // with the decision and shown to the merchant in their own language.
 var (
@@ -340,12 +348,8 @@ func (a *App) decide(c echo.Context, q reviewQueue, approve bool, apply func(con
 	if err != nil {
 		return err
 	}
-	max := q.CommentMax
-	if max == 0 {
-		max = 1000
-	}
-	if utf8.RuneCountInString(f.Comment) > max && !errs.Has("comment") {
-		errs.Set("comment", "error.max_len", "N", max)
+	if limit := q.commentMax(); utf8.RuneCountInString(f.Comment) > limit && !errs.Has("comment") {
+		errs.Set("comment", "error.max_len", "N", limit)
 	}
 	d := models.Decision{Approve: approve, Comment: f.Comment}
 	switch {
@@ -420,6 +424,7 @@ func (a *App) reviewVM(c echo.Context, q reviewQueue, it reviewItem, panel pages
 	d.Own = d.Open && it.SubmittedBy != nil && u != nil && *it.SubmittedBy == u.ID
 	d.ApproveURL, d.RejectURL = q.ApproveURL(it.ID), q.RejectURL(it.ID)
 	d.Reasons = reasonOptions(q.Reasons)
+	d.Multi, d.CommentMax = q.MultiReason, q.commentMax()
 	d.DecidedAt, d.RejectReason, d.RejectComment = it.DecidedAt, it.RejectReason, it.RejectComment
 	if it.DecidedBy != nil {
 		users, err := a.Store.UsersByIDs(ctx, []uint{*it.DecidedBy})

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -100,7 +101,7 @@ func TestLargeBodiesRefusedBeforeTheyAreRead(t *testing.T) {
 	}
 	for _, tc := range cases {
 		status, sent := tc.c.postBig("/seller/assets", tc.token, size)
-		if !contains(tc.status, status) {
+		if !slices.Contains(tc.status, status) {
 			t.Errorf("%s: status %d, want one of %v", tc.name, status, tc.status)
 		}
 		if sent > most {
@@ -121,15 +122,6 @@ func TestLargeBodiesRefusedBeforeTheyAreRead(t *testing.T) {
 	if sent > 64<<20 {
 		t.Fatalf("300 MB to the real-name form: %d MB read", sent>>20)
 	}
-}
-
-func contains(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestMultipartTempFilesRemoved: files the multipart parser spilled to disk are gone

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"sellercenter/models"
 )
 
 // URL helpers: markup never builds paths by hand.
@@ -213,37 +215,37 @@ func WithQuery(path, query string) string {
 	return path + "?" + query
 }
 
-// NoticeURL is the address of what a notice points at (models.Notice targets); "" for
-// a target without a page.
+// NoticeURL is the address of what a notice points at (its models target); "" for a
+// target without a page.
 func NoticeURL(kind, ref string) string {
 	id := func() uint {
 		n, _ := strconv.ParseUint(ref, 10, 32)
 		return uint(n)
 	}
 	switch kind {
-	case "realname":
+	case models.TargetRealName:
 		return SellerRealName()
-	case "application":
+	case models.TargetApplication:
 		return SellerApplication()
-	case "certification":
+	case models.TargetCertification:
 		return SellerCertification()
-	case "change":
+	case models.TargetChange:
 		return SellerChange(id())
-	case "asset":
+	case models.TargetAsset:
 		return SellerAsset(id())
-	case "product_application":
+	case models.TargetProductApp:
 		return SellerProductApp(id())
-	case "exports":
+	case models.TargetExports:
 		return SellerExports()
-	case "seller_order":
+	case models.TargetSellerOrder:
 		return SellerOrder(ref)
-	case "buyer_order":
+	case models.TargetBuyerOrder:
 		return BuyerOrder(ref)
-	case "seller_case":
+	case models.TargetSellerCase:
 		return SellerAfterSale(ref)
-	case "buyer_case":
+	case models.TargetBuyerCase:
 		return BuyerAfterSale(ref)
-	case "console":
+	case models.TargetConsole:
 		return Admin()
 	}
 	return ""

@@ -1,5 +1,7 @@
 package handlers
 
+// The page shell: the language switch, the brand of each center, the dev outbox.
+
 import (
 	"net/http"
 	"net/url"
