@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"encoding/json"
+	"encoding/csv"
+	"mime"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,12 +19,23 @@ import (
 
 const auditPerPage = 50
 
-// auditAreas are the action prefixes the log can be filtered by; auditObjects the
-// object types.
+// auditAreas are the action prefixes the log can be filtered by (every registered
+// action's), auditObjects the object types.
 var (
-	auditAreas   = []string{"realname", "application", "certification", "change", "asset", "merchant", "user", "setting", "holiday", "region"}
-	auditObjects = []string{"realname", "application", "certification", "change", "asset", "merchant", "user", "setting", "holiday", "region"}
+	auditAreas   = actionAreas(models.AuditActions)
+	auditObjects = models.AuditObjects
 )
+
+func actionAreas(actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		area, _, _ := strings.Cut(a, ".")
+		if !slices.Contains(out, area) {
+			out = append(out, area)
+		}
+	}
+	return out
+}
 
 // auditFilterForm is the audit log's filter bar. Numbers and dates arrive as text so a
 // malformed one becomes a message, not a failed bind.
@@ -37,17 +48,16 @@ type auditFilterForm struct {
 	To         string `query:"to" form:"to" validate:"max=10"`
 }
 
-// AdminAuditList is the audit log: every decision with who, when, what and why.
-func (a *App) AdminAuditList(c echo.Context) error {
+// auditFilter reads the log's filters from the query.
+func (a *App) auditFilter(c echo.Context) (auditFilterForm, models.AuditFilter, view.Errors, error) {
 	var f auditFilterForm
 	errs, err := bindQuery(c, &f)
 	if err != nil {
-		return err
+		return f, models.AuditFilter{}, nil, err
 	}
 	if (f.Action != "" && !slices.Contains(auditAreas, f.Action)) || (f.ObjectType != "" && !slices.Contains(auditObjects, f.ObjectType)) {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return f, models.AuditFilter{}, nil, echo.NewHTTPError(http.StatusBadRequest)
 	}
-	ctx := c.Request().Context()
 	filter := models.AuditFilter{Actor: f.Actor, ObjectType: f.ObjectType, Page: pageParam(c), Per: auditPerPage}
 	if f.Action != "" {
 		filter.Action = f.Action + "."
@@ -59,16 +69,31 @@ func (a *App) AdminAuditList(c echo.Context) error {
 		}
 		filter.MerchantID = uint(id)
 	}
-	loc := a.Store.CalendarLocation(ctx)
+	loc := a.Store.CalendarLocation(c.Request().Context())
 	filter.From = parseDay(errs, "from", f.From, loc, 0)
 	filter.To = parseDay(errs, "to", f.To, loc, 1) // up to the end of that day
 	if filter.From != nil && filter.To != nil && !filter.To.After(*filter.From) {
 		errs.Set("to", "admin.error.date_range")
 	}
-	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To, Zone: loc.String(),
-		ActionOptions: auditOptions(auditAreas, "admin.audit.area."), ObjectOptions: auditOptions(auditObjects, "admin.object."), Errors: errs,
-		Pager: view.Pager{Page: filter.Page, PerPage: auditPerPage, BaseURL: web.AdminAudit(), Query: filterQuery("action", f.Action,
-			"actor", f.Actor, "object_type", f.ObjectType, "merchant_id", f.MerchantID, "from", f.From, "to", f.To)}}
+	return f, filter, errs, nil
+}
+
+// query is the filter as a query string, without the page.
+func (f auditFilterForm) query() string {
+	return filterQuery("action", f.Action, "actor", f.Actor, "object_type", f.ObjectType, "merchant_id", f.MerchantID, "from", f.From, "to", f.To)
+}
+
+// AdminAuditList is the audit log: every decision with who, when, what and why.
+func (a *App) AdminAuditList(c echo.Context) error {
+	f, filter, errs, err := a.auditFilter(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To,
+		Zone: a.Store.CalendarLocation(ctx).String(), ActionOptions: auditOptions(auditAreas, "admin.audit.area."),
+		ObjectOptions: auditOptions(auditObjects, "admin.object."), Errors: errs, CSVURL: withQuery(web.AdminAuditCSV(), f.query()),
+		Pager: view.Pager{Page: filter.Page, PerPage: auditPerPage, BaseURL: web.AdminAudit(), Query: f.query()}}
 	if errs.Any() {
 		return a.render(c, http.StatusUnprocessableEntity, pages.AuditPage(a.page(c), vm), pages.AuditTable(vm))
 	}
@@ -77,10 +102,53 @@ func (a *App) AdminAuditList(c echo.Context) error {
 		return err
 	}
 	vm.Pager.Total = total
-	for _, r := range rows {
-		vm.Rows = append(vm.Rows, auditRow(r))
+	names, err := a.Store.AuditNamesOf(ctx, rows)
+	if err != nil {
+		return err
 	}
+	vm.Rows = pages.AuditEntries(ctx, rows, names)
 	return a.render(c, http.StatusOK, pages.AuditPage(a.page(c), vm), pages.AuditTable(vm))
+}
+
+const auditCSVBatch = 500
+
+// AdminAuditCSV downloads the log as the filters select it, every row, in the reader's
+// language: UTF-8 with a byte order mark, read and written batch by batch.
+func (a *App) AdminAuditCSV(c echo.Context) error {
+	_, filter, errs, err := a.auditFilter(c)
+	if err != nil {
+		return err
+	}
+	if errs.Any() {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity)
+	}
+	ctx := c.Request().Context()
+	name := "audit-" + a.Clock.Now().In(a.Store.CalendarLocation(ctx)).Format("20060102-1504") + ".csv"
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	c.Response().WriteHeader(http.StatusOK)
+	if _, err := c.Response().Write([]byte("\uFEFF")); err != nil {
+		return err
+	}
+	w := csv.NewWriter(c.Response())
+	w.UseCRLF = true
+	if err := w.Write(pages.AuditCSVHeader(ctx)); err != nil {
+		return err
+	}
+	return a.Store.EachAuditBatch(ctx, filter, auditCSVBatch, func(rows []models.AuditLog) error {
+		names, err := a.Store.AuditNamesOf(ctx, rows)
+		if err != nil {
+			return err
+		}
+		for _, e := range pages.AuditEntries(ctx, rows, names) {
+			if err := w.Write(pages.AuditCSVRow(ctx, e)); err != nil {
+				return err
+			}
+		}
+		w.Flush()
+		return w.Error()
+	})
 }
 
 // parseDay reads a YYYY-MM-DD date as the start of that day (plus days) in loc.
@@ -103,70 +171,4 @@ func auditOptions(codes []string, prefix string) []view.Option {
 		opts = append(opts, view.Option{Value: c, Label: prefix + c})
 	}
 	return opts
-}
-
-// auditRow prepares one entry for display.
-func auditRow(r models.AuditLog) pages.AuditRowVM {
-	row := pages.AuditRowVM{At: r.At, Actor: r.ActorEmail, Action: r.Action, ObjectType: r.ObjectType, ObjectID: r.ObjectID,
-		Before: auditValue(r.Before), After: auditValue(r.After), Reason: r.Reason, Comment: r.Comment, RequestID: r.RequestID, IP: r.IP}
-	if r.MerchantID != nil {
-		row.MerchantID = *r.MerchantID
-	}
-	if r.ObjectID != 0 {
-		row.ObjectURL = objectURL(r.ObjectType, r.ObjectID)
-	}
-	return row
-}
-
-// objectURL links an audited object to its page in the console, where it has one.
-func objectURL(objType string, id uint) string {
-	switch objType {
-	case "realname":
-		return web.AdminRealName(id)
-	case "application":
-		return web.AdminApplication(id)
-	case "certification":
-		return web.AdminCertification(id)
-	case "change":
-		return web.AdminChange(id)
-	case "asset":
-		return web.AdminAsset(id)
-	case "merchant":
-		return web.AdminMerchant(id)
-	}
-	return ""
-}
-
-const auditValueMax = 300
-
-// auditValue shows a before or after value: a JSON object as "key: value" pairs without
-// its encrypted fields, anything else as stored, cut short.
-func auditValue(s string) string {
-	if s == "" {
-		return ""
-	}
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err == nil && m != nil {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			if !strings.HasSuffix(k, "_enc") {
-				keys = append(keys, k)
-			}
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			v, ok := m[k].(string)
-			if !ok {
-				b, _ := json.Marshal(m[k])
-				v = string(b)
-			}
-			parts[i] = k + ": " + v
-		}
-		s = strings.Join(parts, ", ")
-	}
-	if r := []rune(s); len(r) > auditValueMax {
-		s = string(r[:auditValueMax]) + "…"
-	}
-	return s
 }

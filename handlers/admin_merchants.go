@@ -139,7 +139,7 @@ func (a *App) showMerchant(c echo.Context, id uint, status int, action pages.Mer
 	if err != nil {
 		return err
 	}
-	history, err := a.historyEntries(ctx, logs)
+	history, err := a.historyEntries(ctx, logs, true)
 	if err != nil {
 		return err
 	}

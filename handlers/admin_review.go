@@ -408,7 +408,7 @@ func (a *App) reviewVM(c echo.Context, q reviewQueue, it reviewItem, panel pages
 	if err != nil {
 		return vm, err
 	}
-	if vm.History, err = a.historyEntries(ctx, rows); err != nil {
+	if vm.History, err = a.historyEntries(ctx, rows, false); err != nil {
 		return vm, err
 	}
 	meter, err := a.slaMeter(ctx)
@@ -455,34 +455,31 @@ func fileLinks(ctx context.Context, files []models.File) []components.FileLink {
 	return out
 }
 
-// historyEntries turns audit rows into a timeline with who did what.
-func (a *App) historyEntries(ctx context.Context, rows []models.AuditLog) ([]components.HistoryEntry, error) {
-	var missing []uint
-	for _, r := range rows {
-		if r.ActorEmail == "" && r.ActorID != nil {
-			missing = append(missing, *r.ActorID)
-		}
-	}
-	users, err := a.Store.UsersByIDs(ctx, missing)
+// historyEntries turns audit rows into a timeline with who did what; withObjects names
+// the object of each entry too (a merchant's history spans many objects, a record's
+// own history does not need it).
+func (a *App) historyEntries(ctx context.Context, rows []models.AuditLog, withObjects bool) ([]components.HistoryEntry, error) {
+	names, err := a.Store.AuditNamesOf(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]components.HistoryEntry, 0, len(rows))
-	for _, r := range rows {
-		who := r.ActorEmail
-		if who == "" && r.ActorID != nil {
-			who = users[*r.ActorID].Email
+	for _, e := range pages.AuditEntries(ctx, rows, names) {
+		h := components.HistoryEntry{When: i18n.DateTime(ctx, e.At), Who: e.Actor, Action: e.ActionText, Reason: e.Reason, Comment: e.Comment}
+		if withObjects {
+			h.Object, h.ObjectURL = e.ObjectText, e.ObjectURL
 		}
-		e := components.HistoryEntry{When: i18n.DateTime(ctx, r.At), Who: who, Action: pages.ActionKey(r.Action), Comment: r.Comment}
-		if strings.HasPrefix(r.Reason, "reason.") {
-			e.Reason = r.Reason
-			if strings.Contains(r.Reason, ",") { // several reasons: resolved here, shown as they are
-				e.Reason = pages.Labels(ctx, "", r.Reason)
-			}
-		}
-		out = append(out, e)
+		out = append(out, h)
 	}
 	return out, nil
 }
 
 func uitoa(n uint) string { return strconv.FormatUint(uint64(n), 10) }
+
+// withQuery appends an encoded query to a path, when there is one.
+func withQuery(path, query string) string {
+	if query == "" {
+		return path
+	}
+	return path + "?" + query
+}

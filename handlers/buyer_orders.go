@@ -64,7 +64,7 @@ func (a *App) BuyerOrderShow(c echo.Context) error {
 			who = "buyer.actor_merchant"
 		}
 		vm.History = append(vm.History, components.HistoryEntry{When: i18n.DateTime(ctx, ev.CreatedAt), Who: i18n.T(ctx, who),
-			Action: "order.status." + ev.ToStatus, Reason: ev.Note})
+			Action: i18n.T(ctx, "order.status."+ev.ToStatus), Reason: i18n.T(ctx, ev.Note)})
 	}
 	p := a.page(c)
 	return a.render(c, http.StatusOK, pages.BuyerOrderPage(p, vm), pages.BuyerOrderPayPanel(p.CSRF, vm))

@@ -174,6 +174,7 @@ func (a *App) routes(g *echo.Group) {
 	r.POST("/merchants/:id/suspend", a.AdminMerchantSuspend)
 	r.POST("/merchants/:id/reinstate", a.AdminMerchantReinstate)
 	r.GET("/audit", a.AdminAuditList)
+	r.GET("/audit.csv", a.AdminAuditCSV)
 	// Refund disputes: :id is the case's RefundNo.
 	r.GET("/disputes", a.AdminDisputeList)
 	r.GET("/disputes/:id", a.AdminDisputeShow)

@@ -169,6 +169,7 @@ var routeMatrix = map[string]routeSpec{
 	"POST /admin/merchants/:id/suspend":              {access: reviewerOnly},
 	"POST /admin/merchants/:id/reinstate":            {access: reviewerOnly},
 	"GET /admin/audit":                               {access: reviewerOnly},
+	"GET /admin/audit.csv":                           {access: reviewerOnly},
 	"GET /admin/orders":                              {access: reviewerOnly},
 	"GET /admin/orders/:id":                          {access: reviewerOnly},
 	"GET /admin/reviewers":                           {access: adminOnly},

@@ -29,6 +29,7 @@ var urlHelpers = map[string]func() string{
 	"AdminAssetReject":          func() string { return web.AdminAssetReject(7) },
 	"AdminAssets":               func() string { return web.AdminAssets() },
 	"AdminAudit":                func() string { return web.AdminAudit() },
+	"AdminAuditCSV":             func() string { return web.AdminAuditCSV() },
 	"AdminCertification":        func() string { return web.AdminCertification(7) },
 	"AdminCertificationApprove": func() string { return web.AdminCertificationApprove(7) },
 	"AdminCertificationReject":  func() string { return web.AdminCertificationReject(7) },

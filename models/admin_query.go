@@ -1,6 +1,8 @@
 package models
 
 import (
+	"gorm.io/gorm"
+
 	"context"
 	"strconv"
 	"strings"
@@ -281,8 +283,8 @@ type AuditFilter struct {
 	Page, Per  int
 }
 
-// AuditLogs lists audit rows, newest first.
-func (s *Store) AuditLogs(ctx context.Context, f AuditFilter) ([]AuditLog, int64, error) {
+// auditQuery is the audit log narrowed by f.
+func (s *Store) auditQuery(ctx context.Context, f AuditFilter) *gorm.DB {
 	q := s.r.WithContext(ctx).Model(&AuditLog{})
 	if f.Action != "" {
 		q = q.Where("action LIKE ? ESCAPE '\\'", escapeLike(f.Action)+"%")
@@ -302,6 +304,12 @@ func (s *Store) AuditLogs(ctx context.Context, f AuditFilter) ([]AuditLog, int64
 	if f.To != nil {
 		q = q.Where("at < ?", *f.To)
 	}
+	return q
+}
+
+// AuditLogs lists audit rows, newest first.
+func (s *Store) AuditLogs(ctx context.Context, f AuditFilter) ([]AuditLog, int64, error) {
+	q := s.auditQuery(ctx, f)
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
@@ -309,6 +317,33 @@ func (s *Store) AuditLogs(ctx context.Context, f AuditFilter) ([]AuditLog, int64
 	var rows []AuditLog
 	err := q.Order("at DESC, id DESC").Offset((f.Page - 1) * f.Per).Limit(f.Per).Find(&rows).Error
 	return rows, total, err
+}
+
+// EachAuditBatch reads every audit row f selects, newest first, in batches of n read
+// page by page (keyset on time and id), and hands each batch to fn: an export of the
+// whole log never holds more than one batch.
+func (s *Store) EachAuditBatch(ctx context.Context, f AuditFilter, n int, fn func([]AuditLog) error) error {
+	var last *AuditLog
+	for {
+		q := s.auditQuery(ctx, f)
+		if last != nil {
+			q = q.Where("at < ? OR (at = ? AND id < ?)", last.At, last.At, last.ID)
+		}
+		var rows []AuditLog
+		if err := q.Order("at DESC, id DESC").Limit(n).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if err := fn(rows); err != nil {
+			return err
+		}
+		if len(rows) < n {
+			return nil
+		}
+		last = &rows[len(rows)-1]
+	}
 }
 
 // Reviewers lists reviewer accounts.

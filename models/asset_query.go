@@ -445,9 +445,9 @@ func (s *Store) RecordAssetScan(ctx context.Context, id uint, checksum, format s
 			return err
 		}
 		if failReason == "" {
-			return tx.audit(Actor{Email: "system"}, "asset.scanned", "asset", a.ID, &a.MerchantID, nil, nil, "", "")
+			return tx.audit(Actor{Email: ActorSystem}, "asset.scanned", "asset", a.ID, &a.MerchantID, nil, nil, "", "")
 		}
-		if err := tx.audit(Actor{Email: "system"}, "asset.reject", "asset", a.ID, &a.MerchantID, AssetScanning, AssetRejected, failReason, ""); err != nil {
+		if err := tx.audit(Actor{Email: ActorSystem}, "asset.reject", "asset", a.ID, &a.MerchantID, AssetScanning, AssetRejected, failReason, ""); err != nil {
 			return err
 		}
 		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "asset.reject", TitleKey: "notify.asset_rejected.title", BodyKey: "notify.asset_rejected.body",

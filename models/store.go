@@ -106,6 +106,9 @@ func (s *Store) audit(a Actor, action, objType string, objID uint, merchantID *u
 	if err != nil {
 		return err
 	}
+	if err := auditCheck(action, objType, b, af); err != nil {
+		return err
+	}
 	row := AuditLog{
 		At: s.clock.Now(), Action: action, ObjectType: objType, ObjectID: objID, MerchantID: merchantID,
 		Before: b, After: af, Reason: reason, Comment: comment,

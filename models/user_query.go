@@ -121,7 +121,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, n NewAccount) (User, er
 			}
 		}
 		actor := a
-		if actor.UserID == 0 {
+		if actor.UserID == 0 && actor.Email == "" { // signing up: the new user acts
 			actor.UserID, actor.Email = u.ID, u.Email
 		}
 		if err := tx.audit(actor, "user.create", "user", u.ID, u.MerchantID, nil,

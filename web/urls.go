@@ -89,6 +89,7 @@ func AdminAsset(id uint) string             { return fmt.Sprintf("/admin/assets/
 func AdminAssetApprove(id uint) string      { return fmt.Sprintf("/admin/assets/%d/approve", id) }
 func AdminAssetReject(id uint) string       { return fmt.Sprintf("/admin/assets/%d/reject", id) }
 func AdminAudit() string                    { return "/admin/audit" }
+func AdminAuditCSV() string                 { return "/admin/audit.csv" }
 
 // Admin product application queue (商品审核).
 func AdminProductApps() string       { return "/admin/product-applications" }

@@ -240,7 +240,7 @@ func adminCmd(ctx context.Context, env *environment, args []string, stdin io.Rea
 	if *name == "" {
 		*name = strings.Split(*email, "@")[0]
 	}
-	u, err := env.store.CreateUser(ctx, models.Actor{Email: "cli", RequestID: "cli"}, models.NewAccount{
+	u, err := env.store.CreateUser(ctx, models.Actor{Email: models.ActorCLI, RequestID: models.ActorCLI}, models.NewAccount{
 		Email: *email, Password: pw, Role: models.RoleReviewer, Name: *name, IsAdmin: *admin, Verified: true})
 	var fe *models.FieldError
 	if errors.As(err, &fe) {

@@ -76,7 +76,7 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 		if err != nil {
 			return models.User{}, err
 		}
-		u, err := s.CreateUser(ctx, models.Actor{Email: "seed"}, models.NewAccount{Email: email, Password: pw, Role: role, Name: name, Locale: "zh-CN", IsAdmin: admin, Verified: true})
+		u, err := s.CreateUser(ctx, models.Actor{Email: models.ActorSeed}, models.NewAccount{Email: email, Password: pw, Role: role, Name: name, Locale: "zh-CN", IsAdmin: admin, Verified: true})
 		if err != nil {
 			return models.User{}, err
 		}
@@ -99,7 +99,7 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	if err != nil {
 		return nil, err
 	}
-	ra := models.Actor{UserID: admin.ID, Email: admin.Email, RequestID: "seed"}
+	ra := models.Actor{UserID: admin.ID, Email: admin.Email, RequestID: models.ActorSeed}
 	if err := s.seedVerifiedMerchant(ctx, put, merchant, "示例云科技有限公司", "91350100M000100Y43", ra, true); err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func seedFile(ctx context.Context, put BlobPutter, purpose string) (models.Uploa
 }
 
 func (s store) seedVerifiedMerchant(ctx context.Context, put BlobPutter, u models.User, company, uscc string, reviewer models.Actor, complete bool) error {
-	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
+	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}
 	mid := *u.MerchantID
 	lic, err := seedFile(ctx, put, models.FileLicence)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 // merchant use: a completed purchase and its paid renewal, a purchase being processed,
 // an on-demand image taken at once, a trial, an unpaid order and a cancelled one.
 func (s store) seedOrders(ctx context.Context, buyer, merchant models.User) error {
-	ba := models.Actor{UserID: buyer.ID, Email: buyer.Email, RequestID: "seed"}
-	ma := models.Actor{UserID: merchant.ID, Email: merchant.Email, RequestID: "seed"}
+	ba := models.Actor{UserID: buyer.ID, Email: buyer.Email, RequestID: models.ActorSeed}
+	ma := models.Actor{UserID: merchant.ID, Email: merchant.Email, RequestID: models.ActorSeed}
 	if _, err := s.SaveBuyerProfile(ctx, ba, buyer.ID, models.BuyerProfileInput{SubjectType: models.BuyerEnterprise, DisplayName: "星河零售有限公司", Mobile: "13700137000"}); err != nil {
 		return err
 	}

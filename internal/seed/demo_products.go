@@ -44,7 +44,7 @@ func seedProductUploads(ctx context.Context, put BlobPutter, service bool) (mode
 
 // seedApprovedAsset registers an asset and has the reviewer approve it.
 func (s store) seedApprovedAsset(ctx context.Context, u models.User, reviewer models.Actor, in models.AssetInput) (uint, error) {
-	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
+	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}
 	as, err := s.CreateAsset(ctx, a, *u.MerchantID, in)
 	if err != nil {
 		return 0, err
@@ -64,7 +64,7 @@ func (s store) seedApprovedAsset(ctx context.Context, u models.User, reviewer mo
 // image on sale, a License waiting for review, a professional service rejected once, and
 // a hardware draft.
 func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, reviewer models.Actor) error {
-	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: "seed"}
+	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}
 	mid := *u.MerchantID
 	saasAsset, err := s.seedApprovedAsset(ctx, u, reviewer, models.AssetInput{Kind: models.AssetSaaS, Name: "云协同办公", AssetVersion: "3.2", Domain: "teamwork.example.com"})
 	if err != nil {

@@ -1,8 +1,6 @@
 package pages
 
 import (
-	"time"
-
 	"sellercenter/web/view"
 )
 
@@ -18,23 +16,7 @@ type AuditVM struct {
 	ActionOptions []view.Option
 	ObjectOptions []view.Option
 	Errors        view.Errors
-	Rows          []AuditRowVM
+	Rows          []AuditEntry
+	CSVURL        string // the same filters, as a CSV download
 	Pager         view.Pager
-}
-
-// AuditRowVM is one audit entry, with values already made safe to show.
-type AuditRowVM struct {
-	At         time.Time
-	Actor      string
-	Action     string // code
-	ObjectType string
-	ObjectID   uint
-	ObjectURL  string
-	MerchantID uint
-	Before     string
-	After      string
-	Reason     string // message key or code
-	Comment    string
-	RequestID  string
-	IP         string
 }

@@ -114,7 +114,7 @@ func caseHistory(ctx context.Context, c models.RefundCase, side string) []compon
 				who += " · " + u.Email
 			}
 		}
-		out = append(out, components.HistoryEntry{When: i18n.DateTime(ctx, e.CreatedAt), Who: who, Action: e.Action, Comment: e.Comment})
+		out = append(out, components.HistoryEntry{When: i18n.DateTime(ctx, e.CreatedAt), Who: who, Action: i18n.T(ctx, e.Action), Comment: e.Comment})
 	}
 	return out
 }

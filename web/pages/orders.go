@@ -271,7 +271,7 @@ func orderHistory(ctx context.Context, evs []models.OrderEventRow) []components.
 	out := make([]components.HistoryEntry, len(evs))
 	for i, e := range evs {
 		out[i] = components.HistoryEntry{When: i18n.DateTime(ctx, e.CreatedAt), Who: i18n.T(ctx, actorKey(e.ActorRole)),
-			Action: "order.status." + e.ToStatus, Reason: e.Note}
+			Action: i18n.T(ctx, "order.status."+e.ToStatus), Reason: keyOr(ctx, e.Note, e.Note)}
 	}
 	return out
 }
