@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-		"testing"
+	"testing"
 
 	"sellercenter/internal/testdb"
 	"sellercenter/models"
