@@ -435,10 +435,10 @@ func TestOrderJourney(t *testing.T) {
 	}
 	merchant.switchLocale("zh-CN")
 	merchant.open("/seller")
-	if got := merchant.text(`[data-testid="todo-after-sales"]`); !strings.Contains(got, strconv.FormatInt(waiting, 10)) {
+	if got := merchant.text(`[data-testid="todo-after_sales"]`); !strings.Contains(got, strconv.FormatInt(waiting, 10)) {
 		t.Fatalf("overview after-sales tile %q, want %d", got, waiting)
 	}
-	merchant.submit(`[data-testid="todo-after-sales"]`)
+	merchant.submit(`[data-testid="todo-after_sales"]`)
 	if got := merchant.text(`[data-testid="tab-` + models.RefundWaiting + `"] [data-testid="tab-count"]`); got != strconv.FormatInt(waiting, 10) {
 		t.Fatalf("waiting count %q, want %d", got, waiting)
 	}

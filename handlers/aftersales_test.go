@@ -248,7 +248,7 @@ func TestMerchantApprovesWithRecordThenPayoutRefunds(t *testing.T) {
 	}
 	fx.mc.get("/seller/after-sales?status=bogus").want(http.StatusBadRequest)
 	fx.mc.get("/seller/after-sales?kind=bogus").want(http.StatusBadRequest)
-	if n := strings.TrimSpace(fx.mc.get("/seller").want(http.StatusOK).Doc().Find(`[data-testid="todo-after-sales"] p`).Last().Text()); n != "1" {
+	if n := strings.TrimSpace(fx.mc.get("/seller").want(http.StatusOK).Doc().Find(`[data-testid="todo-after_sales"] .badge`).Text()); n != "1" {
 		t.Fatalf("overview todo %q", n)
 	}
 	path := "/seller/after-sales/" + rf.RefundNo

@@ -67,6 +67,9 @@ func (a *App) ExportDownload(c echo.Context) error {
 		return err
 	}
 	defer rc.Close()
+	if err := a.Store.MarkExportDownloaded(ctx, e.MerchantID, e.ID); err != nil {
+		return err
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": e.FileName}))
 	h.Set(echo.HeaderXContentTypeOptions, "nosniff")

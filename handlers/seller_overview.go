@@ -7,10 +7,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sellercenter/models"
+	"sellercenter/web/i18n"
 	"sellercenter/web/pages"
 )
 
-// SellerOverview is the merchant overview (总览): the onboarding checklist and todos.
+// SellerOverview is the merchant overview (总览): what waits on the merchant, counted in
+// one place; the key figures, products and recent notices; the onboarding checklist.
 func (a *App) SellerOverview(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, m := currentUser(c), currentMerchant(c)
@@ -26,15 +28,43 @@ func (a *App) SellerOverview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, pendingChanges, err := a.Store.ChangeRequests(ctx, m.ID, 1, 1)
-	if err != nil {
-		return err
-	}
-	afterSales, err := a.Store.AfterSalesWaiting(ctx, m.ID)
-	if err != nil {
-		return err
-	}
 	vm := pages.NewOverviewVM(ctx, u.Verified(), *m, rn, app, cert)
-	vm.Changes, vm.AfterSales = pendingChanges, afterSales
+	onboarding := int64(vm.OnYou)
+	if vm.Active { // an active merchant has taken every step
+		onboarding = 0
+	}
+	if vm.Todos, err = a.Store.MerchantTodos(ctx, m.ID, onboarding); err != nil {
+		return err
+	}
+	if vm.Products, err = a.Store.ProductCountsOf(ctx, m.ID); err != nil {
+		return err
+	}
+	pendingChanges, err := a.Store.PendingChangeCount(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	vm.InReview = int64(vm.OnPlatform) + vm.Products.Pending + pendingChanges
+	if vm.Active {
+		loc := a.Store.CalendarLocation(ctx)
+		now := a.Clock.Now()
+		var sums [3]models.SalesSummary
+		for i, days := range []int{1, 7, 30} {
+			if sums[i], _, err = a.salesSummary(ctx, m.ID, models.PeriodOf(now.AddDate(0, 0, 1-days), now, loc)); err != nil {
+				return err
+			}
+		}
+		vm.Figures = pages.NewFigureRows(sums[0], sums[1], sums[2])
+	}
+	notices, _, err := a.Store.Notifications(ctx, u.ID, false, 1, overviewNotices)
+	if err != nil {
+		return err
+	}
+	l := i18n.From(ctx)
+	for _, n := range notices {
+		vm.Notices = append(vm.Notices, notificationItem(l, n))
+	}
 	return a.render(c, http.StatusOK, pages.OverviewPage(a.page(c), vm), nil)
 }
+
+// overviewNotices is how many recent notices the overview shows.
+const overviewNotices = 5

@@ -256,3 +256,10 @@ func itoaU(n uint) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// PendingChangeCount counts the merchant's change requests waiting for a reviewer.
+func (s *Store) PendingChangeCount(ctx context.Context, merchantID uint) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&ChangeRequest{}).Where("merchant_id = ? AND status = ?", merchantID, ChangePending).Count(&n).Error
+	return n, err
+}

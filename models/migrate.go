@@ -38,6 +38,7 @@ var migrations = []migration{
 	{13, "session epochs, real-name check lock and limit, export blob index", migrateSecurity},
 	{14, "notice amounts in fen", migrateNoticeAmounts},
 	{15, "notices point at objects, not addresses", migrateNoticeTargets},
+	{16, "exports remember their first download", migrateExportDownloads},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

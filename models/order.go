@@ -254,7 +254,10 @@ type ExportJob struct {
 	Error      string     `gorm:"size:500;not null;default:''"`
 	ExpiresAt  *time.Time `gorm:"index"`
 	FinishedAt *time.Time
-	CreatedAt  time.Time `gorm:"not null;index:idx_exports_merchant,priority:2"`
+	// DownloadedAt is the first download: until then a finished export waits on the
+	// merchant as a to-do.
+	DownloadedAt *time.Time
+	CreatedAt    time.Time `gorm:"not null;index:idx_exports_merchant,priority:2"`
 	UpdatedAt  time.Time `gorm:"not null"`
 }
 

@@ -87,3 +87,56 @@ func (s *Store) ProductApplications(ctx context.Context, merchantID uint, f Prod
 		Offset((f.Page - 1) * f.Per).Limit(f.Per).Scan(&rows).Error
 	return rows, total, err
 }
+
+// ProductCounts are a merchant's products by where they stand.
+type ProductCounts struct {
+	Drafts   int64 // never approved for sale, no application waiting
+	Pending  int64 // an application waits for a reviewer
+	OnSale   int64 // in the catalog
+	Hidden   int64 // on sale, hidden from the catalog (hidden sale)
+	Stopped  int64
+	Delisted int64
+}
+
+// ProductCountsOf counts the merchant's products by listing state, and those with an
+// application waiting, in two grouped queries.
+func (s *Store) ProductCountsOf(ctx context.Context, merchantID uint) (ProductCounts, error) {
+	var out ProductCounts
+	db := s.r.WithContext(ctx)
+	var rows []struct {
+		Listing string
+		Hidden  bool
+		N       int64
+	}
+	if err := db.Table("products").Select("listing, hidden, COUNT(*) AS n").Where("merchant_id = ?", merchantID).
+		Group("listing, hidden").Scan(&rows).Error; err != nil {
+		return out, err
+	}
+	for _, r := range rows {
+		switch {
+		case r.Listing == ListingOnSale && r.Hidden:
+			out.Hidden += r.N
+		case r.Listing == ListingOnSale:
+			out.OnSale += r.N
+		case r.Listing == ListingStopped:
+			out.Stopped += r.N
+		case r.Listing == ListingDelisted:
+			out.Delisted += r.N
+		default:
+			out.Drafts += r.N
+		}
+	}
+	var pendingNew int64
+	if err := db.Table("product_applications AS a").Joins("JOIN products p ON p.id = a.product_id").
+		Where("a.merchant_id = ? AND a.status = ?", merchantID, PAPending).Select("COUNT(DISTINCT a.product_id)").
+		Scan(&out.Pending).Error; err != nil {
+		return out, err
+	}
+	if err := db.Table("product_applications AS a").Joins("JOIN products p ON p.id = a.product_id").
+		Where("a.merchant_id = ? AND a.status = ? AND p.listing = ?", merchantID, PAPending, ListingNotListed).
+		Select("COUNT(DISTINCT a.product_id)").Scan(&pendingNew).Error; err != nil {
+		return out, err
+	}
+	out.Drafts -= pendingNew // a first application waiting: pending, no longer a draft
+	return out, nil
+}
