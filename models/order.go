@@ -258,7 +258,7 @@ type ExportJob struct {
 	// merchant as a to-do.
 	DownloadedAt *time.Time
 	CreatedAt    time.Time `gorm:"not null;index:idx_exports_merchant,priority:2"`
-	UpdatedAt  time.Time `gorm:"not null"`
+	UpdatedAt    time.Time `gorm:"not null"`
 }
 
 // ProductView counts catalog views of a product per UTC day.
