@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"sellercenter/handlers"
@@ -180,6 +181,14 @@ func newBrowser(t *testing.T, srv *server, lang string) *browser {
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
+	}
+	// Headless chromium ignores --lang for Accept-Language; the header is set instead, so
+	// the browser asks for its language the way a person's would.
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatalf("enable the network domain: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": lang}}); err != nil {
+		t.Fatalf("set the browser's language: %v", err)
 	}
 	return &browser{t: t, ctx: ctx, srv: srv}
 }

@@ -133,19 +133,19 @@ func requireActive(c echo.Context) error {
 
 // AssetNew shows the form for a new asset, or a new version of an existing one.
 func (a *App) AssetNew(c echo.Context) error {
-	if err := requireActive(c); err != nil {
-		return err
-	}
 	ctx := c.Request().Context()
 	m := currentMerchant(c)
 	vm := pages.AssetFormVM{Kind: c.QueryParam("kind"), Errors: view.Errors{}}
-	if vm.Kind == "" && c.QueryParam("from") == "" {
-		choose := pages.ChooserVM{TitleKey: "chooser.asset.title", SubtitleKey: "chooser.asset.subtitle"}
+	if vm.Kind == "" && c.QueryParam("from") == "" { // the chooser, also before onboarding is done
+		choose := pages.ChooserVM{TitleKey: "chooser.asset.title", SubtitleKey: "chooser.asset.subtitle", Locked: requireActive(c) != nil}
 		for _, k := range models.AssetKinds {
 			choose.Choices = append(choose.Choices, pages.Choice{URL: web.SellerAssetNew(k), LabelKey: "asset.kind." + k,
 				HintKey: "chooser.asset.hint." + k, TestID: "choose-" + k})
 		}
 		return a.render(c, http.StatusOK, pages.ChooserPage(a.page(c), choose), nil)
+	}
+	if err := requireActive(c); err != nil {
+		return err
 	}
 	if from := c.QueryParam("from"); from != "" {
 		id, err := parseID(from)

@@ -48,17 +48,17 @@ type newProductForm struct {
 
 // ProductNew asks for the type's first details.
 func (a *App) ProductNew(c echo.Context) error {
-	if err := requireActive(c); err != nil {
-		return err
-	}
 	typ := c.QueryParam("type")
-	if typ == "" {
-		vm := pages.ChooserVM{TitleKey: "chooser.product.title", SubtitleKey: "chooser.product.subtitle"}
+	if typ == "" { // the chooser, also before onboarding is done: it says what is missing
+		vm := pages.ChooserVM{TitleKey: "chooser.product.title", SubtitleKey: "chooser.product.subtitle", Locked: requireActive(c) != nil}
 		for _, t := range pages.ProductTypes() {
 			vm.Choices = append(vm.Choices, pages.Choice{URL: web.SellerProductNew(t), LabelKey: "product.type." + t,
 				HintKey: "chooser.product.hint." + t, TestID: "choose-" + t})
 		}
 		return a.render(c, http.StatusOK, pages.ChooserPage(a.page(c), vm), nil)
+	}
+	if err := requireActive(c); err != nil {
+		return err
 	}
 	if !slices.Contains(pages.ProductTypes(), typ) {
 		return echo.NewHTTPError(http.StatusNotFound)

@@ -384,3 +384,23 @@ func TestBareNewAddressesShowTheirChooser(t *testing.T) {
 	c.get("/seller/assets/new?kind=spaceship").want(http.StatusNotFound)
 	c.get("/seller/changes/new?kind=spaceship").want(http.StatusNotFound)
 }
+
+// Before onboarding is done the choosers say so, with the way to the checklist, and link
+// to no form; the forms themselves stay refused.
+func TestChoosersExplainBeforeOnboardingIsDone(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	ta.user(models.RoleMerchant, "new@example.com")
+	c := ta.loggedIn("new@example.com")
+	for _, path := range []string{"/seller/products/new", "/seller/assets/new"} {
+		doc := c.get(path).want(http.StatusOK).Doc()
+		if doc.Find(`[data-testid="chooser-locked"]`).Length() != 1 || doc.Find(`[data-testid="chooser"] a`).Length() != 0 {
+			t.Fatalf("%s: %s", path, doc.Find("main").Text())
+		}
+		if href, _ := doc.Find(`[data-testid="chooser-locked"] a`).Attr("href"); href != "/seller#checklist" {
+			t.Errorf("%s leads to %q", path, href)
+		}
+	}
+	c.get("/seller/products/new?type=saas").want(http.StatusConflict)
+	c.get("/seller/assets/new?kind=package").want(http.StatusConflict)
+}

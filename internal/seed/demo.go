@@ -76,7 +76,7 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 		if err != nil {
 			return models.User{}, err
 		}
-		u, err := s.CreateUser(ctx, models.Actor{Email: models.ActorSeed}, models.NewAccount{Email: email, Password: pw, Role: role, Name: name, Locale: "zh-CN", IsAdmin: admin, Verified: true})
+		u, err := s.CreateUser(ctx, models.Actor{Email: models.ActorSeed}, models.NewAccount{Email: email, Password: pw, Role: role, Name: name, IsAdmin: admin, Verified: true})
 		if err != nil {
 			return models.User{}, err
 		}

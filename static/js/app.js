@@ -35,6 +35,20 @@
     }
   });
 
+  // A boosted navigation swaps the body only; the new page may be in another language
+  // (a login into an account that prefers it), so its <html lang> is carried over for
+  // screen readers.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var xhr = evt.detail.xhr;
+    if (!evt.detail.boosted || !xhr || typeof xhr.responseText !== "string") {
+      return;
+    }
+    var m = /<html[^>]*\slang="([A-Za-z-]+)"/.exec(xhr.responseText.slice(0, 2000));
+    if (m) {
+      document.documentElement.lang = m[1];
+    }
+  });
+
   // When a request fails (5xx or network error), reveal an optional error banner if the page has one:
   //   <div id="htmx-error" class="hidden" role="alert">…</div>
   function showRequestError() {

@@ -36,7 +36,8 @@ type AuditEntry struct {
 	RequestID   string
 }
 
-// AuditChange is one field of an audited change.
+// AuditChange is one field of an audited change; Before is empty when the row records
+// the value without an earlier one (a new record, an amount that came with the event).
 type AuditChange struct {
 	Field         string
 	Before, After string
@@ -169,6 +170,9 @@ func AuditChanges(ctx context.Context, action, objType, before, after string) []
 		bv, av := auditValue(ctx, objType, k, b[k]), auditValue(ctx, objType, k, a[k])
 		if bv == av && b[k] != nil {
 			continue
+		}
+		if b[k] == nil {
+			bv = ""
 		}
 		out = append(out, AuditChange{Field: auditFieldLabel(ctx, objType, k), Before: bv, After: av})
 	}
@@ -337,7 +341,10 @@ func AuditCSVHeader(ctx context.Context) []string {
 func AuditCSVRow(ctx context.Context, e AuditEntry) []string {
 	changes := make([]string, len(e.Changes))
 	for i, ch := range e.Changes {
-		changes[i] = ch.Field + ": " + ch.Before + " → " + ch.After
+		changes[i] = ch.Field + ": " + ch.After
+		if ch.Before != "" {
+			changes[i] = ch.Field + ": " + ch.Before + " → " + ch.After
+		}
 	}
 	row := []string{i18n.DateTime(ctx, e.At), e.Actor, e.ActionText, e.ObjectText, e.Merchant, strings.Join(changes, "; "),
 		e.Reason, e.Comment, e.IP, e.RequestID}

@@ -964,7 +964,7 @@ func ErrorFragment(vm ErrorVM) templ.Component {
 			templ_7745c5c3_Var45 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"mx-auto max-w-lg rounded-lg border border-slate-200 bg-white p-8 text-center\" role=\"alert\" data-testid=\"error-page\"><p class=\"text-5xl font-bold text-slate-300\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "<div class=\"mx-auto max-w-lg rounded-lg border border-slate-200 bg-white p-8 text-center\" role=\"alert\" data-testid=\"error-page\"><p class=\"text-5xl font-bold text-slate-500\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -154,7 +154,7 @@ func SettingsPage(p view.Page, vm SettingsVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if len(vm.Holidays) == 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p class=\"text-sm text-slate-400\">")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p class=\"text-sm text-slate-500\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
