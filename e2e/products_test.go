@@ -108,7 +108,36 @@ func TestProductPublishingJourney(t *testing.T) {
 	b.upload("logo", img)
 	b.upload("media", shot)
 	b.upload("eula", pdf)
-	b.do("description", chromedp.SetValue(chromedp.CSS(`textarea[name="description"]`), "<p>"+strings.Repeat("团队协同办公，一站式管理任务与文档。", 30)+"</p>"))
+	// The description is written in the rich-text editor, by keyboard: a bold heading
+	// phrase (Ctrl+B), then the text.
+	// The description is written in the rich-text editor: a phrase made bold with the
+	// toolbar, then the text.
+	b.do("description", chromedp.WaitVisible(chromedp.CSS(`trix-toolbar .trix-button--icon-bold`)),
+		chromedp.Click(chromedp.CSS(`trix-toolbar .trix-button--icon-bold`)),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor`), "Teamwork"),
+		chromedp.Click(chromedp.CSS(`trix-toolbar .trix-button--icon-bold`)),
+		chromedp.SendKeys(chromedp.CSS(`trix-editor`), " "+strings.Repeat("团队协同办公，一站式管理任务与文档。", 25)))
+	if tab, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('trix-toolbar button[tabindex="-1"]').length`)); tab != 0 {
+		t.Errorf("%d toolbar buttons cannot be reached with Tab", tab)
+	}
+	b.screenshot("21-product-editor")
+	if v := b.attr(`input[name="description"]`, "value"); !strings.Contains(v, "<strong>Teamwork</strong>") {
+		t.Fatalf("the editor wrote %q", v)
+	}
+	for _, v := range b.axeCheck() {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("editor: %s (%s) %v", v.ID, v.Impact, v.Nodes)
+		}
+	}
+	// A spec shows the price fields of its billing mode: one-time hides the yearly price.
+	b.do("billing", chromedp.SetValue(chromedp.CSS(`#f-spec_billing-2`), "one_time"))
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector('#f-spec_billing-2').dispatchEvent(new Event('change', {bubbles: true}))`)); err != nil {
+		t.Fatal(err)
+	}
+	if hidden, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector('#f-spec_year-2').closest('[data-billing-field]').hidden && !document.querySelector('#f-spec_one_time-2').closest('[data-billing-field]').hidden`)); !hidden {
+		t.Error("choosing one-time billing left the yearly price showing")
+	}
+	b.do("billing back", chromedp.SetValue(chromedp.CSS(`#f-spec_billing-2`), ""))
 	for i := 0; i < 4; i++ {
 		row := `[data-testid="support-row"]:nth-child(` + itoa(i+1) + `) `
 		b.do("support row", chromedp.SetValue(chromedp.CSS(row+`input[name="support_content"]`), "在线客服"),

@@ -79,14 +79,14 @@ func (a *App) buyState(c echo.Context, f buyForm, errs view.Errors) (pages.BuyVM
 	if !found {
 		errs.Set("sku", "buyer.error_spec")
 	}
-	vm := pages.BuyVM{ProductType: d.Product.Type, ProductURL: web.CatalogProduct(pid), SpecName: spec.Spec.Name,
+	vm := pages.BuyVM{ProductType: d.Product.Type, ProductURL: web.CatalogProduct(pid), SpecName: spec.Spec.DisplayName(i18n.Lang(ctx)),
 		BillingMode: spec.Spec.BillingMode, Linear: spec.Content.LinearAttr, LinearMin: spec.Content.LinearMin, LinearMax: spec.Content.LinearMax, Errors: errs}
 	vm.ProductName, _ = localName(ctx, d.Product.NameZh, d.Product.NameEn)
 	if models.TrialOffered(spec.Content) {
 		vm.TrialDays = spec.Content.TrialDays
 	}
 	for _, s := range d.Specs {
-		vm.Specs = append(vm.Specs, pages.BuySpec{SKU: s.Spec.SKUCode, Name: s.Spec.Name, URL: web.BuyerBuy(pid, s.Spec.SKUCode),
+		vm.Specs = append(vm.Specs, pages.BuySpec{SKU: s.Spec.SKUCode, Name: s.Spec.DisplayName(i18n.Lang(ctx)), URL: web.BuyerBuy(pid, s.Spec.SKUCode),
 			Selected: s.Spec.ID == spec.Spec.ID, Trial: models.TrialOffered(s.Content)})
 	}
 	vm.Periods = periodOptions(ctx, spec.Prices)

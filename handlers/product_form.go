@@ -198,7 +198,7 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 	var out []models.SpecContent
 	names, keys := map[string]bool{}, map[string]bool{}
 	for i, r := range rows {
-		if r.Name == "" && r.Billing == "" && r.Year == "" && r.Month == "" && r.OneTime == "" && r.Hour == "" && r.Package == "" && r.Linear == "" && r.Trial == "" {
+		if r.Name == "" && r.NameEn == "" && r.Billing == "" && r.Year == "" && r.Month == "" && r.OneTime == "" && r.Hour == "" && r.Package == "" && r.Linear == "" && r.Trial == "" {
 			continue
 		}
 		n := strconv.Itoa(i)
@@ -207,7 +207,10 @@ func (f *productForm) specs(prev models.ProductContent, free bool, regions model
 				errs.Set(field+"-"+n, key, args...)
 			}
 		}
-		s := models.SpecContent{Key: r.Key, Name: r.Name, BillingMode: r.Billing, LinearAttr: r.Linear, Regions: uniq(r.Regions)}
+		s := models.SpecContent{Key: r.Key, Name: r.Name, NameEn: r.NameEn, BillingMode: r.Billing, LinearAttr: r.Linear, Regions: uniq(r.Regions)}
+		if len([]rune(s.NameEn)) > 100 {
+			set("spec_name_en", "error.max_len", "N", 100)
+		}
 		switch rf := regions.CheckSpecRegions(s.Regions, sales); rf.Key {
 		case "":
 		case models.KeyRegionImageOnly: // the table has no region column to show it in

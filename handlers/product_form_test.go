@@ -215,3 +215,81 @@ func TestProductEditorRefusesBadRegionsAndLimits(t *testing.T) {
 		t.Errorf("limit message in Chinese %q", got)
 	}
 }
+
+// The editor that feels finished: specs as numbered groups whose inputs are named with
+// their row, the price fields of the chosen billing mode only, an English spec name kept
+// beside the Chinese one, the description marked for the rich-text editor (its textarea
+// the no-JavaScript path), and a submitted application shown as a summary, not a form.
+func TestProductEditorSpecsNamesAndSummary(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	c, m := activeSeller(t, ta, "m@example.com")
+	assetID := approvedSaaSAsset(t, ta, m)
+	path := createDraft(t, c)
+	v := goodProductForm()
+	v.Set("asset_id", strconv.Itoa(int(assetID)))
+	v["spec_name_en"] = []string{"Basic", "", ""}
+	v["spec_billing"] = []string{"period", "one_time", ""}
+	v["spec_year"] = []string{"999", "", ""}
+	v["spec_month"] = []string{"99", "", ""}
+	v["spec_one_time"] = []string{"", "5000", ""}
+	v["spec_trial"] = []string{"7", "", ""}
+	c.postMultipart(path, v, upload{"logo", "logo.png", pngOf(200, 200)}, upload{"media", "a.png", pngOf(800, 450)}, upload{"media", "b.png", pngOf(800, 450)},
+		upload{"eula", "eula.pdf", pdfBytes}).want(http.StatusSeeOther)
+	saved, _ := appOf(t, ta, path).ContentOf()
+	if len(saved.Specs) != 2 || saved.Specs[0].NameEn != "Basic" || saved.Specs[1].NameEn != "" || *saved.Specs[1].OneTimeFen != 500000 {
+		t.Fatalf("saved specs %+v", saved.Specs)
+	}
+
+	doc := c.get(path).want(http.StatusOK).Doc()
+	if got := strings.Join(strings.Fields(doc.Find(`label[for="f-spec_name-1"]`).Text()), " "); got != "Spec 2: Spec name (Chinese)" {
+		t.Errorf("spec 2's name label %q", got)
+	}
+	if got := strings.Join(strings.Fields(doc.Find(`label[for="f-support_email-2"]`).Text()), " "); got != "Support offer 3: Email" {
+		t.Errorf("support row 3's email label %q", got)
+	}
+	if got, _ := doc.Find(`#f-spec_name_en-0`).Attr("value"); got != "Basic" {
+		t.Errorf("English name shown %q", got)
+	}
+	hidden := func(id string) bool {
+		_, h := doc.Find("#" + id).Parent().Attr("hidden")
+		return h
+	}
+	for id, want := range map[string]bool{"f-spec_year-0": false, "f-spec_one_time-0": true, "f-spec_trial-0": false,
+		"f-spec_year-1": true, "f-spec_one_time-1": false, "f-spec_hour-1": true, "f-spec_year-2": false, "f-spec_hour-2": false} {
+		if hidden(id) != want {
+			t.Errorf("%s hidden %v, want %v", id, !want, want)
+		}
+	}
+	desc := doc.Find(`textarea[name="description"]`)
+	if _, ok := desc.Attr("data-richtext"); !ok || !strings.Contains(desc.AttrOr("data-richtext-lang", ""), `"bold":"Bold"`) {
+		t.Errorf("description textarea %v", desc.Nodes)
+	}
+	// Every input of the form has a name of its own.
+	seen := map[string]bool{}
+	doc.Find(`[data-testid="product-form"] label[for]`).Each(func(_ int, s *goquery.Selection) {
+		text := strings.Join(strings.Fields(s.Text()), " ")
+		if seen[text] && !strings.HasPrefix(s.AttrOr("for", ""), "f-spec_region") {
+			t.Errorf("two inputs are labelled %q", text)
+		}
+		seen[text] = true
+	})
+	c.postMultipart(path, with(v, "spec_name_en", strings.Repeat("x", 101), "", "")).want(http.StatusUnprocessableEntity)
+
+	// Submitted: a readable summary, with both names of the spec.
+	c.post(path+"/submit", nil).want(http.StatusSeeOther)
+	doc = c.get(path).want(http.StatusOK).Doc()
+	if doc.Find(`[data-testid="product-form"]`).Length() != 0 || doc.Find(`[data-testid="product-summary"]`).Length() != 1 {
+		t.Fatal("a pending application still shows the form")
+	}
+	if got := doc.Find(`[data-testid="product-summary"] [data-testid="spec-name-en"]`).Text(); got != "Basic" {
+		t.Errorf("summary's English spec name %q", got)
+	}
+}
+
+// with returns v with key set to values.
+func with(v url.Values, key string, values ...string) url.Values {
+	out := clone(v)
+	out[key] = values
+	return out
+}

@@ -149,6 +149,24 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 	if saved.Service != nil {
 		vm.ReqTemplate, vm.DelTemplate = saved.Service.RequirementTemplateFileID, saved.Service.DeliveryTemplateFileID
 	}
+	if !vm.App.Editable() { // a readable summary, not a greyed-out form
+		names, err := a.regionNames(ctx)
+		if err != nil {
+			return err
+		}
+		sum := pages.ProductAppReviewVM{App: vm.App, Product: vm.Product}
+		if err := a.fillProductContent(ctx, &sum, saved, nil, names); err != nil {
+			return err
+		}
+		sum.AssetURL, sum.PackageAssetURL = "", ""
+		if saved.AssetID != nil {
+			sum.AssetURL = web.SellerAsset(*saved.AssetID)
+		}
+		if saved.License != nil && saved.License.PackageAssetID != nil {
+			sum.PackageAssetURL = web.SellerAsset(*saved.License.PackageAssetID)
+		}
+		vm.Summary = &sum
+	}
 	return a.render(c, status, pages.ProductAppPage(a.page(c), vm), nil)
 }
 

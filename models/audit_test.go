@@ -61,3 +61,19 @@ func TestEachAuditBatchReadsEveryRowOnce(t *testing.T) {
 		t.Fatalf("batches %d: got %v, want %v", batches, got, want)
 	}
 }
+
+// A spec reads in the reader's language: the English name on English pages when there
+// is one, the Chinese name otherwise and always on Chinese pages.
+func TestSpecDisplayName(t *testing.T) {
+	t.Parallel()
+	both := models.Spec{Name: "基础版", Content: `{"key":"a","name":"基础版","name_en":"Basic","billing_mode":"period"}`}
+	zhOnly := models.Spec{Name: "专业版", Content: `{"key":"b","name":"专业版","billing_mode":"period"}`}
+	for _, c := range []struct {
+		s          models.Spec
+		lang, want string
+	}{{both, "en", "Basic"}, {both, "zh-CN", "基础版"}, {zhOnly, "en", "专业版"}, {models.Spec{Name: "x", Content: "{broken"}, "en", "x"}} {
+		if got := c.s.DisplayName(c.lang); got != c.want {
+			t.Errorf("%s in %s: %q, want %q", c.s.Name, c.lang, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,7 +131,8 @@ type ProductContent struct {
 // across applications: the live spec's SKU code, or a draft key for a new spec.
 type SpecContent struct {
 	Key         string   `json:"key"`
-	Name        string   `json:"name"`
+	Name        string   `json:"name"`              // Chinese
+	NameEn      string   `json:"name_en,omitempty"` // English; the Chinese name stands in when empty
 	BillingMode string   `json:"billing_mode"`
 	YearFen     *int64   `json:"year_fen,omitempty"`
 	MonthFen    *int64   `json:"month_fen,omitempty"`
@@ -424,4 +426,17 @@ func (c ProductContent) CheckUpgradeRules() (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// DisplayName is the spec's name in lang: its English name on English pages when the
+// merchant gave one, the Chinese name otherwise.
+func (s Spec) DisplayName(lang string) string {
+	if lang == "zh-CN" || !strings.Contains(s.Content, `"name_en"`) {
+		return s.Name
+	}
+	var c SpecContent
+	if json.Unmarshal([]byte(s.Content), &c) != nil || c.NameEn == "" {
+		return s.Name
+	}
+	return c.NameEn
 }

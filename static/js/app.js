@@ -156,4 +156,106 @@
     tickCountdowns();
   }
   window.setInterval(tickCountdowns, 1000);
+
+  // (g) Spec rows: a spec shows the price fields of its billing mode only. The server
+  // renders them so; this follows the choice as the merchant changes it (before any is
+  // chosen, every field shows).
+  document.addEventListener("change", function (evt) {
+    var select = closest(evt.target, "select[data-spec-billing]");
+    if (!select) return;
+    var row = closest(select, "[data-spec-row]");
+    if (!row) return;
+    var fields = row.querySelectorAll("[data-billing-field]");
+    for (var i = 0; i < fields.length; i++) {
+      var mode = fields[i].getAttribute("data-billing-field");
+      fields[i].hidden = select.value !== "" && select.value !== mode;
+    }
+  });
+
+  // (h) Rich text: <textarea data-richtext> becomes a Trix editor writing into a hidden
+  // input of the same name; the server sanitizes what arrives as before. Without
+  // JavaScript (or before Trix loads) the textarea is the form. The toolbar's titles come
+  // from the page (data-richtext-lang, from the catalogs); its buttons are reachable with
+  // Tab, and the editor is named by the textarea's label. Files cannot be attached.
+  var trixState = null;
+  function loadTrix(done) {
+    if (window.Trix) return done();
+    if (trixState) return trixState.push(done);
+    trixState = [done];
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = "/static/css/trix.css";
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = "/static/js/trix.umd.min.js";
+    script.onload = function () {
+      var waiting = trixState;
+      trixState = null;
+      for (var i = 0; i < waiting.length; i++) waiting[i]();
+    };
+    document.head.appendChild(script);
+  }
+  function enhanceRichText(root) {
+    var areas = (root || document).querySelectorAll("textarea[data-richtext]:not([data-enhanced])");
+    if (!areas.length) return;
+    loadTrix(function () {
+      for (var i = 0; i < areas.length; i++) enhanceOne(areas[i]);
+    });
+  }
+  function enhanceOne(area) {
+    if (area.getAttribute("data-enhanced") || !area.isConnected) return;
+    area.setAttribute("data-enhanced", "true");
+    try {
+      var lang = JSON.parse(area.getAttribute("data-richtext-lang") || "{}");
+      for (var k in lang) window.Trix.config.lang[k] = lang[k];
+    } catch (e) {
+      /* the default titles stay */
+    }
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = area.name;
+    input.id = area.id + "-rich";
+    input.value = area.value;
+    var editor = document.createElement("trix-editor");
+    editor.setAttribute("input", input.id);
+    editor.className = "trix-content input min-h-48";
+    var label = document.querySelector('label[for="' + area.id + '"]');
+    if (label) editor.setAttribute("aria-label", label.textContent.replace(/\s*\*\s*$/, "").trim());
+    if (area.getAttribute("aria-describedby")) editor.setAttribute("aria-describedby", area.getAttribute("aria-describedby"));
+    if (area.getAttribute("aria-invalid")) editor.setAttribute("aria-invalid", area.getAttribute("aria-invalid"));
+    editor.setAttribute("data-testid", "richtext-editor");
+    function reachableToolbar() {
+      var toolbar = editor.toolbarElement;
+      if (!toolbar) return;
+      var buttons = toolbar.querySelectorAll("button[tabindex='-1']");
+      for (var j = 0; j < buttons.length; j++) buttons[j].removeAttribute("tabindex");
+    }
+    editor.addEventListener("trix-initialize", reachableToolbar);
+    area.removeAttribute("name");
+    area.hidden = true;
+    area.parentNode.insertBefore(input, area);
+    area.parentNode.insertBefore(editor, area);
+    reachableToolbar(); // initialized already when connecting did it at once
+  }
+  // Trix's toolbar acts on mousedown; Enter and Space on a focused button do the same.
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Enter" && evt.key !== " ") return;
+    var btn = closest(evt.target, "trix-toolbar button");
+    if (!btn) return;
+    evt.preventDefault();
+    btn.dispatchEvent(new MouseEvent("mousedown", { bubbles: true, cancelable: true }));
+  });
+  document.addEventListener("trix-file-accept", function (evt) {
+    evt.preventDefault();
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      enhanceRichText(document);
+    });
+  } else {
+    enhanceRichText(document);
+  }
+  document.addEventListener("htmx:load", function (evt) {
+    enhanceRichText(evt.target);
+  });
 })();

@@ -68,6 +68,7 @@ func ProductFieldsOf(c models.ProductContent) ProductFields {
 			lo, hi = strconv.Itoa(s.LinearMin), strconv.Itoa(s.LinearMax)
 		}
 		f.SpecKey, f.SpecName, f.SpecBilling = append(f.SpecKey, s.Key), append(f.SpecName, s.Name), append(f.SpecBilling, s.BillingMode)
+		f.SpecNameEn = append(f.SpecNameEn, s.NameEn)
 		f.SpecYear, f.SpecMonth, f.SpecOneTime = append(f.SpecYear, yuanText(s.YearFen)), append(f.SpecMonth, yuanText(s.MonthFen)), append(f.SpecOneTime, yuanText(s.OneTimeFen))
 		f.SpecHour, f.SpecPackage, f.SpecLinear = append(f.SpecHour, yuanText(s.HourFen)), append(f.SpecPackage, yuanText(s.PackageFen)), append(f.SpecLinear, s.LinearAttr)
 		f.SpecLinearMin, f.SpecLinearMax, f.SpecTrial = append(f.SpecLinearMin, lo), append(f.SpecLinearMax, hi), append(f.SpecTrial, trial)

@@ -1,6 +1,9 @@
 package pages
 
 import (
+	"context"
+	"encoding/json"
+	"sellercenter/web/i18n"
 	"strconv"
 	"strings"
 
@@ -28,7 +31,7 @@ type ProductAppListVM struct {
 
 // SpecRow is one row of the spec table as typed.
 type SpecRow struct {
-	Key, Name, Billing                  string
+	Key, Name, NameEn, Billing          string
 	Year, Month, OneTime, Hour, Package string
 	Linear, LinearMin, LinearMax, Trial string
 	Regions                             []string // image specs
@@ -78,6 +81,7 @@ type ProductFields struct {
 	// Specs, one entry per table row.
 	SpecKey       []string `form:"spec_key" validate:"max=12,dive,max=40"`
 	SpecName      []string `form:"spec_name" validate:"max=12"`
+	SpecNameEn    []string `form:"spec_name_en" validate:"max=12"`
 	SpecBilling   []string `form:"spec_billing" validate:"max=12"`
 	SpecYear      []string `form:"spec_year" validate:"max=12"`
 	SpecMonth     []string `form:"spec_month" validate:"max=12"`
@@ -131,7 +135,7 @@ func (f ProductFields) Specs() []SpecRow {
 	n := max(len(f.SpecKey), len(f.SpecName), len(f.SpecBilling))
 	out := make([]SpecRow, n)
 	for i := range out {
-		out[i] = SpecRow{Key: at(f.SpecKey, i), Name: at(f.SpecName, i), Billing: at(f.SpecBilling, i),
+		out[i] = SpecRow{Key: at(f.SpecKey, i), Name: at(f.SpecName, i), NameEn: at(f.SpecNameEn, i), Billing: at(f.SpecBilling, i),
 			Year: at(f.SpecYear, i), Month: at(f.SpecMonth, i), OneTime: at(f.SpecOneTime, i), Hour: at(f.SpecHour, i),
 			Package: at(f.SpecPackage, i), Linear: at(f.SpecLinear, i), LinearMin: at(f.SpecLinearMin, i),
 			LinearMax: at(f.SpecLinearMax, i), Trial: at(f.SpecTrial, i)}
@@ -187,6 +191,9 @@ type ProductAppVM struct {
 	ReqTemplate *uint
 	DelTemplate *uint
 	Regions     models.RegionRules // what the regions may be, with the offered catalog entries
+	// Summary is the application as a reader sees it, shown instead of the form when it
+	// cannot be edited (pending, approved).
+	Summary *ProductAppReviewVM
 }
 
 // RegionChoice is one region checkbox of the editor. Outside marks a ticked region the
@@ -347,4 +354,44 @@ func rejectReasons(raw string) []string {
 type ProductNewVM struct {
 	Type, Category, NameZh, NameEn string
 	Errors                         view.Errors
+}
+
+// specValue is the typed value of one of a spec row's price fields.
+func specValue(r SpecRow, name string) string {
+	switch name {
+	case "spec_year":
+		return r.Year
+	case "spec_month":
+		return r.Month
+	case "spec_one_time":
+		return r.OneTime
+	case "spec_hour":
+		return r.Hour
+	case "spec_package":
+		return r.Package
+	}
+	return ""
+}
+
+// SpecName is a spec's name in the reader's language: the English one on English pages
+// when the merchant gave one, the Chinese one otherwise.
+func SpecName(lang, zh, en string) string {
+	if lang != "zh-CN" && en != "" {
+		return en
+	}
+	return zh
+}
+
+// richTextKeys are the rich-text editor's toolbar titles (Trix's names for them).
+var richTextKeys = []string{"bold", "italic", "strike", "link", "heading1", "quote", "code", "bullets", "numbers",
+	"outdent", "indent", "undo", "redo", "url", "urlPlaceholder", "unlink", "remove", "attachFiles", "captionPlaceholder"}
+
+// richTextLang is the editor's toolbar titles in the reader's language, as JSON.
+func richTextLang(ctx context.Context) string {
+	m := make(map[string]string, len(richTextKeys))
+	for _, k := range richTextKeys {
+		m[k] = i18n.T(ctx, "richtext."+k)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }
