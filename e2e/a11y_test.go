@@ -95,7 +95,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	shots := map[string]string{"/seller": "overview", "/admin/audit": "audit-log", "/seller/analytics": "analytics",
-		"/seller/products": "products", "/admin": "console", "/buyer": "buyer-center", "/catalog": "catalog"}
+		"/seller/products": "products", "/admin": "console", "/buyer": "buyer-center", "/catalog": "catalog",
+		"/admin/product-applications": "product-app-queue", "/admin/orders": "admin-orders", "/admin/merchants": "merchants"}
 	var problems []string
 	visited := 0
 	check := func(b *browser, who, lang, path string) {

@@ -5,7 +5,6 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +42,7 @@ type auditFilterForm struct {
 	Action     string `query:"action" form:"action"`
 	Actor      string `query:"actor" form:"actor" validate:"max=254"`
 	ObjectType string `query:"object_type" form:"object_type"`
-	MerchantID string `query:"merchant_id" form:"merchant_id" validate:"omitempty,max=10,numeric"`
+	Merchant   string `query:"merchant" form:"merchant" validate:"max=100"` // a name or an id
 	From       string `query:"from" form:"from" validate:"max=10"`
 	To         string `query:"to" form:"to" validate:"max=10"`
 }
@@ -62,12 +61,10 @@ func (a *App) auditFilter(c echo.Context) (auditFilterForm, models.AuditFilter, 
 	if f.Action != "" {
 		filter.Action = f.Action + "."
 	}
-	if f.MerchantID != "" && !errs.Has("merchant_id") {
-		id, err := strconv.ParseUint(f.MerchantID, 10, 32)
-		if err != nil {
-			errs.Set("merchant_id", "error.number")
+	if !errs.Has("merchant") {
+		if filter.MerchantIDs, err = a.namedIDs(c.Request().Context(), suggestMerchants, f.Merchant); err != nil {
+			return f, filter, nil, err
 		}
-		filter.MerchantID = uint(id)
 	}
 	loc := a.Store.CalendarLocation(c.Request().Context())
 	filter.From = parseDay(errs, "from", f.From, loc, 0)
@@ -80,7 +77,7 @@ func (a *App) auditFilter(c echo.Context) (auditFilterForm, models.AuditFilter, 
 
 // query is the filter as a query string, without the page.
 func (f auditFilterForm) query() string {
-	return filterQuery("action", f.Action, "actor", f.Actor, "object_type", f.ObjectType, "merchant_id", f.MerchantID, "from", f.From, "to", f.To)
+	return filterQuery("action", f.Action, "actor", f.Actor, "object_type", f.ObjectType, "merchant", f.Merchant, "from", f.From, "to", f.To)
 }
 
 // AdminAuditList is the audit log: every decision with who, when, what and why.
@@ -90,7 +87,7 @@ func (a *App) AdminAuditList(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, MerchantID: f.MerchantID, From: f.From, To: f.To,
+	vm := pages.AuditVM{Action: f.Action, Actor: f.Actor, ObjectType: f.ObjectType, Merchant: f.Merchant, From: f.From, To: f.To,
 		Zone: a.Store.CalendarLocation(ctx).String(), ActionOptions: auditOptions(auditAreas, "admin.audit.area."),
 		ObjectOptions: auditOptions(auditObjects, "admin.object."), Errors: errs, CSVURL: withQuery(web.AdminAuditCSV(), f.query()),
 		Pager: view.Pager{Page: filter.Page, PerPage: auditPerPage, BaseURL: web.AdminAudit(), Query: f.query()}}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 
@@ -129,6 +130,9 @@ func (a *App) AdminMerchantReinstate(c echo.Context) error {
 
 const merchantHistoryRows = 30
 
+// merchantListRows is how many products, orders and assets the merchant's page shows.
+const merchantListRows = 8
+
 func (a *App) showMerchant(c echo.Context, id uint, status int, action pages.MerchantActionVM) error {
 	ctx := c.Request().Context()
 	d, err := a.Store.MerchantDetail(ctx, id)
@@ -145,10 +149,24 @@ func (a *App) showMerchant(c echo.Context, id uint, status int, action pages.Mer
 	}
 	action.MerchantID, action.Suspended, action.Reasons = id, d.Suspended(), reasonOptions(suspendReasons)
 	vm := pages.MerchantDetailVM{M: d.MerchantRow, Owner: d.Owner, State: merchantState(d.Merchant), Submissions: submissionLinks(d),
-		History: history, AuditURL: web.AdminAudit() + "?" + filterQuery("merchant_id", uitoa(id)), Action: action}
+		History: history, AuditURL: web.AdminAudit() + "?" + filterQuery("merchant", uitoa(id)), Action: action}
 	if d.LogoFileID != nil {
 		vm.LogoURL = web.FileURL(*d.LogoFileID)
 	}
+	if vm.Products, vm.ProductsTotal, err = a.Store.Products(ctx, id, models.ProductFilter{Page: 1, Per: merchantListRows}); err != nil {
+		return err
+	}
+	if vm.Assets, vm.AssetsTotal, err = a.Store.Assets(ctx, id, models.AssetFilter{Page: 1, Per: merchantListRows}); err != nil {
+		return err
+	}
+	orders, err := a.Store.AdminOrders(ctx, models.OrderFilter{MerchantID: id}, models.OrderCursor{})
+	if err != nil {
+		return err
+	}
+	vm.Orders = orders.Rows[:min(len(orders.Rows), merchantListRows)]
+	q := filterQuery("q", cmp.Or(d.CompanyName, d.OwnerEmail))
+	vm.ProductsURL, vm.AssetsURL = withQuery(web.AdminProductApps(), q), withQuery(web.AdminAssets(), q)
+	vm.OrdersURL = withQuery(web.AdminOrders(), filterQuery("merchant", uitoa(id)))
 	p := a.page(c)
 	return a.render(c, status, pages.MerchantDetailPage(p, vm), pages.MerchantActionPanel(p.CSRF, vm.Action, d.SuspendReason, d.SuspendedAt))
 }

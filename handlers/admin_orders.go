@@ -18,12 +18,19 @@ func (a *App) AdminOrderList(c echo.Context) error {
 		return err
 	}
 	filter, fvm := a.orderFilter(c, f, errs, true)
+	ctx := c.Request().Context()
+	if filter.MerchantIDs, err = a.namedIDs(ctx, suggestMerchants, f.Merchant); err != nil {
+		return err
+	}
+	if filter.ProductIDs, err = a.namedIDs(ctx, suggestProducts, f.Product); err != nil {
+		return err
+	}
 	vm := pages.OrderListVM{Filter: fvm, Console: true}
 	status := http.StatusOK
 	if errs.Any() {
 		status = http.StatusBadRequest
 	} else {
-		page, err := a.Store.AdminOrders(c.Request().Context(), filter, models.OrderCursor{After: c.QueryParam("after"), Before: c.QueryParam("before")})
+		page, err := a.Store.AdminOrders(ctx, filter, models.OrderCursor{After: c.QueryParam("after"), Before: c.QueryParam("before")})
 		if err != nil {
 			return err
 		}

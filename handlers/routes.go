@@ -175,6 +175,7 @@ func (a *App) routes(g *echo.Group) {
 	r.POST("/merchants/:id/reinstate", a.AdminMerchantReinstate)
 	r.GET("/audit", a.AdminAuditList)
 	r.GET("/audit.csv", a.AdminAuditCSV)
+	r.GET("/suggest/:kind", a.AdminSuggest)
 	// Refund disputes: :id is the case's RefundNo.
 	r.GET("/disputes", a.AdminDisputeList)
 	r.GET("/disputes/:id", a.AdminDisputeShow)

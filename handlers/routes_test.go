@@ -171,6 +171,7 @@ var routeMatrix = map[string]routeSpec{
 	"POST /admin/merchants/:id/reinstate":            {access: reviewerOnly},
 	"GET /admin/audit":                               {access: reviewerOnly},
 	"GET /admin/audit.csv":                           {access: reviewerOnly},
+	"GET /admin/suggest/:kind":                       {access: reviewerOnly},
 	"GET /admin/orders":                              {access: reviewerOnly},
 	"GET /admin/orders/:id":                          {access: reviewerOnly},
 	"GET /admin/reviewers":                           {access: adminOnly},

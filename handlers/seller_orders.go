@@ -25,13 +25,13 @@ import (
 type orderFilterForm struct {
 	OrderNo  string `query:"order_no" form:"order_no" validate:"max=20"`
 	Customer string `query:"customer" form:"customer" validate:"max=100"`
-	Product  string `query:"product" form:"product" validate:"max=10"`
+	Product  string `query:"product" form:"product" validate:"max=100"` // an id; in the console a name or an id
 	From     string `query:"from" form:"from" validate:"max=10"`
 	To       string `query:"to" form:"to" validate:"max=10"`
 	Status   string `query:"status" form:"status" validate:"max=20"`
 	Kind     string `query:"kind" form:"kind" validate:"max=20"`
 	Sort     string `query:"sort" form:"sort"` // a whitelisted key, or ignored
-	Merchant string `query:"merchant" form:"merchant" validate:"max=10"`
+	Merchant string `query:"merchant" form:"merchant" validate:"max=100"` // console: a name or an id
 	Format   string `form:"format" validate:"max=10"`
 }
 
@@ -54,15 +54,11 @@ func (a *App) orderFilter(c echo.Context, f orderFilterForm, errs view.Errors, c
 	if f.Kind != "" && !slices.Contains(models.OrderKinds, f.Kind) {
 		errs.Set("kind", "order.error.kind")
 	}
-	if id, ok := optionalID(f.Product); ok {
+	if console { // merchant and product are typed as names (or ids): resolved by the caller
+	} else if id, ok := optionalID(f.Product); ok {
 		out.ProductID = id
 	} else if !errs.Has("product") {
 		errs.Set("product", "order.error.product")
-	}
-	if id, ok := optionalID(f.Merchant); ok {
-		out.MerchantID = id
-	} else if !errs.Has("merchant") {
-		errs.Set("merchant", "order.error.merchant")
 	}
 	if f.From != "" || f.To != "" {
 		for name, v := range map[string]string{"from": f.From, "to": f.To} {

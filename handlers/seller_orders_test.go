@@ -319,7 +319,14 @@ func TestAdminOrderListAcrossMerchants(t *testing.T) {
 			t.Fatalf("not sorted by amount at row %d", i)
 		}
 	}
-	c.get("/admin/orders?merchant=abc").want(http.StatusBadRequest)
+	// A merchant is found by name too; a name matching none lists nothing.
+	if got := rowNos(c.get("/admin/orders?merchant=" + url.QueryEscape("B@EXAMPLE")).want(http.StatusOK)); len(got) != 30 || orderByNo(b.orders, got[0]).OrderNo == "" {
+		t.Fatalf("by name: %d rows", len(got))
+	}
+	if got := rowNos(c.get("/admin/orders?merchant=nobody-at-all").want(http.StatusOK)); len(got) != 0 {
+		t.Fatalf("an unknown name lists %d rows", len(got))
+	}
+	c.get("/admin/orders?merchant=" + strings.Repeat("x", 101)).want(http.StatusBadRequest)
 	d := c.get("/admin/orders/" + a.orders[3].OrderNo).want(http.StatusOK)
 	if !strings.Contains(d.Body, a.orders[3].OrderNo) || strings.Contains(d.Body, "buyer@example.com") {
 		t.Fatal("console detail missing the order or showing the buyer's address")

@@ -30,6 +30,7 @@ var urlHelpers = map[string]func() string{
 	"AdminAssets":               func() string { return web.AdminAssets() },
 	"AdminAudit":                func() string { return web.AdminAudit() },
 	"AdminAuditCSV":             func() string { return web.AdminAuditCSV() },
+	"AdminSuggest":              func() string { return web.AdminSuggest("merchants") },
 	"AdminCertification":        func() string { return web.AdminCertification(7) },
 	"AdminCertificationApprove": func() string { return web.AdminCertificationApprove(7) },
 	"AdminCertificationReject":  func() string { return web.AdminCertificationReject(7) },

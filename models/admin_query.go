@@ -1,12 +1,12 @@
 package models
 
 import (
-	"gorm.io/gorm"
-
 	"context"
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Queue names the reviewer queues.
@@ -279,8 +279,11 @@ type AuditFilter struct {
 	Actor      string // actor email
 	ObjectType string
 	MerchantID uint
-	From, To   *time.Time
-	Page, Per  int
+	// MerchantIDs: the merchants a name typed in the filter stands for (the id 0 when
+	// it matches none).
+	MerchantIDs []uint
+	From, To    *time.Time
+	Page, Per   int
 }
 
 // auditQuery is the audit log narrowed by f.
@@ -297,6 +300,9 @@ func (s *Store) auditQuery(ctx context.Context, f AuditFilter) *gorm.DB {
 	}
 	if f.MerchantID != 0 {
 		q = q.Where("merchant_id = ?", f.MerchantID)
+	}
+	if len(f.MerchantIDs) > 0 {
+		q = q.Where("merchant_id IN ?", f.MerchantIDs)
 	}
 	if f.From != nil {
 		q = q.Where("at >= ?", *f.From)
@@ -367,4 +373,49 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []uint) (map[uint]User, erro
 		out[u.ID] = u
 	}
 	return out, nil
+}
+
+// NameMatchMax is how many merchants or products a filter typed as a name stands for.
+const NameMatchMax = 50
+
+// Named is a merchant or product found by name: Name is what a filter is typed as,
+// Label what a suggestion shows (a product's Chinese and English names).
+type Named struct {
+	ID          uint
+	Name, Label string
+}
+
+// MerchantsNamed finds merchants whose company name or owner's address contains q (any
+// case), company names first alphabetically.
+func (s *Store) MerchantsNamed(ctx context.Context, q string, limit int) ([]Named, error) {
+	like := "%" + escapeLike(strings.ToLower(strings.TrimSpace(q))) + "%"
+	var out []Named
+	err := s.r.WithContext(ctx).Table("merchants AS m").Joins("JOIN users u ON u.id = m.owner_user_id").
+		Select("m.id, CASE WHEN m.company_name <> '' THEN m.company_name ELSE u.email END AS name").
+		Where(`(LOWER(m.company_name) LIKE ? ESCAPE '\' OR u.email LIKE ? ESCAPE '\')`, like, like).
+		Order("name, m.id").Limit(limit).Scan(&out).Error
+	for i := range out {
+		out[i].Label = out[i].Name
+	}
+	return out, err
+}
+
+// ProductsNamed finds products whose Chinese or English name contains q (any case).
+func (s *Store) ProductsNamed(ctx context.Context, q string, limit int) ([]Named, error) {
+	like := "%" + escapeLike(strings.ToLower(strings.TrimSpace(q))) + "%"
+	var rows []struct {
+		ID             uint
+		NameZh, NameEn string
+	}
+	err := s.r.WithContext(ctx).Table("products").Select("id, name_zh, name_en").
+		Where(`(LOWER(name_zh) LIKE ? ESCAPE '\' OR LOWER(name_en) LIKE ? ESCAPE '\')`, like, like).
+		Order("name_zh, id").Limit(limit).Scan(&rows).Error
+	out := make([]Named, len(rows))
+	for i, r := range rows {
+		out[i] = Named{ID: r.ID, Name: r.NameZh, Label: r.NameZh}
+		if r.NameEn != "" && r.NameEn != r.NameZh {
+			out[i].Label = r.NameZh + " / " + r.NameEn
+		}
+	}
+	return out, err
 }

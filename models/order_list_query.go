@@ -48,15 +48,19 @@ func ValidOrderSort(key string) bool { _, ok := orderSorts[key]; return ok }
 // OrderFilter narrows an order list. Empty fields do not filter. From and To are UTC
 // bounds (created_at ≥ From, created_at < To); see DayBounds.
 type OrderFilter struct {
-	MerchantID uint       `json:"merchant_id,omitempty"` // the console's merchant filter; merchant lists set their own
-	OrderNo    string     `json:"order_no,omitempty"`
-	Customer   string     `json:"customer,omitempty"` // contained in the customer name, any case
-	ProductID  uint       `json:"product_id,omitempty"`
-	From       *time.Time `json:"from,omitempty"`
-	To         *time.Time `json:"to,omitempty"`
-	Status     string     `json:"status,omitempty"`
-	Kind       string     `json:"kind,omitempty"`
-	Sort       string     `json:"sort,omitempty"`
+	MerchantID uint `json:"merchant_id,omitempty"` // the console's merchant filter; merchant lists set their own
+	// MerchantIDs and ProductIDs are the console's filters typed as names: the merchants
+	// or products the name stands for (a name matching none holds the id 0, matching none).
+	MerchantIDs []uint     `json:"merchant_ids,omitempty"`
+	ProductIDs  []uint     `json:"product_ids,omitempty"`
+	OrderNo     string     `json:"order_no,omitempty"`
+	Customer    string     `json:"customer,omitempty"` // contained in the customer name, any case
+	ProductID   uint       `json:"product_id,omitempty"`
+	From        *time.Time `json:"from,omitempty"`
+	To          *time.Time `json:"to,omitempty"`
+	Status      string     `json:"status,omitempty"`
+	Kind        string     `json:"kind,omitempty"`
+	Sort        string     `json:"sort,omitempty"`
 }
 
 // sort is the filter's sort, the default for an unknown key.
@@ -213,6 +217,20 @@ func (q *sqlq) add(sql string, args ...any) {
 	q.args = append(q.args, args...)
 }
 
+// in writes sql followed by a parenthesized placeholder per id.
+func (q *sqlq) in(sql string, ids []uint) {
+	q.b.WriteString(sql)
+	q.b.WriteByte('(')
+	for i, id := range ids {
+		if i > 0 {
+			q.b.WriteByte(',')
+		}
+		q.b.WriteByte('?')
+		q.args = append(q.args, id)
+	}
+	q.b.WriteByte(')')
+}
+
 // orderWhere writes the WHERE clause of a filter: every condition is a column of an
 // index prefix or a residual test on rows the index already narrowed to one merchant.
 func orderWhere(q *sqlq, f OrderFilter) {
@@ -231,6 +249,12 @@ func orderWhere(q *sqlq, f OrderFilter) {
 	}
 	if f.ProductID != 0 {
 		q.add(" AND o.product_id = ?", f.ProductID)
+	}
+	if len(f.MerchantIDs) > 0 {
+		q.in(" AND o.merchant_id IN ", f.MerchantIDs)
+	}
+	if len(f.ProductIDs) > 0 {
+		q.in(" AND o.product_id IN ", f.ProductIDs)
 	}
 	if f.From != nil {
 		q.add(" AND o.created_at >= ?", *f.From)

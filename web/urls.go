@@ -90,6 +90,7 @@ func AdminAssetApprove(id uint) string      { return fmt.Sprintf("/admin/assets/
 func AdminAssetReject(id uint) string       { return fmt.Sprintf("/admin/assets/%d/reject", id) }
 func AdminAudit() string                    { return "/admin/audit" }
 func AdminAuditCSV() string                 { return "/admin/audit.csv" }
+func AdminSuggest(kind string) string       { return "/admin/suggest/" + kind }
 
 // Admin product application queue (商品审核).
 func AdminProductApps() string       { return "/admin/product-applications" }

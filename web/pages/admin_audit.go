@@ -9,7 +9,7 @@ type AuditVM struct {
 	Action        string
 	Actor         string
 	ObjectType    string
-	MerchantID    string
+	Merchant      string // a name or an id
 	From          string
 	To            string
 	Zone          string // the calendar's time zone the dates are read in

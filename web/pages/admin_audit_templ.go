@@ -97,7 +97,7 @@ func AuditPage(p view.Page, vm AuditVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "merchant_id", Label: "admin.audit.merchant_id", Value: vm.MerchantID, Error: vm.Errors["merchant_id"], Max: 10, Attrs: templ.Attributes{"inputmode": "numeric"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NameFilter("merchant", "admin.audit.merchant", suggestMerchantsKind, vm.Merchant, vm.Errors["merchant"]).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -41,6 +41,15 @@ type MerchantDetailVM struct {
 	History     []components.HistoryEntry
 	AuditURL    string
 	Action      MerchantActionVM
+	// What the merchant sells and has sold: the newest of each, with the way to all.
+	Products      []models.ProductRow
+	ProductsTotal int64
+	ProductsURL   string
+	Orders        []models.OrderRow
+	OrdersURL     string
+	Assets        []models.Asset
+	AssetsTotal   int64
+	AssetsURL     string
 }
 
 // SubmissionLink is a merchant's latest submission of one kind.

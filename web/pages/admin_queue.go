@@ -47,6 +47,15 @@ type QueueSelect struct {
 }
 
 // SearchHintKey is the search box's placeholder key.
+// SuggestKind is what the queue's search suggests as the reviewer types: product names
+// in the product queue, merchant names elsewhere.
+func (vm QueueVM) SuggestKind() string {
+	if vm.Kind == KindProductApp {
+		return suggestProductsKind
+	}
+	return suggestMerchantsKind
+}
+
 func (vm QueueVM) SearchHintKey() string {
 	if vm.SearchHint != "" {
 		return vm.SearchHint

@@ -149,7 +149,7 @@ func OrderFilterForm(vm OrderListVM) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if vm.Console {
-			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "merchant", Label: "order.filter.merchant", Type: "number", Value: vm.Filter.Merchant, Error: vm.Filter.Errors["merchant"], Attrs: templ.Attributes{"min": "1"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NameFilter("merchant", "order.filter.merchant", suggestMerchantsKind, vm.Filter.Merchant, vm.Filter.Errors["merchant"]).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -157,7 +157,7 @@ func OrderFilterForm(vm OrderListVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "product", Label: "order.filter.product_id", Type: "number", Value: vm.Filter.Product, Error: vm.Filter.Errors["product"], Attrs: templ.Attributes{"min": "1"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = NameFilter("product", "order.filter.product", suggestProductsKind, vm.Filter.Product, vm.Filter.Errors["product"]).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
