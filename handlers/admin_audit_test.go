@@ -86,7 +86,7 @@ func TestAdminAuditLogFilters(t *testing.T) {
 
 	// Malformed filters: a message, never a 500.
 	for q, field := range map[string]string{"from=2026-13-45": "from", "to=yesterday": "to", "merchant=" + strings.Repeat("x", 101): "merchant",
-		"from=2026-11-25&to=2026-11-24": "to",
+		"from=2026-11-25&to=2026-11-24":     "to",
 		"actor=" + strings.Repeat("x", 300): "actor"} {
 		r := c.get("/admin/audit?" + q).want(http.StatusUnprocessableEntity)
 		if r.fieldError(field) == "" {

@@ -30,7 +30,7 @@ type orderFilterForm struct {
 	To       string `query:"to" form:"to" validate:"max=10"`
 	Status   string `query:"status" form:"status" validate:"max=20"`
 	Kind     string `query:"kind" form:"kind" validate:"max=20"`
-	Sort     string `query:"sort" form:"sort"` // a whitelisted key, or ignored
+	Sort     string `query:"sort" form:"sort"`                            // a whitelisted key, or ignored
 	Merchant string `query:"merchant" form:"merchant" validate:"max=100"` // console: a name or an id
 	Format   string `form:"format" validate:"max=10"`
 }
