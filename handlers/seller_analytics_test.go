@@ -165,7 +165,7 @@ func TestAnalyticsDashboardShowsTheMerchantsOwnFigures(t *testing.T) {
 	if got := kpis(r); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("KPIs %v\nwant %v", got, want)
 	}
-	if !strings.Contains(r.Doc().Find(`[data-testid="kpi-refunds"]`).Text(), "3 refunds on 3 orders") {
+	if !strings.Contains(r.Doc().Find(`[data-testid="kpi-refunds"]`).Text(), "Refunds 3 · paid orders 3") {
 		t.Error("refund KPI lacks its counts")
 	}
 
@@ -188,7 +188,7 @@ func TestAnalyticsDashboardShowsTheMerchantsOwnFigures(t *testing.T) {
 	if len(traffic.Series) != 2 || traffic.Series[0].Data[0] != 15 || traffic.Series[1].Data[9] != 2 {
 		t.Errorf("traffic chart %+v", traffic)
 	}
-	if !strings.Contains(label, "50 views and 5 paid orders") {
+	if !strings.Contains(label, "views 50 and paid orders 5") {
 		t.Errorf("traffic chart label %q", label)
 	}
 	rows := r.Doc().Find(`[data-testid="chart-table-gmv"] tbody tr`)

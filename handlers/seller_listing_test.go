@@ -206,7 +206,7 @@ func TestProductDelist(t *testing.T) {
 
 	// The impact comes first.
 	doc := c.get(path + "/delist?sku=" + specs[1].SKUCode).want(http.StatusOK).Doc()
-	if got := doc.Find(`[data-testid="impact-counts"]`).Text(); !strings.Contains(got, "0 active subscriptions and 0 open orders are affected") {
+	if got := doc.Find(`[data-testid="impact-counts"]`).Text(); !strings.Contains(got, "Affected: active subscriptions 0, open orders 0.") {
 		t.Fatalf("impact %q", got)
 	}
 	if !strings.Contains(doc.Find(`[data-testid="delist-impact"]`).Text(), "irreversible") || doc.Find(`form[data-testid="delist-form"][data-confirm]`).Length() != 1 {

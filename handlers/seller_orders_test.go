@@ -239,7 +239,7 @@ func TestOrderDetailShowsLinesHistoryAndMaskedBuyer(t *testing.T) {
 		t.Fatalf("buyer not masked: %s", buyer)
 	}
 	line := r.Doc().Find(`[data-testid="order-line"]`).Text()
-	for _, want := range []string{models.LineNo(o.OrderNo, 1), "SKU-BASIC", "PC0001", "3 month(s)", "¥99.00", "¥594.00"} {
+	for _, want := range []string{models.LineNo(o.OrderNo, 1), "SKU-BASIC", "PC0001", "3 months", "¥99.00", "¥594.00"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("order line lacks %q: %s", want, line)
 		}

@@ -191,3 +191,11 @@ func (s *Store) notify(n Notice) error {
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
+
+// WithClock is the store reading time from c (the demo data writes its history in the
+// past through the same rules).
+func (s *Store) WithClock(c clock.Clock) *Store {
+	cp := *s
+	cp.clock = c
+	return &cp
+}

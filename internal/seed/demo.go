@@ -4,12 +4,15 @@
 package seed
 
 import (
+	"time"
+
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"regexp"
+	"sellercenter/internal/clock"
 
 	"sellercenter/internal/money"
 	"sellercenter/models"
@@ -70,24 +73,35 @@ func (s store) seeded(ctx context.Context) (bool, error) {
 // half-way through onboarding and a buyer with orders of the merchant's products, each
 // with a fresh random password, going through the same transitions a user would.
 func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error) {
+	// The story happens over a year: the store's clock is set back to when each part of
+	// it took place, and the latest part happens now.
+	now := s.Now()
+	fc := clock.NewFake(now)
+	at := func(t time.Time) store {
+		fc.Set(t)
+		return store{Store: s.WithClock(fc)}
+	}
+	past := at(now.AddDate(0, 0, -historyDays-30))
 	var logins []DemoLogin
 	mk := func(role models.Role, email, name, note string, admin bool) (models.User, error) {
 		pw, err := RandomPassword()
 		if err != nil {
 			return models.User{}, err
 		}
-		u, err := s.CreateUser(ctx, models.Actor{Email: models.ActorSeed}, models.NewAccount{Email: email, Password: pw, Role: role, Name: name, IsAdmin: admin, Verified: true})
+		u, err := past.CreateUser(ctx, models.Actor{Email: models.ActorSeed}, models.NewAccount{Email: email, Password: pw, Role: role, Name: name, IsAdmin: admin, Verified: true})
 		if err != nil {
 			return models.User{}, err
 		}
-		logins = append(logins, DemoLogin{Role: string(role), Email: email, Password: pw, Note: note})
+		if note != "" {
+			logins = append(logins, DemoLogin{Role: string(role), Email: email, Password: pw, Note: note})
+		}
 		return u, nil
 	}
 	admin, err := mk(models.RoleReviewer, DemoAdminEmail, "运营经理 Demo", "reviewer + admin", true)
 	if err != nil {
 		return nil, err
 	}
-	merchant, err := mk(models.RoleMerchant, DemoMerchantEmail, "张经理", "fully onboarded, products in every state", false)
+	merchant, err := mk(models.RoleMerchant, DemoMerchantEmail, "张经理", "fully onboarded, a year of sales, products in every state", false)
 	if err != nil {
 		return nil, err
 	}
@@ -100,16 +114,41 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 		return nil, err
 	}
 	ra := models.Actor{UserID: admin.ID, Email: admin.Email, RequestID: models.ActorSeed}
-	if err := s.seedVerifiedMerchant(ctx, put, merchant, "示例云科技有限公司", "91350100M000100Y43", ra, true); err != nil {
-		return nil, err
-	}
-	if err := s.seedVerifiedMerchant(ctx, put, halfway, "半程软件有限公司", "91110000802100433B", ra, false); err != nil {
+	if err := past.seedVerifiedMerchant(ctx, put, merchant, "示例云科技有限公司", "91350100M000100Y43", ra, true); err != nil {
 		return nil, err
 	}
 	if merchant, err = s.UserByID(ctx, merchant.ID); err != nil {
 		return nil, err
 	}
-	if err := s.seedOrders(ctx, buyer, merchant); err != nil {
+	buyers := []historyBuyer{{u: buyer, weight: 2}}
+	for _, c := range demoCustomers {
+		u, err := mk(models.RoleBuyer, c.email, c.name, "", false)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := past.SaveBuyerProfile(ctx, models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}, u.ID,
+			models.BuyerProfileInput{SubjectType: models.BuyerEnterprise, DisplayName: c.company}); err != nil {
+			return nil, err
+		}
+		buyers = append(buyers, historyBuyer{u: u, weight: c.weight})
+	}
+	if _, err := past.SaveBuyerProfile(ctx, models.Actor{UserID: buyer.ID, Email: buyer.Email, RequestID: models.ActorSeed}, buyer.ID,
+		models.BuyerProfileInput{SubjectType: models.BuyerEnterprise, DisplayName: "星河零售有限公司", Mobile: "13700137000"}); err != nil {
+		return nil, err
+	}
+	if err := s.seedHistory(ctx, at, now, merchant, buyers); err != nil {
+		return nil, err
+	}
+	// What happened long ago was read long ago.
+	for _, b := range append(buyers, historyBuyer{u: merchant}) {
+		if err := s.MarkAllNotificationsRead(ctx, b.u.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := at(now.AddDate(0, 0, -3)).seedVerifiedMerchant(ctx, put, halfway, "半程软件有限公司", "91110000802100433B", ra, false); err != nil {
+		return nil, err
+	}
+	if err := at(now).seedOrders(ctx, buyer, merchant); err != nil {
 		return nil, err
 	}
 	return logins, nil

@@ -14,9 +14,6 @@ import (
 func (s store) seedOrders(ctx context.Context, buyer, merchant models.User) error {
 	ba := models.Actor{UserID: buyer.ID, Email: buyer.Email, RequestID: models.ActorSeed}
 	ma := models.Actor{UserID: merchant.ID, Email: merchant.Email, RequestID: models.ActorSeed}
-	if _, err := s.SaveBuyerProfile(ctx, ba, buyer.ID, models.BuyerProfileInput{SubjectType: models.BuyerEnterprise, DisplayName: "星河零售有限公司", Mobile: "13700137000"}); err != nil {
-		return err
-	}
 	product := func(typ string) (models.Product, []models.Spec, error) {
 		p, err := s.onSale(ctx, *merchant.MerchantID, typ)
 		if err != nil {

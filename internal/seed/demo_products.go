@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"sellercenter/internal/jobs"
 
 	"sellercenter/models"
 )
@@ -19,21 +19,29 @@ func seedUpload(ctx context.Context, put BlobPutter, purpose, name, ct string, d
 }
 
 // seedProductUploads are a demo product's logo, screenshot and agreement (and a
-// service's templates), each product with files of its own.
-func seedProductUploads(ctx context.Context, put BlobPutter, service bool) (models.Uploads, error) {
-	files := []struct{ purpose, name, ct string }{
-		{models.FileProductLogo, "logo.png", "image/png"}, {models.FileProductMedia, "screen.png", "image/png"}, {models.FileProductEULA, "eula.pdf", "application/pdf"}}
+// service's templates), each product with files of its own: the images are drawn in
+// the product's colour, a tile for the logo and a console for the screenshot.
+func seedProductUploads(ctx context.Context, put BlobPutter, service bool, tone int) (models.Uploads, error) {
+	files := []struct {
+		purpose, name, ct string
+		data              []byte
+	}{
+		{models.FileProductLogo, "logo.png", "image/png", productTile(tone)},
+		{models.FileProductMedia, "screen.png", "image/png", productScreen(tone)},
+		{models.FileProductEULA, "eula.pdf", "application/pdf", tinyPDF},
+	}
 	if service {
-		files = append(files, struct{ purpose, name, ct string }{models.FileRequirementTemplate, "requirements.pdf", "application/pdf"},
-			struct{ purpose, name, ct string }{models.FileDeliveryTemplate, "delivery.pdf", "application/pdf"})
+		files = append(files, struct {
+			purpose, name, ct string
+			data              []byte
+		}{models.FileRequirementTemplate, "requirements.pdf", "application/pdf", tinyPDF}, struct {
+			purpose, name, ct string
+			data              []byte
+		}{models.FileDeliveryTemplate, "delivery.pdf", "application/pdf", tinyPDF})
 	}
 	var ups models.Uploads
 	for _, f := range files {
-		data := tinyPNG
-		if f.ct == "application/pdf" {
-			data = tinyPDF
-		}
-		up, err := seedUpload(ctx, put, f.purpose, f.name, f.ct, data)
+		up, err := seedUpload(ctx, put, f.purpose, f.name, f.ct, f.data)
 		if err != nil {
 			return nil, err
 		}
@@ -57,12 +65,17 @@ func (s store) seedApprovedAsset(ctx context.Context, u models.User, reviewer mo
 	if _, err := s.SubmitAsset(ctx, a, *u.MerchantID, as.ID); err != nil {
 		return 0, err
 	}
+	// The automatic checks run before the reviewer looks, so the asset carries its report.
+	if err := (&jobs.AssetScanner{Store: s.Store}).Scan(ctx, as.ID); err != nil {
+		return 0, err
+	}
 	return as.ID, s.DecideAsset(ctx, reviewer, as.ID, models.Decision{Approve: true})
 }
 
-// seedProducts gives the demo merchant products of every type in several states: SaaS and
-// image on sale, a License waiting for review, a professional service rejected once, and
-// a hardware draft.
+// seedProducts gives the demo merchant products of every type on sale (SaaS, image,
+// License, a supervised service, hardware), each in its category with a description of
+// its own and images drawn for it, beside a SaaS waiting for review, a service rejected
+// once and a draft.
 func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, reviewer models.Actor) error {
 	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}
 	mid := *u.MerchantID
@@ -82,15 +95,16 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 		{Content: "远程协助", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
 		{Content: "上线培训", Hours: "预约", Email: "training@example.com"},
 	}
-	base := func(typ, zh, en, summary string, asset *uint) models.ProductContent {
-		return models.ProductContent{Type: typ, BusinessModel: models.BusinessGeneral, Category: "office", NameZh: zh, NameEn: en, Version: "1.0",
-			Summary:     summary,
-			Description: "<p>" + summary + "。</p><p>" + strings.Repeat("开箱即用，按需扩展，安全合规，专业团队全程服务。", 20) + "</p>",
-			Highlights:  "开箱即用；安全合规；专属服务", Support: support, PublicSale: true, SalesObjects: models.SalesAll, AssetID: asset}
+	base := func(typ, category, zh, en, summary, description string, asset *uint) models.ProductContent {
+		return models.ProductContent{Type: typ, BusinessModel: models.BusinessGeneral, Category: category, NameZh: zh, NameEn: en, Version: "1.0",
+			Summary: summary, Description: description, Highlights: "开箱即用；安全合规；专属服务", Support: support, PublicSale: true,
+			SalesObjects: models.SalesAll, AssetID: asset}
 	}
 	fen := func(v int64) *int64 { return &v }
+	tone := 0
 	publish := func(c models.ProductContent, decide string) error {
-		ups, err := seedProductUploads(ctx, put, c.Service != nil)
+		tone++
+		ups, err := seedProductUploads(ctx, put, c.Service != nil, tone)
 		if err != nil {
 			return err
 		}
@@ -110,33 +124,42 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 		}
 		return s.DecideProductApplication(ctx, reviewer, app.ID, models.Decision{Approve: true})
 	}
-	saas := base(models.ProductSaaS, "云协同办公", "Cloud Teamwork", "面向中小企业的协同办公 SaaS", &saasAsset)
+	saas := base(models.ProductSaaS, "office", "云协同办公", "Cloud Teamwork", "面向中小企业的协同办公 SaaS", descTeamwork, &saasAsset)
 	saas.SaaS = &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1"}
 	saas.Specs = []models.SpecContent{
-		{Key: "new-1", Name: "基础版 20 用户", BillingMode: models.BillingPeriod, YearFen: fen(299900), MonthFen: fen(29900), TrialDays: 14},
-		{Key: "new-2", Name: "专业版 100 用户", BillingMode: models.BillingPeriod, YearFen: fen(999900), MonthFen: fen(99900)},
+		{Key: "new-1", Name: "基础版 20 用户", NameEn: "Basic, 20 users", BillingMode: models.BillingPeriod, YearFen: fen(299900), MonthFen: fen(29900), TrialDays: 14},
+		{Key: "new-2", Name: "专业版 100 用户", NameEn: "Professional, 100 users", BillingMode: models.BillingPeriod, YearFen: fen(999900), MonthFen: fen(99900)},
 	}
 	saas.UpgradeRules = []models.UpgradeRule{{From: "new-1", To: "new-2"}}
-	image := base(models.ProductImage, "LAMP 运行环境", "LAMP Stack", "预装 Linux、Apache、MySQL 与 PHP 的镜像", &imageAsset)
+	image := base(models.ProductImage, "dev_tools", "LAMP 运行环境", "LAMP Stack", "预装 Linux、Apache、MySQL 与 PHP 的镜像", descLAMP, &imageAsset)
 	image.Image = &models.ImageFields{PerCore: true}
-	image.Specs = []models.SpecContent{{Key: "new-1", Name: "按核计费", BillingMode: models.BillingOnDemand, HourFen: fen(12), Regions: []string{"cn-north-4", "cn-south-1"}}}
-	license := base(models.ProductLicense, "文档加密 License", "DocGuard License", "终端文档加密授权", nil)
+	image.Specs = []models.SpecContent{{Key: "new-1", Name: "按核计费", NameEn: "Per core", BillingMode: models.BillingOnDemand, HourFen: fen(12), Regions: []string{"cn-north-4", "cn-south-1"}}}
+	license := base(models.ProductLicense, "security", "文档加密 License", "DocGuard License", "终端文档加密授权，离职与外发不泄密", descDocGuard, nil)
 	license.License = &models.LicenseFields{Delivery: "online_code"}
-	license.Specs = []models.SpecContent{{Key: "new-1", Name: "10 终端永久授权", BillingMode: models.BillingOneTime, OneTimeFen: fen(680000)}}
-	service := base(models.ProductService, "上云迁移服务", "Cloud Migration Service", "业务系统上云迁移实施", nil)
+	license.Specs = []models.SpecContent{
+		{Key: "new-1", Name: "10 终端永久授权", NameEn: "10 devices, perpetual", BillingMode: models.BillingOneTime, OneTimeFen: fen(680000)},
+		{Key: "new-2", Name: "50 终端永久授权", NameEn: "50 devices, perpetual", BillingMode: models.BillingOneTime, OneTimeFen: fen(2980000)},
+	}
+	service := base(models.ProductService, "professional", "上云迁移服务", "Cloud Migration Service", "业务系统上云迁移实施", descMigration, nil)
 	service.Service = &models.ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, AcceptanceStandard: "迁移后业务验证通过"}
-	service.Specs = []models.SpecContent{{Key: "new-1", Name: "标准迁移包", BillingMode: models.BillingOneTime, OneTimeFen: fen(2000000)}}
+	service.Specs = []models.SpecContent{{Key: "new-1", Name: "标准迁移包", NameEn: "Standard migration", BillingMode: models.BillingOneTime, OneTimeFen: fen(2000000)}}
 	// A supervised service on sale: its orders take negotiated refunds (the demo's cases).
-	consulting := base(models.ProductService, "ERP 实施顾问服务", "ERP Implementation Consulting", "ERP 系统选型、实施与上线辅导", nil)
+	consulting := base(models.ProductService, "professional", "ERP 实施顾问服务", "ERP Implementation Consulting", "ERP 系统选型、实施与上线辅导", descERP, nil)
 	consulting.Supervised = true
 	consulting.Service = &models.ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 30, AcceptanceStandard: "系统上线并通过用户验收"}
-	consulting.Specs = []models.SpecContent{{Key: "new-1", Name: "标准实施包", BillingMode: models.BillingOneTime, OneTimeFen: fen(3000000)}}
-	hardware := base(models.ProductHardware, "边缘计算网关", "Edge Gateway", "工业现场边缘计算网关", nil)
+	consulting.Specs = []models.SpecContent{{Key: "new-1", Name: "标准实施包", NameEn: "Standard implementation", BillingMode: models.BillingOneTime, OneTimeFen: fen(3000000)}}
+	hardware := base(models.ProductHardware, "industry", "边缘计算网关", "Edge Gateway", "工业现场边缘计算网关，协议采集与本地计算", descGateway, nil)
 	hardware.Hardware = &models.HardwareFields{LogisticsRequired: true}
+	hardware.Specs = []models.SpecContent{{Key: "new-1", Name: "EG-200 标准版", NameEn: "EG-200 standard", BillingMode: models.BillingOneTime, OneTimeFen: fen(458000)}}
+	backup := base(models.ProductSaaS, "data", "云数据备份", "Cloud Backup", "数据库与文件的定时备份与一键恢复", descBackup, &saasAsset)
+	backup.SaaS = &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "email", EncryptType: "1"}
+	backup.Specs = []models.SpecContent{{Key: "new-1", Name: "500 GB", NameEn: "500 GB", BillingMode: models.BillingPeriod, YearFen: fen(360000), MonthFen: fen(36000)}}
+	bot := base(models.ProductSaaS, "ai", "智能客服机器人", "AI Service Bot", "基于大模型的智能客服", "", nil)
 	for _, p := range []struct {
 		c   models.ProductContent
 		how string
-	}{{saas, "approve"}, {image, "approve"}, {license, "pending"}, {service, "reject"}, {consulting, "approve"}, {hardware, "draft"}} {
+	}{{saas, "approve"}, {image, "approve"}, {license, "approve"}, {consulting, "approve"}, {hardware, "approve"},
+		{backup, "pending"}, {service, "reject"}, {bot, "draft"}} {
 		if err := publish(p.c, p.how); err != nil {
 			return err
 		}

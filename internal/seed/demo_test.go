@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"strconv"
+	"time"
 	"testing"
 
 	"sellercenter/internal/seed"
@@ -52,10 +53,44 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 	for _, r := range rows {
 		states[r.Type+" "+r.Status] = r.Status
 	}
-	for _, want := range []string{"saas APPROVED", "image APPROVED", "license PENDING", "service REJECTED", "service APPROVED", "hardware DRAFT"} {
+	for _, want := range []string{"saas APPROVED", "image APPROVED", "license APPROVED", "hardware APPROVED", "service APPROVED",
+		"saas PENDING", "service REJECTED", "saas DRAFT"} {
 		if states[want] == "" {
 			t.Errorf("no %s product application: %v", want, states)
 		}
+	}
+	// Every type is on sale in the catalog, each product in its own category.
+	var onSale []struct{ Type, Category string }
+	env.DB.R.Table("products").Select("type, category").Where("listing = ?", models.ListingOnSale).Scan(&onSale)
+	types, cats := map[string]bool{}, map[string]bool{}
+	for _, p := range onSale {
+		types[p.Type], cats[p.Category] = true, true
+	}
+	if len(types) != 5 || len(cats) < 5 {
+		t.Errorf("on sale: %v", onSale)
+	}
+	// A year of sales spread over days and customers, growing, most of it delivered.
+	var spread struct {
+		Days, Customers, Orders int64
+		First               time.Time
+	}
+	env.DB.R.Raw(`SELECT COUNT(DISTINCT substr(CAST(paid_at AS TEXT), 1, 10)) AS days, COUNT(DISTINCT buyer_id) AS customers, COUNT(*) AS orders,
+		MIN(paid_at) AS first FROM orders WHERE paid_at IS NOT NULL`).Scan(&spread)
+	if spread.Days < 150 || spread.Customers < 6 || spread.Orders < 250 || env.Clock.Now().Sub(spread.First) < 330*24*time.Hour {
+		t.Errorf("history: %+v", spread)
+	}
+	var firstHalf, secondHalf int64
+	midYear := env.Clock.Now().AddDate(0, -6, 0)
+	env.DB.R.Model(&models.Order{}).Where("paid_at IS NOT NULL AND paid_at < ?", midYear).Count(&firstHalf)
+	env.DB.R.Model(&models.Order{}).Where("paid_at >= ?", midYear).Count(&secondHalf)
+	if secondHalf <= firstHalf {
+		t.Errorf("no growth: %d orders in the first half year, %d in the second", firstHalf, secondHalf)
+	}
+	// The approved image asset carries its scan report.
+	var report string
+	env.DB.R.Model(&models.Asset{}).Where("kind = ? AND status = ?", models.AssetImage, models.AssetApproved).Pluck("scan_report", &report)
+	if len(report) < 20 {
+		t.Errorf("image asset scan report %q", report)
 	}
 	b, _ := env.Store.UserByEmail(ctx, seed.DemoBuyerEmail)
 	orders, _, err := env.Store.BuyerOrders(ctx, b.ID, models.BuyerOrderFilter{Page: 1, Per: 50})

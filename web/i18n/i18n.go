@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -148,6 +149,17 @@ func (l *Localizer) T(key string, args ...any) string {
 			data[name] = args[i+1]
 		}
 	}
+	return l.localize(key, data)
+}
+
+// localize renders key: in its plural form for the count among data when the message
+// has plural forms, else its one form.
+func (l *Localizer) localize(key string, data map[string]any) string {
+	if n := pluralCount(data); n != nil {
+		if s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: n}); err == nil {
+			return s
+		}
+	}
 	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data})
 	if err != nil {
 		return key
@@ -155,13 +167,32 @@ func (l *Localizer) T(key string, args ...any) string {
 	return s
 }
 
+// pluralArgs are the arguments a message's plural form follows, the first one present:
+// English messages counting something have "one" and "other" forms.
+var pluralArgs = []string{"N", "Days", "Count"}
+
+// pluralCount is the number a message's plural form follows, or nil.
+func pluralCount(data map[string]any) any {
+	for _, name := range pluralArgs {
+		switch v := data[name].(type) {
+		case int, int64, int32:
+			return v
+		case uint:
+			return int64(v)
+		case uint64:
+			return strconv.FormatUint(v, 10)
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		case float32:
+			return strconv.FormatFloat(float64(v), 'f', -1, 32)
+		}
+	}
+	return nil
+}
+
 // TMap resolves key with a ready argument map (notifications store theirs as JSON).
 func (l *Localizer) TMap(key string, data map[string]any) string {
-	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data})
-	if err != nil {
-		return key
-	}
-	return s
+	return l.localize(key, data)
 }
 
 type ctxKey struct{}

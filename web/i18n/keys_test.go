@@ -60,3 +60,32 @@ func TestEveryLiteralKeyExists(t *testing.T) {
 		t.Errorf("%s uses %q, which no catalog defines", path, k)
 	}
 }
+
+// English counts read right: one day, two days; Chinese has one form.
+func TestPluralForms(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, zh := c.Localizer(EN), c.Localizer(ZhCN)
+	for _, tc := range []struct {
+		l    *Localizer
+		key  string
+		n    any
+		want string
+	}{
+		{en, "catalog.trial_days", 1, "1 day"}, {en, "catalog.trial_days", 14, "14 days"},
+		{en, "order.period.month", int64(1), "1 month"}, {en, "common.workdays", 1.5, "1.5 working days"},
+		{en, "buyer.pending_count", 1, "You have 1 unpaid order."},
+	} {
+		if got := tc.l.T(tc.key, "N", tc.n); got != tc.want {
+			t.Errorf("%s(%v) = %q, want %q", tc.key, tc.n, got, tc.want)
+		}
+	}
+	if got := zh.T("catalog.trial_days", "N", 1); !strings.Contains(got, "1") || strings.Contains(got, "day") {
+		t.Errorf("zh %q", got)
+	}
+	if got := en.TMap("export.subtitle", map[string]any{"Days": 1}); got != "Exported files can be downloaded for 1 day." {
+		t.Errorf("export.subtitle: %q", got)
+	}
+}
