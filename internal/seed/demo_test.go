@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"strconv"
-	"time"
 	"testing"
+	"time"
 
 	"sellercenter/internal/seed"
 	"sellercenter/internal/testdb"
@@ -72,7 +72,7 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 	// A year of sales spread over days and customers, growing, most of it delivered.
 	var spread struct {
 		Days, Customers, Orders int64
-		First               time.Time
+		First                   time.Time
 	}
 	env.DB.R.Raw(`SELECT COUNT(DISTINCT substr(CAST(paid_at AS TEXT), 1, 10)) AS days, COUNT(DISTINCT buyer_id) AS customers, COUNT(*) AS orders,
 		MIN(paid_at) AS first FROM orders WHERE paid_at IS NOT NULL`).Scan(&spread)
