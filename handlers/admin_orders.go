@@ -47,5 +47,9 @@ func (a *App) AdminOrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, Console: true}), nil)
+	names, err := a.regionNames(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, Console: true, RegionName: pages.RegionLabel(names, d.Order.Region)}), nil)
 }

@@ -47,6 +47,21 @@ func (a *App) AdminSettingsUpdate(c echo.Context) error {
 	errs := view.Errors{}
 	for _, spec := range models.SettingSpecs {
 		v := strings.TrimSpace(c.FormValue(spec.Key))
+		if spec.Kind == models.SettingKindList { // ticked boxes, in the list's own order
+			ticked := c.Request().Form[spec.Key]
+			var picked []string
+			for _, a := range spec.Allowed {
+				if slices.Contains(ticked, a) {
+					picked = append(picked, a)
+				}
+			}
+			for _, t := range ticked {
+				if !slices.Contains(spec.Allowed, t) {
+					picked = append(picked, t) // refused below, shown as typed
+				}
+			}
+			v = strings.Join(picked, ",")
+		}
 		values[spec.Key] = v
 		if msg := checkSetting(spec, v); !msg.Empty() {
 			errs[spec.Key] = msg

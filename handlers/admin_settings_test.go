@@ -24,7 +24,7 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingAgreementVersion, models.AgreementVersion)
 	f.Set(models.SettingAssetSLA, "3")
 	f.Set(models.SettingProductSLA, "3")
-	f.Set(models.SettingImageFlavors, "general,general_plus")
+	f[models.SettingImageFlavors] = []string{"general", "general_plus"} // ticked boxes
 	f.Set(models.SettingPayTimeout, "30")
 	f.Set(models.SettingNoReasonDays, "5")
 	f.Set(models.SettingProRata, "1")
@@ -43,7 +43,12 @@ func TestAdminEditsSettingsWithAudit(t *testing.T) {
 	ta.user(models.RoleReviewer, "rev@example.com")
 	c := ta.loggedIn("admin@example.com")
 	ctx := context.Background()
-	c.get("/admin/settings").want(http.StatusOK)
+	// A list setting is a set of labelled boxes, not codes to type.
+	page := c.get("/admin/settings").want(http.StatusOK).Doc()
+	box := page.Find(`input[type="checkbox"][name="` + models.SettingImageFlavors + `"][value="general"]`)
+	if _, ticked := box.Attr("checked"); !ticked || !strings.Contains(box.Parent().Text(), "General computing") {
+		t.Fatalf("flavor families: %q", page.Find(`[data-field="`+models.SettingImageFlavors+`"]`).Text())
+	}
 	bad := []map[string]string{
 		{models.SettingRealNameSLA: "0"},
 		{models.SettingRealNameSLA: "31"},

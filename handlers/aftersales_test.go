@@ -379,6 +379,11 @@ func TestRejectDisputeAndResolve(t *testing.T) {
 		doc.Find(`[data-testid="buyer-reason"]`).Text() != "顾问未到场" {
 		t.Fatal("the console does not show the whole case")
 	}
+	// The merchant's card shows the merchant; the buyer has a card of their own.
+	if m, b := doc.Find(`[data-testid="merchant-card"]`).Text(), doc.Find(`[data-testid="buyer-card"]`).Text(); !strings.Contains(m, "示例科技") ||
+		strings.Contains(m, "buyer@example.com") || !strings.Contains(b, "buyer@example.com") {
+		t.Fatalf("merchant card %q, buyer card %q", m, b)
+	}
 	fx.rc.get("/admin/disputes/RF0000000000NOPE0").want(http.StatusNotFound)
 	// Bad decisions change nothing; a reviewer who acts for the merchant may not decide.
 	before = fx.state()

@@ -288,3 +288,8 @@ func (a *App) LocaleUpdate(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, safeNext(f.Next, web.Home()))
 }
+
+// Terms is the terms of use and privacy statement every account accepts.
+func (a *App) Terms(c echo.Context) error {
+	return a.render(c, http.StatusOK, pages.TermsPage(a.page(c)), nil)
+}

@@ -257,3 +257,21 @@ func TestUnknownURLIs404(t *testing.T) {
 	ta.client().get("/no-such-page").want(http.StatusNotFound)
 	ta.loggedIn("b@example.com").get("/no-such-page").want(http.StatusNotFound)
 }
+
+// The terms accepted at registration can be read, in both languages, from the form.
+func TestRegisterLinksToTheTerms(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	c := ta.client()
+	href, _ := c.get("/register").want(http.StatusOK).Doc().Find(`[data-testid="terms-link"]`).Attr("href")
+	if href != "/terms" {
+		t.Fatalf("terms link %q", href)
+	}
+	if got := c.get(href).want(http.StatusOK).Doc().Find(`[data-testid="terms"]`).Text(); !strings.Contains(got, "Privacy statement") {
+		t.Fatalf("terms page: %q", got)
+	}
+	c.lang = "zh-CN"
+	if got := c.get(href).want(http.StatusOK).Doc().Find(`[data-testid="terms"] h1`).Text(); got != "服务条款与隐私声明" {
+		t.Fatalf("terms in Chinese: %q", got)
+	}
+}

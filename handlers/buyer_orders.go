@@ -53,7 +53,11 @@ func (a *App) BuyerOrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := pages.BuyerOrderVM{Order: d.Order, Lines: d.Lines, Payment: d.Payment, Now: a.Store.Now(),
+	names, err := a.regionNames(ctx)
+	if err != nil {
+		return err
+	}
+	vm := pages.BuyerOrderVM{Order: d.Order, Lines: d.Lines, Payment: d.Payment, Now: a.Store.Now(), RegionName: pages.RegionLabel(names, d.Order.Region),
 		ProductName: pages.ProductName(i18n.Lang(ctx), d.Order.ProductNameZh, d.Order.ProductNameEn)}
 	for _, ev := range d.Events {
 		who := "buyer.actor_platform"

@@ -131,7 +131,12 @@ func TestBuyerOrderListAndHome(t *testing.T) {
 	paid := w.place(t, orderForm(w.saas, w.saasSpecs[0].SKUCode, "period", "month"))
 	w.c.post("/buyer/orders/"+paid.OrderNo+"/pay", nil).want(http.StatusSeeOther)
 	pending := w.place(t, orderForm(w.saas, w.saasSpecs[1].SKUCode, "period", "month", "key", "pending-key-0123456789"))
-	w.place(t, orderForm(w.img, w.imgSpecs[0].SKUCode, "period", "hour", "region", "cn-north-4", "key", "hourly-key-0123456789"))
+	hourly := w.place(t, orderForm(w.img, w.imgSpecs[0].SKUCode, "period", "hour", "region", "cn-north-4", "key", "hourly-key-0123456789"))
+	// The region reads by its name, with its code.
+	if got := w.c.get("/buyer/orders/" + hourly.OrderNo).want(http.StatusOK).Doc().Find("main").Text(); !strings.Contains(got, "(cn-north-4)") ||
+		!strings.Contains(got, "Beijing") {
+		t.Errorf("order region: %s", strings.Join(strings.Fields(got), " "))
+	}
 
 	d := w.c.get("/buyer/orders").want(http.StatusOK).Doc()
 	if n := d.Find(`[data-testid="buyer-order"]`).Length(); n != 3 {

@@ -23,19 +23,28 @@ func (a *App) BuyerResourceList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := pages.ResourceListVM{Rows: a.resourceRows(c, rows),
+	resources, err := a.resourceRows(c, rows)
+	if err != nil {
+		return err
+	}
+	vm := pages.ResourceListVM{Rows: resources,
 		Pager: view.Pager{Page: page, PerPage: resourcesPerPage, Total: total, BaseURL: web.BuyerResources()}}
 	return a.render(c, http.StatusOK, pages.ResourceListPage(a.page(c), vm), pages.ResourceTable(vm))
 }
 
 // resourceRows resolves each resource's name and state for the reader.
-func (a *App) resourceRows(c echo.Context, rows []models.Resource) []pages.ResourceRow {
+func (a *App) resourceRows(c echo.Context, rows []models.Resource) ([]pages.ResourceRow, error) {
 	lang, now := i18n.Lang(c.Request().Context()), a.Store.Now()
+	names, err := a.regionNames(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
 	out := make([]pages.ResourceRow, len(rows))
 	for i, r := range rows {
-		out[i] = pages.ResourceRow{Resource: r, ProductName: r.ProductName(lang), State: r.State(now), Upgradable: r.Upgradable(now)}
+		out[i] = pages.ResourceRow{Resource: r, ProductName: r.ProductName(lang), State: r.State(now), Upgradable: r.Upgradable(now),
+			RegionName: pages.RegionLabel(names, r.Region)}
 	}
-	return out
+	return out, nil
 }
 
 // resourceForm is a renewal, upgrade or conversion form as typed.

@@ -38,6 +38,9 @@ func (a *App) BuyerHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm.Orders, vm.Resources = a.orderRows(c, orders), a.resourceRows(c, resources)
+	vm.Orders = a.orderRows(c, orders)
+	if vm.Resources, err = a.resourceRows(c, resources); err != nil {
+		return err
+	}
 	return a.render(c, http.StatusOK, pages.BuyerHomePage(a.page(c), vm), nil)
 }

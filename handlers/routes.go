@@ -16,6 +16,7 @@ func (a *App) routes(g *echo.Group) {
 	g.GET("/register", a.RegisterNew, a.issueCSRF)
 	g.POST("/register", a.RegisterCreate, a.csrf)
 	g.GET("/verify-email", a.VerifyEmail)
+	g.GET("/terms", a.Terms)
 	g.GET("/password/forgot", a.ForgotNew, a.issueCSRF)
 	g.POST("/password/forgot", a.ForgotCreate, a.csrf)
 	g.GET("/password/reset", a.ResetNew, a.issueCSRF)

@@ -42,6 +42,7 @@ var routeMatrix = map[string]routeSpec{
 	"POST /login":                                    {access: public},
 	"POST /logout":                                   {access: public},
 	"GET /register":                                  {access: public},
+	"GET /terms":                                     {access: public},
 	"POST /register":                                 {access: public},
 	"GET /verify-email":                              {access: public},
 	"GET /password/forgot":                           {access: public},

@@ -161,7 +161,11 @@ func (a *App) OrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d}), nil)
+	names, err := a.regionNames(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region)}), nil)
 }
 
 // OrderComplete is the merchant confirming delivery of a PROCESSING order; supervised

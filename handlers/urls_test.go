@@ -104,6 +104,7 @@ var urlHelpers = map[string]func() string{
 	"LoginNext":                 func() string { return web.LoginNext("x") },
 	"Logout":                    func() string { return web.Logout() },
 	"Register":                  func() string { return web.Register() },
+	"Terms":                     func() string { return web.Terms() },
 	"ResendVerification":        func() string { return web.ResendVerification() },
 	"ResetPassword":             func() string { return web.ResetPassword("x") },
 	"Seller":                    func() string { return web.Seller() },

@@ -15,6 +15,7 @@ func Home() string                    { return "/" }
 func Login() string                   { return "/login" }
 func Logout() string                  { return "/logout" }
 func Register() string                { return "/register" }
+func Terms() string                   { return "/terms" }
 func ForgotPassword() string          { return "/password/forgot" }
 func ResetPassword(tok string) string { return "/password/reset?token=" + url.QueryEscape(tok) }
 func VerifyEmail(tok string) string   { return "/verify-email?token=" + url.QueryEscape(tok) }

@@ -91,9 +91,9 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 	}
 	support := []models.SupportItem{
 		{Content: "在线工单", Hours: "7×24", Email: "support@example.com"},
-		{Content: "电话支持", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
-		{Content: "远程协助", Hours: "工作日 9:00–18:00", Phone: "400-820-1234"},
-		{Content: "上线培训", Hours: "预约", Email: "training@example.com"},
+		{Content: "电话支持", Hours: "9:00–18:00", Phone: "400-820-1234"},
+		{Content: "远程协助", Hours: "9:00–21:00", Phone: "400-820-1234"},
+		{Content: "上线培训", Hours: "9:00–17:00", Email: "training@example.com"},
 	}
 	base := func(typ, category, zh, en, summary, description string, asset *uint) models.ProductContent {
 		return models.ProductContent{Type: typ, BusinessModel: models.BusinessGeneral, Category: category, NameZh: zh, NameEn: en, Version: "1.0",

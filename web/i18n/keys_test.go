@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestEveryLiteralKeyExists scans the code for string literals that look like message
@@ -87,5 +88,27 @@ func TestPluralForms(t *testing.T) {
 	}
 	if got := en.TMap("export.subtitle", map[string]any{"Days": 1}); got != "Exported files can be downloaded for 1 day." {
 		t.Errorf("export.subtitle: %q", got)
+	}
+}
+
+// English pages carry no Chinese UI text: no English message holds Han characters.
+func TestEnglishMessagesHaveNoChinese(t *testing.T) {
+	files, err := filepath.Glob("locales/*.en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, r := range line {
+				if unicode.Is(unicode.Han, r) {
+					t.Errorf("%s:%d: %s", f, i+1, strings.TrimSpace(line))
+					break
+				}
+			}
+		}
 	}
 }

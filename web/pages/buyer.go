@@ -96,6 +96,7 @@ type BuyerOrderListVM struct {
 // BuyerOrderVM is an order's page: its pay step while unpaid, its lines and history.
 type BuyerOrderVM struct {
 	Order       models.Order
+	RegionName  string // the region's name with its code
 	ProductName string
 	Lines       []models.OrderLine
 	Payment     *models.Payment
@@ -123,6 +124,7 @@ type ResourceRow struct {
 	ProductName string
 	State       string
 	Upgradable  bool
+	RegionName  string // the region's name with its code
 }
 
 // ResourceListVM is the purchased resources page.

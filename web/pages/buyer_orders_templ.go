@@ -688,7 +688,7 @@ func BuyerOrderPage(p view.Page, vm BuyerOrderVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if vm.Order.Region != "" {
-					templ_7745c5c3_Err = components.DL("buyer.region", vm.Order.Region).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.DL("buyer.region", vm.RegionName).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -153,8 +153,21 @@ var (
 
 // OrderDetailVM is one order's page, for its merchant or the console.
 type OrderDetailVM struct {
-	D       models.OrderDetail
-	Console bool
+	D          models.OrderDetail
+	Console    bool
+	RegionName string // the region's name with its code
+}
+
+// RegionLabel names a region for the reader with its code ("华北-北京四 (cn-north-4)"),
+// or shows the code of a region the catalog no longer has.
+func RegionLabel(names map[string]string, code string) string {
+	if code == "" {
+		return ""
+	}
+	if n := names[code]; n != "" && n != code {
+		return n + " (" + code + ")"
+	}
+	return code
 }
 
 // CanComplete tells whether the merchant may confirm delivery here (the order's rule).

@@ -1105,7 +1105,7 @@ func OrderDetailPage(p view.Page, vm OrderDetailVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.DL("order.field.region", vm.D.Order.Region).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DL("order.field.region", vm.RegionName).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

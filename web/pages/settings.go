@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"strings"
+
 	"sellercenter/models"
 	"sellercenter/web/view"
 )
@@ -27,4 +29,32 @@ func settingInputType(k models.SettingKind) string {
 		return "number"
 	}
 	return "text"
+}
+
+// settingListOptions are a list setting's allowed values with their labels.
+func settingListOptions(s models.SettingSpec) []view.Option {
+	out := make([]view.Option, len(s.Allowed))
+	for i, v := range s.Allowed {
+		out[i] = view.Option{Value: v, Label: settingValuePrefix(s.Key) + v}
+	}
+	return out
+}
+
+// settingValuePrefix is the message key prefix of a list setting's values.
+func settingValuePrefix(key string) string {
+	if key == models.SettingImageFlavors {
+		return "admin.flavor."
+	}
+	return "settings.value."
+}
+
+// settingListChecked are the values a list setting holds, ticked.
+func settingListChecked(v string) map[string]bool {
+	out := map[string]bool{}
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out[item] = true
+		}
+	}
+	return out
 }
