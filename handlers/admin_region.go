@@ -106,14 +106,9 @@ func sortOrder(errs view.Errors, s string) int {
 	if errs.Has("sort_order") {
 		return 0
 	}
-	n, err := strconv.Atoi(s)
-	switch {
-	case err != nil:
-		errs.Set("sort_order", "error.number")
-	case n < 0:
-		errs.Set("sort_order", "error.min_value", "N", 0)
-	case n > 9999:
-		errs.Set("sort_order", "error.max_value", "N", 9999)
+	n, msg := wholeNumber(s, 0, 9999)
+	if !msg.Empty() {
+		errs["sort_order"] = msg
 	}
 	return n
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,15 +91,8 @@ func checkSetting(spec models.SettingSpec, v string) view.Msg {
 	}
 	switch spec.Kind {
 	case models.SettingKindInt:
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return view.M("error.number")
-		}
-		if n < spec.Min {
-			return view.M("error.min_value", "N", spec.Min)
-		}
-		if n > spec.Max {
-			return view.M("error.max_value", "N", spec.Max)
+		if _, msg := wholeNumber(v, spec.Min, spec.Max); !msg.Empty() {
+			return msg
 		}
 	case models.SettingKindTimezone:
 		if _, err := time.LoadLocation(v); err != nil || v == "Local" {

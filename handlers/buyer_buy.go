@@ -105,15 +105,29 @@ func (a *App) buyState(c echo.Context, f buyForm, errs view.Errors) (pages.BuyVM
 			vm.RegionName = r.Label
 		}
 	}
-	if form.Count == "" {
+	// The form starts on one period and the smallest quantity; a form sent with the count
+	// (or a quantity) emptied is refused, not taken as 1.
+	emptied := map[string]bool{}
+	_ = c.Request().ParseForm() // the query's fields too; a body the binder read stays as read
+	for _, name := range []string{"count", "quantity"} {
+		_, sent := c.Request().Form[name]
+		emptied[name] = sent && strings.TrimSpace(c.Request().Form.Get(name)) == ""
+	}
+	if form.Count == "" && !emptied["count"] {
 		form.Count = "1"
 	}
-	if form.Quantity == "" {
+	if form.Quantity == "" && !emptied["quantity"] {
 		form.Quantity = strconv.Itoa(max(vm.LinearMin, 1))
 	}
 	vm.Form = form
 	count, ckey := parseAmount(form.Count, 1)
 	qty, qkey := parseAmount(form.Quantity, 1)
+	if emptied["count"] {
+		ckey = "error.required"
+	}
+	if emptied["quantity"] {
+		qkey = "error.required"
+	}
 	if ckey != "" {
 		errs.Set("count", ckey)
 	}

@@ -84,6 +84,8 @@ func TestBuyFormQuotesLive(t *testing.T) {
 		{"trial not offered", buyPath(w.saas, w.saasSpecs[1].SKUCode, "trial", "1"), "", "no free trial"},
 		{"region not offered", buyPath(w.img, w.imgSpecs[0].SKUCode, "region", "eu-west-0"), "", "regions this spec is sold in"},
 		{"unknown spec", buyPath(w.saas, "SKU-NONE"), "", "not available"},
+		{"emptied count", buyPath(w.saas, basic, "period", "month", "count", ""), "", "required"},
+		{"emptied quantity", buyPath(w.saas, seats, "period", "month", "quantity", ""), "", "required"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -186,6 +188,7 @@ func TestPlaceOrderRefusesBadInput(t *testing.T) {
 		{"unknown spec", orderForm(w.saas, "SKU-NONE", "period", "month"), "sku"},
 		{"region not offered", orderForm(w.img, w.imgSpecs[0].SKUCode, "period", "hour", "region", "mars-1"), "region"},
 		{"invalid text", orderForm(w.saas, basic, "period", "mo\xffnth"), "period"},
+		{"emptied count", orderForm(w.saas, basic, "period", "month", "count", ""), "count"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

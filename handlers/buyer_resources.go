@@ -149,11 +149,15 @@ func (a *App) resourceState(c echo.Context, act resourceAction, r models.Resourc
 				vm.Period = vm.Periods[len(vm.Periods)-1].Value
 			}
 		}
-		if vm.Count == "" {
+		_ = c.Request().ParseForm()
+		if _, sent := c.Request().Form["count"]; vm.Count == "" && !sent { // the form starts on one period
 			vm.Count = "1"
 		}
 	}
 	count, key := parseAmount(vm.Count, 1)
+	if act.name != "upgrade" && vm.Count == "" { // emptied: refused, not taken as 1
+		key = "error.required"
+	}
 	if key != "" {
 		errs.Set("count", key)
 	}

@@ -78,3 +78,18 @@ func TestCatalogRecordsProductViews(t *testing.T) {
 		t.Error("failed view write not logged")
 	}
 }
+
+// A signed-in buyer browses the catalog inside the buyer center, its entry current; a
+// visitor sees the public shell.
+func TestCatalogKeepsTheBuyerCenter(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	ta.user(models.RoleBuyer, "b@example.com")
+	doc := ta.loggedIn("b@example.com").get("/catalog").want(http.StatusOK).Doc()
+	if cur := doc.Find(`#sidenav a[aria-current="page"]`); cur.AttrOr("href", "") != "/catalog" {
+		t.Fatalf("the buyer left the buyer center: current entry %q", cur.AttrOr("href", ""))
+	}
+	if ta.client().get("/catalog").want(http.StatusOK).Doc().Find(`#sidenav`).Length() != 0 {
+		t.Fatal("a visitor sees a console")
+	}
+}

@@ -211,3 +211,22 @@ func validKey(k string) bool {
 	}
 	return true
 }
+
+// wholeNumber reads a whole number typed into a form and checks it against its range:
+// text that is not a whole number says so; a whole number out of range, however many
+// digits it has, says which limit it breaks.
+func wholeNumber(s string, lo, hi int) (int, view.Msg) {
+	s = strings.TrimSpace(s)
+	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, view.M("error.number")
+	}
+	n, err := strconv.Atoi(s)
+	switch {
+	case (err != nil && strings.HasPrefix(s, "-")) || (err == nil && n < lo):
+		return 0, view.M("error.min_value", "N", lo)
+	case err != nil || n > hi:
+		return 0, view.M("error.max_value", "N", hi)
+	}
+	return n, view.Msg{}
+}

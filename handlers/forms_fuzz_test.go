@@ -37,3 +37,16 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+// A whole number out of range says which limit it breaks, however many digits it has;
+// only text that is not a whole number is told so.
+func TestWholeNumberSaysWhatIsWrong(t *testing.T) {
+	for s, want := range map[string]string{"5": "", "0": "error.min_value", "100": "error.max_value",
+		"99999999999999999999999": "error.max_value", "-99999999999999999999999": "error.min_value", "-3": "error.min_value",
+		"1.5": "error.number", "abc": "error.number", "": "error.number", "1e3": "error.number"} {
+		_, msg := wholeNumber(s, 1, 99)
+		if msg.Key != want {
+			t.Errorf("%q: %q, want %q", s, msg.Key, want)
+		}
+	}
+}

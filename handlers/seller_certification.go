@@ -155,6 +155,13 @@ func (a *App) CertificationSave(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		// Every mistake at once: the name is checked with the other fields, not after them.
+		if f.AccountName != "" && !errs.Has("account_name") {
+			var fe *models.FieldError
+			if errors.As(models.CheckAccountName(*currentMerchant(c), f.AccountName), &fe) {
+				errs.Set(fe.Field, fe.Key)
+			}
+		}
 		if !errs.Any() {
 			_, err = a.Store.SaveCertBank(ctx, act, mid, models.CertBankInput{AccountName: f.AccountName, BankName: f.BankName,
 				BankBranch: f.BankBranch, BankAccount: idcheck.Digits(f.BankAccount), Currency: f.Currency})

@@ -141,6 +141,13 @@ func TestOnboardingJourneyThroughTheSellerCenter(t *testing.T) {
 	if !strings.Contains(r.fieldError("account_name"), "company name") {
 		t.Fatalf("account name error %q", r.fieldError("account_name"))
 	}
+	// Every mistake is reported at once: a bad account number and the wrong holder.
+	bank.Set("bank_account", "12")
+	r = c.post("/seller/certification/bank", bank).want(http.StatusUnprocessableEntity)
+	if r.fieldError("account_name") == "" || r.fieldError("bank_account") == "" {
+		t.Fatalf("errors shown one at a time: name %q, account %q", r.fieldError("account_name"), r.fieldError("bank_account"))
+	}
+	bank.Set("bank_account", "0200 0012 3456 7890")
 	bank.Set("account_name", "示例科技有限公司")
 	c.post("/seller/certification/bank", bank).want(http.StatusSeeOther)
 	c.post("/seller/certification/survey", url.Values{"has_related_supplier": {"yes"}}).want(http.StatusUnprocessableEntity)

@@ -117,8 +117,8 @@ func (s *Store) SaveCertBank(ctx context.Context, a Actor, merchantID uint, in C
 		if !c.BasicsDone {
 			return ErrStepLocked
 		}
-		if in.AccountName != m.CompanyName {
-			return &FieldError{Field: "account_name", Key: "error.account_name_mismatch"}
+		if err := CheckAccountName(m, in.AccountName); err != nil {
+			return err
 		}
 		enc, err := tx.box.Seal(in.BankAccount)
 		if err != nil {
@@ -288,4 +288,13 @@ func (s *Store) UnlockCertification(ctx context.Context, a Actor, id uint, comme
 		return tx.notify(Notice{UserID: m.OwnerUserID, Kind: "certification.unlock", TitleKey: "notify.certification_unlocked.title",
 			BodyKey: "notify.certification_unlocked.body", Args: map[string]any{"Comment": comment}, To: Target{Kind: TargetCertification}})
 	})
+}
+
+// CheckAccountName is the bank step's rule: the settlement account is held in the
+// company's own verified name.
+func CheckAccountName(m Merchant, name string) error {
+	if name != m.CompanyName {
+		return &FieldError{Field: "account_name", Key: "error.account_name_mismatch"}
+	}
+	return nil
 }

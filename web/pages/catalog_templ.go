@@ -153,7 +153,7 @@ func CatalogPage(p view.Page, vm CatalogVM) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = layouts.Public(p, i18n.T(ctx, "catalog.title")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layouts.Site(p, i18n.T(ctx, "catalog.title")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1115,7 +1115,7 @@ func CatalogProductPage(p view.Page, vm CatalogProductVM) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = layouts.Public(p, vm.Name).Render(templ.WithChildren(ctx, templ_7745c5c3_Var17), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layouts.Site(p, vm.Name).Render(templ.WithChildren(ctx, templ_7745c5c3_Var17), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
