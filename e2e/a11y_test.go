@@ -1,11 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -86,14 +86,7 @@ func (b *browser) firstDetail() string {
 // people judge the product by are kept in e2e/artifacts.
 func TestEveryPageIsAccessible(t *testing.T) {
 	srv := startServer(t)
-	ctx := context.Background()
-	logins, err := seed.Demo(ctx, srv.Store, func(ctx context.Context, data []byte) (string, error) {
-		key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
-		return key, err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	logins := demoLogins(t, srv)
 	shots := map[string]string{"/seller": "overview", "/admin/audit": "audit-log", "/seller/analytics": "analytics",
 		"/seller/products": "products", "/admin": "console", "/buyer": "buyer-center", "/catalog": "catalog",
 		"/admin/product-applications": "product-app-queue", "/admin/orders": "admin-orders", "/admin/merchants": "merchants"}
@@ -130,9 +123,9 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		for _, p := range []string{web.Login(), web.Register(), web.ForgotPassword(), web.Catalog()} {
 			check(visitor, "visitor", lang, p)
 		}
-		for _, l := range logins {
+		for _, email := range slices.Sorted(maps.Keys(logins)) {
 			b := newBrowser(t, srv, lang)
-			b.login(l.Email, l.Password)
+			b.login(email, logins[email])
 			if b.htmlLang() != lang { // the first login remembered the other language
 				b.switchLocale(lang)
 			}
@@ -145,7 +138,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 					continue
 				}
 				seen[p] = true
-				check(b, l.Email, lang, p)
+				check(b, email, lang, p)
 				if i > 0 && i <= len(pages) { // the first detail page each navigation entry links to
 					if d := b.firstDetail(); d != "" && !seen[d] && !slices.Contains(pages, d) {
 						pages = append(pages, d)
@@ -166,17 +159,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 func TestBoostedLoginCarriesTheLanguage(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
-	logins, err := seed.Demo(ctx, srv.Store, func(ctx context.Context, data []byte) (string, error) {
-		key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
-		return key, err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := map[string]string{}
-	for _, l := range logins {
-		pw[l.Email] = l.Password
-	}
+	pw := demoLogins(t, srv)
 	b := newBrowser(t, srv, "en")
 	b.login(seed.DemoBuyerEmail, pw[seed.DemoBuyerEmail])
 	if lang := b.htmlLang(); lang != "en" {

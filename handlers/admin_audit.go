@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"encoding/csv"
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -120,16 +118,10 @@ func (a *App) AdminAuditCSV(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity)
 	}
 	ctx := c.Request().Context()
-	name := "audit-" + a.Clock.Now().In(a.Store.CalendarLocation(ctx)).Format("20060102-1504") + ".csv"
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	c.Response().WriteHeader(http.StatusOK)
-	if _, err := c.Response().Write([]byte("\uFEFF")); err != nil {
+	w, err := startCSV(c, "audit-"+a.Clock.Now().In(a.Store.CalendarLocation(ctx)).Format("20060102-1504")+".csv")
+	if err != nil {
 		return err
 	}
-	w := csv.NewWriter(c.Response())
-	w.UseCRLF = true
 	if err := w.Write(pages.AuditCSVHeader(ctx)); err != nil {
 		return err
 	}

@@ -236,17 +236,26 @@ func (a *App) AnalyticsCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := "analytics-" + section + "-" + pv.From + "-" + pv.To + ".csv"
+	w, err := startCSV(c, "analytics-"+section+"-"+pv.From+"-"+pv.To+".csv")
+	if err != nil {
+		return err
+	}
+	return w.WriteAll(rows)
+}
+
+// startCSV starts a CSV download called name: UTF-8 with a byte order mark (spreadsheet
+// programs then read Chinese correctly), lines ending in CRLF.
+func startCSV(c echo.Context, name string) (*csv.Writer, error) {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	c.Response().WriteHeader(http.StatusOK)
 	if _, err := c.Response().Write([]byte("\uFEFF")); err != nil {
-		return err
+		return nil, err
 	}
 	w := csv.NewWriter(c.Response())
 	w.UseCRLF = true
-	return w.WriteAll(rows)
+	return w, nil
 }
 
 // analyticsRows reads the figures of one section and lays them out as its CSV table.

@@ -20,10 +20,6 @@ const (
 	TodoExportReady     = "export_ready"     // finished exports not downloaded yet
 )
 
-// TodoKinds lists the kinds in the order the overview shows them.
-var TodoKinds = []string{TodoOnboarding, TodoAfterSales, TodoDeliveries, TodoProductRejected, TodoAssetRejected,
-	TodoChangeRejected, TodoExportReady}
-
 // Todo is one kind of work waiting on a merchant, and how much of it.
 type Todo struct {
 	Kind  string
@@ -42,17 +38,8 @@ func (t Todos) Total() int64 {
 	return n
 }
 
-// Count is how much of one kind waits.
-func (t Todos) Count(kind string) int64 {
-	for _, x := range t {
-		if x.Kind == kind {
-			return x.Count
-		}
-	}
-	return 0
-}
-
-// MerchantTodos counts what waits on the merchant in the records (the onboarding steps
+// MerchantTodos counts what waits on the merchant in the records, in the order the
+// overview lists them (the onboarding steps
 // are added by the caller, which reads them anyway), one count per kind, in SQL.
 func (s *Store) MerchantTodos(ctx context.Context, merchantID uint, onboardingSteps int64) (Todos, error) {
 	db := s.r.WithContext(ctx)
@@ -69,7 +56,7 @@ func (s *Store) MerchantTodos(ctx context.Context, merchantID uint, onboardingSt
 		{TodoChangeRejected, db.Table("change_requests AS a").Where("a.merchant_id = ? AND a.status = ?", merchantID, ChangeRejected).
 			Where("NOT EXISTS (SELECT 1 FROM change_requests b WHERE b.merchant_id = a.merchant_id AND b.kind = a.kind AND b.id > a.id)")},
 		{TodoExportReady, db.Table("export_jobs").Where("merchant_id = ? AND status = ? AND blob_key <> '' AND downloaded_at IS NULL", merchantID, ExportDone).
-			Where("expires_at IS NULL OR expires_at > ?", now)},
+			Where("(expires_at IS NULL OR expires_at > ?)", now)},
 	}
 	out := Todos{{Kind: TodoOnboarding, Count: onboardingSteps}}
 	for _, c := range counts {
