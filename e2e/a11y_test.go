@@ -85,8 +85,7 @@ func (b *browser) firstDetail() string {
 // must find no serious or critical violation on any of them. Screenshots of the pages
 // people judge the product by are kept in e2e/artifacts.
 func TestEveryPageIsAccessible(t *testing.T) {
-	srv := startServer(t)
-	logins := demoLogins(t, srv)
+	srv, logins := startDemoServer(t)
 	shots := map[string]string{"/seller": "overview", "/admin/audit": "audit-log", "/seller/analytics": "analytics",
 		"/seller/products": "products", "/admin": "console", "/buyer": "buyer-center", "/catalog": "catalog",
 		"/admin/product-applications": "product-app-queue", "/admin/orders": "admin-orders", "/admin/merchants": "merchants"}
@@ -157,9 +156,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 // the Chinese page with <html lang="zh-CN">, so screen readers read it in Chinese; the
 // demo accounts carry no preference of their own, so the browser's language wins.
 func TestBoostedLoginCarriesTheLanguage(t *testing.T) {
-	srv := startServer(t)
+	srv, pw := startDemoServer(t)
 	ctx := context.Background()
-	pw := demoLogins(t, srv)
 	b := newBrowser(t, srv, "en")
 	b.login(seed.DemoBuyerEmail, pw[seed.DemoBuyerEmail])
 	if lang := b.htmlLang(); lang != "en" {

@@ -12,21 +12,24 @@ import (
 	"sellercenter/internal/seed"
 )
 
-// demoLogins seeds the demo data and returns the passwords by address.
-func demoLogins(t *testing.T, srv *server) map[string]string {
+// startDemoServer starts the server with the demo data seeded before its job worker
+// runs, as the real first start does, and returns the passwords by address.
+func startDemoServer(t *testing.T) (*server, map[string]string) {
 	t.Helper()
-	logins, err := seed.Demo(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
-		key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
-		return key, err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	pw := map[string]string{}
-	for _, l := range logins {
-		pw[l.Email] = l.Password
-	}
-	return pw
+	srv := startServerWith(t, func(srv *server) {
+		logins, err := seed.Demo(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
+			key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
+			return key, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range logins {
+			pw[l.Email] = l.Password
+		}
+	})
+	return srv, pw
 }
 
 // TestMerchantDayAndReviewerConsole drives what a merchant and a reviewer see first: the
@@ -34,8 +37,7 @@ func demoLogins(t *testing.T, srv *server) map[string]string {
 // chooser and its form, switching the language keeps the whole address, and the audit log
 // reads in the reader's language with merchant suggestions as the reviewer types.
 func TestMerchantDayAndReviewerConsole(t *testing.T) {
-	srv := startServer(t)
-	pw := demoLogins(t, srv)
+	srv, pw := startDemoServer(t)
 
 	m := newBrowser(t, srv, "en")
 	m.login(seed.DemoMerchantEmail, pw[seed.DemoMerchantEmail])

@@ -124,22 +124,10 @@ func waitDownload(t *testing.T, dir, suffix string) (string, []byte) {
 // the merchant approves with a comment and the record of the conversation; the payout
 // leaves the case REFUNDED and the order with its refund.
 func TestOrderJourney(t *testing.T) {
-	srv := startServer(t)
+	srv, pw := startDemoServer(t)
 	ctx := context.Background()
 	st := srv.Store
-	logins, err := seed.Demo(ctx, st, func(ctx context.Context, data []byte) (string, error) {
-		key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
-		return key, err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var merchantPassword string
-	for _, l := range logins {
-		if l.Email == seed.DemoMerchantEmail {
-			merchantPassword = l.Password
-		}
-	}
+	merchantPassword := pw[seed.DemoMerchantEmail]
 	mu, err := st.UserByEmail(ctx, seed.DemoMerchantEmail)
 	if err != nil {
 		t.Fatal(err)
