@@ -114,7 +114,8 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 		return nil, err
 	}
 	ra := models.Actor{UserID: admin.ID, Email: admin.Email, RequestID: models.ActorSeed}
-	if err := past.seedVerifiedMerchant(ctx, put, merchant, "示例云科技有限公司", "91350100M000100Y43", ra, true); err != nil {
+	laterProducts, err := past.seedVerifiedMerchant(ctx, put, merchant, "示例云科技有限公司", "91350100M000100Y43", ra, true)
+	if err != nil {
 		return nil, err
 	}
 	if merchant, err = s.UserByID(ctx, merchant.ID); err != nil {
@@ -145,7 +146,11 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 			return nil, err
 		}
 	}
-	if err := at(now.AddDate(0, 0, -3)).seedVerifiedMerchant(ctx, put, halfway, "半程软件有限公司", "91110000802100433B", ra, false); err != nil {
+	if _, err := at(now.AddDate(0, 0, -3)).seedVerifiedMerchant(ctx, put, halfway, "半程软件有限公司", "91110000802100433B", ra, false); err != nil {
+		return nil, err
+	}
+	// Lately: a service rejected, a SaaS submitted for review, a draft started.
+	if err := laterProducts(at(now.AddDate(0, 0, -2))); err != nil {
 		return nil, err
 	}
 	if err := at(now).seedOrders(ctx, buyer, merchant); err != nil {
@@ -158,70 +163,70 @@ func seedFile(ctx context.Context, put BlobPutter, purpose string) (models.Uploa
 	return seedUpload(ctx, put, purpose, purpose+".png", "image/png", tinyPNG)
 }
 
-func (s store) seedVerifiedMerchant(ctx context.Context, put BlobPutter, u models.User, company, uscc string, reviewer models.Actor, complete bool) error {
+func (s store) seedVerifiedMerchant(ctx context.Context, put BlobPutter, u models.User, company, uscc string, reviewer models.Actor, complete bool) (func(store) error, error) {
 	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}
 	mid := *u.MerchantID
 	lic, err := seedFile(ctx, put, models.FileLicence)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v, err := s.SubmitRealName(ctx, a, mid, models.RealNameInput{Subject: models.SubjectEnterprise, Method: models.MethodCertificate, Name: company,
 		CertType: models.CertUSCC, CertNumber: uscc, LegalRepName: u.Name, Files: models.Uploads{lic}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.DecideRealName(ctx, reviewer, v.ID, models.Decision{Approve: true}); err != nil {
-		return err
+		return nil, err
 	}
 	lic2, err := seedFile(ctx, put, models.FileLicence)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	app, err := s.SubmitApplication(ctx, a, mid, models.ApplicationInput{Website: "https://www.example.com", Employees: 120, YearsInBusiness: 8,
 		RegisteredCapital: 10_000_000_00, Licence: lic2, Intro: company + "：专注企业级 SaaS 与云服务。",
 		ContactName: u.Name, ContactMobile: "13800138000", ContactEmail: u.Email, ServiceEmail: "service@example.com",
 		ServicePhone: "400-820-1234", Address: "北京市海淀区示例路 1 号", ProductTypes: []string{"saas", "license"}, SignerName: u.Name})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !complete {
-		return nil
+		return nil, nil
 	}
 	if err := s.DecideApplication(ctx, reviewer, app.ID, models.Decision{Approve: true}); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := s.SaveCertBasics(ctx, a, mid, models.CertBasicsInput{CreditCode: uscc, TaxpayerType: "general", InvoiceType: "vat_special",
 		RegisteredAddr: "北京市海淀区示例路 1 号", FinanceName: "赵会计", FinancePhone: "13900139000", FinanceEmail: "finance@example.com"}); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := s.SaveCertBank(ctx, a, mid, models.CertBankInput{AccountName: company, BankName: "中国工商银行", BankBranch: "北京海淀支行",
 		BankAccount: "0200001234567890123", Currency: "CNY"}); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := s.SaveCertSurvey(ctx, a, mid, models.CertSurveyInput{}); err != nil {
-		return err
+		return nil, err
 	}
 	c, err := s.StartCertTransfer(ctx, a, mid)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fen, err := s.depositFen(ctx, c.BankAccountMasked)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := s.ConfirmCertTransfer(ctx, a, mid, fen); err != nil {
-		return err
+		return nil, err
 	}
 	c, err = s.SubmitCertification(ctx, a, mid)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.DecideCertification(ctx, reviewer, c.ID, models.Decision{Approve: true}); err != nil {
-		return err
+		return nil, err
 	}
 	u, err = s.UserByID(ctx, u.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	return s.seedProducts(ctx, put, u, reviewer)
 }

@@ -75,19 +75,21 @@ func (s store) seedApprovedAsset(ctx context.Context, u models.User, reviewer mo
 // seedProducts gives the demo merchant products of every type on sale (SaaS, image,
 // License, a supervised service, hardware), each in its category with a description of
 // its own and images drawn for it, beside a SaaS waiting for review, a service rejected
-// once and a draft.
-func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, reviewer models.Actor) error {
+// once and a draft. The products on sale are published now; the others happen later, when
+// the returned function is called with the store at that time (a reviewer queue shows a
+// recent submission, not a year-old one).
+func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, reviewer models.Actor) (func(store) error, error) {
 	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}
 	mid := *u.MerchantID
 	saasAsset, err := s.seedApprovedAsset(ctx, u, reviewer, models.AssetInput{Kind: models.AssetSaaS, Name: "云协同办公", AssetVersion: "3.2", Domain: "teamwork.example.com"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	imageAsset, err := s.seedApprovedAsset(ctx, u, reviewer, models.AssetInput{Kind: models.AssetImage, Name: "LAMP 运行环境", AssetVersion: "1.0",
 		ImageID: "8f3d2c1a-5b6e-4f70-9a1b-2c3d4e5f6a7b", ImageKind: models.ImageSystemDisk, FromPublic: true, FlavorFamily: "general",
 		OSType: "linux", OSVersion: "Ubuntu 22.04", Regions: []string{"cn-north-4", "cn-south-1"}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	support := []models.SupportItem{
 		{Content: "在线工单", Hours: "7×24", Email: "support@example.com"},
@@ -102,7 +104,7 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 	}
 	fen := func(v int64) *int64 { return &v }
 	tone := 0
-	publish := func(c models.ProductContent, decide string) error {
+	publish := func(s store, c models.ProductContent, decide string) error {
 		tone++
 		ups, err := seedProductUploads(ctx, put, c.Service != nil, tone)
 		if err != nil {
@@ -155,14 +157,22 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 	backup.SaaS = &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "email", EncryptType: "1"}
 	backup.Specs = []models.SpecContent{{Key: "new-1", Name: "500 GB", NameEn: "500 GB", BillingMode: models.BillingPeriod, YearFen: fen(360000), MonthFen: fen(36000)}}
 	bot := base(models.ProductSaaS, "ai", "智能客服机器人", "AI Service Bot", "基于大模型的智能客服", "", nil)
-	for _, p := range []struct {
+	type step struct {
 		c   models.ProductContent
 		how string
-	}{{saas, "approve"}, {image, "approve"}, {license, "approve"}, {consulting, "approve"}, {hardware, "approve"},
-		{backup, "pending"}, {service, "reject"}, {bot, "draft"}} {
-		if err := publish(p.c, p.how); err != nil {
-			return err
-		}
 	}
-	return nil
+	run := func(s store, steps ...step) error {
+		for _, p := range steps {
+			if err := publish(s, p.c, p.how); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := run(s, step{saas, "approve"}, step{image, "approve"}, step{license, "approve"}, step{consulting, "approve"}, step{hardware, "approve"}); err != nil {
+		return nil, err
+	}
+	return func(later store) error {
+		return run(later, step{service, "reject"}, step{backup, "pending"}, step{bot, "draft"})
+	}, nil
 }
