@@ -119,7 +119,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 	}
 	for _, lang := range []string{"en", "zh-CN"} {
 		visitor := newBrowser(t, srv, lang)
-		for _, p := range []string{web.Login(), web.Register(), web.ForgotPassword(), web.Catalog()} {
+		for _, p := range []string{web.Login(), web.Register(), web.ForgotPassword(), web.Catalog(), web.Terms()} {
 			check(visitor, "visitor", lang, p)
 		}
 		for _, email := range slices.Sorted(maps.Keys(logins)) {

@@ -107,12 +107,7 @@ func (a *App) buyState(c echo.Context, f buyForm, errs view.Errors) (pages.BuyVM
 	}
 	// The form starts on one period and the smallest quantity; a form sent with the count
 	// (or a quantity) emptied is refused, not taken as 1.
-	emptied := map[string]bool{}
-	_ = c.Request().ParseForm() // the query's fields too; a body the binder read stays as read
-	for _, name := range []string{"count", "quantity"} {
-		_, sent := c.Request().Form[name]
-		emptied[name] = sent && strings.TrimSpace(c.Request().Form.Get(name)) == ""
-	}
+	emptied := map[string]bool{"count": sentEmpty(c, "count"), "quantity": sentEmpty(c, "quantity")}
 	if form.Count == "" && !emptied["count"] {
 		form.Count = "1"
 	}

@@ -149,8 +149,7 @@ func (a *App) resourceState(c echo.Context, act resourceAction, r models.Resourc
 				vm.Period = vm.Periods[len(vm.Periods)-1].Value
 			}
 		}
-		_ = c.Request().ParseForm()
-		if _, sent := c.Request().Form["count"]; vm.Count == "" && !sent { // the form starts on one period
+		if vm.Count == "" && !sentEmpty(c, "count") { // the form starts on one period
 			vm.Count = "1"
 		}
 	}

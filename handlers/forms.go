@@ -230,3 +230,11 @@ func wholeNumber(s string, lo, hi int) (int, view.Msg) {
 	}
 	return n, view.Msg{}
 }
+
+// sentEmpty tells whether the request carried the field, query or body, with nothing in
+// it: a number the user cleared is refused, while one the form never had takes its default.
+func sentEmpty(c echo.Context, name string) bool {
+	_ = c.Request().ParseForm() // a body the binder read stays as read
+	vs, sent := c.Request().Form[name]
+	return sent && (len(vs) == 0 || strings.TrimSpace(vs[0]) == "")
+}

@@ -373,15 +373,6 @@ func specValue(r SpecRow, name string) string {
 	return ""
 }
 
-// SpecName is a spec's name in the reader's language: the English one on English pages
-// when the merchant gave one, the Chinese one otherwise.
-func SpecName(lang, zh, en string) string {
-	if lang != "zh-CN" && en != "" {
-		return en
-	}
-	return zh
-}
-
 // richTextKeys are the rich-text editor's toolbar titles (Trix's names for them).
 var richTextKeys = []string{"bold", "italic", "strike", "link", "heading1", "quote", "code", "bullets", "numbers",
 	"outdent", "indent", "undo", "redo", "url", "urlPlaceholder", "unlink", "remove", "attachFiles", "captionPlaceholder"}

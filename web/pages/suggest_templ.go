@@ -107,8 +107,7 @@ func NameFilter(name, label, kind, value string, err view.Msg) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = components.Field(components.FieldProps{Name: name, Label: label, Type: "search", Value: value, Error: err, Max: 100, Hint: "admin.filter.name_hint",
-			Attrs: templ.Attributes{"list": "dl-" + name, "autocomplete": "off", "hx-get": web.AdminSuggest(kind), "hx-trigger": "input changed delay:250ms",
-				"hx-target": "#dl-" + name, "hx-swap": "innerHTML", "hx-push-url": "false", "hx-sync": "this:replace", "data-testid": "name-filter-" + name}}).Render(ctx, templ_7745c5c3_Buffer)
+			Attrs: suggestAttrs(name, kind, nil)}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -119,7 +118,7 @@ func NameFilter(name, label, kind, value string, err view.Msg) templ.Component {
 		var templ_7745c5c3_Var5 string
 		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs("dl-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/suggest.templ`, Line: 30, Col: 29}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/suggest.templ`, Line: 29, Col: 29}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 		if templ_7745c5c3_Err != nil {
@@ -132,7 +131,7 @@ func NameFilter(name, label, kind, value string, err view.Msg) templ.Component {
 		var templ_7745c5c3_Var6 string
 		templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs("suggest-" + name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/suggest.templ`, Line: 30, Col: 63}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/suggest.templ`, Line: 29, Col: 63}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 		if templ_7745c5c3_Err != nil {
@@ -144,6 +143,17 @@ func NameFilter(name, label, kind, value string, err view.Msg) templ.Component {
 		}
 		return nil
 	})
+}
+
+// suggestAttrs make a search field ask for names of kind as the reviewer types, into the
+// datalist dl-<name> that follows it; extra attributes are kept.
+func suggestAttrs(name, kind string, extra templ.Attributes) templ.Attributes {
+	a := templ.Attributes{"list": "dl-" + name, "autocomplete": "off", "hx-get": web.AdminSuggest(kind), "hx-trigger": "input changed delay:250ms",
+		"hx-target": "#dl-" + name, "hx-swap": "innerHTML", "hx-push-url": "false", "hx-sync": "this:replace", "data-testid": "name-filter-" + name}
+	for k, v := range extra {
+		a[k] = v
+	}
+	return a
 }
 
 var _ = templruntime.GeneratedTemplate
