@@ -59,9 +59,9 @@ const (
 	KindOption             // one of Options
 	KindEmail
 	KindMobile
-	KindIDList  // comma-separated instance ids, at most MaxQueryIDs
-	KindPEM     // an RSA public key (not sent: encrypts clientSecret)
-	KindFixed   // set by the platform, shown but not editable
+	KindIDList // comma-separated instance ids, at most MaxQueryIDs
+	KindPEM    // an RSA public key (not sent: encrypts clientSecret)
+	KindFixed  // set by the platform, shown but not editable
 )
 
 // MaxQueryIDs is the most instance ids one queryInstance may ask for.
@@ -272,7 +272,7 @@ func Defaults(s Spec, now time.Time) map[string]string {
 		"chargingMode": "1", "periodType": "year", "periodNumber": "1", "orderAmount": "0.01",
 		"amount": "", "diskSize": "", "bandWidth": "",
 		"platformParams.tenantName": "isv测试企业", "platformParams.tennantId": "4CA08CF8F3E34566A07584D4C74D41ED",
-		"platformParams.userId": "admin@isvtest",
+		"platformParams.userId":   "admin@isvtest",
 		"saasExtendParams.1.name": "emailDomainName", "saasExtendParams.1.value": "isvtest.example.com",
 		"trialToFormal": "0", "scene": "RENEWAL", "status": "FREEZE", "instanceStatus": "FREEZE",
 		"tenantId": "68cbc86abc2018ab880d92f36422fa0e", "tenantCode": "isvtest", "name": "isv测试企业",

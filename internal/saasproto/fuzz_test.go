@@ -38,7 +38,7 @@ func FuzzDecrypt(f *testing.F) {
 }
 
 func FuzzEvaluate(f *testing.F) {
-	f.Add(`{"resultCode":"000000","resultMsg":"ok","instanceId":"x","appInfo":{"userName":"` + aesAdmin + `"}}`, "v1", "newInstance", 200)
+	f.Add(`{"resultCode":"000000","resultMsg":"ok","instanceId":"x","appInfo":{"userName":"`+aesAdmin+`"}}`, "v1", "newInstance", 200)
 	f.Add(`{"resultCode":"000000","resultMsg":"ok","info":[{"instanceId":"a","appInfo":null}]}`, "v2", "queryInstance", 200)
 	f.Add(`{"info":7}`, "v2", "queryInstance", 200)
 	f.Add(`null`, "v1", "upgrade", 302)
