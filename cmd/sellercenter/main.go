@@ -27,6 +27,7 @@ import (
 	"sellercenter/internal/jobs"
 	"sellercenter/internal/mail"
 	"sellercenter/internal/outbound"
+	"sellercenter/internal/saasdebug"
 	"sellercenter/internal/secretbox"
 	"sellercenter/internal/seed"
 	"sellercenter/models"
@@ -34,6 +35,10 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "saas" {
+		// Runs on a merchant's own machine (their CI): no configuration, no database.
+		os.Exit(saasCmd(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
 		fmt.Fprintln(os.Stderr, "sellercenter:", err)
@@ -50,7 +55,11 @@ const usage = `usage:
                                                         N merchants, M orders, one merchant with 10 % of them
   sellercenter admin create-reviewer --email E [--admin] [--name N]
                                                         create a reviewer; the password is read from stdin or generated
-  sellercenter backup FILE                              write a consistent copy of the SQLite database to FILE`
+  sellercenter backup FILE                              write a consistent copy of the SQLite database to FILE
+  sellercenter saas debug --activity A --url URL --key KEY [--version v1|v2] [--encrypt-type 1|2]
+                          [--param name=value …] [--timeout 5s] [--json]
+                                                        send one signed test call to a production address and check
+                                                        the reply; exit 0 all checks passed, 1 a check failed, 2 bad usage`
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
 	cmd := "serve"
@@ -63,6 +72,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 	}
 	switch cmd {
 	case "serve", "migrate", "seed", "admin", "backup":
+	case "saas":
+		if code := saasCmd(args, stdout, os.Stderr); code != 0 {
+			return fmt.Errorf("saas: exit status %d", code)
+		}
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -96,6 +110,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return nil
 	}
 	return serve(ctx, env, stdout)
+}
+
+// saasCmd runs `sellercenter saas debug …` and returns its exit status.
+func saasCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "debug" {
+		fmt.Fprintln(stderr, "usage: sellercenter saas debug --activity A --url URL --key KEY [options]; see sellercenter saas debug --help")
+		return saasdebug.ExitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return saasdebug.RunCLI(ctx, args[1:], stdout, stderr)
 }
 
 type environment struct {

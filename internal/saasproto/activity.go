@@ -267,6 +267,7 @@ func Defaults(s Spec, now time.Time) map[string]string {
 	p := map[string]string{
 		"customerId": randHex(16), "customerName": "isv测试企业", "userId": randHex(16), "userName": "admin@isvtest",
 		"mobilePhone": "13800000000", "email": "isvtest@example.com",
+		"skuCode": "00301-000001-0--0-sku", "productId": "00301-000001-0--0",
 		"businessId": uuid(), "orderId": order, "orderLineId": order + "-000001",
 		"trialFlag": "0", "expireTime": now.AddDate(1, 0, 0).Format("20060102150405"),
 		"chargingMode": "1", "periodType": "year", "periodNumber": "1", "orderAmount": "0.01",

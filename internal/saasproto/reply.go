@@ -144,7 +144,7 @@ func checkNames(c Call) []string {
 		names = append(names, CheckBodySign)
 	}
 	names = append(names, CheckJSON, CheckFields, CheckSignature, CheckResultCode)
-	if s, _ := Lookup(c.Version, c.Activity); !s.Kit && (c.Activity == NewInstance || c.Activity == QueryInstance) {
+	if s, _ := Lookup(c.Version, c.Activity); !s.Kit && (c.Activity == NewInstance && c.Version == V1 || c.Activity == QueryInstance) {
 		names = append(names, CheckAppInfo)
 	}
 	return names
@@ -215,11 +215,19 @@ func Evaluate(c Call, status int, header http.Header, body []byte) Outcome {
 	spec, _ := Lookup(c.Version, c.Activity)
 	var infos []map[string]json.RawMessage
 	encryptType := c.EncryptType
-	if !spec.Kit && success {
+	processing := code == "000004" && c.Version == V2 && (c.Activity == NewInstance || c.Activity == QueryInstance)
+	if !spec.Kit && (success || processing && c.Activity == NewInstance) {
 		if et, p := str("encryptType"); p == "" && et != "" {
 			encryptType = et
 		}
 		switch {
+		case c.Activity == NewInstance && c.Version == V2:
+			id, p := str("instanceId")
+			if p != "" || id == "" {
+				missing = append(missing, fieldProblem("instanceId", orMissing(p)))
+			} else {
+				o.InstanceIDs = []string{id}
+			}
 		case c.Activity == NewInstance && c.Version == V1:
 			id, p := str("instanceId")
 			if p != "" || id == "" {
@@ -277,7 +285,7 @@ func Evaluate(c Call, status int, header http.Header, body []byte) Outcome {
 		add(pass(CheckSignature, "", "the merchant accepted the signature"))
 	}
 	meaning, known := ResultCodes[code]
-	accepted := success || code == "000004" && c.Version == V2 && (c.Activity == NewInstance || c.Activity == QueryInstance)
+	accepted := success || processing
 	switch {
 	case !known:
 		add(fail(CheckResultCode, "code_unknown", fmt.Sprintf("unknown resultCode %q: not one of the protocol's codes", code), code))

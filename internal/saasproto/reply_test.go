@@ -103,9 +103,13 @@ func TestEvaluateCodesShapesAndStatus(t *testing.T) {
 			t.Errorf("%d %s: %s %+v", k.status, k.body, verdicts(o), ch)
 		}
 	}
-	ok := `{"resultCode":"000004","resultMsg":"processing"}`
+	ok := `{"resultCode":"000004","resultMsg":"processing","instanceId":"i-9"}`
 	if o := Evaluate(Call{Version: V2, Activity: NewInstance, AccessKey: vkey}, 200, nil, []byte(ok)); !o.Passed() {
 		t.Fatalf("V2 newInstance processing refused: %s", verdicts(o))
+	}
+	noID := `{"resultCode":"000000","resultMsg":"success"}`
+	if ch := find(Evaluate(Call{Version: V2, Activity: NewInstance, AccessKey: vkey}, 200, nil, []byte(noID)), CheckFields); ch.Message != "mandatory fields: instanceId is missing" {
+		t.Fatalf("V2 newInstance without instanceId: %+v", ch)
 	}
 	q := `{"resultCode":"000000","resultMsg":"ok","encryptType":"1","info":[{"instanceId":"a","appInfo":{"userName":"` + aesAdmin + `"}},{"instanceId":"b"}]}`
 	o := Evaluate(Call{Version: V2, Activity: QueryInstance, AccessKey: vkey}, 200, nil, []byte(q))

@@ -152,7 +152,7 @@ func TestBuildKitMatchesTheVectorBody(t *testing.T) {
 func TestValidateNamesEachBadParameter(t *testing.T) {
 	s, _ := Lookup(V1, NewInstance)
 	p := Defaults(s, time.Now())
-	p["customerId"] = ""
+	p["customerId"], p["skuCode"], p["productId"] = "", "", " "
 	p["orderId"] = strings.Repeat("x", 65)
 	p["expireTime"] = "2026-01-01"
 	p["orderAmount"] = "1.2345"
