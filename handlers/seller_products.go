@@ -134,7 +134,7 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 	}
 	saved.Type = vm.Product.Type
 	if vm.Gaps == nil {
-		if vm.Gaps, err = a.Store.ProductStandardsGaps(ctx, m.ID, saved); err != nil {
+		if vm.Gaps, err = a.Store.ProductStandardsGaps(ctx, m.ID, vm.App.ProductID, saved); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,8 @@ const (
 // catalogs name each one (audit.action.*) in every language: a new action is added here
 // and gets its labels, or the change fails its tests.
 var AuditActions = []string{
+	"access_key.create", "access_key.retire_old", "access_key.revoke", "access_key.rotate",
+	"address.create", "address.delete", "address.update",
 	"application.approve", "application.reject", "application.sign_agreement", "application.submit",
 	"asset.approve", "asset.create", "asset.delete", "asset.domain_verified", "asset.reject", "asset.scanned",
 	"asset.submit", "asset.update",
@@ -43,6 +45,7 @@ var AuditActions = []string{
 	"refund.approve", "refund.close", "refund.dispute", "refund.receive", "refund.refunded", "refund.reject",
 	"refund.request", "refund.resolve", "refund.ship", "refund.unsubscribe", "refund.withdraw",
 	"region.create", "region.update",
+	"saas_settings.update",
 	"setting.update",
 	"spec.hide",
 	"user.create", "user.email_verified", "user.login", "user.login_failed", "user.password_change",
@@ -51,6 +54,7 @@ var AuditActions = []string{
 
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
+	"access_key", "production_address", "saas_settings",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -72,6 +76,8 @@ var AuditFields = []string{
 	"date", "is_workday",
 	// a single value stands for one of these (a product hidden, a spec hidden)
 	"hidden",
+	// SaaS integration: keys (never the secret, only its masked form), addresses, switches
+	"masked", "generation", "grace_until", "interface_type", "protocol", "url", "key_id", "order_notify",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.
@@ -200,6 +206,12 @@ func (s *Store) AuditNamesOf(ctx context.Context, rows []AuditLog) (AuditNames, 
 		},
 		"user": func(ids []uint) *gorm.DB {
 			return db.Table("users").Select("id, email AS zh, email AS en").Where("id IN ?", ids)
+		},
+		"access_key": func(ids []uint) *gorm.DB {
+			return db.Table("access_keys").Select("id, name AS zh, name AS en").Where("id IN ?", ids)
+		},
+		"production_address": func(ids []uint) *gorm.DB {
+			return db.Table("production_addresses").Select("id, name AS zh, name AS en").Where("id IN ?", ids)
 		},
 	}
 	for typ, q := range queries {

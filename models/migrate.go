@@ -39,6 +39,7 @@ var migrations = []migration{
 	{14, "notice amounts in fen", migrateNoticeAmounts},
 	{15, "notices point at objects, not addresses", migrateNoticeTargets},
 	{16, "exports remember their first download", migrateExportDownloads},
+	{17, "SaaS integration: access keys, production addresses, debug calls and cases", migrateSaaSTools},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -144,4 +145,32 @@ func migrateProductSLA(tx *gorm.DB, _ Dialect) error {
 // hidden, then often on category.
 func migrateCatalogIndex(tx *gorm.DB, _ Dialect) error {
 	return tx.Exec(`CREATE INDEX idx_products_catalog_visible ON products (listing, hidden, category)`).Error
+}
+
+func migrateSaaSTools(tx *gorm.DB, _ Dialect) error {
+	if err := tx.AutoMigrate(&AccessKey{}, &ProductionAddress{}, &SaaSSettings{}, &DebugCall{}, &DebugCase{}); err != nil {
+		return err
+	}
+	m := tx.Migrator()
+	for _, model := range []any{&Product{}, &ProductApplication{}} {
+		if m.HasColumn(model, "SaaSAddressID") {
+			continue // a fresh database got it from the earlier steps' current models
+		}
+		if err := m.AddColumn(model, "SaaSAddressID"); err != nil {
+			return err
+		}
+	}
+	for _, stmt := range []string{
+		`CREATE INDEX idx_products_saas_address ON products (merchant_id, saas_address_id)`,
+		`CREATE INDEX idx_papps_saas_address ON product_applications (merchant_id, saas_address_id)`,
+	} {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	now := time.Now().UTC()
+	return tx.Create([]Setting{
+		{Key: SettingKeyGraceHours, Value: "72", UpdatedAt: now},
+		{Key: SettingSaaSCallTimeout, Value: "5", UpdatedAt: now},
+	}).Error
 }

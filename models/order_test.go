@@ -70,7 +70,9 @@ func TestDelistImpactCountsLiveSubscriptionsAndOpenOrders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Store.SaveProductDraft(ctx, act, mid, app.ID, completeSaaS(t, env, u)); err != nil {
+	full := completeSaaS(t, env, u)
+	testdb.ReadySaaS(t, env, mid, p.ID, &full)
+	if _, err := env.Store.SaveProductDraft(ctx, act, mid, app.ID, full); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.Store.SubmitProductApplication(ctx, act, mid, app.ID); err != nil {

@@ -60,11 +60,20 @@ type SupportItem struct {
 
 // SaaSFields are the SaaS-only fields.
 type SaaSFields struct {
-	ProvisionMode string   `json:"provision_mode"` // on_purchase | after_acceptance
-	UserAuth      string   `json:"user_auth"`      // none | mobile | email
-	EncryptType   string   `json:"encrypt_type"`   // "1" AES-256, "2" AES-128
-	ExtParams     []string `json:"ext_params"`     // at most 3
-	Platforms     []string `json:"platforms"`      // welink, industrial: those products are hidden-sale
+	ProvisionMode string   `json:"provision_mode"`       // on_purchase | after_acceptance
+	UserAuth      string   `json:"user_auth"`            // none | mobile | email
+	EncryptType   string   `json:"encrypt_type"`         // "1" AES-256, "2" AES-128
+	ExtParams     []string `json:"ext_params"`           // at most 3
+	Platforms     []string `json:"platforms"`            // welink, industrial: those products are hidden-sale
+	AddressID     *uint    `json:"address_id,omitempty"` // the production address (basic SaaS interface) called for it
+}
+
+// SaaSAddress is the production address content names, if any.
+func (c ProductContent) SaaSAddress() *uint {
+	if c.Type != ProductSaaS || c.SaaS == nil {
+		return nil
+	}
+	return c.SaaS.AddressID
 }
 
 // LicenseFields are the License-only fields.
@@ -161,8 +170,10 @@ const MinSupportItems = 4
 // Missing is one publishing-standard item an application does not meet yet: Field names
 // the form field to link to, Key the message key.
 type Missing struct {
-	Field string
-	Key   string
+	Field    string
+	Key      string
+	Activity string // a debug case still missing: its activity
+	Protocol string // and the protocol version it is needed in
 }
 
 // textRunes counts the visible characters of sanitized HTML.
@@ -273,13 +284,16 @@ type Product struct {
 	Listing    string `gorm:"size:20;not null;index:idx_products_catalog,priority:1"`
 	Hidden     bool   `gorm:"not null;default:false"`
 	HiddenAt   *time.Time
-	AssetID    *uint  `gorm:"index"`
-	Content    string `gorm:"type:text;not null;default:'{}'"` // live ProductContent JSON
-	ListedAt   *time.Time
-	DelistedAt *time.Time
-	Version    int       `gorm:"not null;default:1"`
-	CreatedAt  time.Time `gorm:"not null;index:idx_products_merchant,priority:2"`
-	UpdatedAt  time.Time `gorm:"not null"`
+	AssetID    *uint `gorm:"index"`
+	// SaaSAddressID mirrors the live content's production address, for the key and
+	// address pages' "used by" lists.
+	SaaSAddressID *uint  `gorm:"column:saas_address_id"`
+	Content       string `gorm:"type:text;not null;default:'{}'"` // live ProductContent JSON
+	ListedAt      *time.Time
+	DelistedAt    *time.Time
+	Version       int       `gorm:"not null;default:1"`
+	CreatedAt     time.Time `gorm:"not null;index:idx_products_merchant,priority:2"`
+	UpdatedAt     time.Time `gorm:"not null"`
 }
 
 // Spec is a live spec of a product. SKUCode is stable for the spec's life.
@@ -334,6 +348,7 @@ type ProductApplication struct {
 	Status        string `gorm:"size:20;not null;index:idx_papps_status,priority:1"`
 	Snapshot      string `gorm:"type:text;not null;default:'{}'"`
 	AssetID       *uint  `gorm:"index"`                       // the snapshot's asset, so assets in use by drafts are known
+	SaaSAddressID *uint  `gorm:"column:saas_address_id"`      // the snapshot's production address
 	SpecKey       string `gorm:"size:40;not null;default:''"` // remove_spec
 	Reason        string `gorm:"size:1000;not null;default:''"`
 	RejectReasons string `gorm:"size:1000;not null;default:''"` // comma-separated reason keys

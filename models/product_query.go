@@ -73,7 +73,7 @@ func (s *Store) NewProductDraft(ctx context.Context, act Actor, merchantID uint,
 			return err
 		}
 		app = ProductApplication{MerchantID: merchantID, ProductID: p.ID, Kind: AppPublish, Status: PADraft,
-			Snapshot: marshal(c), AssetID: c.AssetID, CreatedAt: now, UpdatedAt: now}
+			Snapshot: marshal(c), AssetID: c.AssetID, SaaSAddressID: c.SaaSAddress(), CreatedAt: now, UpdatedAt: now}
 		if err := tx.w.Create(&app).Error; err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (s *Store) SaveProductDraft(ctx context.Context, act Actor, merchantID, app
 		if err := tx.recordProductUploads(act, merchantID, &c, ups); err != nil {
 			return err
 		}
-		if err := tx.saveVersioned(&ProductApplication{}, app.ID, app.Version, map[string]any{"snapshot": marshal(c), "asset_id": c.AssetID}); err != nil {
+		if err := tx.saveVersioned(&ProductApplication{}, app.ID, app.Version, map[string]any{"snapshot": marshal(c), "asset_id": c.AssetID, "saas_address_id": c.SaaSAddress()}); err != nil {
 			return err
 		}
 		app.Version++
@@ -204,8 +204,10 @@ func (s *Store) keepsLiveSpecs(productID uint, c ProductContent) error {
 }
 
 // ProductStandardsGaps checks content against the publishing standards, including that
-// its asset belongs to the merchant, fits the product type and passed review.
-func (s *Store) ProductStandardsGaps(ctx context.Context, merchantID uint, c ProductContent) ([]Missing, error) {
+// its asset belongs to the merchant, fits the product type and passed review, and, for
+// SaaS, that its production address has an active key and the debug cases its billing
+// modes require passed with them (productID 0: a product not saved yet).
+func (s *Store) ProductStandardsGaps(ctx context.Context, merchantID, productID uint, c ProductContent) ([]Missing, error) {
 	gaps := c.StandardsGaps()
 	if c.AssetID != nil {
 		var a Asset
@@ -229,7 +231,11 @@ func (s *Store) ProductStandardsGaps(ctx context.Context, merchantID uint, c Pro
 	if rules.checkRegions(c) != nil {
 		gaps = append(gaps, Missing{Field: "sales_regions", Key: "standards.regions"})
 	}
-	return gaps, nil
+	debug, err := s.debugGaps(ctx, merchantID, productID, c)
+	if err != nil {
+		return nil, err
+	}
+	return append(gaps, debug...), nil
 }
 
 // SubmitProductApplication checks the publishing standards and sends the application to
@@ -259,7 +265,7 @@ func (s *Store) SubmitProductApplication(ctx context.Context, act Actor, merchan
 			if err != nil {
 				return err
 			}
-			gaps, err := tx.ProductStandardsGaps(ctx, merchantID, c)
+			gaps, err := tx.ProductStandardsGaps(ctx, merchantID, app.ProductID, c)
 			if err != nil {
 				return err
 			}
@@ -324,7 +330,7 @@ func (s *Store) NewModifyApplication(ctx context.Context, act Actor, merchantID,
 		}
 		now := tx.clock.Now()
 		app = ProductApplication{MerchantID: merchantID, ProductID: p.ID, Kind: AppModify, Status: PADraft, Snapshot: marshal(c),
-			AssetID: c.AssetID, CreatedAt: now, UpdatedAt: now}
+			AssetID: c.AssetID, SaaSAddressID: c.SaaSAddress(), CreatedAt: now, UpdatedAt: now}
 		if err := tx.w.Create(&app).Error; err != nil {
 			return err
 		}
@@ -394,7 +400,7 @@ func (s *Store) applyProductApplication(app ProductApplication) error {
 		for i := range c.UpgradeRules {
 			c.UpgradeRules[i].From, c.UpgradeRules[i].To = keyToSKU[c.UpgradeRules[i].From], keyToSKU[c.UpgradeRules[i].To]
 		}
-		fields := map[string]any{"content": marshal(c), "name_zh": c.NameZh, "name_en": c.NameEn, "category": c.Category, "asset_id": c.AssetID}
+		fields := map[string]any{"content": marshal(c), "name_zh": c.NameZh, "name_en": c.NameEn, "category": c.Category, "asset_id": c.AssetID, "saas_address_id": c.SaaSAddress()}
 		if app.Kind == AppPublish {
 			fields["listing"], fields["listed_at"] = ListingOnSale, now
 		}

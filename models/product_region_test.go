@@ -125,13 +125,13 @@ func TestSaveProductDraftChecksRegionsAndPurchaseLimit(t *testing.T) {
 		t.Fatalf("foreign image counted: %+v %v", rules, err)
 	}
 	// A region the admin retires after the save is caught at submit.
-	if gaps, _ := env.Store.ProductStandardsGaps(ctx, mid, good()); hasGap(gaps, "standards.regions") {
+	if gaps, _ := env.Store.ProductStandardsGaps(ctx, mid, 0, good()); hasGap(gaps, "standards.regions") {
 		t.Fatal("valid regions reported as a gap")
 	}
 	if err := env.DB.W.Model(&models.Region{}).Where("code = ?", "cn-north-4").Update("active", false).Error; err != nil {
 		t.Fatal(err)
 	}
-	if gaps, _ := env.Store.ProductStandardsGaps(ctx, mid, good()); !hasGap(gaps, "standards.regions") {
+	if gaps, _ := env.Store.ProductStandardsGaps(ctx, mid, 0, good()); !hasGap(gaps, "standards.regions") {
 		t.Fatalf("a retired region is not a gap: %+v", gaps)
 	}
 }

@@ -71,6 +71,28 @@ func TestPublishApplicationLifecycle(t *testing.T) {
 	if _, err := env.Store.SaveProductDraft(ctx, act, mid, app.ID, c); err != nil {
 		t.Fatal(err)
 	}
+	// Complete but for the application tools: no production address, then no debug cases.
+	_, err = env.Store.SubmitProductApplication(ctx, act, mid, app.ID)
+	if !errors.As(err, &se) || len(se.Gaps) != 1 || se.Gaps[0].Key != "standards.saas_address" {
+		t.Fatalf("submitted without a production address: %v %+v", err, se)
+	}
+	bare := c
+	testdb.ReadySaaS(t, env, mid, 0, &bare) // an address, but cases for no product
+	if _, err := env.Store.SaveProductDraft(ctx, act, mid, app.ID, bare); err != nil {
+		t.Fatal(err)
+	}
+	_, err = env.Store.SubmitProductApplication(ctx, act, mid, app.ID)
+	var missing []string
+	if errors.As(err, &se) {
+		for _, g := range se.Gaps {
+			missing = append(missing, g.Key+":"+g.Activity)
+		}
+	}
+	if strings.Join(missing, " ") != "standards.debug_case:newInstance standards.debug_case:queryInstance standards.debug_case:refreshInstance standards.debug_case:updateInstanceStatus standards.debug_case:releaseInstance" {
+		t.Fatalf("submitted without debug cases: %v %v", err, missing)
+	}
+	c = bare
+	testdb.ReadySaaS(t, env, mid, p.ID, &c)
 	if app, err = env.Store.SubmitProductApplication(ctx, act, mid, app.ID); err != nil || app.Status != models.PAPending {
 		t.Fatal(err, app.Status)
 	}

@@ -142,6 +142,8 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingExportRetention, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingExportSyncRows, Kind: SettingKindInt, Min: 0, Max: 100000},
 	{Key: SettingRealNameDailyLimit, Kind: SettingKindInt, Min: 1, Max: 10},
+	{Key: SettingKeyGraceHours, Kind: SettingKindInt, Min: 1, Max: 720},
+	{Key: SettingSaaSCallTimeout, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
 	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},
 	{Key: SettingAgreementVersion, Kind: SettingKindText, Max: 20},

@@ -284,7 +284,13 @@ func auditCodePrefix(objType, field string) string {
 			return "admin.status.product_app."
 		case "realname", "application", "certification", "change", "merchant", "asset":
 			return "admin.status." + objType + "."
+		case "access_key":
+			return "saas.key_status."
 		}
+	case "interface_type":
+		return "saas.interface."
+	case "protocol":
+		return "saas.protocol."
 	case "kind":
 		switch objType {
 		case "order":
