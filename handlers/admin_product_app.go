@@ -151,6 +151,16 @@ func (a *App) showProductApp(c echo.Context, id uint, status int, panel pages.De
 		if app.Kind == models.AppModify {
 			vm.Diff = pages.ProductDiff(ctx, live, c2, names)
 		}
+		if addr := c2.SaaSAddress(); addr != nil {
+			if ad, err := a.Store.ProductionAddressOf(ctx, app.MerchantID, *addr); err == nil {
+				vm.SaaSAddress = &ad
+			}
+		}
+		if c2.Type == models.ProductSaaS {
+			if vm.DebugCases, err = a.Store.DebugCasesOf(ctx, 0, p.ID, c2.SaaSAddress()); err != nil {
+				return err
+			}
+		}
 	default:
 		vm.Reason = app.Reason
 		if app.SpecKey != "" {

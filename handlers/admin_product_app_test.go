@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
 
@@ -56,6 +57,9 @@ func (f *productFixture) publish(m fixtureMerchant, c models.ProductContent) (mo
 	ctx := context.Background()
 	p, app, err := f.ta.Store.NewProductDraft(ctx, m.actor(), m.MerchantID, c)
 	must(t, err)
+	if c.Type == models.ProductSaaS {
+		testdb.ReadySaaS(t, f.ta.env, m.MerchantID, p.ID, &c)
+	}
 	_, err = f.ta.Store.SaveProductDraft(ctx, m.actor(), m.MerchantID, app.ID, c)
 	must(t, err)
 	app, err = f.ta.Store.SubmitProductApplication(ctx, m.actor(), m.MerchantID, app.ID)

@@ -31,6 +31,8 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingExportRetention, "3")
 	f.Set(models.SettingExportSyncRows, "5000")
 	f.Set(models.SettingRealNameDailyLimit, "3")
+	f.Set(models.SettingKeyGraceHours, "72")
+	f.Set(models.SettingSaaSCallTimeout, "5")
 	for k, v := range over {
 		f.Set(k, v)
 	}

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net/http"
 	"net"
 	"sync"
 	"time"
@@ -33,11 +34,15 @@ type App struct {
 	Clock    clock.Clock
 	Log      *slog.Logger
 	Outbound *outbound.Client
+	// SaaSDemo is the reference merchant endpoint a development server serves at
+	// /saasdemo, so the debugging console works on the first start; nil in production.
+	SaaSDemo http.Handler
 
 	proxies       []*net.IPNet // SC_TRUSTED_PROXIES, parsed when the router is built
 	analyticsOnce sync.Once
 	analytics     *analyticsCaches // made on first use
 	bench         benchPages       // SC_BENCH_ROUTES only
+	debugLimit    debugLimiter     // the debugging console's calls in flight
 }
 
 // NewSessions builds the session manager over the database.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
 
@@ -63,6 +64,9 @@ func (fx *catalogFixture) draft(c models.ProductContent) (models.Product, models
 	p, app, err := fx.ta.Store.NewProductDraft(ctx, fx.act(), fx.m.ID, models.ProductContent{Type: c.Type, NameZh: c.NameZh})
 	if err != nil {
 		fx.t.Fatal(err)
+	}
+	if c.Type == models.ProductSaaS {
+		testdb.ReadySaaS(fx.t, fx.ta.env, fx.m.ID, p.ID, &c)
 	}
 	if _, err := fx.ta.Store.SaveProductDraft(ctx, fx.act(), fx.m.ID, app.ID, c); err != nil {
 		fx.t.Fatal(err)

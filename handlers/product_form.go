@@ -37,6 +37,7 @@ var newSpecKeyRE = regexp.MustCompile(`^new-[0-9]{1,3}$`)
 // productForm is the application editor's form.
 type productForm struct {
 	pages.ProductFields
+	addresses []models.ProductionAddress // the merchant's addresses a SaaS product may name
 }
 
 func yes(s string) bool { return s == "yes" }
@@ -83,6 +84,17 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 	switch c.Type {
 	case models.ProductSaaS:
 		sf := &models.SaaSFields{ProvisionMode: f.ProvisionMode, UserAuth: f.UserAuth, EncryptType: f.EncryptType, Platforms: f.Platforms}
+		if f.SaaSAddressID != "" {
+			for _, ad := range f.addresses {
+				if ad.InterfaceType == models.InterfaceSaaS && strconv.FormatUint(uint64(ad.ID), 10) == f.SaaSAddressID {
+					id := ad.ID
+					sf.AddressID = &id
+				}
+			}
+			if sf.AddressID == nil {
+				set("saas_address_id", "error.choice")
+			}
+		}
 		for _, p := range f.ExtParams {
 			if p = strings.TrimSpace(p); p != "" {
 				sf.ExtParams = append(sf.ExtParams, p)

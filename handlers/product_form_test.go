@@ -234,8 +234,10 @@ func TestProductEditorSpecsNamesAndSummary(t *testing.T) {
 	v["spec_month"] = []string{"99", "", ""}
 	v["spec_one_time"] = []string{"", "5000", ""}
 	v["spec_trial"] = []string{"7", "", ""}
+	saasAddressFor(t, ta, m, v)
 	c.postMultipart(path, v, upload{"logo", "logo.png", pngOf(200, 200)}, upload{"media", "a.png", pngOf(800, 450)}, upload{"media", "b.png", pngOf(800, 450)},
 		upload{"eula", "eula.pdf", pdfBytes}).want(http.StatusSeeOther)
+	passCasesFor(t, ta, m, path)
 	saved, _ := appOf(t, ta, path).ContentOf()
 	if len(saved.Specs) != 2 || saved.Specs[0].NameEn != "Basic" || saved.Specs[1].NameEn != "" || *saved.Specs[1].OneTimeFen != 500000 {
 		t.Fatalf("saved specs %+v", saved.Specs)

@@ -104,6 +104,27 @@ func (a *App) routes(g *echo.Group) {
 	s.GET("/exports", a.ExportList)
 	s.GET("/exports/:id", a.ExportShow)
 	s.GET("/exports/:id/download", a.ExportDownload)
+	// Application tools (应用工具): keys, production addresses, order notification and
+	// the debugging console (应用接入调试).
+	s.GET("/saas", a.SaaSTools)
+	s.POST("/saas/order-notify", a.SaaSOrderNotify)
+	s.GET("/saas/keys", a.SaaSKeys)
+	s.POST("/saas/keys", a.SaaSKeyCreate)
+	s.POST("/saas/keys/:id/rotate", a.SaaSKeyRotate)
+	s.POST("/saas/keys/:id/retire", a.SaaSKeyRetire)
+	s.POST("/saas/keys/:id/revoke", a.SaaSKeyRevoke)
+	s.GET("/saas/addresses", a.SaaSAddresses)
+	s.GET("/saas/addresses/new", a.SaaSAddressNew)
+	s.POST("/saas/addresses", a.SaaSAddressCreate)
+	s.GET("/saas/addresses/:id/edit", a.SaaSAddressEdit)
+	s.POST("/saas/addresses/:id", a.SaaSAddressUpdate)
+	s.POST("/saas/addresses/:id/delete", a.SaaSAddressDelete)
+	s.GET("/saas/debug", a.SaaSDebug)
+	s.POST("/saas/debug/send", a.SaaSDebugSend)
+	s.POST("/saas/debug/link", a.SaaSDebugLink)
+	s.GET("/saas/debug/calls", a.SaaSDebugCalls)
+	s.GET("/saas/debug/calls/:id", a.SaaSDebugCall)
+	s.POST("/saas/debug/calls/:id/replay", a.SaaSDebugReplay)
 	if a.Cfg.BenchRoutes {
 		// Benchmarks only (SC_BENCH_ROUTES, refused in production): the order list
 		// rendered from memory, the baseline of the P1 bar.

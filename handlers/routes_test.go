@@ -29,7 +29,7 @@ const (
 // :id names a tenant's object, which kind of object that is.
 type routeSpec struct {
 	access access
-	owned  string // "" | change | file | notification | asset | product_app | product | order | refund | export | buyer_order | buyer_refund | buyer_resource
+	owned  string // "" | change | file | notification | asset | product_app | product | order | refund | export | access_key | address | debug_call | buyer_order | buyer_refund | buyer_resource
 }
 
 // buyerOwned kinds belong to buyer A (buyera@example.com); every other kind to merchant A.
@@ -113,6 +113,25 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/exports":                            {access: merchantOnly},
 	"GET /seller/exports/:id":                        {access: merchantOnly, owned: "export"},
 	"GET /seller/exports/:id/download":               {access: merchantOnly, owned: "export"},
+	"GET /seller/saas":                               {access: merchantOnly},
+	"POST /seller/saas/order-notify":                 {access: merchantOnly},
+	"GET /seller/saas/keys":                          {access: merchantOnly},
+	"POST /seller/saas/keys":                         {access: merchantOnly},
+	"POST /seller/saas/keys/:id/rotate":              {access: merchantOnly, owned: "access_key"},
+	"POST /seller/saas/keys/:id/retire":              {access: merchantOnly, owned: "access_key"},
+	"POST /seller/saas/keys/:id/revoke":              {access: merchantOnly, owned: "access_key"},
+	"GET /seller/saas/addresses":                     {access: merchantOnly},
+	"GET /seller/saas/addresses/new":                 {access: merchantOnly},
+	"POST /seller/saas/addresses":                    {access: merchantOnly},
+	"GET /seller/saas/addresses/:id/edit":            {access: merchantOnly, owned: "address"},
+	"POST /seller/saas/addresses/:id":                {access: merchantOnly, owned: "address"},
+	"POST /seller/saas/addresses/:id/delete":         {access: merchantOnly, owned: "address"},
+	"GET /seller/saas/debug":                         {access: merchantOnly},
+	"POST /seller/saas/debug/send":                   {access: merchantOnly},
+	"POST /seller/saas/debug/link":                   {access: merchantOnly},
+	"GET /seller/saas/debug/calls":                   {access: merchantOnly},
+	"GET /seller/saas/debug/calls/:id":               {access: merchantOnly, owned: "debug_call"},
+	"POST /seller/saas/debug/calls/:id/replay":       {access: merchantOnly, owned: "debug_call"},
 	"GET /buyer":                                     {access: buyerOnly},
 	"GET /buyer/profile":                             {access: buyerOnly},
 	"POST /buyer/profile":                            {access: buyerOnly},
@@ -249,6 +268,8 @@ type matrixFixture struct {
 	aExport    uint
 	// The purchased resource (subscription) buyer A holds through that order.
 	aSub uint
+	// Merchant A's application tools: an access key, a production address, a debug call.
+	aKey, aAddress, aDebugCall uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -283,7 +304,24 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	}
 	fx := &matrixFixture{ta: ta, a: a, b: b, aChange: cr.ID, aFile: f.ID, aNote: n.ID, aAsset: as.ID, aProductApp: papp.ID, aProduct: papp.ProductID}
 	fx.addOrders(t)
+	fx.addSaaSTools(t)
 	return fx
+}
+
+// addSaaSTools gives merchant A a key, an address bound to it and a debug call.
+func (fx *matrixFixture) addSaaSTools(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	act := models.Actor{UserID: fx.a.OwnerUserID}
+	k, _, err := fx.ta.Store.CreateAccessKey(ctx, act, fx.a.ID, "A key")
+	must(t, err)
+	ad, err := fx.ta.Store.SaveProductionAddress(ctx, act, fx.a.ID, 0, models.AddressInput{Name: "A address", InterfaceType: models.InterfaceSaaS,
+		Protocol: models.ProtocolV2, URL: "https://a.example.com/saas", KeyID: k.ID})
+	must(t, err)
+	call, err := fx.ta.Store.RecordDebugCall(ctx, fx.a.ID, models.DebugCall{UserID: fx.a.OwnerUserID, Protocol: "v2", Activity: "newInstance",
+		Params: "{}", Address: ad.URL, Method: "POST", URL: ad.URL, ReqHeaders: "{}", ReqBody: "{}", RespHeaders: "{}", Checks: "[]"})
+	must(t, err)
+	fx.aKey, fx.aAddress, fx.aDebugCall = k.ID, ad.ID, call.ID
 }
 
 // addOrders gives merchant A and buyer A an order, an after-sales case and an export,
@@ -351,6 +389,12 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aExport))
 	case "buyer_resource":
 		return itoa64(int64(fx.aSub))
+	case "access_key":
+		return itoa64(int64(fx.aKey))
+	case "address":
+		return itoa64(int64(fx.aAddress))
+	case "debug_call":
+		return itoa64(int64(fx.aDebugCall))
 	}
 	return "1"
 }

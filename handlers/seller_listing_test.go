@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
 
@@ -38,6 +39,7 @@ func onSaleProduct(t *testing.T, ta *testApp, m models.Merchant) (models.Product
 	if err != nil {
 		t.Fatal(err)
 	}
+	testdb.ReadySaaS(t, ta.env, m.ID, p.ID, &c)
 	if _, err := ta.Store.SaveProductDraft(ctx, act, m.ID, app.ID, c); err != nil {
 		t.Fatal(err)
 	}

@@ -141,6 +141,11 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 	if vm.Assets, vm.Packages, err = a.productAssets(c, vm.Product.Type); err != nil {
 		return err
 	}
+	if vm.Product.Type == models.ProductSaaS {
+		if vm.Addresses, err = a.Store.ProductionAddressesOf(ctx, m.ID); err != nil {
+			return err
+		}
+	}
 	if vm.Regions, err = a.Store.ProductRegionRules(ctx, m.ID, vm.Product.Type, offeredAsset(vm.Form.AssetID, vm.Assets)); err != nil {
 		return err
 	}
@@ -159,6 +164,11 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 			return err
 		}
 		sum.AssetURL, sum.PackageAssetURL = "", ""
+		if addr := saved.SaaSAddress(); addr != nil {
+			if ad, err := a.Store.ProductionAddressOf(ctx, m.ID, *addr); err == nil {
+				sum.SaaSAddress = &ad
+			}
+		}
 		if saved.AssetID != nil {
 			sum.AssetURL = web.SellerAsset(*saved.AssetID)
 		}
@@ -220,6 +230,11 @@ func (a *App) ProductAppUpdate(c echo.Context) error {
 	regions, err := a.Store.ProductRegionRules(c.Request().Context(), currentMerchant(c).ID, p.Type, offeredAsset(f.AssetID, assets))
 	if err != nil {
 		return err
+	}
+	if p.Type == models.ProductSaaS {
+		if f.addresses, err = a.Store.ProductionAddressesOf(c.Request().Context(), currentMerchant(c).ID); err != nil {
+			return err
+		}
 	}
 	content := f.content(prev, assets, packages, regions, errs)
 	vm := pages.ProductAppVM{App: app, Product: p, Form: f.ProductFields, Errors: errs}

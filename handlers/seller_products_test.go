@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"sellercenter/internal/testdb"
 	"sellercenter/models"
 )
 
@@ -33,6 +34,31 @@ func approvedSaaSAsset(t *testing.T, ta *testApp, m models.Merchant) uint {
 		t.Fatal(err)
 	}
 	return a.ID
+}
+
+// saasAddressFor gives m a key and a basic SaaS production address; the form names it.
+func saasAddressFor(t *testing.T, ta *testApp, m models.Merchant, v url.Values) models.ProductionAddress {
+	t.Helper()
+	ctx := context.Background()
+	act := models.Actor{UserID: m.OwnerUserID}
+	k, _, err := ta.Store.CreateAccessKey(ctx, act, m.ID, "key")
+	must(t, err)
+	addr, err := ta.Store.SaveProductionAddress(ctx, act, m.ID, 0, models.AddressInput{Name: "prod", InterfaceType: models.InterfaceSaaS,
+		Protocol: models.ProtocolV2, URL: "https://isv.example.com/saas", KeyID: k.ID})
+	must(t, err)
+	v.Set("saas_address_id", strconv.Itoa(int(addr.ID)))
+	return addr
+}
+
+// passCasesFor records the debug cases the saved draft's billing modes need, as the
+// console records passing calls (the console itself is tested in seller_saas_test.go).
+func passCasesFor(t *testing.T, ta *testApp, m models.Merchant, path string) {
+	t.Helper()
+	app := appOf(t, ta, path)
+	c, err := app.ContentOf()
+	must(t, err)
+	c.Type = models.ProductSaaS
+	testdb.ReadySaaS(t, ta.env, m.ID, app.ProductID, &c)
 }
 
 // goodProductForm is a SaaS draft meeting every standard but the files and the asset.
@@ -182,9 +208,19 @@ func TestProductDraftSubmitWithdrawResubmit(t *testing.T) {
 	// Complete it with uploads and the approved asset; a later save without files keeps them.
 	v := goodProductForm()
 	v.Set("asset_id", strconv.Itoa(int(assetID)))
+	saasAddressFor(t, ta, m, v)
 	c.postMultipart(path, v, upload{"logo", "logo.png", pngOf(200, 200)}, upload{"media", "a.png", pngOf(800, 450)}, upload{"media", "b.png", pngOf(800, 450)},
 		upload{"eula", "eula.pdf", pdfBytes}).want(http.StatusSeeOther)
 	c.postMultipart(path, v).want(http.StatusSeeOther)
+	// Complete but for the debug cases: the checklist links each to the console.
+	page := c.get(path).want(http.StatusOK).Doc()
+	if n := page.Find(`[data-gap="standards.debug_case"]`).Length(); n != 5 {
+		t.Fatalf("%d debug case gaps, want new, query, refresh, status and release", n)
+	}
+	if href, _ := page.Find(`[data-gap="standards.debug_case"] a`).First().Attr("href"); !strings.Contains(href, "/seller/saas/debug?") || !strings.Contains(href, "activity=newInstance") {
+		t.Fatalf("gap link %q", href)
+	}
+	passCasesFor(t, ta, m, path)
 	saved, _ = appOf(t, ta, path).ContentOf()
 	if saved.LogoFileID == nil || len(saved.MediaFileIDs) != 2 || saved.EULAFileID == nil || saved.AssetID == nil {
 		t.Fatalf("files or asset lost: %+v", saved)
@@ -201,7 +237,7 @@ func TestProductDraftSubmitWithdrawResubmit(t *testing.T) {
 	if kept, _ := appOf(t, ta, path).ContentOf(); kept.LogoFileID == nil || *kept.LogoFileID != *saved.LogoFileID {
 		t.Fatal("a refused upload replaced the saved logo")
 	}
-	page := c.get(path).want(http.StatusOK).Doc()
+	page = c.get(path).want(http.StatusOK).Doc()
 	if page.Find(`[data-testid="standards-ok"]`).Length() != 1 {
 		t.Fatal("checklist not clear for complete content")
 	}

@@ -42,6 +42,12 @@ func (a *App) Router() *echo.Echo {
 	// Static files and health checks need no session.
 	e.StaticFS("/static", static.FS)
 	e.GET("/healthz", a.Health)
+	if a.SaaSDemo != nil && !a.Cfg.Production {
+		// The reference merchant endpoint: called by this server's own console, no session.
+		demo := echo.WrapHandler(http.StripPrefix(SaaSDemoPath, a.SaaSDemo))
+		e.Any(SaaSDemoPath, demo)
+		e.Any(SaaSDemoPath+"/*", demo)
+	}
 
 	// The session and its user come first; the role gates and the CSRF check (a.csrf, in
 	// the route table after each gate) run before any handler reads a body.

@@ -163,7 +163,8 @@ type DebugCall struct {
 	Protocol      string    `gorm:"size:5;not null"`
 	Activity      string    `gorm:"size:40;not null;index:idx_debug_calls_product,priority:2"`
 	EncryptType   string    `gorm:"size:2;not null;default:'1'"`
-	Params        string    `gorm:"type:text;not null"` // the test parameters, JSON, for replays
+	Params        string    `gorm:"type:text;not null"`            // the test parameters, JSON, for replays
+	Address       string    `gorm:"type:text;not null;default:''"` // the production address called (base URL)
 	Method        string    `gorm:"size:10;not null"`
 	URL           string    `gorm:"type:text;not null"`
 	ReqHeaders    string    `gorm:"type:text;not null"`

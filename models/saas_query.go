@@ -554,7 +554,7 @@ func (s *Store) DebugCallsOf(ctx context.Context, merchantID uint, f DebugCallFi
 		f.Limit = 30
 	}
 	q := s.r.WithContext(ctx).Model(&DebugCall{}).
-		Select("id, merchant_id, product_id, address_id, key_id, protocol, activity, method, url, status, elapsed_ms, passed, failed_check, created_at").
+		Select("id, merchant_id, product_id, address_id, key_id, protocol, activity, address, status, elapsed_ms, passed, failed_check, created_at").
 		Where("merchant_id = ?", merchantID)
 	if f.ProductID != nil {
 		q = q.Where("product_id = ?", *f.ProductID)
@@ -666,12 +666,12 @@ func (s *Store) debugGaps(ctx context.Context, merchantID, productID uint, c Pro
 		return nil, nil
 	}
 	if c.SaaS == nil || c.SaaS.AddressID == nil {
-		return []Missing{{Field: "saas_address", Key: "standards.saas_address"}}, nil
+		return []Missing{{Field: "saas_address_id", Key: "standards.saas_address"}}, nil
 	}
 	var a ProductionAddress
 	err := first(s.r.WithContext(ctx).Where("id = ? AND merchant_id = ?", *c.SaaS.AddressID, merchantID), &a)
 	if errors.Is(err, ErrNotFound) || err == nil && a.InterfaceType != InterfaceSaaS {
-		return []Missing{{Field: "saas_address", Key: "standards.saas_address"}}, nil
+		return []Missing{{Field: "saas_address_id", Key: "standards.saas_address"}}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -681,7 +681,7 @@ func (s *Store) debugGaps(ctx context.Context, merchantID, productID uint, c Pro
 		return nil, err
 	}
 	if k.Status != KeyActive {
-		return []Missing{{Field: "saas_address", Key: "standards.saas_key"}}, nil
+		return []Missing{{Field: "saas_address_id", Key: "standards.saas_key"}}, nil
 	}
 	if productID == 0 {
 		return nil, nil
@@ -709,4 +709,93 @@ func (s *Store) debugGaps(ctx context.Context, merchantID, productID uint, c Pro
 func debugParamsJSON(p map[string]string) string {
 	b, _ := json.Marshal(p)
 	return string(b)
+}
+
+// DebugCallCount counts the merchant's debug calls.
+func (s *Store) DebugCallCount(ctx context.Context, merchantID uint) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&DebugCall{}).Where("merchant_id = ?", merchantID).Count(&n).Error
+	return n, err
+}
+
+// SaaSProductRef is a SaaS product as the console offers it, with the production address
+// its open application (or else its live content) names.
+type SaaSProductRef struct {
+	ID        uint
+	NameZh    string
+	NameEn    string
+	Listing   string
+	AddressID *uint
+	Modes     []string // billing modes of that content
+}
+
+// SaaSProductsOf lists the merchant's SaaS products (not delisted), newest first.
+func (s *Store) SaaSProductsOf(ctx context.Context, merchantID uint) ([]SaaSProductRef, error) {
+	var ps []Product
+	if err := s.r.WithContext(ctx).Select("id, name_zh, name_en, listing, saas_address_id, content").
+		Where("merchant_id = ? AND type = ? AND listing <> ?", merchantID, ProductSaaS, ListingDelisted).
+		Order("id DESC").Limit(200).Find(&ps).Error; err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	ids := make([]uint, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	var apps []ProductApplication
+	if err := s.r.WithContext(ctx).Select("id, product_id, snapshot, status").
+		Where("merchant_id = ? AND product_id IN ? AND kind IN ?", merchantID, ids, []string{AppPublish, AppModify}).
+		Order("id").Find(&apps).Error; err != nil {
+		return nil, err
+	}
+	latest := map[uint]ProductApplication{}
+	for _, a := range apps {
+		latest[a.ProductID] = a
+	}
+	open := map[uint]ProductApplication{}
+	for pid, a := range latest {
+		if a.Status != PAApproved {
+			open[pid] = a // the content being worked on
+		}
+	}
+	out := make([]SaaSProductRef, len(ps))
+	for i, p := range ps {
+		content := p.Content
+		if a, ok := open[p.ID]; ok {
+			content = a.Snapshot
+		}
+		var c ProductContent
+		_ = json.Unmarshal([]byte(content), &c)
+		c.Type = ProductSaaS
+		out[i] = SaaSProductRef{ID: p.ID, NameZh: p.NameZh, NameEn: p.NameEn, Listing: p.Listing, AddressID: c.SaaSAddress(), Modes: BillingModesOf(c)}
+		if out[i].NameZh == "" {
+			out[i].NameZh = c.NameZh
+		}
+		if out[i].NameEn == "" {
+			out[i].NameEn = c.NameEn
+		}
+	}
+	return out, nil
+}
+
+// LastDebugInstance is the instance id the merchant's latest passing new purchase of the
+// protocol version returned (for productID, or any when 0): the console prefills it in
+// the tabs that act on an instance.
+func (s *Store) LastDebugInstance(ctx context.Context, merchantID, productID uint, protocol string) (string, error) {
+	q := s.r.WithContext(ctx).Model(&DebugCall{}).Select("resp_body").
+		Where("merchant_id = ? AND activity = ? AND protocol = ? AND passed = ?", merchantID, "newInstance", protocol, true)
+	if productID != 0 {
+		q = q.Where("product_id = ?", productID)
+	}
+	var bodies []string
+	if err := q.Order("id DESC").Limit(1).Pluck("resp_body", &bodies).Error; err != nil || len(bodies) == 0 {
+		return "", err
+	}
+	var r struct {
+		InstanceID string `json:"instanceId"`
+	}
+	_ = json.Unmarshal([]byte(bodies[0]), &r)
+	return r.InstanceID, nil
 }

@@ -181,7 +181,7 @@ func seedDemo(ctx context.Context, env *environment, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "demo data present; logins were written to %s at first start\n", loginsFile)
 		return nil
 	}
-	logins, err := seed.Demo(ctx, env.store, env.putBlob)
+	logins, err := seed.DemoWith(ctx, env.store, env.putBlob, seed.DemoOptions{SaaSAddress: env.cfg.BaseURL + handlers.SaaSDemoPath})
 	if err != nil {
 		return err
 	}
@@ -296,6 +296,10 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 	app := &handlers.App{Cfg: cfg, DB: env.db, Store: env.store, Sessions: handlers.NewSessions(cfg, env.db),
 		Catalog: env.cat, Blobs: env.blobs, Box: env.box, Clock: clock.Real{}, Log: env.log,
 		Outbound: outbound.New(outbound.Options{AllowPrivate: cfg.OutboundAllowPrivate})}
+	if !cfg.Production && cfg.OutboundAllowPrivate {
+		app.SaaSDemo = handlers.NewDevSaaSDemo(env.store)
+		fmt.Fprintf(stdout, "reference merchant endpoint: %s%s\n", cfg.BaseURL, handlers.SaaSDemoPath)
+	}
 	e := app.Router()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

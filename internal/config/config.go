@@ -31,7 +31,9 @@ type Config struct {
 	TrustedProxies []string
 	CookieSecure   bool
 	// OutboundAllowPrivate lets calls to merchant URLs reach loopback and private
-	// addresses (development only); VerifyScheme is how SaaS domains are fetched.
+	// addresses and production addresses be http:// on loopback (development only: on by
+	// default for a server listening on loopback); VerifyScheme is how SaaS domains are
+	// fetched.
 	OutboundAllowPrivate bool
 	VerifyScheme         string
 	IdleTimeout          time.Duration
@@ -98,7 +100,9 @@ func Load() (Config, error) {
 		}
 	}
 	c.CookieSecure = strings.HasPrefix(c.BaseURL, "https://")
-	if c.OutboundAllowPrivate, err = boolEnv("SC_OUTBOUND_ALLOW_PRIVATE", false); err != nil {
+	// A development server on this machine only may call this machine: the reference
+	// merchant endpoint it serves, a merchant's system under development.
+	if c.OutboundAllowPrivate, err = boolEnv("SC_OUTBOUND_ALLOW_PRIVATE", !c.Production && LoopbackAddr(c.Addr)); err != nil {
 		return c, err
 	}
 	if c.OutboundAllowPrivate && c.Production {

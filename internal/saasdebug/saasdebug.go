@@ -4,14 +4,19 @@
 package saasdebug
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"time"
 
 	"sellercenter/internal/outbound"
 	"sellercenter/internal/saasproto"
+	"sellercenter/models"
 )
 
 // DefaultTimeout is how long a call may take when no setting says otherwise.
@@ -102,4 +107,52 @@ func afterSentinel(msg string, sentinel error) string {
 		}
 	}
 	return sentinel.Error()
+}
+
+// DoLocal performs the exchange against h in memory, exactly as it would go over the
+// network to h's address: the seeded demo data records its debug cases this way against
+// the reference endpoint without a running server.
+func DoLocal(call saasproto.Call, req *saasproto.Request, h http.Handler) *Result {
+	start := time.Now()
+	u, err := url.Parse(req.URL)
+	base, berr := url.Parse(call.Address)
+	if err != nil || berr != nil {
+		return &Result{Request: req, Outcome: saasproto.TransportFailure(call, "connect", "malformed address")}
+	}
+	u.Path = "/" + strings.TrimPrefix(strings.TrimPrefix(u.Path, strings.TrimSuffix(base.Path, "/")), "/")
+	r := httptest.NewRequest(req.Method, u.RequestURI(), bytes.NewReader(req.Body))
+	r.Header = req.Header.Clone()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	res := &Result{Request: req, Status: w.Code, Header: w.Header(), Body: w.Body.Bytes(), Elapsed: time.Since(start)}
+	res.Outcome = saasproto.Evaluate(call, res.Status, res.Header, res.Body)
+	return res
+}
+
+// Record is the history row of a call (models.DebugCall): never the key, the answer
+// capped at models.MaxStoredBody. The caller sets the product, address and key it used.
+func Record(call saasproto.Call, res *Result) models.DebugCall {
+	js := func(v any) string {
+		b, _ := json.Marshal(v)
+		if string(b) == "null" {
+			return "{}"
+		}
+		return string(b)
+	}
+	rec := models.DebugCall{Protocol: string(call.Version), Activity: call.Activity, EncryptType: call.EncryptType,
+		Params: js(call.Params), Address: call.Address, Method: res.Request.Method, URL: res.Request.URL, ReqHeaders: js(res.Request.Header),
+		ReqBody: string(res.Request.Body), Status: res.Status, RespHeaders: js(res.Header), ElapsedMS: res.Elapsed.Milliseconds(),
+		Checks: js(res.Outcome.Checks), Passed: res.Outcome.Passed()}
+	if rec.EncryptType == "" {
+		rec.EncryptType = saasproto.EncryptAES256
+	}
+	body := res.Body
+	if len(body) > models.MaxStoredBody {
+		body, rec.RespTruncated = body[:models.MaxStoredBody], true
+	}
+	rec.RespBody = strings.ToValidUTF8(string(body), "\uFFFD")
+	if ch, ok := res.Outcome.Failed(); ok {
+		rec.FailedCheck = ch.Name
+	}
+	return rec
 }

@@ -22,7 +22,8 @@ import (
 // bulk generator writes to db directly.
 type store struct {
 	*models.Store
-	db *models.DB
+	db          *models.DB
+	saasAddress string // the demo SaaS products' production address
 }
 
 // Seeded tells whether the demo data exists already.
@@ -30,7 +31,19 @@ func Seeded(ctx context.Context, st *models.Store) (bool, error) { return store{
 
 // Demo creates the demo accounts and their story; put writes the demo files.
 func Demo(ctx context.Context, st *models.Store, put BlobPutter) ([]DemoLogin, error) {
-	return store{Store: st}.seedDemo(ctx, put)
+	return DemoWith(ctx, st, put, DemoOptions{})
+}
+
+// DemoOptions adjust the demo data to the server it is seeded for.
+type DemoOptions struct {
+	// SaaSAddress is the reference merchant endpoint the demo SaaS products' production
+	// address points at; empty: DefaultDemoSaaSAddress.
+	SaaSAddress string
+}
+
+// DemoWith is Demo for a server whose reference endpoint is elsewhere.
+func DemoWith(ctx context.Context, st *models.Store, put BlobPutter, o DemoOptions) ([]DemoLogin, error) {
+	return store{Store: st, saasAddress: o.SaaSAddress}.seedDemo(ctx, put)
 }
 
 // BlobPutter stores file bytes (the blob store's Put).
@@ -79,7 +92,7 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	fc := clock.NewFake(now)
 	at := func(t time.Time) store {
 		fc.Set(t)
-		return store{Store: s.WithClock(fc)}
+		return store{Store: s.WithClock(fc), saasAddress: s.saasAddress}
 	}
 	past := at(now.AddDate(0, 0, -historyDays-30))
 	var logins []DemoLogin

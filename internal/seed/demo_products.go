@@ -81,6 +81,10 @@ func (s store) seedApprovedAsset(ctx context.Context, u models.User, reviewer mo
 func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, reviewer models.Actor) (func(store) error, error) {
 	a := models.Actor{UserID: u.ID, Email: u.Email, RequestID: models.ActorSeed}
 	mid := *u.MerchantID
+	integration, err := s.seedIntegration(ctx, a, mid, s.saasAddress)
+	if err != nil {
+		return nil, err
+	}
 	saasAsset, err := s.seedApprovedAsset(ctx, u, reviewer, models.AssetInput{Kind: models.AssetSaaS, Name: "云协同办公", AssetVersion: "3.2", Domain: "teamwork.example.com"})
 	if err != nil {
 		return nil, err
@@ -110,9 +114,17 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 		if err != nil {
 			return err
 		}
+		if c.Type == models.ProductSaaS && decide != "draft" {
+			c.SaaS.AddressID = &integration.addr.ID
+		}
 		_, app, err := s.NewProductDraft(ctx, a, mid, c, ups...)
 		if err != nil || decide == "draft" {
 			return err
+		}
+		if c.Type == models.ProductSaaS {
+			if err := s.passDebugCases(ctx, u.ID, mid, app.ProductID, c, integration); err != nil {
+				return err
+			}
 		}
 		if _, err := s.SubmitProductApplication(ctx, a, mid, app.ID); err != nil || decide == "pending" {
 			var se *models.StandardsError

@@ -25,6 +25,9 @@ func ReadySaaS(t testing.TB, env *Env, merchantID, productID uint, c *models.Pro
 		if addr, err = env.Store.ProductionAddressOf(ctx, merchantID, *c.SaaS.AddressID); err != nil {
 			t.Fatal(err)
 		}
+	} else if reuse := fixtureAddress(t, env, merchantID); reuse != nil {
+		addr = *reuse
+		c.SaaS.AddressID = &addr.ID
 	} else {
 		k, _, err := env.Store.CreateAccessKey(ctx, act, merchantID, "fixture key")
 		if err != nil {
@@ -54,4 +57,19 @@ func ReadySaaS(t testing.TB, env *Env, merchantID, productID uint, c *models.Pro
 		}
 	}
 	return addr
+}
+
+// fixtureAddress is the address an earlier ReadySaaS made for the merchant, if any.
+func fixtureAddress(t testing.TB, env *Env, merchantID uint) *models.ProductionAddress {
+	t.Helper()
+	addrs, err := env.Store.ProductionAddressesOf(context.Background(), merchantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if a.Name == "fixture address" {
+			return &a
+		}
+	}
+	return nil
 }

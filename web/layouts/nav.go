@@ -69,6 +69,12 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerProducts(), Label: "nav.seller.products"},
 				{URL: web.SellerProductApps(), Label: "nav.seller.product_apps"},
 			}},
+			{Title: "nav.section.app_tools", Items: []NavItem{
+				{URL: web.SellerSaaS(), Label: "nav.seller.saas_tools", Exact: true},
+				{URL: web.SellerSaaSKeys(), Label: "nav.seller.saas_keys"},
+				{URL: web.SellerSaaSAddresses(), Label: "nav.seller.saas_addresses"},
+				{URL: web.SellerSaaSDebugPath(), Label: "nav.seller.saas_debug"},
+			}},
 			{Title: "nav.section.transactions", Items: []NavItem{
 				{URL: web.SellerOrders(), Label: "nav.seller.orders"},
 				{URL: web.SellerExports(), Label: "nav.seller.exports"},

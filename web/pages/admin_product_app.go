@@ -25,6 +25,8 @@ type ProductAppReviewVM struct {
 	Reason          string      // unhide, remove_spec, remove_product
 	SpecKey         string
 	SpecName        string
+	SaaSAddress     *models.ProductionAddress // the production address the content names
+	DebugCases      []models.DebugCaseView    // reviewers: the product's debug cases
 }
 
 // ProductSpecRow is one spec of the submission; SKU is set for a live spec.

@@ -43,6 +43,7 @@ func ProductFieldsOf(c models.ProductContent) ProductFields {
 	}
 	if s := c.SaaS; s != nil {
 		f.ProvisionMode, f.UserAuth, f.EncryptType, f.ExtParams, f.Platforms = s.ProvisionMode, s.UserAuth, s.EncryptType, s.ExtParams, s.Platforms
+		f.SaaSAddressID = idText(s.AddressID)
 	}
 	if l := c.License; l != nil {
 		f.Delivery, f.PackageAssetID = l.Delivery, idText(l.PackageAssetID)

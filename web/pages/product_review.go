@@ -341,6 +341,9 @@ func typeFieldsText(ctx context.Context, c models.ProductContent) string {
 	add := func(key, v string) { parts = append(parts, i18n.T(ctx, key)+": "+v) }
 	switch {
 	case c.SaaS != nil:
+		if c.SaaS.AddressID != nil {
+			add("product.saas_address", "#"+strconv.FormatUint(uint64(*c.SaaS.AddressID), 10))
+		}
 		add("product.provision_mode", Label(ctx, "product.provision.", c.SaaS.ProvisionMode))
 		add("product.user_auth", Label(ctx, "product.user_auth.", c.SaaS.UserAuth))
 		add("product.encrypt_type", c.SaaS.EncryptType)

@@ -68,6 +68,7 @@ type ProductFields struct {
 	EncryptType   string   `form:"encrypt_type" validate:"omitempty,oneof=1 2"`
 	ExtParams     []string `form:"ext_params" validate:"max=3,dive,max=40"`
 	Platforms     []string `form:"platforms" validate:"max=2,dive,oneof=welink industrial"`
+	SaaSAddressID string   `form:"saas_address_id" validate:"max=12"`
 	// License
 	Delivery       string `form:"delivery" validate:"omitempty,oneof=online_code system_code hardware_code offline package_deploy"`
 	PackageAssetID string `form:"package_asset_id" validate:"max=12"`
@@ -185,6 +186,7 @@ type ProductAppVM struct {
 	Preview     string // the saved description, sanitized by the handler
 	Assets      []models.Asset
 	Packages    []models.Asset
+	Addresses   []models.ProductionAddress // the merchant's basic SaaS production addresses
 	Logo        *uint
 	Media       []uint
 	EULA        *uint

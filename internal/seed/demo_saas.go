@@ -1,0 +1,78 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+
+	"sellercenter/internal/saasdebug"
+	"sellercenter/internal/saasdemo"
+	"sellercenter/internal/saasproto"
+	"sellercenter/models"
+)
+
+// DefaultDemoSaaSAddress is the reference merchant endpoint a development server on the
+// default address serves (handlers.SaaSDemoPath).
+const DefaultDemoSaaSAddress = "http://localhost:8080/saasdemo"
+
+// demoIntegration is the demo merchant's application tools: a key, the production
+// address of the reference endpoint, and that endpoint in memory for the debug cases.
+type demoIntegration struct {
+	key    models.AccessKey
+	secret string
+	addr   models.ProductionAddress
+	demo   *saasdemo.Server
+}
+
+// seedIntegration creates the demo merchant's access key and a V2 production address
+// pointing at the reference endpoint the development server serves.
+func (s store) seedIntegration(ctx context.Context, a models.Actor, mid uint, address string) (*demoIntegration, error) {
+	if address == "" {
+		address = DefaultDemoSaaSAddress
+	}
+	k, secret, err := s.CreateAccessKey(ctx, a, mid, "演示密钥 Demo key")
+	if err != nil {
+		return nil, err
+	}
+	addr, err := s.SaveProductionAddress(ctx, a, mid, 0, models.AddressInput{Name: "参考商家端点 Reference endpoint",
+		InterfaceType: models.InterfaceSaaS, Protocol: models.ProtocolV2, URL: address, KeyID: k.ID, AllowDev: true})
+	if err != nil {
+		return nil, fmt.Errorf("demo production address %s: %w", address, err)
+	}
+	demo := saasdemo.New(saasdemo.Options{Keys: func() []string { return []string{secret} }, Now: s.Now})
+	return &demoIntegration{key: k, secret: secret, addr: addr, demo: demo}, nil
+}
+
+// passDebugCases makes the calls the product's billing modes require against the
+// reference endpoint, in memory, and records them as the console records its calls:
+// they become the product's debug cases.
+func (s store) passDebugCases(ctx context.Context, userID, mid, productID uint, c models.ProductContent, in *demoIntegration) error {
+	var instance string
+	for _, act := range saasproto.RequiredActivities(saasproto.Version(in.addr.Protocol), models.BillingModesOf(c)) {
+		spec, _ := saasproto.Lookup(saasproto.Version(in.addr.Protocol), act)
+		p := saasproto.Defaults(spec, s.Now())
+		if _, ok := p["instanceId"]; ok || act != saasproto.NewInstance {
+			p["instanceId"] = instance
+		}
+		call := saasproto.Call{Version: spec.Version, Activity: act, Address: in.addr.URL, AccessKey: in.secret,
+			EncryptType: c.SaaS.EncryptType, Params: p, Now: s.Now()}
+		req, problems, err := call.Build()
+		if err != nil || len(problems) > 0 {
+			return fmt.Errorf("demo debug case %s: %v %v", act, err, problems)
+		}
+		res := saasdebug.DoLocal(call, req, in.demo)
+		if !res.Passed() {
+			ch, _ := res.Outcome.Failed()
+			return fmt.Errorf("demo debug case %s failed: %s", act, ch.Message)
+		}
+		if act == saasproto.NewInstance && len(res.Outcome.InstanceIDs) > 0 {
+			instance = res.Outcome.InstanceIDs[0]
+		}
+		rec := saasdebug.Record(call, res)
+		pid, aid, kid := productID, in.addr.ID, in.key.ID
+		rec.UserID, rec.ProductID, rec.AddressID, rec.KeyID, rec.KeyGeneration = userID, &pid, &aid, &kid, in.key.Generation
+		if _, err := s.RecordDebugCall(ctx, mid, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
