@@ -4,8 +4,8 @@ package handlers
 
 import (
 	"log/slog"
-	"net/http"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
