@@ -198,6 +198,15 @@ func (a *App) SaaSDebug(c echo.Context) error {
 			}
 		}
 	}
+	if vm.Target.AddressID == "" && vm.ProductID == "" {
+		// Otherwise the first saved address of the tab's interface and version.
+		for _, ad := range vm.Addresses {
+			if (ad.InterfaceType == models.InterfaceKit) == vm.Spec.Kit && ad.InterfaceType != models.InterfaceLicense && ad.Protocol == vm.Version {
+				vm.Target.AddressID = strconv.FormatUint(uint64(ad.ID), 10)
+				break
+			}
+		}
+	}
 	if vm.Params, err = a.debugDefaults(ctx, m.ID, vm); err != nil {
 		return err
 	}
@@ -237,19 +246,19 @@ func (a *App) debugDefaults(ctx context.Context, merchantID uint, vm pages.Debug
 			return nil, err
 		}
 		if len(specs) > 0 {
-			if _, ok := p["skuCode"]; ok {
+			if hasParam(vm.Spec, "skuCode") {
 				p["skuCode"] = specs[0].SKUCode
 			}
 			prices, err := a.Store.SpecPrices(ctx, []uint{specs[0].ID})
 			if err != nil {
 				return nil, err
 			}
-			if _, ok := p["productId"]; ok && len(prices) > 0 {
+			if hasParam(vm.Spec, "productId") && len(prices) > 0 {
 				p["productId"] = prices[0].ProductCode
 			}
 		}
 	}
-	if _, ok := p["instanceId"]; ok {
+	if hasParam(vm.Spec, "instanceId") {
 		id, err := a.Store.LastDebugInstance(ctx, merchantID, uint(pid), vm.Version)
 		if err != nil {
 			return nil, err
@@ -638,4 +647,13 @@ func (a *App) SaaSDebugReplay(c echo.Context) error {
 		return a.render(c, http.StatusUnprocessableEntity, pages.SaaSDebugPage(a.page(c), vm), nil)
 	}
 	return a.sendDebug(c, vm, setup)
+}
+
+func hasParam(s saasproto.Spec, name string) bool {
+	for _, f := range s.Fields {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }

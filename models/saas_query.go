@@ -277,7 +277,7 @@ func (s *Store) productsByAddress(ctx context.Context, merchantID uint) (map[uin
 	}
 	var apps []struct {
 		ProductID     uint
-		SaaSAddressID uint
+		SaaSAddressID uint `gorm:"column:saas_address_id"`
 	}
 	if err := s.r.WithContext(ctx).Model(&ProductApplication{}).Select("product_id, saas_address_id").
 		Where("merchant_id = ? AND saas_address_id IS NOT NULL AND status IN ?", merchantID, []string{PADraft, PAPending}).

@@ -193,15 +193,18 @@ func TestAddressRulesAndConfirmation(t *testing.T) {
 	if _, err := env.Store.SaveProductionAddress(ctx, act, mid, a.ID, change); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := env.Store.NewProductDraft(ctx, act, mid, models.ProductContent{Type: models.ProductSaaS, NameZh: "草稿", SaaS: &models.SaaSFields{AddressID: &a.ID}}); err != nil {
+		t.Fatal(err)
+	}
 	var inUse *models.AddressInUseError
-	if err := env.Store.DeleteProductionAddress(ctx, act, mid, a.ID); !errors.As(err, &inUse) || inUse.Products[0] != "在售" {
+	if err := env.Store.DeleteProductionAddress(ctx, act, mid, a.ID); !errors.As(err, &inUse) || len(inUse.Products) != 2 || inUse.Products[0] != "在售" {
 		t.Fatalf("deleted an address in use: %v", err)
 	}
 	if err := env.Store.DeleteProductionAddress(ctx, models.Actor{UserID: other.ID}, *other.MerchantID, a.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("other merchant deleted: %v", err)
 	}
 	uses, _, err := env.Store.KeyUsesOf(ctx, mid)
-	if err != nil || len(uses[k.ID].Addresses) != 1 || len(uses[k.ID].Products) != 1 {
+	if err != nil || len(uses[k.ID].Addresses) != 1 || len(uses[k.ID].Products) != 2 {
 		t.Fatalf("%v %+v", err, uses)
 	}
 
