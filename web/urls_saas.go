@@ -8,23 +8,27 @@ import (
 
 // Application tools (应用工具): keys, production addresses, order notification, and the
 // debugging console.
-func SellerSaaS() string                      { return "/seller/saas" }
-func SellerSaaSOrderNotify() string           { return "/seller/saas/order-notify" }
-func SellerSaaSKeys() string                  { return "/seller/saas/keys" }
-func SellerSaaSKeyRotate(id uint) string      { return fmt.Sprintf("/seller/saas/keys/%d/rotate", id) }
-func SellerSaaSKeyRetire(id uint) string      { return fmt.Sprintf("/seller/saas/keys/%d/retire", id) }
-func SellerSaaSKeyRevoke(id uint) string      { return fmt.Sprintf("/seller/saas/keys/%d/revoke", id) }
-func SellerSaaSAddresses() string             { return "/seller/saas/addresses" }
-func SellerSaaSAddressNew() string            { return "/seller/saas/addresses/new" }
-func SellerSaaSAddress(id uint) string        { return fmt.Sprintf("/seller/saas/addresses/%d", id) }
-func SellerSaaSAddressEdit(id uint) string    { return fmt.Sprintf("/seller/saas/addresses/%d/edit", id) }
-func SellerSaaSAddressDelete(id uint) string  { return fmt.Sprintf("/seller/saas/addresses/%d/delete", id) }
-func SellerSaaSDebugSend() string             { return "/seller/saas/debug/send" }
-func SellerSaaSDebugLink() string             { return "/seller/saas/debug/link" }
-func SellerSaaSDebugCalls(q string) string    { return withQuery("/seller/saas/debug/calls", q) }
-func SellerSaaSDebugCall(id uint) string      { return fmt.Sprintf("/seller/saas/debug/calls/%d", id) }
-func SellerSaaSDebugReplay(id uint) string    { return fmt.Sprintf("/seller/saas/debug/calls/%d/replay", id) }
-func SellerSaaSDebugPath() string             { return "/seller/saas/debug" }
+func SellerSaaS() string                   { return "/seller/saas" }
+func SellerSaaSOrderNotify() string        { return "/seller/saas/order-notify" }
+func SellerSaaSKeys() string               { return "/seller/saas/keys" }
+func SellerSaaSKeyRotate(id uint) string   { return fmt.Sprintf("/seller/saas/keys/%d/rotate", id) }
+func SellerSaaSKeyRetire(id uint) string   { return fmt.Sprintf("/seller/saas/keys/%d/retire", id) }
+func SellerSaaSKeyRevoke(id uint) string   { return fmt.Sprintf("/seller/saas/keys/%d/revoke", id) }
+func SellerSaaSAddresses() string          { return "/seller/saas/addresses" }
+func SellerSaaSAddressNew() string         { return "/seller/saas/addresses/new" }
+func SellerSaaSAddress(id uint) string     { return fmt.Sprintf("/seller/saas/addresses/%d", id) }
+func SellerSaaSAddressEdit(id uint) string { return fmt.Sprintf("/seller/saas/addresses/%d/edit", id) }
+func SellerSaaSAddressDelete(id uint) string {
+	return fmt.Sprintf("/seller/saas/addresses/%d/delete", id)
+}
+func SellerSaaSDebugSend() string          { return "/seller/saas/debug/send" }
+func SellerSaaSDebugLink() string          { return "/seller/saas/debug/link" }
+func SellerSaaSDebugCalls(q string) string { return withQuery("/seller/saas/debug/calls", q) }
+func SellerSaaSDebugCall(id uint) string   { return fmt.Sprintf("/seller/saas/debug/calls/%d", id) }
+func SellerSaaSDebugReplay(id uint) string {
+	return fmt.Sprintf("/seller/saas/debug/calls/%d/replay", id)
+}
+func SellerSaaSDebugPath() string { return "/seller/saas/debug" }
 
 // SellerSaaSDebug is the console on one tab: a protocol version and an activity, for a
 // product (0: none) and a saved address (0: typed).
