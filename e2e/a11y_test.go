@@ -130,6 +130,12 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			}
 			home := b.path()
 			pages := append([]string{home}, b.navEntries()...)
+			if email == seed.DemoMerchantEmail {
+				// Application tools beyond the navigation: the debug history (and the first
+				// call it lists), the address form, and kit tabs of both versions.
+				pages = append(pages, web.SellerSaaSDebugCalls(""), web.SellerSaaSAddressNew(),
+					web.SellerSaaSDebug("v1", "authSync", 0, 0), web.SellerSaaSDebug("v2", "applicationSync", 0, 0))
+			}
 			seen := map[string]bool{}
 			for i := 0; i < len(pages); i++ {
 				p := pages[i]

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sellercenter/handlers"
 	"sellercenter/internal/seed"
 )
 
@@ -18,10 +19,10 @@ func startDemoServer(t *testing.T) (*server, map[string]string) {
 	t.Helper()
 	pw := map[string]string{}
 	srv := startServerWith(t, func(srv *server) {
-		logins, err := seed.Demo(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
+		logins, err := seed.DemoWith(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
 			key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
 			return key, err
-		})
+		}, seed.DemoOptions{SaaSAddress: srv.URL + handlers.SaaSDemoPath})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -96,9 +96,11 @@ func startServerWith(t *testing.T, before func(*server)) *server {
 			t.Logf("server trace:\n%s", trace.String())
 		}
 	})
-	cfg := config.Config{DataDir: t.TempDir(), DevOutbox: true, IdleTimeout: time.Hour, SessionLife: 2 * time.Hour}
+	// Like a development server: it may call this machine, and serves the reference
+	// merchant endpoint at /saasdemo for the debugging console.
+	cfg := config.Config{DataDir: t.TempDir(), DevOutbox: true, IdleTimeout: time.Hour, SessionLife: 2 * time.Hour, OutboundAllowPrivate: true}
 	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log,
-		Outbound: outbound.New(outbound.Options{})}
+		Outbound: outbound.New(outbound.Options{AllowPrivate: true}), SaaSDemo: handlers.NewDevSaaSDemo(store)}
 	app.Sessions = handlers.NewSessions(cfg, env.DB)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
