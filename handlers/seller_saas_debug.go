@@ -190,12 +190,16 @@ func (a *App) SaaSDebug(c echo.Context) error {
 	if vm.Target.AddressID != "" && !hasAddress(vm.Addresses, vm.Target.AddressID) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	// A product's own address is the natural target.
-	if vm.Target.AddressID == "" && vm.ProductID != "" {
-		for _, p := range vm.Products {
-			if strconv.FormatUint(uint64(p.ID), 10) == vm.ProductID && p.AddressID != nil && !vm.Spec.Kit {
-				vm.Target.AddressID = strconv.FormatUint(uint64(*p.AddressID), 10)
-			}
+	// A product's own address is the natural target, with its encryption.
+	for _, p := range vm.Products {
+		if strconv.FormatUint(uint64(p.ID), 10) != vm.ProductID {
+			continue
+		}
+		if vm.Target.AddressID == "" && p.AddressID != nil && !vm.Spec.Kit {
+			vm.Target.AddressID = strconv.FormatUint(uint64(*p.AddressID), 10)
+		}
+		if p.Encrypt == saasproto.EncryptAES128 {
+			vm.EncryptType = p.Encrypt
 		}
 	}
 	if vm.Target.AddressID == "" && vm.ProductID == "" {

@@ -323,6 +323,9 @@ func TestDebugConsoleGatesSubmission(t *testing.T) {
 			t.Fatalf("%s: not saved as a case", act)
 		}
 	}
+	if got := c.get("/seller/saas/debug?product=" + pid).Doc().Find(`[data-testid="provision-mode"]`).Text(); got != "Provisioning of this product: On purchase" {
+		t.Errorf("provisioning mode %q", got)
+	}
 	c.post(path+"/submit", nil).want(http.StatusSeeOther)
 	if a := appOf(t, ta, path); a.Status != models.PAPending {
 		t.Fatalf("status %s", a.Status)
@@ -388,6 +391,27 @@ func TestDebugConsoleGatesSubmission(t *testing.T) {
 	c.post("/seller/saas/debug/send", f).want(http.StatusBadRequest)
 	c.get("/seller/saas/debug?version=v2&activity=expireInstance").want(http.StatusNotFound)
 
+	// A revoked key signs nothing.
+	spare := createKey(t, c, "spare")
+	spareID := strconv.Itoa(int(keyIDNamed(t, ta, m, "spare")))
+	c.post("/seller/saas/keys/"+spareID+"/revoke", nil).want(http.StatusSeeOther)
+	f = consoleForm(t, c, "version=v2&activity=newInstance")
+	f.Set("address_id", "")
+	f.Set("url", ref.URL)
+	f.Set("key_id", spareID)
+	if got := c.post("/seller/saas/debug/send", f).want(http.StatusUnprocessableEntity).fieldError("key_id"); !strings.Contains(got, "revoked") {
+		t.Fatalf("revoked key: %q", got)
+	}
+	assertNowhere(t, ta, spare)
+	// A merchant system that does not answer: the page answers when the timeout (a
+	// setting) runs out, saying so.
+	must(t, ta.env.DB.W.Model(&models.Setting{}).Where("key = ?", models.SettingSaaSCallTimeout).Update("value", "1").Error)
+	f.Set("key_id", kid)
+	f.Set("url", ref.URL+"/misbehave/slow")
+	if got := checksOf(c.post("/seller/saas/debug/send", f).want(http.StatusOK).Doc())["transport"]; got != "fail: no answer within the timeout: 1s" {
+		t.Fatalf("slow endpoint: %q", got)
+	}
+
 	// Generate link: the signed V1 URL, not sent.
 	before, _ := ta.Store.DebugCallCount(ctx, m.ID)
 	f = consoleForm(t, c, "version=v1&activity=newInstance&address="+aid)
@@ -401,7 +425,7 @@ func TestDebugConsoleGatesSubmission(t *testing.T) {
 
 	// History: filters, detail, replay; another merchant sees none of it.
 	list := c.get("/seller/saas/debug/calls?outcome=failed").want(http.StatusOK).Doc()
-	if n := list.Find(`[data-testid="call-row"]`).Length(); n != 3 {
+	if n := list.Find(`[data-testid="call-row"]`).Length(); n != 4 {
 		t.Fatalf("%d failed calls listed", n)
 	}
 	c.get("/seller/saas/debug/calls?outcome=bogus").want(http.StatusUnprocessableEntity)

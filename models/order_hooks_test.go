@@ -1,5 +1,7 @@
 package models
 
+import "gorm.io/gorm"
+
 // Statement is a built SQL statement with its arguments.
 type Statement struct {
 	Name string
@@ -39,3 +41,11 @@ var ParseStoredTime = parseStoredTime
 
 // MigrateOrderKindLabels is migration 12's step, for its test.
 var MigrateOrderKindLabels = migrateOrderKindLabels
+
+// DebugCallsSQL is the debug history's statement for f, values inlined, for EXPLAIN.
+func DebugCallsSQL(db *DB, merchantID uint, f DebugCallFilter) string {
+	if f.Limit == 0 {
+		f.Limit = 30
+	}
+	return db.R.ToSQL(func(tx *gorm.DB) *gorm.DB { return debugCallsQuery(tx, merchantID, f).Find(&[]DebugCall{}) })
+}

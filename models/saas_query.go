@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
+
 	"sellercenter/internal/saasproto"
 )
 
@@ -553,7 +555,21 @@ func (s *Store) DebugCallsOf(ctx context.Context, merchantID uint, f DebugCallFi
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 30
 	}
-	q := s.r.WithContext(ctx).Model(&DebugCall{}).
+	var out []DebugCall
+	if err := debugCallsQuery(s.r.WithContext(ctx), merchantID, f).Find(&out).Error; err != nil {
+		return nil, false, err
+	}
+	more := len(out) > f.Limit
+	if more {
+		out = out[:f.Limit]
+	}
+	return out, more, nil
+}
+
+// debugCallsQuery is the history's query: the (merchant_id, id) index serves it, or
+// (product_id, activity) when a product is chosen.
+func debugCallsQuery(db *gorm.DB, merchantID uint, f DebugCallFilter) *gorm.DB {
+	q := db.Model(&DebugCall{}).
 		Select("id, merchant_id, product_id, address_id, key_id, protocol, activity, address, status, elapsed_ms, passed, failed_check, created_at").
 		Where("merchant_id = ?", merchantID)
 	if f.ProductID != nil {
@@ -577,15 +593,7 @@ func (s *Store) DebugCallsOf(ctx context.Context, merchantID uint, f DebugCallFi
 	if f.Before != 0 {
 		q = q.Where("id < ?", f.Before)
 	}
-	var out []DebugCall
-	if err := q.Order("id DESC").Limit(f.Limit + 1).Find(&out).Error; err != nil {
-		return nil, false, err
-	}
-	more := len(out) > f.Limit
-	if more {
-		out = out[:f.Limit]
-	}
-	return out, more, nil
+	return q.Order("id DESC").Limit(f.Limit + 1)
 }
 
 // DebugCallOf reads one of the merchant's calls in full.
@@ -727,6 +735,8 @@ type SaaSProductRef struct {
 	Listing   string
 	AddressID *uint
 	Modes     []string // billing modes of that content
+	Provision string   // provisioning mode: on_purchase | after_acceptance
+	Encrypt   string   // encryptType of the content
 }
 
 // SaaSProductsOf lists the merchant's SaaS products (not delisted), newest first.
@@ -770,6 +780,9 @@ func (s *Store) SaaSProductsOf(ctx context.Context, merchantID uint) ([]SaaSProd
 		_ = json.Unmarshal([]byte(content), &c)
 		c.Type = ProductSaaS
 		out[i] = SaaSProductRef{ID: p.ID, NameZh: p.NameZh, NameEn: p.NameEn, Listing: p.Listing, AddressID: c.SaaSAddress(), Modes: BillingModesOf(c)}
+		if c.SaaS != nil {
+			out[i].Provision, out[i].Encrypt = c.SaaS.ProvisionMode, c.SaaS.EncryptType
+		}
 		if out[i].NameZh == "" {
 			out[i].NameZh = c.NameZh
 		}

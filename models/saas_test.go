@@ -306,3 +306,48 @@ func isField(err error, key string) bool {
 	var fe *models.FieldError
 	return errors.As(err, &fe) && fe.Key == key
 }
+
+// TestDebugHistoryUsesIndexes EXPLAINs the debug history's query for every combination
+// of its filters: it must read debug_calls through one of its indexes.
+func TestDebugHistoryUsesIndexes(t *testing.T) {
+	t.Parallel()
+	env := testdb.Open(t)
+	if env.DB.Dialect == models.Postgres {
+		must(t, env.DB.W.Exec("ANALYZE debug_calls").Error)
+	}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 1, 0)
+	pid := uint(3)
+	for mask := 0; mask < 1<<5; mask++ {
+		f := models.DebugCallFilter{}
+		if mask&1 != 0 {
+			f.ProductID = &pid
+		}
+		if mask&2 != 0 {
+			f.Activity = "newInstance"
+		}
+		if mask&4 != 0 {
+			f.Outcome = "failed"
+		}
+		if mask&8 != 0 {
+			f.From, f.To = &from, &to
+		}
+		if mask&16 != 0 {
+			f.Before = 100
+		}
+		sql := models.DebugCallsSQL(env.DB, 7, f)
+		plan := explain(t, env, models.Statement{Name: "history", SQL: sql})
+		if env.DB.Dialect == models.Postgres {
+			if strings.Contains(plan, "Seq Scan on debug_calls") {
+				t.Errorf("%+v: sequential scan\n%s\n%s", f, sql, plan)
+			}
+			continue
+		}
+		if !strings.Contains(plan, "USING INDEX idx_debug_calls_") && !strings.Contains(plan, "USING COVERING INDEX idx_debug_calls_") {
+			t.Errorf("%+v: no index\n%s\n%s", f, sql, plan)
+		}
+		if strings.Contains(plan, "TEMP B-TREE") && f.ProductID == nil {
+			t.Errorf("%+v: sorts instead of walking the index\n%s", f, plan)
+		}
+	}
+}

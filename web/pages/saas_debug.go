@@ -271,3 +271,13 @@ func headerOf(raw string) http.Header {
 	_ = json.Unmarshal([]byte(raw), &h)
 	return h
 }
+
+// selected is the product the console works for, if any.
+func (vm DebugConsoleVM) selected() *models.SaaSProductRef {
+	for i := range vm.Products {
+		if strconv.FormatUint(uint64(vm.Products[i].ID), 10) == vm.ProductID {
+			return &vm.Products[i]
+		}
+	}
+	return nil
+}
