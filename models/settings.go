@@ -143,7 +143,7 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingExportSyncRows, Kind: SettingKindInt, Min: 0, Max: 100000},
 	{Key: SettingRealNameDailyLimit, Kind: SettingKindInt, Min: 1, Max: 10},
 	{Key: SettingKeyGraceHours, Kind: SettingKindInt, Min: 1, Max: 720},
-	{Key: SettingSaaSCallTimeout, Kind: SettingKindInt, Min: 1, Max: 30},
+	{Key: SettingSaaSCallTimeout, Kind: SettingKindInt, Min: 1, Max: 10}, // the outbound client gives up after 10 s anyway
 	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
 	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},
 	{Key: SettingAgreementVersion, Kind: SettingKindText, Max: 20},

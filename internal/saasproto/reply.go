@@ -222,10 +222,11 @@ func Evaluate(c Call, status int, header http.Header, body []byte) Outcome {
 		}
 		switch {
 		case c.Activity == NewInstance && c.Version == V2:
-			id, p := str("instanceId")
-			if p != "" || id == "" {
-				missing = append(missing, fieldProblem("instanceId", orMissing(p)))
-			} else {
+			// The V2 reply may name the instance; the protocol does not require it (the
+			// platform learns it through queryInstance), but a wrong type is an error.
+			if id, p := str("instanceId"); p == "not_string" {
+				missing = append(missing, fieldProblem("instanceId", p))
+			} else if id != "" {
 				o.InstanceIDs = []string{id}
 			}
 		case c.Activity == NewInstance && c.Version == V1:

@@ -108,8 +108,12 @@ func TestEvaluateCodesShapesAndStatus(t *testing.T) {
 		t.Fatalf("V2 newInstance processing refused: %s", verdicts(o))
 	}
 	noID := `{"resultCode":"000000","resultMsg":"success"}`
-	if ch := find(Evaluate(Call{Version: V2, Activity: NewInstance, AccessKey: vkey}, 200, nil, []byte(noID)), CheckFields); ch.Message != "mandatory fields: instanceId is missing" {
-		t.Fatalf("V2 newInstance without instanceId: %+v", ch)
+	if o := Evaluate(Call{Version: V2, Activity: NewInstance, AccessKey: vkey}, 200, nil, []byte(noID)); !o.Passed() {
+		t.Fatalf("V2 newInstance without instanceId refused: %s", verdicts(o))
+	}
+	numID := `{"resultCode":"000000","resultMsg":"success","instanceId":7}`
+	if ch := find(Evaluate(Call{Version: V2, Activity: NewInstance, AccessKey: vkey}, 200, nil, []byte(numID)), CheckFields); ch.Message != "mandatory fields: instanceId must be a string" {
+		t.Fatalf("V2 newInstance with a numeric instanceId: %+v", ch)
 	}
 	q := `{"resultCode":"000000","resultMsg":"ok","encryptType":"1","info":[{"instanceId":"a","appInfo":{"userName":"` + aesAdmin + `"}},{"instanceId":"b"}]}`
 	o := Evaluate(Call{Version: V2, Activity: QueryInstance, AccessKey: vkey}, 200, nil, []byte(q))
