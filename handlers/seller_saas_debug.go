@@ -306,8 +306,8 @@ func (a *App) resolveDebug(c echo.Context, f debugForm, vm *pages.DebugConsoleVM
 		switch {
 		case err != nil && !errors.Is(err, models.ErrNotFound) && !errors.Is(err, strconv.ErrSyntax) && !errors.Is(err, strconv.ErrRange):
 			return nil, err
-		case err != nil:
-			errs.Set("address_id", "error.choice")
+		case err != nil || (ad.InterfaceType == models.InterfaceKit) != vm.Spec.Kit || ad.InterfaceType == models.InterfaceLicense:
+			errs.Set("address_id", "error.choice") // not the merchant's, or not an address of this interface
 		default:
 			secret, k, kerr := a.Store.KeySecret(ctx, m.ID, ad.KeyID)
 			switch {
@@ -557,11 +557,7 @@ func joinQuery(a, b string) string {
 // SaaSDebugCall shows one call of the history in full.
 func (a *App) SaaSDebugCall(c echo.Context) error {
 	ctx, m := c.Request().Context(), currentMerchant(c)
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	call, err := a.Store.DebugCallOf(ctx, m.ID, id)
+	call, err := a.debugCallParam(c)
 	if err != nil {
 		return err
 	}
@@ -574,6 +570,15 @@ func (a *App) SaaSDebugCall(c echo.Context) error {
 	}
 	a.decryptAppInfo(ctx, m.ID, call, r)
 	return a.render(c, http.StatusOK, pages.SaaSDebugCallPage(a.page(c), *r), nil)
+}
+
+// debugCallParam reads the :id call of the current merchant (404 for anyone else's).
+func (a *App) debugCallParam(c echo.Context) (models.DebugCall, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return models.DebugCall{}, err
+	}
+	return a.Store.DebugCallOf(c.Request().Context(), currentMerchant(c).ID, id)
 }
 
 // decryptAppInfo re-reads a stored reply's appInfo with the saved key it was signed
@@ -606,11 +611,7 @@ func (a *App) SaaSDebugReplay(c echo.Context) error {
 		return err
 	}
 	ctx, m := c.Request().Context(), currentMerchant(c)
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	call, err := a.Store.DebugCallOf(ctx, m.ID, id)
+	call, err := a.debugCallParam(c)
 	if err != nil {
 		return err
 	}

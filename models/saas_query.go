@@ -219,6 +219,26 @@ func (s *Store) KeySecret(ctx context.Context, merchantID, id uint) (string, Acc
 	return secret, k, err
 }
 
+// SigningSecret is the secret production calls are signed with: during a rotation's
+// grace period the previous one (the merchant's system may not know the new one yet),
+// else the current one. The debugging console signs with the current secret, so a
+// merchant can try the new one before the switch.
+func (s *Store) SigningSecret(ctx context.Context, merchantID, id uint) (string, AccessKey, error) {
+	k, err := s.AccessKeyOf(ctx, merchantID, id)
+	if err != nil {
+		return "", k, err
+	}
+	if k.Status != KeyActive {
+		return "", k, ErrKeyRevoked
+	}
+	sealed := k.SecretEnc
+	if k.PreviousLive(s.clock.Now()) {
+		sealed = k.PreviousEnc
+	}
+	secret, err := s.box.Open(sealed)
+	return secret, k, err
+}
+
 // LiveKeySecrets opens every secret that verifies at now, of every merchant: the current
 // secrets of active keys and the previous ones still in their grace period. Only the
 // development reference endpoint served by this process uses it.

@@ -51,7 +51,16 @@ func TestAccessKeyLifecycle(t *testing.T) {
 	if strings.Join(live, ",") != secret2+","+secret {
 		t.Fatalf("live secrets %v", live)
 	}
+	if s, _, _ := env.Store.SigningSecret(ctx, mid, k.ID); s != secret {
+		t.Fatal("production calls do not keep the old secret during the grace period")
+	}
+	if s, _, _ := env.Store.KeySecret(ctx, mid, k.ID); s != secret2 {
+		t.Fatal("the console does not sign with the new secret")
+	}
 	env.Clock.Advance(73 * time.Hour)
+	if s, _, _ := env.Store.SigningSecret(ctx, mid, k.ID); s != secret2 {
+		t.Fatal("production calls keep the old secret after the grace period")
+	}
 	if live, _ = env.Store.LiveKeySecrets(ctx); strings.Join(live, ",") != secret2 {
 		t.Fatalf("old secret outlived its grace: %v", live)
 	}
