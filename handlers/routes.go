@@ -119,6 +119,7 @@ func (a *App) routes(g *echo.Group) {
 	s.GET("/saas/addresses/:id/edit", a.SaaSAddressEdit)
 	s.POST("/saas/addresses/:id", a.SaaSAddressUpdate)
 	s.POST("/saas/addresses/:id/delete", a.SaaSAddressDelete)
+	s.GET("/saas/api", a.SaaSAPIDocs)
 	s.GET("/saas/debug", a.SaaSDebug)
 	s.POST("/saas/debug/send", a.SaaSDebugSend)
 	s.POST("/saas/debug/link", a.SaaSDebugLink)

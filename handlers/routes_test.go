@@ -23,6 +23,7 @@ const (
 	buyerOnly
 	reviewerOnly
 	adminOnly
+	signed // an open API: a valid APIG signature, whoever's session
 )
 
 // routeSpec is one row of the route matrix: who may call the route and, for routes whose
@@ -37,21 +38,22 @@ var buyerOwned = map[string]bool{"buyer_order": true, "buyer_refund": true, "buy
 
 // routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
 var routeMatrix = map[string]routeSpec{
-	"GET /":                                          {access: public},
-	"GET /login":                                     {access: public},
-	"POST /login":                                    {access: public},
-	"POST /logout":                                   {access: public},
-	"GET /register":                                  {access: public},
-	"GET /terms":                                     {access: public},
-	"POST /register":                                 {access: public},
-	"GET /verify-email":                              {access: public},
-	"GET /password/forgot":                           {access: public},
-	"POST /password/forgot":                          {access: public},
-	"GET /password/reset":                            {access: public},
-	"POST /password/reset":                           {access: public},
-	"POST /locale":                                   {access: public},
-	"GET /dev/outbox":                                {access: public},
-	"GET /healthz":                                   {access: public},
+	"GET /":                 {access: public},
+	"GET /login":            {access: public},
+	"POST /login":           {access: public},
+	"POST /logout":          {access: public},
+	"GET /register":         {access: public},
+	"GET /terms":            {access: public},
+	"POST /register":        {access: public},
+	"GET /verify-email":     {access: public},
+	"GET /password/forgot":  {access: public},
+	"POST /password/forgot": {access: public},
+	"GET /password/reset":   {access: public},
+	"POST /password/reset":  {access: public},
+	"POST /locale":          {access: public},
+	"GET /dev/outbox":       {access: public},
+	"GET /healthz":          {access: public},
+	"GET /api/mkp-openapi-public/global/v1/order/query": {access: signed},
 	"GET /catalog":                                   {access: public},
 	"GET /catalog/:id":                               {access: public},
 	"GET /catalog/files/:id":                         {access: public},
@@ -126,6 +128,7 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/saas/addresses/:id/edit":            {access: merchantOnly, owned: "address"},
 	"POST /seller/saas/addresses/:id":                {access: merchantOnly, owned: "address"},
 	"POST /seller/saas/addresses/:id/delete":         {access: merchantOnly, owned: "address"},
+	"GET /seller/saas/api":                           {access: merchantOnly},
 	"GET /seller/saas/debug":                         {access: merchantOnly},
 	"POST /seller/saas/debug/send":                   {access: merchantOnly},
 	"POST /seller/saas/debug/link":                   {access: merchantOnly},
@@ -453,6 +456,10 @@ func TestRoleGatesOnEveryRoute(t *testing.T) {
 			r := call(clients[role], method, path)
 			toLogin := r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location(), "/login")
 			switch {
+			case spec.access == signed:
+				if r.Status != http.StatusForbidden || !strings.Contains(r.Body, `"resultCode":"CBC.0150"`) {
+					t.Errorf("%s as %s without a signature: status %d %s, want 403 CBC.0150", route, role, r.Status, r.Body)
+				}
 			case allowed(spec.access, role):
 				if r.Status == http.StatusForbidden || (toLogin && spec.access != public) || r.Status >= 500 {
 					t.Errorf("%s as %s: status %d (location %q), want access", route, role, r.Status, r.Location())

@@ -42,6 +42,8 @@ func (a *App) Router() *echo.Echo {
 	// Static files and health checks need no session.
 	e.StaticFS("/static", static.FS)
 	e.GET("/healthz", a.Health)
+	// Open APIs merchants call: signed (APIG AK/SK), no session, no CSRF.
+	e.GET(OpenAPIOrderQueryPath, a.OpenAPIOrderQuery)
 	if a.SaaSDemo != nil && !a.Cfg.Production {
 		// The reference merchant endpoint: called by this server's own console, no session.
 		demo := echo.WrapHandler(http.StripPrefix(SaaSDemoPath, a.SaaSDemo))

@@ -150,6 +150,7 @@ var urlHelpers = map[string]func() string{
 	"SellerSaaSDebugCall":       func() string { return web.SellerSaaSDebugCall(7) },
 	"SellerSaaSDebugReplay":     func() string { return web.SellerSaaSDebugReplay(7) },
 	"SellerSaaSDebugPath":       func() string { return web.SellerSaaSDebugPath() },
+	"SellerSaaSAPI":             func() string { return web.SellerSaaSAPI(7) },
 	"SellerSaaSDebug":           func() string { return web.SellerSaaSDebug("v2", "newInstance", 7, 8) },
 	"SellerExportDownload":      func() string { return web.SellerExportDownload(7) },
 	"SellerExports":             func() string { return web.SellerExports() },

@@ -39,7 +39,7 @@ var migrations = []migration{
 	{14, "notice amounts in fen", migrateNoticeAmounts},
 	{15, "notices point at objects, not addresses", migrateNoticeTargets},
 	{16, "exports remember their first download", migrateExportDownloads},
-	{17, "SaaS integration: access keys, production addresses, debug calls and cases", migrateSaaSTools},
+	{17, "SaaS integration: access keys, production addresses, debug calls and cases, open-API replay guard", migrateSaaSTools},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -148,7 +148,7 @@ func migrateCatalogIndex(tx *gorm.DB, _ Dialect) error {
 }
 
 func migrateSaaSTools(tx *gorm.DB, _ Dialect) error {
-	if err := tx.AutoMigrate(&AccessKey{}, &ProductionAddress{}, &SaaSSettings{}, &DebugCall{}, &DebugCase{}); err != nil {
+	if err := tx.AutoMigrate(&AccessKey{}, &ProductionAddress{}, &SaaSSettings{}, &DebugCall{}, &DebugCase{}, &APISignature{}); err != nil {
 		return err
 	}
 	m := tx.Migrator()

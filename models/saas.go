@@ -54,9 +54,12 @@ const (
 // is sealed at rest and shown in full once; after a rotation the previous secret keeps
 // working until PreviousUntil, and production calls keep using it until then.
 type AccessKey struct {
-	ID            uint   `gorm:"primaryKey"`
-	MerchantID    uint   `gorm:"not null;index:idx_access_keys_merchant,priority:1"`
-	Name          string `gorm:"size:100;not null"`
+	ID         uint   `gorm:"primaryKey"`
+	MerchantID uint   `gorm:"not null;index:idx_access_keys_merchant,priority:1"`
+	Name       string `gorm:"size:100;not null"`
+	// AccessID is the key's public identifier (the AK of the open APIs' AK/SK signing);
+	// the secret is the SK.
+	AccessID      string `gorm:"size:40;not null;uniqueIndex"`
 	Status        string `gorm:"size:20;not null"`
 	SecretEnc     string `gorm:"size:200;not null"`
 	SecretMasked  string `gorm:"size:60;not null"`
@@ -125,6 +128,19 @@ func newSecret() (string, error) {
 }
 
 func maskSecret(s string) string { return secretbox.Mask(s, 4) }
+
+// newAccessID makes a key's public identifier: 20 characters A–Z and 2–9.
+func newAccessID() (string, error) {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b), nil
+}
 
 // ProductionAddress (生产地址) is where the platform calls a merchant's system for one
 // interface type, signed with the bound key.

@@ -94,8 +94,12 @@ func (s *Store) CreateAccessKey(ctx context.Context, act Actor, merchantID uint,
 		if err != nil {
 			return err
 		}
+		ak, err := newAccessID()
+		if err != nil {
+			return err
+		}
 		now := tx.clock.Now()
-		k = AccessKey{MerchantID: merchantID, Name: name, Status: KeyActive, SecretEnc: sealed, SecretMasked: maskSecret(secret),
+		k = AccessKey{MerchantID: merchantID, Name: name, AccessID: ak, Status: KeyActive, SecretEnc: sealed, SecretMasked: maskSecret(secret),
 			Generation: 1, CreatedAt: now, UpdatedAt: now}
 		if act.UserID != 0 {
 			k.CreatedByID = &act.UserID

@@ -48,3 +48,11 @@ func SellerSaaSDebug(version, activity string, productID, addressID uint) string
 	}
 	return withQuery("/seller/saas/debug", q.Encode())
 }
+
+// SellerSaaSAPI documents the open APIs with a signed example for one of the keys.
+func SellerSaaSAPI(keyID uint) string {
+	if keyID == 0 {
+		return "/seller/saas/api"
+	}
+	return fmt.Sprintf("/seller/saas/api?key=%d", keyID)
+}

@@ -134,3 +134,13 @@ func saasAddressOptions(addrs []models.ProductionAddress) []view.Option {
 	}
 	return out
 }
+
+// SaaSAPIVM documents the open APIs merchants call, with a signed example.
+type SaaSAPIVM struct {
+	Keys      []models.AccessKey
+	KeyID     string
+	Endpoint  string // the order query's full URL for a mock order
+	Curl      string // a signed curl command for it; "" without an active key
+	ValidTill time.Time
+	Mocks     []string
+}
