@@ -295,7 +295,13 @@ func (a *App) resolveDebug(c echo.Context, f debugForm, vm *pages.DebugConsoleVM
 	if f.EncryptType != saasproto.EncryptAES256 && f.EncryptType != saasproto.EncryptAES128 {
 		errs.Set("encrypt_type", "error.choice")
 	}
-	call := saasproto.Call{Version: saasproto.Version(f.Version), Activity: f.Activity, EncryptType: f.EncryptType, Params: f.Params, Now: a.Clock.Now()}
+	params := map[string]string{} // the tab's parameters only: nothing else is kept
+	for _, fl := range vm.Spec.Fields {
+		if v, ok := f.Params[fl.Name]; ok {
+			params[fl.Name] = v
+		}
+	}
+	call := saasproto.Call{Version: saasproto.Version(f.Version), Activity: f.Activity, EncryptType: f.EncryptType, Params: params, Now: a.Clock.Now()}
 	switch {
 	case f.AddressID != "":
 		id, err := strconv.ParseUint(f.AddressID, 10, 32)

@@ -408,6 +408,7 @@ func TestDebugConsoleGatesSubmission(t *testing.T) {
 	must(t, ta.env.DB.W.Model(&models.Setting{}).Where("key = ?", models.SettingSaaSCallTimeout).Update("value", "1").Error)
 	f.Set("key_id", kid)
 	f.Set("url", ref.URL+"/misbehave/slow")
+	f.Set("p.notAParameter", "junk")
 	if got := checksOf(c.post("/seller/saas/debug/send", f).want(http.StatusOK).Doc())["transport"]; got != "fail: no answer within the timeout: 1s" {
 		t.Fatalf("slow endpoint: %q", got)
 	}
@@ -430,6 +431,11 @@ func TestDebugConsoleGatesSubmission(t *testing.T) {
 	}
 	c.get("/seller/saas/debug/calls?outcome=bogus").want(http.StatusUnprocessableEntity)
 	c.get("/seller/saas/debug/calls?from=yesterday").want(http.StatusUnprocessableEntity)
+	var junk int64
+	must(t, ta.env.DB.R.Model(&models.DebugCall{}).Where("params LIKE ?", "%notAParameter%").Count(&junk).Error)
+	if junk != 0 {
+		t.Fatal("a parameter the tab does not have was kept")
+	}
 	calls, _, _ := ta.Store.DebugCallsOf(ctx, m.ID, models.DebugCallFilter{Activity: "newInstance", Outcome: "passed"})
 	cp := "/seller/saas/debug/calls/" + strconv.Itoa(int(calls[len(calls)-1].ID))
 	if c.get(cp).want(http.StatusOK).Doc().Find(`[data-testid="check"]`).Length() == 0 {
