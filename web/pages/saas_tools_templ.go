@@ -135,7 +135,7 @@ func SaaSToolsPage(p view.Page, vm SaaSToolsVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " <div class=\"grid gap-4 md:grid-cols-3\"><a class=\"card block hover:border-blue-300\" href=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " <div class=\"grid gap-4 md:grid-cols-2 xl:grid-cols-4\"><a class=\"card block hover:border-blue-300\" href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
