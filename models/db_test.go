@@ -131,3 +131,4 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 		}
 	}
 }
+

@@ -39,7 +39,7 @@ var migrations = []migration{
 	{14, "notice amounts in fen", migrateNoticeAmounts},
 	{15, "notices point at objects, not addresses", migrateNoticeTargets},
 	{16, "exports remember their first download", migrateExportDownloads},
-	{17, "SaaS integration: access keys, production addresses, debug calls and cases, open-API replay guard", migrateSaaSTools},
+	{17, "SaaS tools: keys, addresses, debug calls and cases, API replay guard, job groups", migrateSaaSTools},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -152,6 +152,11 @@ func migrateSaaSTools(tx *gorm.DB, _ Dialect) error {
 		return err
 	}
 	m := tx.Migrator()
+	if !m.HasColumn(&Job{}, "Group") {
+		if err := m.AddColumn(&Job{}, "Group"); err != nil {
+			return err
+		}
+	}
 	for _, model := range []any{&Product{}, &ProductApplication{}} {
 		if m.HasColumn(model, "SaaSAddressID") {
 			continue // a fresh database got it from the earlier steps' current models

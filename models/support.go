@@ -72,8 +72,11 @@ const (
 
 // Job is a unit of background work.
 type Job struct {
-	ID          uint      `gorm:"primaryKey"`
-	Kind        string    `gorm:"size:40;not null"`
+	ID   uint   `gorm:"primaryKey"`
+	Kind string `gorm:"size:40;not null"`
+	// Group names whose jobs share a concurrency bound (a merchant's calls): a pool runs
+	// at most a few of one group at once, so one slow group never holds back the others.
+	Group       string    `gorm:"column:job_group;size:40;not null;default:''"`
 	Payload     string    `gorm:"type:text;not null"`
 	DedupKey    *string   `gorm:"size:120;uniqueIndex"`
 	Status      string    `gorm:"size:16;not null;index:idx_jobs_due,priority:1"`
