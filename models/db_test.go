@@ -131,4 +131,3 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 		}
 	}
 }
-

@@ -99,7 +99,10 @@ func TestPoolsShareTheTableEachJobOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := NewWorker(env.Store, quietLog())
-	w.Handlers["call"] = func(context.Context, models.Job) error { t.Error("the sequential worker ran a grouped job"); return nil }
+	w.Handlers["call"] = func(context.Context, models.Job) error {
+		t.Error("the sequential worker ran a grouped job")
+		return nil
+	}
 	if n, err := w.RunOnce(ctx); err != nil || n != 0 {
 		t.Fatalf("sequential worker claimed %d grouped jobs (%v)", n, err)
 	}
