@@ -203,11 +203,13 @@ func (a *App) SaaSDebug(c echo.Context) error {
 		}
 	}
 	if vm.Target.AddressID == "" && vm.ProductID == "" {
-		// Otherwise the first saved address of the tab's interface and version.
-		for _, ad := range vm.Addresses {
-			if (ad.InterfaceType == models.InterfaceKit) == vm.Spec.Kit && ad.InterfaceType != models.InterfaceLicense && ad.Protocol == vm.Version {
-				vm.Target.AddressID = strconv.FormatUint(uint64(ad.ID), 10)
-				break
+		// Otherwise the first saved address of the tab's interface, of its version if any.
+		for _, sameVersion := range []bool{true, false} {
+			for _, ad := range vm.Addresses {
+				if vm.Target.AddressID == "" && (ad.InterfaceType == models.InterfaceKit) == vm.Spec.Kit &&
+					ad.InterfaceType != models.InterfaceLicense && (ad.Protocol == vm.Version || !sameVersion) {
+					vm.Target.AddressID = strconv.FormatUint(uint64(ad.ID), 10)
+				}
 			}
 		}
 	}

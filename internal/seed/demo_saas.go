@@ -38,6 +38,12 @@ func (s store) seedIntegration(ctx context.Context, a models.Actor, mid uint, ad
 	if err != nil {
 		return nil, fmt.Errorf("demo production address %s: %w", address, err)
 	}
+	// The same endpoint answers the joint-operation kit's sync calls: the console's kit
+	// tabs work with it too.
+	if _, err := s.SaveProductionAddress(ctx, a, mid, 0, models.AddressInput{Name: "参考商家端点（联营Kit）Reference endpoint (kit)",
+		InterfaceType: models.InterfaceKit, Protocol: models.ProtocolV2, URL: address, KeyID: k.ID, AllowDev: true}); err != nil {
+		return nil, fmt.Errorf("demo kit address %s: %w", address, err)
+	}
 	demo := saasdemo.New(saasdemo.Options{Keys: func() []string { return []string{secret} }, Now: s.Now})
 	return &demoIntegration{key: k, secret: secret, addr: addr, demo: demo}, nil
 }
