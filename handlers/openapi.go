@@ -16,6 +16,7 @@ import (
 	"sellercenter/internal/money"
 	"sellercenter/internal/saasproto"
 	"sellercenter/models"
+	"sellercenter/web"
 	"sellercenter/web/pages"
 )
 
@@ -131,6 +132,14 @@ func (a *App) OpenAPIOrderQuery(c echo.Context) error {
 
 const apiTime = "20060102150405"
 
+// flag01 is the protocol's "1" or "0".
+func flag01(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
 func apiTimeOf(t *time.Time) string {
 	if t == nil {
 		return ""
@@ -160,7 +169,7 @@ func apiOrderInfo(o models.OpenAPIOrder) map[string]any {
 		line := map[string]any{
 			"orderLineId": l.LineNo, "chargingMode": apiChargingMode(l.BillingMode), "periodType": l.PeriodType,
 			"periodNumber": l.PeriodCount, "expireTime": apiTimeOf(l.EndsAt), "startTime": apiTimeOf(l.StartsAt),
-			"trialFlag": map[bool]string{true: "1", false: "0"}[l.TrialDays > 0],
+			"trialFlag": flag01(l.TrialDays > 0),
 			"currency":  "CNY", "currencyAfterDiscount": money.FormatYuan(l.AmountFen),
 			"productInfo": []map[string]any{{"productId": l.ProductCode, "skuCode": l.SKUCode, "productName": l.SpecName,
 				"linearValue": l.Quantity, "linearAttr": l.LinearAttr}},
@@ -199,7 +208,7 @@ func mockOrder(id, kind, charging, period string, number, trialDays, days int) f
 			"orderId": id, "orderType": kind, "createTime": created.Format(apiTime), "paymentTime": created.Format(apiTime),
 			"orderLine": []map[string]any{{"orderLineId": id + "-000001", "chargingMode": charging, "periodType": period,
 				"periodNumber": number, "expireTime": expire, "startTime": created.Format(apiTime),
-				"trialFlag": map[bool]string{true: "1", false: "0"}[trialDays > 0], "currency": "CNY", "currencyAfterDiscount": "0.01",
+				"trialFlag": flag01(trialDays > 0), "currency": "CNY", "currencyAfterDiscount": "0.01",
 				"productInfo": []map[string]any{{"productId": "00301-MOCK-" + strconv.Itoa(number), "skuCode": "MOCK-SKU", "productName": "mock", "linearValue": 1, "linearAttr": ""}}}},
 			"buyerInfo":    map[string]any{"customerId": "68cbc86abc2018ab880d92f36422fa0e", "customerName": "isv测试企业"},
 			"extendParams": []any{},
@@ -236,7 +245,7 @@ func (a *App) SaaSAPIDocs(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		u, err := url.Parse(a.Cfg.BaseURL + OpenAPIOrderQueryPath + "?orderId=MOCKPERIODYEARNEW&orderLineId=MOCKPERIODYEARNEW-000001")
+		u, err := url.Parse(a.Cfg.BaseURL + web.OpenAPIOrderQuery("MOCKPERIODYEARNEW", "MOCKPERIODYEARNEW-000001"))
 		if err != nil {
 			return err
 		}

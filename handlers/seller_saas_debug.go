@@ -603,10 +603,8 @@ func (a *App) decryptAppInfo(ctx context.Context, merchantID uint, call models.D
 	if err != nil || k.Generation != call.KeyGeneration {
 		return
 	}
-	var h http.Header
-	_ = json.Unmarshal([]byte(call.RespHeaders), &h)
 	out := saasproto.Evaluate(saasproto.Call{Version: saasproto.Version(call.Protocol), Activity: call.Activity, AccessKey: secret, EncryptType: call.EncryptType},
-		call.Status, h, []byte(call.RespBody))
+		call.Status, r.RespHeader, []byte(call.RespBody))
 	if len(out.AppInfo) > 0 {
 		r.AppInfo, r.AppInfoNA = out.AppInfo, false
 	}

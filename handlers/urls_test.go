@@ -151,6 +151,7 @@ var urlHelpers = map[string]func() string{
 	"SellerSaaSDebugReplay":     func() string { return web.SellerSaaSDebugReplay(7) },
 	"SellerSaaSDebugPath":       func() string { return web.SellerSaaSDebugPath() },
 	"SellerSaaSAPI":             func() string { return web.SellerSaaSAPI(7) },
+	"OpenAPIOrderQuery":         func() string { return web.OpenAPIOrderQuery("MOCKPERIODYEARNEW", "MOCKPERIODYEARNEW-000001") },
 	"SellerSaaSDebug":           func() string { return web.SellerSaaSDebug("v2", "newInstance", 7, 8) },
 	"SellerExportDownload":      func() string { return web.SellerExportDownload(7) },
 	"SellerExports":             func() string { return web.SellerExports() },

@@ -37,20 +37,11 @@ type DeliverOutboxPayload struct {
 
 // enqueue adds a job in the current transaction; a non-empty dedup key makes it unique.
 func (s *Store) enqueue(kind string, payload any, runAt time.Time, dedup string) error {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return err
-	}
-	now := s.clock.Now()
-	j := Job{Kind: kind, Payload: string(b), Status: JobQueued, RunAt: runAt, MaxAttempts: 8, CreatedAt: now, UpdatedAt: now}
-	if dedup != "" {
-		j.DedupKey = &dedup
-		return s.w.Clauses(clause.OnConflict{DoNothing: true}).Create(&j).Error
-	}
-	return s.w.Create(&j).Error
+	return s.enqueueGroup(kind, "", payload, runAt, dedup)
 }
 
-// enqueueGroup adds a job of a concurrency group (never empty) in the current transaction.
+// enqueueGroup adds a job in the current transaction; a group (a merchant) makes it a
+// pool's job, run concurrently within the group's bound.
 func (s *Store) enqueueGroup(kind, group string, payload any, runAt time.Time, dedup string) error {
 	b, err := json.Marshal(payload)
 	if err != nil {

@@ -112,8 +112,8 @@ func (s *Store) CreateAccessKey(ctx context.Context, act Actor, merchantID uint,
 	return k, secret, err
 }
 
-// keyGrace is how long an old secret keeps working after a rotation.
-func (s *Store) keyGrace(ctx context.Context) (time.Duration, error) {
+// KeyGrace is how long an old secret keeps working after a rotation.
+func (s *Store) KeyGrace(ctx context.Context) (time.Duration, error) {
 	h, err := s.SettingInt(ctx, SettingKeyGraceHours, DefaultKeyGraceHours)
 	return time.Duration(h) * time.Hour, err
 }
@@ -123,9 +123,6 @@ func (s *Store) SaaSCallTimeout(ctx context.Context) (time.Duration, error) {
 	n, err := s.SettingInt(ctx, SettingSaaSCallTimeout, DefaultSaaSCallSeconds)
 	return time.Duration(n) * time.Second, err
 }
-
-// KeyGrace is the rotation grace period in force.
-func (s *Store) KeyGrace(ctx context.Context) (time.Duration, error) { return s.keyGrace(ctx) }
 
 // RotateAccessKey gives the key a new secret (returned, shown once); the old one keeps
 // working for the grace period.
@@ -139,7 +136,7 @@ func (s *Store) RotateAccessKey(ctx context.Context, act Actor, merchantID, id u
 		if err := first(tx.forUpdate(tx.w.Where("id = ? AND merchant_id = ?", id, merchantID)), &k); err != nil {
 			return err
 		}
-		grace, err := tx.keyGrace(ctx)
+		grace, err := tx.KeyGrace(ctx)
 		if err != nil {
 			return err
 		}
@@ -735,12 +732,6 @@ func (s *Store) debugGaps(ctx context.Context, merchantID, productID uint, c Pro
 		}
 	}
 	return out, nil
-}
-
-// debugParamsJSON is the JSON of test parameters kept with a call.
-func debugParamsJSON(p map[string]string) string {
-	b, _ := json.Marshal(p)
-	return string(b)
 }
 
 // DebugCallCount counts the merchant's debug calls.

@@ -56,3 +56,8 @@ func SellerSaaSAPI(keyID uint) string {
 	}
 	return fmt.Sprintf("/seller/saas/api?key=%d", keyID)
 }
+
+// OpenAPIOrderQuery is the order query open API merchants call, for an order (and line).
+func OpenAPIOrderQuery(orderID, lineID string) string {
+	return "/api/mkp-openapi-public/global/v1/order/query?" + url.Values{"orderId": {orderID}, "orderLineId": {lineID}}.Encode()
+}

@@ -107,36 +107,27 @@ func VerifyV1Request(q url.Values, accessKey string, now time.Time, window time.
 // nonces may be nil to skip replay detection (a caller trying several keys checks the
 // nonce once, after a key matched).
 func VerifyV2Request(q url.Values, body []byte, accessKey string, now time.Time, window time.Duration, nonces *NonceCache) error {
-	ts, err := ParseMillisOrSeconds(q.Get("timestamp"))
-	if err != nil || !within(ts, now, window) {
-		return ErrTimestamp
-	}
-	nonce := q.Get("nonce")
-	if !validNonce(nonce) {
-		return ErrNonce
-	}
-	want := V2Signature(accessKey, nonce, q.Get("timestamp"), body)
-	if !hmac.Equal([]byte(q.Get("signature")), []byte(want)) {
-		return ErrSignature
-	}
-	if nonces != nil && !nonces.Use(nonce, now, window) {
-		return ErrNonce
-	}
-	return nil
+	return verifyNonced(q.Get("timestamp"), q.Get("nonce"), q.Get("signature"), now, window, nonces,
+		func(nonce, ts string) string { return V2Signature(accessKey, nonce, ts, body) })
 }
 
 // VerifyKitV2 checks a V2 kit call's x-timestamp, x-nonce and x-sign headers.
 func VerifyKitV2(h http.Header, body []byte, accessKey string, now time.Time, window time.Duration, nonces *NonceCache) error {
-	ts, err := ParseMillisOrSeconds(h.Get("x-timestamp"))
+	return verifyNonced(h.Get("x-timestamp"), h.Get("x-nonce"), h.Get("x-sign"), now, window, nonces,
+		func(nonce, ts string) string { return KitSign(accessKey, nonce, ts, body) })
+}
+
+// verifyNonced checks a timestamp in the window, a well-formed nonce, the signature sign
+// computes, and then (with nonces) that the nonce is fresh.
+func verifyNonced(timestamp, nonce, got string, now time.Time, window time.Duration, nonces *NonceCache, sign func(nonce, ts string) string) error {
+	ts, err := ParseMillisOrSeconds(timestamp)
 	if err != nil || !within(ts, now, window) {
 		return ErrTimestamp
 	}
-	nonce := h.Get("x-nonce")
 	if !validNonce(nonce) {
 		return ErrNonce
 	}
-	want := KitSign(accessKey, nonce, h.Get("x-timestamp"), body)
-	if !hmac.Equal([]byte(h.Get("x-sign")), []byte(want)) {
+	if !hmac.Equal([]byte(got), []byte(sign(nonce, timestamp))) {
 		return ErrSignature
 	}
 	if nonces != nil && !nonces.Use(nonce, now, window) {

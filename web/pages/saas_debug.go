@@ -99,9 +99,7 @@ func (f DebugCallFilterForm) Query() string {
 
 // NewDebugResult decodes a stored call for display.
 func NewDebugResult(c models.DebugCall) *DebugResultVM {
-	r := &DebugResultVM{Call: c}
-	_ = json.Unmarshal([]byte(c.ReqHeaders), &r.ReqHeader)
-	_ = json.Unmarshal([]byte(c.RespHeaders), &r.RespHeader)
+	r := &DebugResultVM{Call: c, ReqHeader: headerOf(c.ReqHeaders), RespHeader: headerOf(c.RespHeaders)}
 	_ = json.Unmarshal([]byte(c.Checks), &r.Checks)
 	return r
 }
