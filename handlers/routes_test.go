@@ -321,8 +321,8 @@ func (fx *matrixFixture) addSaaSTools(t *testing.T) {
 	ad, err := fx.ta.Store.SaveProductionAddress(ctx, act, fx.a.ID, 0, models.AddressInput{Name: "A address", InterfaceType: models.InterfaceSaaS,
 		Protocol: models.ProtocolV2, URL: "https://a.example.com/saas", KeyID: k.ID})
 	must(t, err)
-	call, err := fx.ta.Store.RecordDebugCall(ctx, fx.a.ID, models.DebugCall{UserID: fx.a.OwnerUserID, Protocol: "v2", Activity: "newInstance",
-		Params: "{}", Address: ad.URL, Method: "POST", URL: ad.URL, ReqHeaders: "{}", ReqBody: "{}", RespHeaders: "{}", Checks: "[]"})
+	call, err := fx.ta.Store.RecordDebugCall(ctx, fx.a.ID, models.DebugCall{UserID: fx.a.OwnerUserID, Exchange: models.Exchange{Protocol: "v2", Activity: "newInstance",
+		Params: "{}", Address: ad.URL, Method: "POST", URL: ad.URL, ReqHeaders: "{}", ReqBody: "{}", RespHeaders: "{}", Checks: "[]"}})
 	must(t, err)
 	fx.aKey, fx.aAddress, fx.aDebugCall = k.ID, ad.ID, call.ID
 }

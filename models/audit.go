@@ -37,14 +37,17 @@ var AuditActions = []string{
 	"holiday.add", "holiday.delete",
 	"merchant.reinstate", "merchant.suspend",
 	"order.cancelled", "order.completed", "order.create", "order.export", "order.failed", "order.processing",
-	"product.create", "product.hide",
+	"product.create", "product.flag", "product.hide",
 	"product_application.approve", "product_application.create", "product_application.reject",
 	"product_application.save", "product_application.submit", "product_application.withdraw",
 	"realname.abandon", "realname.approve", "realname.check_failed", "realname.check_passed", "realname.reject",
 	"realname.reveal", "realname.submit", "realname.unlock",
 	"refund.approve", "refund.close", "refund.dispute", "refund.receive", "refund.refunded", "refund.reject",
-	"refund.request", "refund.resolve", "refund.ship", "refund.unsubscribe", "refund.withdraw",
+	"refund.provision_failed", "refund.request", "refund.resolve", "refund.ship", "refund.unsubscribe", "refund.withdraw",
 	"region.create", "region.update",
+	"saas_call.restart",
+	"saas_instance.active", "saas_instance.awaiting", "saas_instance.failed", "saas_instance.frozen",
+	"saas_instance.provisioning", "saas_instance.released",
 	"saas_settings.update",
 	"setting.update",
 	"spec.hide",
@@ -54,7 +57,7 @@ var AuditActions = []string{
 
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
-	"access_key", "production_address", "saas_settings",
+	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -78,6 +81,8 @@ var AuditFields = []string{
 	"hidden",
 	// SaaS integration: keys (never the secret, only its masked form), addresses, switches
 	"masked", "generation", "grace_until", "interface_type", "protocol", "url", "key_id", "order_notify",
+	// SaaS provisioning: instances, production calls, product flags
+	"instance_id", "purpose", "reason", "month", "count",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

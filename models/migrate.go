@@ -40,6 +40,7 @@ var migrations = []migration{
 	{15, "notices point at objects, not addresses", migrateNoticeTargets},
 	{16, "exports remember their first download", migrateExportDownloads},
 	{17, "SaaS tools: keys, addresses, debug calls and cases, API replay guard, job groups", migrateSaaSTools},
+	{18, "SaaS provisioning: instances, production calls and attempts, product flags", migrateSaaSCalls},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.
@@ -168,6 +169,7 @@ func migrateSaaSTools(tx *gorm.DB, _ Dialect) error {
 	for _, stmt := range []string{
 		`CREATE INDEX idx_products_saas_address ON products (merchant_id, saas_address_id)`,
 		`CREATE INDEX idx_papps_saas_address ON product_applications (merchant_id, saas_address_id)`,
+		`CREATE INDEX idx_debug_calls_product ON debug_calls (product_id, activity)`,
 	} {
 		if err := tx.Exec(stmt).Error; err != nil {
 			return err

@@ -419,11 +419,22 @@ func (s *Store) activate(a Actor, o *Order, pay *Payment) error {
 	if err := first(s.w.Where("order_id = ?", o.ID).Order("id"), &line); err != nil {
 		return err
 	}
+	// The subscription as it was: an upgrade that fails goes back to its spec.
+	var before Subscription
+	if o.SubscriptionID != nil {
+		if err := first(s.w.Where("id = ?", *o.SubscriptionID), &before); err != nil {
+			return err
+		}
+	}
 	subID, start, end, err := s.applySubscription(o, line, now)
 	if err != nil {
 		return err
 	}
 	if err := s.w.Model(&OrderLine{}).Where("id = ?", line.ID).Updates(map[string]any{"starts_at": start, "ends_at": end}).Error; err != nil {
+		return err
+	}
+	before.ID, before.ExpiresAt = subID, end
+	if _, err := s.startSaaS(context.Background(), o, line, before); err != nil {
 		return err
 	}
 	to, note, title := OrderProcessing, "order.event.paid", "notify.order_paid.title"

@@ -45,6 +45,14 @@ func (s *Store) planResource(ctx context.Context, buyerID, subID uint, kind stri
 	if sub.Status != SubActive {
 		return plan, ErrResourceGone
 	}
+	// A SaaS instance released (its freeze ended) or never provisioned is gone for good.
+	var gone int64
+	if err := db.Model(&SaaSInstance{}).Where("subscription_id = ? AND status IN ?", sub.ID, []string{InstanceReleased, InstanceFailed}).Count(&gone).Error; err != nil {
+		return plan, err
+	}
+	if gone > 0 {
+		return plan, ErrResourceGone
+	}
 	// No renewal, upgrade or conversion once the product is delisted or stopped.
 	if plan.Product, plan.Content, err = s.onSaleProduct(ctx, sub.ProductID); err != nil {
 		return plan, err
@@ -262,6 +270,15 @@ func (s *Store) CompleteOrder(ctx context.Context, a Actor, merchantID uint, ord
 		}
 		if err := o.Completable(); err != nil {
 			return err
+		}
+		if o.ProductType == ProductSaaS && o.SubscriptionID != nil {
+			var managed int64
+			if err := tx.w.Model(&SaaSInstance{}).Where("subscription_id = ?", *o.SubscriptionID).Count(&managed).Error; err != nil {
+				return err
+			}
+			if managed > 0 {
+				return ErrProvisionedByCall
+			}
 		}
 		if err := tx.moveOrder(a, &o, OrderCompleted, "order.event.delivered", map[string]any{"completed_at": tx.clock.Now()}); err != nil {
 			return err

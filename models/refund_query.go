@@ -194,6 +194,12 @@ func keyOrNil(key string) *string {
 // amount, the original order's refunded total, the end of the subscription, and the
 // close of the order if it was still in progress.
 func (s *Store) settleRefund(a Actor, r *Refund, o *Order, line *OrderLine) error {
+	return s.settle(a, r, o, line, true)
+}
+
+// settle pays a case out; end says whether the subscription ends with it (a failed
+// upgrade is refunded while the subscription goes on with its former spec).
+func (s *Store) settle(a Actor, r *Refund, o *Order, line *OrderLine, end bool) error {
 	now := s.clock.Now()
 	amount := min(r.AmountFen, max(o.PaidFen-o.RefundedFen, 0))
 	r.AmountFen = amount
@@ -210,16 +216,20 @@ func (s *Store) settleRefund(a Actor, r *Refund, o *Order, line *OrderLine) erro
 		l.SKUCode, l.ProductCode, l.BillingMode, l.PeriodType, l.LinearAttr = line.SKUCode, line.ProductCode, line.BillingMode, line.PeriodType, line.LinearAttr
 		l.PeriodCount = max(line.PeriodCount, 1)
 	}
-	if err := s.createOrder(a, &u, []OrderLine{l}); err != nil {
+	lines := []OrderLine{l}
+	if err := s.createOrder(a, &u, lines); err != nil {
 		return err
 	}
+	l = lines[0]
 	if err := s.saveVersioned(&Order{}, o.ID, o.Version, map[string]any{"refunded_fen": o.RefundedFen + amount}); err != nil {
 		return err
 	}
 	o.RefundedFen += amount
 	o.Version++
-	if err := s.endSubscription(*r, *o); err != nil {
-		return err
+	if end {
+		if err := s.endSubscription(*r, *o, u, l.LineNo); err != nil {
+			return err
+		}
 	}
 	// An order still in progress (supervision unfinished, service not yet delivered)
 	// ends with the refund: its service is over.
@@ -233,7 +243,7 @@ func (s *Store) settleRefund(a Actor, r *Refund, o *Order, line *OrderLine) erro
 }
 
 // endSubscription marks the case's subscription unsubscribed, if it is still active.
-func (s *Store) endSubscription(r Refund, o Order) error {
+func (s *Store) endSubscription(r Refund, o Order, by Order, byLine string) error {
 	id := r.SubscriptionID
 	if id == nil {
 		id = o.SubscriptionID
@@ -252,7 +262,10 @@ func (s *Store) endSubscription(r Refund, o Order) error {
 	if sub.Status != SubActive {
 		return nil
 	}
-	return s.saveVersioned(&Subscription{}, sub.ID, sub.Version, map[string]any{"status": SubUnsubscribed})
+	if err := s.saveVersioned(&Subscription{}, sub.ID, sub.Version, map[string]any{"status": SubUnsubscribed}); err != nil {
+		return err
+	}
+	return s.endSaaS(context.Background(), sub.ID, by, byLine)
 }
 
 // caseEvent writes a case's history entry and its audit row.

@@ -167,32 +167,39 @@ type SaaSSettings struct {
 // TableName keeps the plural the other tables use.
 func (SaaSSettings) TableName() string { return "saas_settings" }
 
+// Exchange is one signed call to a merchant's system as it went: the exact request, the
+// answer (capped at MaxStoredBody), the time it took and every check. Debug calls and the
+// attempts of production calls keep one each; never the key.
+type Exchange struct {
+	Protocol      string `gorm:"size:5;not null"`
+	Activity      string `gorm:"size:40;not null"`
+	EncryptType   string `gorm:"size:2;not null;default:'1'"`
+	Params        string `gorm:"type:text;not null"`            // the parameters, JSON, for replays
+	Address       string `gorm:"type:text;not null;default:''"` // the production address called (base URL)
+	Method        string `gorm:"size:10;not null"`
+	URL           string `gorm:"type:text;not null"`
+	ReqHeaders    string `gorm:"type:text;not null"`
+	ReqBody       string `gorm:"type:text;not null"`
+	Status        int    `gorm:"not null;default:0"` // 0: no answer
+	RespHeaders   string `gorm:"type:text;not null"`
+	RespBody      string `gorm:"type:text;not null"`
+	RespTruncated bool   `gorm:"not null;default:false"`
+	ElapsedMS     int64  `gorm:"column:elapsed_ms;not null"`
+	Checks        string `gorm:"type:text;not null"` // []saasproto.Check, JSON
+	Passed        bool   `gorm:"not null"`
+	FailedCheck   string `gorm:"size:40;not null;default:''"`
+}
+
 // DebugCall is one call of the debugging console (应用接入调试), kept as it went.
 type DebugCall struct {
-	ID            uint      `gorm:"primaryKey"`
-	MerchantID    uint      `gorm:"not null;index:idx_debug_calls_merchant,priority:1"`
-	UserID        uint      `gorm:"not null"`
-	ProductID     *uint     `gorm:"index:idx_debug_calls_product,priority:1"`
-	AddressID     *uint     // a saved address, or nil when the URL was typed
-	KeyID         *uint     // a saved key, or nil when the key was typed (never stored)
-	KeyGeneration int       `gorm:"not null;default:0"`
-	Protocol      string    `gorm:"size:5;not null"`
-	Activity      string    `gorm:"size:40;not null;index:idx_debug_calls_product,priority:2"`
-	EncryptType   string    `gorm:"size:2;not null;default:'1'"`
-	Params        string    `gorm:"type:text;not null"`            // the test parameters, JSON, for replays
-	Address       string    `gorm:"type:text;not null;default:''"` // the production address called (base URL)
-	Method        string    `gorm:"size:10;not null"`
-	URL           string    `gorm:"type:text;not null"`
-	ReqHeaders    string    `gorm:"type:text;not null"`
-	ReqBody       string    `gorm:"type:text;not null"`
-	Status        int       `gorm:"not null;default:0"` // 0: no answer
-	RespHeaders   string    `gorm:"type:text;not null"`
-	RespBody      string    `gorm:"type:text;not null"`
-	RespTruncated bool      `gorm:"not null;default:false"`
-	ElapsedMS     int64     `gorm:"column:elapsed_ms;not null"`
-	Checks        string    `gorm:"type:text;not null"` // []saasproto.Check, JSON
-	Passed        bool      `gorm:"not null"`
-	FailedCheck   string    `gorm:"size:40;not null;default:''"`
+	ID            uint  `gorm:"primaryKey"`
+	MerchantID    uint  `gorm:"not null;index:idx_debug_calls_merchant,priority:1"`
+	UserID        uint  `gorm:"not null"`
+	ProductID     *uint // indexed with the activity: idx_debug_calls_product (migration 17)
+	AddressID     *uint // a saved address, or nil when the URL was typed
+	KeyID         *uint // a saved key, or nil when the key was typed (never stored)
+	KeyGeneration int   `gorm:"not null;default:0"`
+	Exchange      `gorm:"embedded"`
 	CreatedAt     time.Time `gorm:"not null"`
 }
 

@@ -306,7 +306,7 @@ func TestDebugCasesFollowTheAddressAndKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid := p.ID
-	if _, err := env.Store.RecordDebugCall(ctx, *other.MerchantID, models.DebugCall{ProductID: &pid, Protocol: "v2", Activity: "newInstance"}); !errors.Is(err, models.ErrNotFound) {
+	if _, err := env.Store.RecordDebugCall(ctx, *other.MerchantID, models.DebugCall{ProductID: &pid, Exchange: models.Exchange{Protocol: "v2", Activity: "newInstance"}}); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("a call recorded for another merchant's product: %v", err)
 	}
 }

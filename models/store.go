@@ -167,6 +167,7 @@ const (
 	TargetSellerCase    = "seller_case"
 	TargetBuyerCase     = "buyer_case"
 	TargetConsole       = "console"
+	TargetSaaSCall      = "saas_call"
 )
 
 // to is a target for an object with a numeric id.

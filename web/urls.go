@@ -250,6 +250,8 @@ func NoticeURL(kind, ref string) string {
 		return BuyerAfterSale(ref)
 	case models.TargetConsole:
 		return Admin()
+	case models.TargetSaaSCall:
+		return SellerSaaSCall(id())
 	}
 	return ""
 }

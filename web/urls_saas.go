@@ -30,6 +30,20 @@ func SellerSaaSDebugReplay(id uint) string {
 }
 func SellerSaaSDebugPath() string { return "/seller/saas/debug" }
 
+// Production interface messages (生产接口消息): the calls of real orders.
+func SellerSaaSCalls(q string) string      { return withQuery("/seller/saas/calls", q) }
+func SellerSaaSCall(id uint) string        { return fmt.Sprintf("/seller/saas/calls/%d", id) }
+func SellerSaaSCallRestart(id uint) string { return fmt.Sprintf("/seller/saas/calls/%d/restart", id) }
+func SellerSaaSOrderAccept(no string) string {
+	return "/seller/orders/" + url.PathEscape(no) + "/accept"
+}
+
+// The reviewers' view of one merchant's production calls.
+func AdminSaaSCalls(merchantID uint, q string) string {
+	return withQuery(fmt.Sprintf("/admin/merchants/%d/saas-calls", merchantID), q)
+}
+func AdminSaaSCall(id uint) string { return fmt.Sprintf("/admin/saas-calls/%d", id) }
+
 // SellerSaaSDebug is the console on one tab: a protocol version and an activity, for a
 // product (0: none) and a saved address (0: typed).
 func SellerSaaSDebug(version, activity string, productID, addressID uint) string {

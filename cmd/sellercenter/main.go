@@ -293,9 +293,9 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 			return fmt.Errorf("seed: %w", err)
 		}
 	}
+	client := outbound.New(outbound.Options{AllowPrivate: cfg.OutboundAllowPrivate})
 	app := &handlers.App{Cfg: cfg, DB: env.db, Store: env.store, Sessions: handlers.NewSessions(cfg, env.db),
-		Catalog: env.cat, Blobs: env.blobs, Box: env.box, Clock: clock.Real{}, Log: env.log,
-		Outbound: outbound.New(outbound.Options{AllowPrivate: cfg.OutboundAllowPrivate})}
+		Catalog: env.cat, Blobs: env.blobs, Box: env.box, Clock: clock.Real{}, Log: env.log, Outbound: client}
 	if !cfg.Production && cfg.OutboundAllowPrivate {
 		app.SaaSDemo = handlers.NewDevSaaSDemo(env.store)
 		fmt.Fprintf(stdout, "reference merchant endpoint: %s%s\n", cfg.BaseURL, handlers.SaaSDemoPath)
@@ -305,15 +305,18 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 	defer stop()
 	workerDone := make(chan struct{})
 	if cfg.Workers {
-		deps := jobs.Deps{Store: env.store, Blobs: env.blobs, Catalog: env.cat, BaseURL: cfg.BaseURL}
+		deps := jobs.Deps{Store: env.store, Blobs: env.blobs, Catalog: env.cat, BaseURL: cfg.BaseURL, Outbound: client}
 		if s := mail.NewSMTP(cfg.SMTP); s != nil {
 			deps.Sender = s
 		}
 		w := jobs.NewServerWorker(deps, env.log)
+		pool := jobs.NewServerPool(deps, env.log)
 		if err := jobs.ScheduleAll(ctx, deps); err != nil {
 			return err
 		}
-		go func() { defer close(workerDone); w.Run(ctx) }()
+		poolDone := make(chan struct{})
+		go func() { defer close(poolDone); pool.Run(ctx) }()
+		go func() { defer close(workerDone); w.Run(ctx); <-poolDone }()
 	} else {
 		close(workerDone)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"sellercenter/internal/blobstore"
 	"sellercenter/internal/mail"
+	"sellercenter/internal/outbound"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
 )
@@ -17,6 +18,9 @@ type Deps struct {
 	Catalog *i18n.Catalog
 	Sender  mail.Sender // nil: mail stays in the outbox
 	BaseURL string      // the public URL that mailed links start with
+	// Outbound is the client calls to merchants' systems go through; nil: a default one
+	// that refuses private addresses.
+	Outbound *outbound.Client
 }
 
 // scheduled is a job that runs on a period of its own.
@@ -40,6 +44,7 @@ func jobsOf(d Deps) ([]registered, []scheduled) {
 			&SLAReminder{Store: d.Store},
 			&OrderExpirer{Store: d.Store},
 			&BlobSweeper{Store: d.Store, Blobs: d.Blobs},
+			&SaaSLifecycle{Store: d.Store},
 		}
 }
 
@@ -66,4 +71,15 @@ func ScheduleAll(ctx context.Context, d Deps) error {
 		}
 	}
 	return nil
+}
+
+// NewServerPool builds the pool that makes the calls to merchants' systems.
+func NewServerPool(d Deps, log *slog.Logger) *Pool {
+	client := d.Outbound
+	if client == nil {
+		client = outbound.New(outbound.Options{})
+	}
+	p := NewPool(d.Store, log)
+	(&SaaSCalls{Store: d.Store, Client: client}).RegisterPool(p)
+	return p
 }

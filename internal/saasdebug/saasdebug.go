@@ -129,9 +129,15 @@ func DoLocal(call saasproto.Call, req *saasproto.Request, h http.Handler) *Resul
 	return res
 }
 
-// Record is the history row of a call (models.DebugCall): never the key, the answer
-// capped at models.MaxStoredBody. The caller sets the product, address and key it used.
+// Record is the history row of a debug call: never the key, the answer capped at
+// models.MaxStoredBody. The caller sets the product, address and key it used.
 func Record(call saasproto.Call, res *Result) models.DebugCall {
+	return models.DebugCall{Exchange: Exchange(call, res)}
+}
+
+// Exchange is the stored form of a call as it went (a debug call's or a production
+// attempt's): never the key, the answer capped at models.MaxStoredBody.
+func Exchange(call saasproto.Call, res *Result) models.Exchange {
 	js := func(v any) string {
 		b, _ := json.Marshal(v)
 		if string(b) == "null" {
@@ -139,7 +145,7 @@ func Record(call saasproto.Call, res *Result) models.DebugCall {
 		}
 		return string(b)
 	}
-	rec := models.DebugCall{Protocol: string(call.Version), Activity: call.Activity, EncryptType: call.EncryptType,
+	rec := models.Exchange{Protocol: string(call.Version), Activity: call.Activity, EncryptType: call.EncryptType,
 		Params: js(call.Params), Address: call.Address, Method: res.Request.Method, URL: res.Request.URL, ReqHeaders: js(res.Request.Header),
 		ReqBody: string(res.Request.Body), Status: res.Status, RespHeaders: js(res.Header), ElapsedMS: res.Elapsed.Milliseconds(),
 		Checks: js(res.Outcome.Checks), Passed: res.Outcome.Passed()}

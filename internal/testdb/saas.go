@@ -50,9 +50,9 @@ func ReadySaaS(t testing.TB, env *Env, merchantID, productID uint, c *models.Pro
 	for _, a := range saasproto.RequiredActivities(saasproto.Version(addr.Protocol), models.BillingModesOf(*c)) {
 		pid, aid, kid := productID, addr.ID, k.ID
 		if _, err := env.Store.RecordDebugCall(ctx, merchantID, models.DebugCall{ProductID: &pid, AddressID: &aid, KeyID: &kid,
-			KeyGeneration: k.Generation, Protocol: addr.Protocol, Activity: a, Params: "{}", Method: "POST", URL: addr.URL,
-			ReqHeaders: "{}", ReqBody: "{}", Status: 200, RespHeaders: "{}", RespBody: `{"resultCode":"000000","resultMsg":"success"}`,
-			Checks: "[]", Passed: true}); err != nil {
+			KeyGeneration: k.Generation, Exchange: models.Exchange{Protocol: addr.Protocol, Activity: a, Params: "{}", Method: "POST", URL: addr.URL,
+				ReqHeaders: "{}", ReqBody: "{}", Status: 200, RespHeaders: "{}", RespBody: `{"resultCode":"000000","resultMsg":"success"}`,
+				Checks: "[]", Passed: true}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,93 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"sellercenter/internal/outbound"
+	"sellercenter/internal/saasdebug"
+	"sellercenter/models"
+)
+
+// SaaSCalls makes production calls (生产接口消息) to merchants' systems: one attempt per
+// job, signed with the key's signing secret, through the one outbound client, checked as
+// the debugging console checks; the store records the attempt and decides what follows.
+// A job interrupted mid-call is claimed again when its lease ends and resends the same
+// attempt (the merchant answers a resend with the same instance); an attempt already
+// recorded is never recorded twice.
+type SaaSCalls struct {
+	Store  *models.Store
+	Client *outbound.Client
+}
+
+// RegisterPool adds the call handler to a pool.
+func (c *SaaSCalls) RegisterPool(p *Pool) { p.Handlers[models.JobSaaSCall] = c.run }
+
+func (c *SaaSCalls) run(ctx context.Context, j models.Job) error {
+	var p models.SaaSCallPayload
+	if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
+		return err
+	}
+	return c.Attempt(ctx, p.CallID, p.Attempt)
+}
+
+// Attempt makes attempt no of a call, unless it was made already.
+func (c *SaaSCalls) Attempt(ctx context.Context, callID uint, no int) error {
+	plan, err := c.Store.PlanSaaSAttempt(ctx, callID, no)
+	if errors.Is(err, models.ErrCallNotDue) || errors.Is(err, models.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if plan.Blocked != "" {
+		return c.Store.RecordSaaSAttempt(ctx, plan, models.Exchange{}, models.BlockedOutcome(plan.Blocked, blockedDetail[plan.Blocked]))
+	}
+	call := plan.SaaSCallFor(c.Store.Now())
+	req, problems, err := call.Build()
+	if err != nil || len(problems) > 0 {
+		var parts []string
+		for _, p := range problems {
+			parts = append(parts, p.Error())
+		}
+		if err != nil {
+			parts = append(parts, err.Error())
+		}
+		plan.Blocked = "params"
+		return c.Store.RecordSaaSAttempt(ctx, plan, models.Exchange{}, models.BlockedOutcome("params", strings.Join(parts, "; ")))
+	}
+	timeout, err := c.Store.SaaSCallTimeout(ctx)
+	if err != nil {
+		return err
+	}
+	res := saasdebug.Do(ctx, c.Client, call, req, timeout)
+	return c.Store.RecordSaaSAttempt(ctx, plan, saasdebug.Exchange(call, res), res.Outcome)
+}
+
+var blockedDetail = map[string]string{
+	"no_address":  "the production address was deleted",
+	"key_revoked": "the production address's access key was revoked",
+}
+
+// SaaSLifecycle freezes expired SaaS instances and releases those whose freeze period
+// ended, every minute.
+type SaaSLifecycle struct {
+	Store *models.Store
+}
+
+// Register adds the sweep handler to w.
+func (l *SaaSLifecycle) Register(w *Worker) { w.Handlers[models.JobSaaSLifecycle] = l.run }
+
+// Schedule queues the next sweep.
+func (l *SaaSLifecycle) Schedule(ctx context.Context) error {
+	return l.Store.ScheduleSaaSLifecycle(ctx, models.SaaSLifecyclePeriod)
+}
+
+func (l *SaaSLifecycle) run(ctx context.Context, _ models.Job) error {
+	if _, err := l.Store.SweepSaaSInstances(ctx); err != nil {
+		return err
+	}
+	return l.Schedule(ctx)
+}
