@@ -33,6 +33,12 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingRealNameDailyLimit, "3")
 	f.Set(models.SettingKeyGraceHours, "72")
 	f.Set(models.SettingSaaSCallTimeout, "5")
+	f.Set(models.SettingProvisionRetryHours, "3")
+	f.Set(models.SettingProvisionRetryMinutes, "60")
+	f.Set(models.SettingLifecycleRetryMinutes, "60")
+	f.Set(models.SettingLifecycleIntervalMinutes, "10")
+	f.Set(models.SettingFreezeDays, "15")
+	f.Set(models.SettingMonthlyFailureLimit, "5")
 	for k, v := range over {
 		f.Set(k, v)
 	}

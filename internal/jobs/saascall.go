@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
+	"time"
 
 	"sellercenter/internal/outbound"
 	"sellercenter/internal/saasdebug"
@@ -20,6 +22,9 @@ import (
 type SaaSCalls struct {
 	Store  *models.Store
 	Client *outbound.Client
+	// Local, when set, answers every call in memory instead of the network: the demo
+	// data provisions its year of orders against the reference endpoint this way.
+	Local http.Handler
 }
 
 // RegisterPool adds the call handler to a pool.
@@ -62,8 +67,34 @@ func (c *SaaSCalls) Attempt(ctx context.Context, callID uint, no int) error {
 	if err != nil {
 		return err
 	}
-	res := saasdebug.Do(ctx, c.Client, call, req, timeout)
+	var res *saasdebug.Result
+	if c.Local != nil {
+		res = saasdebug.DoLocal(call, req, c.Local)
+	} else {
+		res = saasdebug.Do(ctx, c.Client, call, req, timeout)
+	}
 	return c.Store.RecordSaaSAttempt(ctx, plan, saasdebug.Exchange(call, res), res.Outcome)
+}
+
+// RunDue makes every call attempt due now, one after the other, until none is left (the
+// demo data, at each moment of its story); it returns how many it made.
+func (c *SaaSCalls) RunDue(ctx context.Context) (int, error) {
+	ran := 0
+	for {
+		batch, err := c.Store.ClaimGroupJobs(ctx, "seed", []string{models.JobSaaSCall}, 50, nil, 50, time.Minute)
+		if err != nil || len(batch) == 0 {
+			return ran, err
+		}
+		for _, j := range batch {
+			if err := c.run(ctx, j); err != nil {
+				return ran, err
+			}
+			if err := c.Store.FinishJob(ctx, j.ID); err != nil {
+				return ran, err
+			}
+			ran++
+		}
+	}
 }
 
 var blockedDetail = map[string]string{

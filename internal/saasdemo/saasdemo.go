@@ -13,6 +13,8 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -384,7 +386,7 @@ func (s *Server) activity(v saasproto.Version, key string, p map[string]string) 
 		var info []map[string]any
 		s.mu.Lock()
 		for _, id := range ids {
-			if inst := s.instances[strings.TrimSpace(id)]; inst != nil {
+			if inst := s.lookup(strings.TrimSpace(id)); inst != nil {
 				info = append(info, map[string]any{"instanceId": inst.ID, "appInfo": s.appInfo(key, inst), "usageInfo": map[string]any{}})
 			}
 		}
@@ -402,7 +404,7 @@ func (s *Server) activity(v saasproto.Version, key string, p map[string]string) 
 	id := p["instanceId"]
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	inst := s.instances[id]
+	inst := s.lookup(id)
 	if inst == nil {
 		if test {
 			// A debug call may name an instance this endpoint has not provisioned (or
@@ -448,10 +450,40 @@ func (s *Server) provision(orderKey, sku string, test bool) (*instance, string) 
 	if len(s.instances) >= maxInstances {
 		return nil, "no instance resource available"
 	}
-	inst := &instance{ID: "demo-" + randHex(8), Status: "NORMAL", SKU: sku, Password: "Pw-" + randHex(6), Test: test}
+	id := "demo-" + randHex(8)
+	if !test {
+		// A real order's instance is named by the order, so the endpoint knows it again
+		// after a restart (a real merchant's system keeps it in its database).
+		sum := sha256.Sum256([]byte("instance:" + orderKey))
+		id = "demo-" + hex.EncodeToString(sum[:8])
+	}
+	inst := &instance{ID: id, Status: "NORMAL", SKU: sku, Password: passwordOf(id), Test: test}
 	s.instances[inst.ID] = inst
 	s.byOrder[orderKey] = inst.ID
 	return inst, ""
+}
+
+// passwordOf is the login password of an instance, derived from its id.
+func passwordOf(id string) string {
+	sum := sha256.Sum256([]byte("password:" + id))
+	return "Pw-" + hex.EncodeToString(sum[:6])
+}
+
+// lookup finds an instance; one named like this endpoint names real orders' instances
+// but forgotten (the endpoint restarted) is known again as NORMAL. The caller holds mu.
+func (s *Server) lookup(id string) *instance {
+	if inst := s.instances[id]; inst != nil {
+		return inst
+	}
+	if len(id) != len("demo-")+16 || !strings.HasPrefix(id, "demo-") {
+		return nil
+	}
+	if _, err := hex.DecodeString(id[5:]); err != nil || len(s.instances) >= maxInstances {
+		return nil
+	}
+	inst := &instance{ID: id, Status: "NORMAL", Password: passwordOf(id)}
+	s.instances[id] = inst
+	return inst
 }
 
 func (s *Server) appInfo(key string, inst *instance) map[string]any {

@@ -4,16 +4,17 @@
 package seed
 
 import (
-	"time"
-
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
-	"sellercenter/internal/clock"
+	"time"
 
+	"sellercenter/internal/clock"
+	"sellercenter/internal/jobs"
 	"sellercenter/internal/money"
 	"sellercenter/models"
 )
@@ -24,6 +25,22 @@ type store struct {
 	*models.Store
 	db          *models.DB
 	saasAddress string // the demo SaaS products' production address
+	// ref is the reference endpoint in memory, once the demo merchant has a key: the
+	// demo's SaaS orders are provisioned against it as they happen.
+	ref *refEndpoint
+}
+
+// refEndpoint holds the in-memory reference endpoint.
+type refEndpoint struct{ handler http.Handler }
+
+// provision makes the production calls due at the store's time against the reference
+// endpoint in memory, as the server's job pool makes them over the network.
+func (s store) provision(ctx context.Context) error {
+	if s.ref == nil || s.ref.handler == nil {
+		return nil
+	}
+	_, err := (&jobs.SaaSCalls{Store: s.Store, Local: s.ref.handler}).RunDue(ctx)
+	return err
 }
 
 // Seeded tells whether the demo data exists already.
@@ -43,7 +60,7 @@ type DemoOptions struct {
 
 // DemoWith is Demo for a server whose reference endpoint is elsewhere.
 func DemoWith(ctx context.Context, st *models.Store, put BlobPutter, o DemoOptions) ([]DemoLogin, error) {
-	return store{Store: st, saasAddress: o.SaaSAddress}.seedDemo(ctx, put)
+	return store{Store: st, saasAddress: o.SaaSAddress, ref: &refEndpoint{}}.seedDemo(ctx, put)
 }
 
 // BlobPutter stores file bytes (the blob store's Put).
@@ -92,7 +109,7 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	fc := clock.NewFake(now)
 	at := func(t time.Time) store {
 		fc.Set(t)
-		return store{Store: s.WithClock(fc), saasAddress: s.saasAddress}
+		return store{Store: s.WithClock(fc), saasAddress: s.saasAddress, ref: s.ref}
 	}
 	past := at(now.AddDate(0, 0, -historyDays-30))
 	var logins []DemoLogin

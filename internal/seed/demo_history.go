@@ -105,17 +105,36 @@ func (s store) seedHistory(ctx context.Context, at func(time.Time) store, now ti
 				return err
 			}
 			n++
+			saas := o.ProductType == models.ProductSaaS
+			if saas { // provisioned by the merchant's system within seconds
+				if err := st.provision(ctx); err != nil {
+					return err
+				}
+			}
 			switch {
 			case o.Status != models.OrderProcessing || o.Supervised:
 			case l.period == models.PeriodMonth && r.Float64() < 0.04: // changed their mind the same day
-				if _, err := at(when.Add(3*time.Hour)).Unsubscribe(ctx, ba, b.u.ID, o.OrderNo, fmt.Sprintf("seed-history-%d", n)); err != nil {
+				later := at(when.Add(3 * time.Hour))
+				if _, err := later.Unsubscribe(ctx, ba, b.u.ID, o.OrderNo, fmt.Sprintf("seed-history-%d", n)); err != nil {
 					return err
 				}
+				if err := later.provision(ctx); err != nil {
+					return err
+				}
+			case saas:
 			case day > 2: // delivered; the last two days' orders still wait on the merchant
 				if _, err := at(when.Add(time.Duration(1+r.IntN(20))*time.Hour)).CompleteOrder(ctx, ma, mid, o.OrderNo); err != nil {
 					return err
 				}
 			}
+		}
+		// Expired instances freeze, frozen ones are released, as the server's sweep does.
+		eod := at(time.Date(date.Year(), date.Month(), date.Day(), 23, 30, 0, 0, loc))
+		if _, err := eod.SweepSaaSInstances(ctx); err != nil {
+			return err
+		}
+		if err := eod.provision(ctx); err != nil {
+			return err
 		}
 	}
 	return nil

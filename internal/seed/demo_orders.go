@@ -46,13 +46,13 @@ func (s store) seedOrders(ctx context.Context, buyer, merchant models.User) erro
 		if err != nil {
 			return o, err
 		}
-		return s.Pay(ctx, ba, buyer.ID, o.OrderNo)
+		if o, err = s.Pay(ctx, ba, buyer.ID, o.OrderNo); err != nil {
+			return o, err
+		}
+		return o, s.provision(ctx)
 	}
 	done, err := paid(models.PurchaseInput{ProductID: saas.ID, SKU: basic, PeriodType: models.PeriodYear})
 	if err != nil {
-		return err
-	}
-	if _, err := s.CompleteOrder(ctx, ma, *merchant.MerchantID, done.OrderNo); err != nil {
 		return err
 	}
 	renewal, err := s.Renew(ctx, ba, buyer.ID, *done.SubscriptionID, models.PeriodInput{PeriodType: models.PeriodYear, Count: 1})
@@ -60,6 +60,9 @@ func (s store) seedOrders(ctx context.Context, buyer, merchant models.User) erro
 		return err
 	}
 	if _, err := s.Pay(ctx, ba, buyer.ID, renewal.OrderNo); err != nil {
+		return err
+	}
+	if err := s.provision(ctx); err != nil {
 		return err
 	}
 	if _, err := paid(models.PurchaseInput{ProductID: saas.ID, SKU: pro, PeriodType: models.PeriodMonth, Count: 3}); err != nil {
@@ -73,10 +76,16 @@ func (s store) seedOrders(ctx context.Context, buyer, merchant models.User) erro
 	if _, err := s.Unsubscribe(ctx, ba, buyer.ID, returned.OrderNo, "seed-unsubscribe"); err != nil {
 		return err
 	}
+	if err := s.provision(ctx); err != nil {
+		return err
+	}
 	if _, err := buy(models.PurchaseInput{ProductID: image.ID, SKU: imageSpecs[0].SKUCode, PeriodType: models.PeriodHour, Region: "cn-north-4"}); err != nil {
 		return err
 	}
 	if _, err := buy(models.PurchaseInput{ProductID: saas.ID, SKU: basic, Trial: true}); err != nil {
+		return err
+	}
+	if err := s.provision(ctx); err != nil {
 		return err
 	}
 	if _, err := buy(models.PurchaseInput{ProductID: saas.ID, SKU: basic, PeriodType: models.PeriodMonth}); err != nil {

@@ -45,6 +45,9 @@ func (s store) seedIntegration(ctx context.Context, a models.Actor, mid uint, ad
 		return nil, fmt.Errorf("demo kit address %s: %w", address, err)
 	}
 	demo := saasdemo.New(saasdemo.Options{Keys: func() []string { return []string{secret} }, Now: s.Now})
+	if s.ref != nil {
+		s.ref.handler = demo
+	}
 	return &demoIntegration{key: k, secret: secret, addr: addr, demo: demo}, nil
 }
 
