@@ -51,5 +51,9 @@ func (a *App) AdminOrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, Console: true, RegionName: pages.RegionLabel(names, d.Order.Region)}), nil)
+	inst, err := a.orderInstance(c.Request().Context(), 0, d.Order, "")
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, Console: true, RegionName: pages.RegionLabel(names, d.Order.Region), Instance: inst}), nil)
 }

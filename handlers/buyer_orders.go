@@ -70,6 +70,11 @@ func (a *App) BuyerOrderShow(c echo.Context) error {
 		vm.History = append(vm.History, components.HistoryEntry{When: i18n.DateTime(ctx, ev.CreatedAt), Who: i18n.T(ctx, who),
 			Action: i18n.T(ctx, "order.status."+ev.ToStatus), Reason: i18n.T(ctx, ev.Note)})
 	}
+	if d.Order.SubscriptionID != nil && d.Order.Kind != models.OrderUnsubscribe {
+		if vm.Instance, err = a.buyerInstance(ctx, u.ID, *d.Order.SubscriptionID); err != nil {
+			return err
+		}
+	}
 	p := a.page(c)
 	return a.render(c, http.StatusOK, pages.BuyerOrderPage(p, vm), pages.BuyerOrderPayPanel(p.CSRF, vm))
 }

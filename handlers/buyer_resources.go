@@ -39,10 +39,23 @@ func (a *App) resourceRows(c echo.Context, rows []models.Resource) ([]pages.Reso
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	insts, err := a.Store.BuyerInstances(c.Request().Context(), currentUser(c).ID, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]pages.ResourceRow, len(rows))
 	for i, r := range rows {
 		out[i] = pages.ResourceRow{Resource: r, ProductName: r.ProductName(lang), State: r.State(now), Upgradable: r.Upgradable(now),
 			RegionName: pages.RegionLabel(names, r.Region)}
+		if inst, ok := insts[r.ID]; ok {
+			if out[i].Instance, err = a.buyerInstanceView(c.Request().Context(), inst); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }

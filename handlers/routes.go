@@ -126,6 +126,11 @@ func (a *App) routes(g *echo.Group) {
 	s.GET("/saas/debug/calls", a.SaaSDebugCalls)
 	s.GET("/saas/debug/calls/:id", a.SaaSDebugCall)
 	s.POST("/saas/debug/calls/:id/replay", a.SaaSDebugReplay)
+	// Production interface messages (生产接口消息): calls of real orders.
+	s.GET("/saas/calls", a.SaaSCalls)
+	s.GET("/saas/calls/:id", a.SaaSCall)
+	s.POST("/saas/calls/:id/restart", a.SaaSCallRestart)
+	s.POST("/orders/:id/accept", a.SaaSOrderAccept)
 	if a.Cfg.BenchRoutes {
 		// Benchmarks only (SC_BENCH_ROUTES, refused in production): the order list
 		// rendered from memory, the baseline of the P1 bar.
@@ -196,6 +201,8 @@ func (a *App) routes(g *echo.Group) {
 	r.GET("/merchants/:id", a.AdminMerchantShow)
 	r.POST("/merchants/:id/suspend", a.AdminMerchantSuspend)
 	r.POST("/merchants/:id/reinstate", a.AdminMerchantReinstate)
+	r.GET("/merchants/:id/saas-calls", a.AdminSaaSCalls)
+	r.GET("/saas-calls/:id", a.AdminSaaSCall)
 	r.GET("/audit", a.AdminAuditList)
 	r.GET("/audit.csv", a.AdminAuditCSV)
 	r.GET("/suggest/:kind", a.AdminSuggest)

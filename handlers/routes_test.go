@@ -30,7 +30,7 @@ const (
 // :id names a tenant's object, which kind of object that is.
 type routeSpec struct {
 	access access
-	owned  string // "" | change | file | notification | asset | product_app | product | order | refund | export | access_key | address | debug_call | buyer_order | buyer_refund | buyer_resource
+	owned  string // "" | change | file | notification | asset | product_app | product | order | refund | export | access_key | address | debug_call | saas_call | buyer_order | buyer_refund | buyer_resource
 }
 
 // buyerOwned kinds belong to buyer A (buyera@example.com); every other kind to merchant A.
@@ -135,6 +135,12 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/saas/debug/calls":                   {access: merchantOnly},
 	"GET /seller/saas/debug/calls/:id":               {access: merchantOnly, owned: "debug_call"},
 	"POST /seller/saas/debug/calls/:id/replay":       {access: merchantOnly, owned: "debug_call"},
+	"GET /seller/saas/calls":                         {access: merchantOnly},
+	"GET /seller/saas/calls/:id":                     {access: merchantOnly, owned: "saas_call"},
+	"POST /seller/saas/calls/:id/restart":            {access: merchantOnly, owned: "saas_call"},
+	"POST /seller/orders/:id/accept":                 {access: merchantOnly, owned: "order"},
+	"GET /admin/merchants/:id/saas-calls":            {access: reviewerOnly},
+	"GET /admin/saas-calls/:id":                      {access: reviewerOnly},
 	"GET /buyer":                                     {access: buyerOnly},
 	"GET /buyer/profile":                             {access: buyerOnly},
 	"POST /buyer/profile":                            {access: buyerOnly},
@@ -273,6 +279,7 @@ type matrixFixture struct {
 	aSub uint
 	// Merchant A's application tools: an access key, a production address, a debug call.
 	aKey, aAddress, aDebugCall uint
+	aSaaSCall                  uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -325,6 +332,18 @@ func (fx *matrixFixture) addSaaSTools(t *testing.T) {
 		Params: "{}", Address: ad.URL, Method: "POST", URL: ad.URL, ReqHeaders: "{}", ReqBody: "{}", RespHeaders: "{}", Checks: "[]"}})
 	must(t, err)
 	fx.aKey, fx.aAddress, fx.aDebugCall = k.ID, ad.ID, call.ID
+	// A production call of merchant A's order that failed and waits for a restart.
+	now := fx.ta.env.Clock.Now()
+	inst := models.SaaSInstance{SubscriptionID: fx.aSub, MerchantID: fx.a.ID, BuyerID: fx.aOrder.BuyerID, ProductID: fx.aProduct,
+		OrderID: fx.aOrder.ID, AddressID: ad.ID, Protocol: models.ProtocolV2, Status: models.InstanceActive, InstanceID: "inst-a",
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, fx.ta.env.DB.W.Create(&inst).Error)
+	sc := models.SaaSCall{MerchantID: fx.a.ID, ProductID: fx.aProduct, SubscriptionID: fx.aSub, InstanceRowID: inst.ID, OrderID: fx.aOrder.ID,
+		OrderNo: fx.aOrder.OrderNo, OrderLineNo: models.LineNo(fx.aOrder.OrderNo, 1), AddressID: ad.ID, Protocol: models.ProtocolV2,
+		Purpose: models.PurposeRenew, Activity: "refreshInstance", Status: models.CallFailed, Params: "{}", Attempts: 7,
+		RetryFrom: now, Deadline: now, FinishedAt: &now, InstanceID: "inst-a", FailedCheck: "result_code", Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, fx.ta.env.DB.W.Create(&sc).Error)
+	fx.aSaaSCall = sc.ID
 }
 
 // addOrders gives merchant A and buyer A an order, an after-sales case and an export,
@@ -398,6 +417,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aAddress))
 	case "debug_call":
 		return itoa64(int64(fx.aDebugCall))
+	case "saas_call":
+		return itoa64(int64(fx.aSaaSCall))
 	}
 	return "1"
 }
@@ -505,7 +526,9 @@ func (fx *matrixFixture) snapshot(t *testing.T) string {
 	db.Model(&models.Subscription{}).Count(&subs)
 	db.Model(&models.Order{}).Count(&orders)
 	db.Model(&models.Refund{}).Count(&refunds)
-	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, sub, subs, orders, refunds})
+	var sc models.SaaSCall
+	db.First(&sc, fx.aSaaSCall)
+	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, sub, subs, orders, refunds, sc})
 	return string(b)
 }
 

@@ -165,7 +165,12 @@ func (a *App) OrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region)}), nil)
+	p := a.page(c)
+	inst, err := a.orderInstance(c.Request().Context(), currentMerchant(c).ID, d.Order, p.CSRF)
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(p, pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region), Instance: inst}), nil)
 }
 
 // OrderComplete is the merchant confirming delivery of a PROCESSING order; supervised

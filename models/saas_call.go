@@ -201,26 +201,26 @@ type SaaSCallPayload struct {
 
 // Settings of provisioning (defaults as the protocol says).
 const (
-	SettingProvisionRetryHours       = "saas.provision_retry_hours"
-	SettingProvisionRetryMinutes     = "saas.provision_retry_interval_minutes"
-	SettingLifecycleRetryMinutes     = "saas.lifecycle_retry_minutes"
-	SettingLifecycleIntervalMinutes  = "saas.lifecycle_retry_interval_minutes"
-	SettingFreezeDays                = "saas.freeze_days"
-	SettingMonthlyFailureLimit       = "saas.monthly_failure_limit"
-	DefaultProvisionRetryHours       = 3
-	DefaultProvisionRetryMinutes     = 60
-	DefaultLifecycleRetryMinutes     = 60
-	DefaultLifecycleIntervalMinutes  = 10
-	DefaultFreezeDays                = 15
-	DefaultMonthlyFailureLimit       = 5
-	maxPollInterval                  = 5 * time.Minute
-	firstPollInterval                = time.Second
-	saasLifecyclePeriod              = time.Minute
-	saasLifecycleBatch               = 200
-	saasCallGroupPrefix              = "merchant:"
-	saasCallDedupPrefix              = "saas_call:"
-	saasLifecycleDedupPrefix         = "saas_lifecycle:"
-	saasFailureFlagReason            = "provision_failures"
+	SettingProvisionRetryHours      = "saas.provision_retry_hours"
+	SettingProvisionRetryMinutes    = "saas.provision_retry_interval_minutes"
+	SettingLifecycleRetryMinutes    = "saas.lifecycle_retry_minutes"
+	SettingLifecycleIntervalMinutes = "saas.lifecycle_retry_interval_minutes"
+	SettingFreezeDays               = "saas.freeze_days"
+	SettingMonthlyFailureLimit      = "saas.monthly_failure_limit"
+	DefaultProvisionRetryHours      = 3
+	DefaultProvisionRetryMinutes    = 60
+	DefaultLifecycleRetryMinutes    = 60
+	DefaultLifecycleIntervalMinutes = 10
+	DefaultFreezeDays               = 15
+	DefaultMonthlyFailureLimit      = 5
+	maxPollInterval                 = 5 * time.Minute
+	firstPollInterval               = time.Second
+	saasLifecyclePeriod             = time.Minute
+	saasLifecycleBatch              = 200
+	saasCallGroupPrefix             = "merchant:"
+	saasCallDedupPrefix             = "saas_call:"
+	saasLifecycleDedupPrefix        = "saas_lifecycle:"
+	saasFailureFlagReason           = "provision_failures"
 )
 
 // ProductFlag marks a product for reviewers (e.g. more provisioning failures in a month

@@ -105,7 +105,7 @@ func (s *Store) withProductNames(ctx context.Context, calls []SaaSCall) ([]SaaSC
 // SaaSCallDetail is one call with every attempt and the instance it is about.
 type SaaSCallDetail struct {
 	SaaSCallRow
-	Attempts []SaaSAttempt
+	History  []SaaSAttempt
 	Instance SaaSInstance
 }
 
@@ -127,7 +127,7 @@ func (s *Store) SaaSCallOf(ctx context.Context, merchantID, id uint) (SaaSCallDe
 		return d, err
 	}
 	d.SaaSCallRow = rows[0]
-	if err := db.Where("call_id = ?", c.ID).Order("no").Limit(500).Find(&d.Attempts).Error; err != nil {
+	if err := db.Where("call_id = ?", c.ID).Order("no").Limit(500).Find(&d.History).Error; err != nil {
 		return d, err
 	}
 	if err := first(db.Where("id = ?", c.InstanceRowID), &d.Instance); err != nil && !errors.Is(err, ErrNotFound) {
@@ -185,4 +185,21 @@ func (s *Store) OrderInstance(ctx context.Context, merchantID uint, o Order) (Sa
 		q = q.Where("merchant_id = ?", merchantID)
 	}
 	return inst, first(q, &inst)
+}
+
+// BuyerInstances reads the instances of some of the buyer's subscriptions, by
+// subscription, in one query.
+func (s *Store) BuyerInstances(ctx context.Context, buyerID uint, subIDs []uint) (map[uint]SaaSInstance, error) {
+	out := map[uint]SaaSInstance{}
+	if len(subIDs) == 0 {
+		return out, nil
+	}
+	var rows []SaaSInstance
+	if err := s.r.WithContext(ctx).Where("buyer_id = ? AND subscription_id IN ?", buyerID, subIDs).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.SubscriptionID] = r
+	}
+	return out, nil
 }

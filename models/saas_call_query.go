@@ -21,12 +21,12 @@ var (
 	// ErrCallNotDue: the job's attempt was already made, or the call is over.
 	ErrCallNotDue = errors.New("the call has no attempt due")
 	// ErrNotRestartable: only a failed call that did not fail its order restarts.
-	ErrNotRestartable = errors.New("the call cannot be restarted")
+	ErrNotRestartable = &RuleError{Key: "saas.calls.error_not_restartable"}
 	// ErrProvisionedByCall: a SaaS order with an instance completes when the merchant's
 	// system answers, not by hand.
-	ErrProvisionedByCall = errors.New("the order completes when the merchant's system provisions it")
+	ErrProvisionedByCall = &RuleError{Key: "saas.calls.error_provisioned_by_call"}
 	// ErrNotAwaiting: the order does not wait for the merchant's acceptance.
-	ErrNotAwaiting = errors.New("the order does not wait for acceptance")
+	ErrNotAwaiting = &RuleError{Key: "saas.calls.error_not_awaiting"}
 )
 
 // saasRetry is the retry schedule of production calls (settings).

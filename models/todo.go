@@ -11,13 +11,14 @@ import (
 // nothing else counts what waits on a merchant: a new kind of work (interface calls,
 // deliveries, bills) is added here.
 const (
-	TodoOnboarding      = "onboarding"       // an onboarding step only the merchant can take
-	TodoAfterSales      = "after_sales"      // cases waiting for the merchant's answer
-	TodoDeliveries      = "deliveries"       // paid orders the merchant delivers and confirms
-	TodoProductRejected = "product_rejected" // products whose latest application was rejected
-	TodoAssetRejected   = "asset_rejected"   // assets rejected by the scan or a reviewer
-	TodoChangeRejected  = "change_rejected"  // information changes whose latest request was rejected
-	TodoExportReady     = "export_ready"     // finished exports not downloaded yet
+	TodoOnboarding      = "onboarding"        // an onboarding step only the merchant can take
+	TodoAfterSales      = "after_sales"       // cases waiting for the merchant's answer
+	TodoDeliveries      = "deliveries"        // paid orders the merchant delivers and confirms
+	TodoProductRejected = "product_rejected"  // products whose latest application was rejected
+	TodoAssetRejected   = "asset_rejected"    // assets rejected by the scan or a reviewer
+	TodoChangeRejected  = "change_rejected"   // information changes whose latest request was rejected
+	TodoExportReady     = "export_ready"      // finished exports not downloaded yet
+	TodoSaaSCallsFailed = "saas_calls_failed" // production calls that failed and wait for the merchant's restart
 )
 
 // Todo is one kind of work waiting on a merchant, and how much of it.
@@ -49,7 +50,10 @@ func (s *Store) MerchantTodos(ctx context.Context, merchantID uint, onboardingSt
 		q    *gorm.DB
 	}{
 		{TodoAfterSales, db.Table("refunds").Where("refunds.merchant_id = ?", merchantID).Where(awaitsMerchantSQL)},
-		{TodoDeliveries, db.Table("orders").Where("merchant_id = ? AND status = ? AND supervised = ?", merchantID, OrderProcessing, false)},
+		// SaaS orders whose instance the merchant's system provisions complete with their
+		// calls; only those waiting for the merchant's acceptance are the merchant's work.
+		{TodoDeliveries, db.Table("orders").Where("merchant_id = ? AND status = ? AND supervised = ?", merchantID, OrderProcessing, false).
+			Where("NOT EXISTS (SELECT 1 FROM saas_instances i WHERE i.subscription_id = orders.subscription_id AND i.status <> ?)", InstanceAwaiting)},
 		{TodoProductRejected, db.Table("product_applications AS a").Where("a.merchant_id = ? AND a.status = ?", merchantID, PARejected).
 			Where("NOT EXISTS (SELECT 1 FROM product_applications b WHERE b.product_id = a.product_id AND b.id > a.id)")},
 		{TodoAssetRejected, db.Table("assets").Where("merchant_id = ? AND status = ?", merchantID, AssetRejected)},
@@ -57,6 +61,7 @@ func (s *Store) MerchantTodos(ctx context.Context, merchantID uint, onboardingSt
 			Where("NOT EXISTS (SELECT 1 FROM change_requests b WHERE b.merchant_id = a.merchant_id AND b.kind = a.kind AND b.id > a.id)")},
 		{TodoExportReady, db.Table("export_jobs").Where("merchant_id = ? AND status = ? AND blob_key <> '' AND downloaded_at IS NULL", merchantID, ExportDone).
 			Where("(expires_at IS NULL OR expires_at > ?)", now)},
+		{TodoSaaSCallsFailed, db.Table("saas_calls").Where("merchant_id = ? AND status = ? AND order_failed = ?", merchantID, CallFailed, false)},
 	}
 	out := Todos{{Kind: TodoOnboarding, Count: onboardingSteps}}
 	for _, c := range counts {

@@ -74,6 +74,7 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerSaaSKeys(), Label: "nav.seller.saas_keys"},
 				{URL: web.SellerSaaSAddresses(), Label: "nav.seller.saas_addresses"},
 				{URL: web.SellerSaaSDebugPath(), Label: "nav.seller.saas_debug"},
+				{URL: web.SellerSaaSCalls(""), Label: "nav.seller.saas_calls"},
 				{URL: web.SellerSaaSAPI(0), Label: "nav.seller.saas_api"},
 			}},
 			{Title: "nav.section.transactions", Items: []NavItem{

@@ -102,6 +102,7 @@ type BuyerOrderVM struct {
 	Payment     *models.Payment
 	History     []components.HistoryEntry
 	Now         time.Time
+	Instance    *InstanceView // the SaaS instance the order acts on, with its login
 }
 
 // Payable tells whether the pay step is open.
@@ -124,7 +125,8 @@ type ResourceRow struct {
 	ProductName string
 	State       string
 	Upgradable  bool
-	RegionName  string // the region's name with its code
+	RegionName  string        // the region's name with its code
+	Instance    *InstanceView // a provisioned SaaS resource's instance, with its login
 }
 
 // ResourceListVM is the purchased resources page.

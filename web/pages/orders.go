@@ -156,6 +156,9 @@ type OrderDetailVM struct {
 	D          models.OrderDetail
 	Console    bool
 	RegionName string // the region's name with its code
+	// Instance is the SaaS instance the order acts on, when the merchant's system
+	// provisions it: the order then completes with its calls, not by hand.
+	Instance *InstanceView
 }
 
 // RegionLabel names a region for the reader with its code ("华北-北京四 (cn-north-4)"),
@@ -172,7 +175,7 @@ func RegionLabel(names map[string]string, code string) string {
 
 // CanComplete tells whether the merchant may confirm delivery here (the order's rule).
 func (vm OrderDetailVM) CanComplete() bool {
-	return !vm.Console && vm.D.Order.Completable() == nil
+	return !vm.Console && vm.Instance == nil && vm.D.Order.Completable() == nil
 }
 
 // BackURL is the list the page came from.

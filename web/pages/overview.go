@@ -59,6 +59,8 @@ func TodoLink(kind string) string {
 		return web.SellerChanges()
 	case models.TodoExportReady:
 		return web.SellerExports()
+	case models.TodoSaaSCallsFailed:
+		return web.SellerSaaSCalls("status=" + models.CallFailed)
 	}
 	return web.Seller() + "#checklist"
 }
