@@ -131,6 +131,8 @@ func (a *App) routes(g *echo.Group) {
 	s.GET("/saas/calls/:id", a.SaaSCall)
 	s.POST("/saas/calls/:id/restart", a.SaaSCallRestart)
 	s.POST("/orders/:id/accept", a.SaaSOrderAccept)
+	s.GET("/products/:id/probes", a.SellerProductProbes)
+	s.POST("/products/:id/probes/run", a.SellerProductProbeRun)
 	if a.Cfg.BenchRoutes {
 		// Benchmarks only (SC_BENCH_ROUTES, refused in production): the order list
 		// rendered from memory, the baseline of the P1 bar.
@@ -203,6 +205,12 @@ func (a *App) routes(g *echo.Group) {
 	r.POST("/merchants/:id/reinstate", a.AdminMerchantReinstate)
 	r.GET("/merchants/:id/saas-calls", a.AdminSaaSCalls)
 	r.GET("/saas-calls/:id", a.AdminSaaSCall)
+	r.GET("/saas", a.AdminSaaSSupervision)
+	r.POST("/saas/flags/:id/close", a.AdminProductFlagClose)
+	r.GET("/products/:id/probes", a.AdminProductProbes)
+	r.POST("/products/:id/probes/run", a.AdminProductProbeRun)
+	r.POST("/products/:id/stop", a.AdminProductStop)
+	r.POST("/products/:id/restore", a.AdminProductRestore)
 	r.GET("/audit", a.AdminAuditList)
 	r.GET("/audit.csv", a.AdminAuditCSV)
 	r.GET("/suggest/:kind", a.AdminSuggest)

@@ -37,7 +37,7 @@ var AuditActions = []string{
 	"holiday.add", "holiday.delete",
 	"merchant.reinstate", "merchant.suspend",
 	"order.cancelled", "order.completed", "order.create", "order.export", "order.failed", "order.processing",
-	"product.create", "product.flag", "product.hide",
+	"product.create", "product.flag", "product.flag_close", "product.hide", "product.restore", "product.stop",
 	"product_application.approve", "product_application.create", "product_application.reject",
 	"product_application.save", "product_application.submit", "product_application.withdraw",
 	"realname.abandon", "realname.approve", "realname.check_failed", "realname.check_passed", "realname.reject",
@@ -82,7 +82,7 @@ var AuditFields = []string{
 	// SaaS integration: keys (never the secret, only its masked form), addresses, switches
 	"masked", "generation", "grace_until", "interface_type", "protocol", "url", "key_id", "order_notify",
 	// SaaS provisioning: instances, production calls, product flags
-	"instance_id", "purpose", "reason", "month", "count",
+	"instance_id", "purpose", "reason", "month", "count", "listing",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

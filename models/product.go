@@ -291,9 +291,14 @@ type Product struct {
 	Content       string `gorm:"type:text;not null;default:'{}'"` // live ProductContent JSON
 	ListedAt      *time.Time
 	DelistedAt    *time.Time
-	Version       int       `gorm:"not null;default:1"`
-	CreatedAt     time.Time `gorm:"not null;index:idx_products_merchant,priority:2"`
-	UpdatedAt     time.Time `gorm:"not null"`
+	// StoppedAt, StopReason: the platform stopped sales (停售); StopHid remembers that
+	// the stop hid the product, so restoring it unhides it.
+	StoppedAt  *time.Time
+	StopReason string    `gorm:"size:40;not null;default:''"`
+	StopHid    bool      `gorm:"not null;default:false"`
+	Version    int       `gorm:"not null;default:1"`
+	CreatedAt  time.Time `gorm:"not null;index:idx_products_merchant,priority:2"`
+	UpdatedAt  time.Time `gorm:"not null"`
 }
 
 // Spec is a live spec of a product. SKUCode is stable for the spec's life.

@@ -242,6 +242,9 @@ func migrateSaaSCalls(tx *gorm.DB, _ Dialect) error {
 	if err := tx.AutoMigrate(&SaaSInstance{}, &SaaSCall{}, &SaaSAttempt{}, &ProductFlag{}); err != nil {
 		return err
 	}
+	if err := migrateProductStops(tx); err != nil {
+		return err
+	}
 	now := time.Now().UTC()
 	return tx.Create([]Setting{
 		{Key: SettingProvisionRetryHours, Value: "3", UpdatedAt: now},

@@ -85,15 +85,9 @@ func (s *Store) withProductNames(ctx context.Context, calls []SaaSCall) ([]SaaSC
 			ids = append(ids, c.ProductID)
 		}
 	}
-	var products []Product
-	if len(ids) > 0 {
-		if err := s.r.WithContext(ctx).Select("id, name_zh, name_en").Where("id IN ?", ids).Find(&products).Error; err != nil {
-			return nil, err
-		}
-	}
-	names := map[uint]Product{}
-	for _, p := range products {
-		names[p.ID] = p
+	names, err := s.ProductsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]SaaSCallRow, len(calls))
 	for i, c := range calls {

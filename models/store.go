@@ -168,6 +168,7 @@ const (
 	TargetBuyerCase     = "buyer_case"
 	TargetConsole       = "console"
 	TargetSaaSCall      = "saas_call"
+	TargetProductProbes = "product_probes"
 )
 
 // to is a target for an object with a numeric id.

@@ -252,6 +252,8 @@ func NoticeURL(kind, ref string) string {
 		return Admin()
 	case models.TargetSaaSCall:
 		return SellerSaaSCall(id())
+	case models.TargetProductProbes:
+		return SellerProductProbes(id())
 	}
 	return ""
 }

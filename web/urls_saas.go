@@ -75,3 +75,13 @@ func SellerSaaSAPI(keyID uint) string {
 func OpenAPIOrderQuery(orderID, lineID string) string {
 	return "/api/mkp-openapi-public/global/v1/order/query?" + url.Values{"orderId": {orderID}, "orderLineId": {lineID}}.Encode()
 }
+
+// Probing (拨测): a product's probe history, for the merchant and for reviewers.
+func SellerProductProbes(id uint) string   { return fmt.Sprintf("/seller/products/%d/probes", id) }
+func SellerProductProbeRun(id uint) string { return fmt.Sprintf("/seller/products/%d/probes/run", id) }
+func AdminProductProbes(id uint) string    { return fmt.Sprintf("/admin/products/%d/probes", id) }
+func AdminProductProbeRun(id uint) string  { return fmt.Sprintf("/admin/products/%d/probes/run", id) }
+func AdminProductStop(id uint) string      { return fmt.Sprintf("/admin/products/%d/stop", id) }
+func AdminProductRestore(id uint) string   { return fmt.Sprintf("/admin/products/%d/restore", id) }
+func AdminSaaSSupervision() string         { return "/admin/saas" }
+func AdminProductFlagClose(id uint) string { return fmt.Sprintf("/admin/saas/flags/%d/close", id) }

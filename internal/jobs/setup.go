@@ -45,6 +45,7 @@ func jobsOf(d Deps) ([]registered, []scheduled) {
 			&OrderExpirer{Store: d.Store},
 			&BlobSweeper{Store: d.Store, Blobs: d.Blobs},
 			&SaaSLifecycle{Store: d.Store},
+			&Prober{Store: d.Store, Client: d.client()},
 		}
 }
 
@@ -73,13 +74,19 @@ func ScheduleAll(ctx context.Context, d Deps) error {
 	return nil
 }
 
-// NewServerPool builds the pool that makes the calls to merchants' systems.
-func NewServerPool(d Deps, log *slog.Logger) *Pool {
-	client := d.Outbound
-	if client == nil {
-		client = outbound.New(outbound.Options{})
+// client is the outbound client of calls to merchants' systems.
+func (d Deps) client() *outbound.Client {
+	if d.Outbound == nil {
+		return outbound.New(outbound.Options{})
 	}
+	return d.Outbound
+}
+
+// NewServerPool builds the pool that makes the calls to merchants' systems: production
+// calls and probes.
+func NewServerPool(d Deps, log *slog.Logger) *Pool {
 	p := NewPool(d.Store, log)
-	(&SaaSCalls{Store: d.Store, Client: client}).RegisterPool(p)
+	(&SaaSCalls{Store: d.Store, Client: d.client()}).RegisterPool(p)
+	(&Prober{Store: d.Store, Client: d.client()}).RegisterPool(p)
 	return p
 }

@@ -117,6 +117,7 @@ func Nav(u *view.User) []NavSection {
 			{URL: web.AdminAssets(), Label: "nav.admin.assets"},
 			{URL: web.AdminProductApps(), Label: "nav.admin.product_apps"},
 			{URL: web.AdminDisputes(), Label: "nav.admin.disputes"},
+			{URL: web.AdminSaaSSupervision(), Label: "nav.admin.saas"},
 		}
 		manage := []NavItem{
 			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},
