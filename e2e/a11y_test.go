@@ -13,7 +13,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"sellercenter/internal/jobs"
+	"sellercenter/internal/outbound"
 	"sellercenter/internal/seed"
+	"sellercenter/models"
 	"sellercenter/web"
 )
 
@@ -89,6 +92,11 @@ func TestEveryPageIsAccessible(t *testing.T) {
 	shots := map[string]string{"/seller": "overview", "/admin/audit": "audit-log", "/seller/analytics": "analytics",
 		"/seller/products": "products", "/admin": "console", "/buyer": "buyer-center", "/catalog": "catalog",
 		"/admin/product-applications": "product-app-queue", "/admin/orders": "admin-orders", "/admin/merchants": "merchants"}
+	saas, _, _ := demoSaaS(t, srv)
+	// The demo SaaS product has a probe on record.
+	if _, err := (&jobs.Prober{Store: srv.Store, Client: outbound.New(outbound.Options{AllowPrivate: true})}).Probe(context.Background(), saas.ID, models.ProbeScheduled); err != nil {
+		t.Fatal(err)
+	}
 	var problems []string
 	visited := 0
 	check := func(b *browser, who, lang, path string) {
@@ -134,7 +142,13 @@ func TestEveryPageIsAccessible(t *testing.T) {
 				// Application tools beyond the navigation: the debug history (and the first
 				// call it lists), the address form, and kit tabs of both versions.
 				pages = append(pages, web.SellerSaaSDebugCalls(""), web.SellerSaaSAddressNew(),
-					web.SellerSaaSDebug("v1", "authSync", 0, 0), web.SellerSaaSDebug("v2", "applicationSync", 0, 0))
+					web.SellerSaaSDebug("v1", "authSync", 0, 0), web.SellerSaaSDebug("v2", "applicationSync", 0, 0),
+					web.SellerProductProbes(saas.ID))
+			}
+			if email == seed.DemoAdminEmail {
+				// SaaS supervision beyond the navigation: a product's probes and a
+				// merchant's production calls.
+				pages = append(pages, web.AdminProductProbes(saas.ID), web.AdminSaaSCalls(saas.MerchantID, ""))
 			}
 			seen := map[string]bool{}
 			for i := 0; i < len(pages); i++ {

@@ -112,12 +112,17 @@ func startServerWith(t *testing.T, before func(*server)) *server {
 	if before != nil {
 		before(s)
 	}
-	w := jobs.NewServerWorker(jobs.Deps{Store: store, Blobs: blobs, Catalog: cat, BaseURL: srv.URL}, log)
+	deps := jobs.Deps{Store: store, Blobs: blobs, Catalog: cat, BaseURL: srv.URL, Outbound: app.Outbound}
+	w := jobs.NewServerWorker(deps, log)
 	w.Interval = 100 * time.Millisecond
+	// The pool makes the calls to merchants' systems, as the server's does.
+	pool := jobs.NewServerPool(deps, log)
+	pool.Interval = 100 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done, poolDone := make(chan struct{}), make(chan struct{})
 	go func() { defer close(done); w.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	go func() { defer close(poolDone); pool.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; <-poolDone })
 	return s
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,20 +40,21 @@ func (s *Store) saasRetry(ctx context.Context) (saasRetry, error) {
 	vals := []struct {
 		key  string
 		def  int
+		min  int // a window may be 0 (no retry); an interval is at least 1
 		unit time.Duration
 		to   *time.Duration
 	}{
-		{SettingProvisionRetryHours, DefaultProvisionRetryHours, time.Hour, &r.provWindow},
-		{SettingProvisionRetryMinutes, DefaultProvisionRetryMinutes, time.Minute, &r.provEvery},
-		{SettingLifecycleRetryMinutes, DefaultLifecycleRetryMinutes, time.Minute, &r.lifeWindow},
-		{SettingLifecycleIntervalMinutes, DefaultLifecycleIntervalMinutes, time.Minute, &r.lifeEvery},
+		{SettingProvisionRetryHours, DefaultProvisionRetryHours, 0, time.Hour, &r.provWindow},
+		{SettingProvisionRetryMinutes, DefaultProvisionRetryMinutes, 1, time.Minute, &r.provEvery},
+		{SettingLifecycleRetryMinutes, DefaultLifecycleRetryMinutes, 0, time.Minute, &r.lifeWindow},
+		{SettingLifecycleIntervalMinutes, DefaultLifecycleIntervalMinutes, 1, time.Minute, &r.lifeEvery},
 	}
 	for _, v := range vals {
 		n, err := s.SettingInt(ctx, v.key, v.def)
 		if err != nil {
 			return r, err
 		}
-		*v.to = time.Duration(max(n, 1)) * v.unit
+		*v.to = time.Duration(max(n, v.min)) * v.unit
 	}
 	return r, nil
 }
@@ -595,7 +597,8 @@ func (s *Store) RecordSaaSAttempt(ctx context.Context, pl SaaSAttemptPlan, ex Ex
 				// The merchant took the order; the instance is read with queryInstance.
 				ready = false
 			case pl.Protocol == ProtocolV2 && ready:
-				ready = appInfoOf(out, id) != nil
+				// Ready once the reply lists the instance (its appInfo is optional).
+				ready = slices.Contains(out.InstanceIDs, id)
 			}
 			if !ready {
 				return tx.pollLater(&c, fields, now, id != "" && pl.Activity == saasproto.NewInstance)

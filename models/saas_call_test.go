@@ -553,3 +553,47 @@ func TestOtherMerchantsSeeNoCalls(t *testing.T) {
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestV2PollsWhileTheMerchantPrepares: queryInstance answered 000004 is polled with
+// doubling waits until the instance is ready; an instance still being prepared when the
+// window ends fails the order like any failure.
+func TestV2PollsWhileTheMerchantPrepares(t *testing.T) {
+	t.Parallel()
+	p := newProvisioning(t, models.ProtocolV2, nil)
+	p.ep.mode.Store(saasdemo.ModeProcessing)
+	o := p.buyPaid(t, models.PurchaseInput{})
+	p.run(t)
+	c := p.callsOf(t, *o.SubscriptionID)[0]
+	if c.Status != models.CallProcessing || c.Polls != 1 || c.NextAt == nil || !c.NextAt.Equal(p.env.Clock.Now().Add(time.Second)) {
+		t.Fatalf("after the first 000004: %s polls %d next %v", c.Status, c.Polls, c.NextAt)
+	}
+	p.advance(t, time.Second)
+	p.advance(t, 2*time.Second)
+	c = p.callsOf(t, *o.SubscriptionID)[0]
+	if c.Polls != 3 || !c.NextAt.Equal(p.env.Clock.Now().Add(4*time.Second)) {
+		t.Fatalf("backoff: polls %d next %v", c.Polls, c.NextAt)
+	}
+	p.ep.mode.Store("")
+	p.advance(t, 4*time.Second)
+	if st := p.orderStatus(t, o.OrderNo); st != models.OrderCompleted {
+		t.Fatalf("order %s once the instance is ready", st)
+	}
+	if c = p.callsOf(t, *o.SubscriptionID)[0]; c.Status != models.CallSucceeded || c.Failures != 0 {
+		t.Fatalf("call %s failures %d", c.Status, c.Failures)
+	}
+
+	// Still preparing when the window ends: the order fails.
+	p.ep.mode.Store(saasdemo.ModeProcessing)
+	o2 := p.buyPaid(t, models.PurchaseInput{})
+	p.run(t)
+	for i := 0; i < 40; i++ {
+		p.advance(t, 5*time.Minute)
+	}
+	c = p.callsOf(t, *o2.SubscriptionID)[0]
+	if c.Status != models.CallFailed || !c.OrderFailed || c.Problem != "code_000004" {
+		t.Fatalf("after the window: %s order_failed %v problem %q", c.Status, c.OrderFailed, c.Problem)
+	}
+	if st := p.orderStatus(t, o2.OrderNo); st != models.OrderFailed {
+		t.Fatalf("order %s", st)
+	}
+}

@@ -144,9 +144,9 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingRealNameDailyLimit, Kind: SettingKindInt, Min: 1, Max: 10},
 	{Key: SettingKeyGraceHours, Kind: SettingKindInt, Min: 1, Max: 720},
 	{Key: SettingSaaSCallTimeout, Kind: SettingKindInt, Min: 1, Max: 10}, // the outbound client gives up after 10 s anyway
-	{Key: SettingProvisionRetryHours, Kind: SettingKindInt, Min: 1, Max: 72},
+	{Key: SettingProvisionRetryHours, Kind: SettingKindInt, Min: 0, Max: 72},
 	{Key: SettingProvisionRetryMinutes, Kind: SettingKindInt, Min: 1, Max: 1440},
-	{Key: SettingLifecycleRetryMinutes, Kind: SettingKindInt, Min: 1, Max: 1440},
+	{Key: SettingLifecycleRetryMinutes, Kind: SettingKindInt, Min: 0, Max: 1440},
 	{Key: SettingLifecycleIntervalMinutes, Kind: SettingKindInt, Min: 1, Max: 1440},
 	{Key: SettingFreezeDays, Kind: SettingKindInt, Min: 0, Max: 180},
 	{Key: SettingMonthlyFailureLimit, Kind: SettingKindInt, Min: 1, Max: 1000},

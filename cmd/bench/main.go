@@ -40,6 +40,8 @@ type options struct {
 	benchTime  string
 	out        string
 	skipGoTest bool
+	p6Orders   int
+	only       string
 }
 
 // result is one line of the table; ok is nil where no bar applies.
@@ -76,6 +78,8 @@ func main() {
 	flag.StringVar(&o.benchTime, "benchtime", "1s", "go test -benchtime")
 	flag.BoolVar(&o.skipGoTest, "skip-go-bench", false, "skip the Go benchmarks")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "the report to write (empty: none)")
+	flag.IntVar(&o.p6Orders, "p6-orders", 10_000, "paid SaaS orders P6 provisions")
+	flag.StringVar(&o.only, "only", "", "run one bar (p6) and print it without writing the report")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -89,6 +93,14 @@ func main() {
 func (b *bench) run() error {
 	b.facts = machineFacts(b.opt.bin)
 	fmt.Println(strings.Join(b.facts, "\n"))
+	if b.opt.only == "p6" {
+		if err := b.p6(); err != nil {
+			return err
+		}
+		fmt.Println()
+		fmt.Println(b.table())
+		return nil
+	}
 	if !b.opt.skipGoTest {
 		if err := b.goBenchmarks(); err != nil {
 			return err
@@ -130,6 +142,9 @@ func (b *bench) run() error {
 	b.srv.stop()
 	b.srv = nil
 	if err := b.p2(); err != nil {
+		return err
+	}
+	if err := b.p6(); err != nil {
 		return err
 	}
 	b.facts = append(b.facts, "Load average at the end: "+loadAvg())

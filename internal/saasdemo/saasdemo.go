@@ -39,10 +39,11 @@ const (
 	ModeHuge          = "huge"            // a 5 MiB body
 	ModeReset         = "reset"           // resets the connection without answering
 	ModeRedirect      = "redirect"        // redirects to the cloud metadata address
+	ModeProcessing    = "processing"      // answers queryInstance with 000004: the instance is still being prepared
 )
 
 // Modes lists every misbehaviour.
-var Modes = []string{ModeWrongBodySign, ModeNoBodySign, ModeSlow, ModeErrorCode, ModeNonJSON, ModeHuge, ModeReset, ModeRedirect}
+var Modes = []string{ModeWrongBodySign, ModeNoBodySign, ModeSlow, ModeErrorCode, ModeNonJSON, ModeHuge, ModeReset, ModeRedirect, ModeProcessing}
 
 // Options configure a Server.
 type Options struct {
@@ -197,6 +198,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rep := s.handle(r, path, body)
 	if mode == ModeErrorCode {
 		rep.fields = map[string]any{"resultCode": s.o.ErrorCode, "resultMsg": "demo error: " + saasproto.ResultCodes[s.o.ErrorCode]}
+	}
+	if _, query := rep.fields["info"]; mode == ModeProcessing && query {
+		rep.fields = map[string]any{"resultCode": "000004", "resultMsg": "processing"}
 	}
 	out, _ := json.Marshal(rep.fields)
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
