@@ -40,7 +40,7 @@ var migrations = []migration{
 	{15, "notices point at objects, not addresses", migrateNoticeTargets},
 	{16, "exports remember their first download", migrateExportDownloads},
 	{17, "SaaS tools: keys, addresses, debug calls and cases, API replay guard, job groups", migrateSaaSTools},
-	{18, "SaaS provisioning and probing: instances, production calls and attempts, product flags and stops, probe runs", migrateSaaSCalls},
+	{18, "SaaS provisioning and probing: instances, calls, attempts, product flags and stops, probes", migrateSaaSCalls},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

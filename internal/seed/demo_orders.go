@@ -98,6 +98,18 @@ func (s store) seedOrders(ctx context.Context, buyer, merchant models.User) erro
 	if _, err := s.CancelOrder(ctx, ba, buyer.ID, cancelled.OrderNo); err != nil {
 		return err
 	}
+	// A License bought and paid: the merchant delivers it and confirms (a to-do).
+	license, err := s.onSale(ctx, *merchant.MerchantID, models.ProductLicense)
+	if err != nil {
+		return err
+	}
+	licenseSpecs, err := s.LiveSpecs(ctx, license.ID)
+	if err != nil || len(licenseSpecs) == 0 {
+		return fmt.Errorf("seed orders: the License lacks specs: %v", err)
+	}
+	if _, err := paid(models.PurchaseInput{ProductID: license.ID, SKU: licenseSpecs[0].SKUCode, PeriodType: models.PeriodOneTime}); err != nil {
+		return err
+	}
 	return s.seedNegotiated(ctx, ba, ma, buyer, merchant)
 }
 
