@@ -72,13 +72,8 @@ func (s *Store) ClaimGroupJobs(ctx context.Context, worker string, kinds []strin
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
-		q := tx.w.Where("kind IN ? AND job_group <> '' AND ((status = ? AND run_at <= ?) OR (status = ? AND locked_until < ?))", kinds, JobQueued, now, JobRunning, now).
-			Order("run_at").Limit(n * 8)
-		if tx.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		var candidates []Job
-		if err := q.Find(&candidates).Error; err != nil {
+		candidates, err := tx.dueJobs(now, "kind IN ? AND job_group <> ''", []any{kinds}, n*8)
+		if err != nil {
 			return err
 		}
 		taken := map[string]int{}
@@ -120,12 +115,8 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.
 	err := s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
 		// Jobs of a group are a pool's (ClaimGroupJobs), not this sequential worker's.
-		q := tx.w.Where("((status = ? AND run_at <= ?) OR (status = ? AND locked_until < ?)) AND job_group = ''", JobQueued, now, JobRunning, now).
-			Order("run_at").Limit(n)
-		if tx.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		if err := q.Find(&jobs).Error; err != nil {
+		var err error
+		if jobs, err = tx.dueJobs(now, "job_group = ''", nil, n); err != nil {
 			return err
 		}
 		until := now.Add(lease)
@@ -141,6 +132,31 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.
 		return nil
 	})
 	return jobs, err
+}
+
+// dueJobs reads up to n jobs to claim, oldest first: queued ones whose time has come,
+// read in run_at order from an index (never sorting a backlog), then running ones whose
+// lease ended (an instance died holding them). On PostgreSQL the rows are locked, and
+// rows another instance holds are skipped.
+func (s *Store) dueJobs(now time.Time, where string, args []any, n int) ([]Job, error) {
+	lock := func(q *gorm.DB) *gorm.DB {
+		if s.dialect == Postgres {
+			return q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		return q
+	}
+	var out []Job
+	if err := lock(s.w.Where("status = ? AND run_at <= ?", JobQueued, now).Where(where, args...).Order("run_at").Limit(n)).Find(&out).Error; err != nil {
+		return nil, err
+	}
+	if len(out) < n {
+		var stale []Job
+		if err := lock(s.w.Where("status = ? AND locked_until < ?", JobRunning, now).Where(where, args...).Limit(n - len(out))).Find(&stale).Error; err != nil {
+			return nil, err
+		}
+		out = append(out, stale...)
+	}
+	return out, nil
 }
 
 // FinishJob marks a job done.

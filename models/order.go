@@ -332,6 +332,23 @@ func NewOrderNo(t time.Time) string { return newNumber("CS", t) }
 // NewRefundNo is a fresh after-sales case number: RF + yyMMddHHmm + 5 random characters.
 func NewRefundNo(t time.Time) string { return newNumber("RF", t) }
 
+// unusedNumber draws a number (newNumber) not yet in table's column: five random
+// characters make a clash within one minute rare but not impossible at thousands of
+// orders a minute, and a unique index refusing it would fail the whole transaction.
+func (s *Store) unusedNumber(prefix string, t time.Time, table, column string) (string, error) {
+	for range 8 {
+		n := newNumber(prefix, t)
+		var used int64
+		if err := s.w.Table(table).Where(column+" = ?", n).Limit(1).Count(&used).Error; err != nil {
+			return "", err
+		}
+		if used == 0 {
+			return n, nil
+		}
+	}
+	return "", fmt.Errorf("no unused %s number after 8 draws", prefix)
+}
+
 // LineNo is the id of an order's n-th line (1-based).
 func LineNo(orderNo string, n int) string { return fmt.Sprintf("%s-%06d", orderNo, n) }
 
@@ -380,7 +397,11 @@ func lowerStatus(s string) string {
 // entry and the audit row, inside the current transaction. o.Status must be set.
 func (s *Store) createOrder(a Actor, o *Order, lines []OrderLine) error {
 	now := s.clock.Now()
-	o.OrderNo = NewOrderNo(now)
+	no, err := s.unusedNumber("CS", now, "orders", "order_no")
+	if err != nil {
+		return err
+	}
+	o.OrderNo = no
 	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
 	if err := s.w.Create(o).Error; err != nil {
 		return err

@@ -387,7 +387,11 @@ func (s *Store) Pay(ctx context.Context, a Actor, buyerID uint, orderNo string) 
 		case o.PayBy != nil && !now.Before(*o.PayBy):
 			return ErrPaymentExpired
 		}
-		pay := Payment{OrderID: o.ID, BuyerID: buyerID, AmountFen: o.AmountFen, Reference: newNumber("PY", now), PaidAt: now}
+		ref, err := tx.unusedNumber("PY", now, "payments", "reference")
+		if err != nil {
+			return err
+		}
+		pay := Payment{OrderID: o.ID, BuyerID: buyerID, AmountFen: o.AmountFen, Reference: ref, PaidAt: now}
 		if err := tx.w.Create(&pay).Error; err != nil {
 			return err
 		}

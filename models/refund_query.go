@@ -165,7 +165,11 @@ func (s *Store) Unsubscribe(ctx context.Context, a Actor, buyerID uint, orderNo,
 			return off.Quote.Blocked
 		}
 		now := tx.clock.Now()
-		r := Refund{RefundNo: NewRefundNo(now), OrderID: o.ID, MerchantID: o.MerchantID, BuyerID: buyerID, SubscriptionID: &off.Subscription.ID,
+		refundNo, err := tx.unusedNumber("RF", now, "refunds", "refund_no")
+		if err != nil {
+			return err
+		}
+		r := Refund{RefundNo: refundNo, OrderID: o.ID, MerchantID: o.MerchantID, BuyerID: buyerID, SubscriptionID: &off.Subscription.ID,
 			Kind: RefundUnsubscribe, Status: RefundRefunded, PaidFen: o.PaidFen, AmountFen: off.Quote.AmountFen, IdempotencyKey: keyOrNil(key),
 			DecidedAt: &now, RefundedAt: &now, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := tx.w.Create(&r).Error; err != nil {

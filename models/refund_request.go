@@ -54,7 +54,11 @@ func (s *Store) RequestRefund(ctx context.Context, a Actor, buyerID uint, req Re
 			return &FieldError{Field: "amount", Key: "aftersales.error.amount_above"}
 		}
 		now := tx.clock.Now()
-		r := Refund{RefundNo: NewRefundNo(now), OrderID: o.ID, MerchantID: o.MerchantID, BuyerID: buyerID, Kind: flow, Status: RefundRequested,
+		refundNo, err := tx.unusedNumber("RF", now, "refunds", "refund_no")
+		if err != nil {
+			return err
+		}
+		r := Refund{RefundNo: refundNo, OrderID: o.ID, MerchantID: o.MerchantID, BuyerID: buyerID, Kind: flow, Status: RefundRequested,
 			PaidFen: o.PaidFen, AmountFen: amount, Reason: reason, IdempotencyKey: keyOrNil(req.Key), Version: 1, CreatedAt: now, UpdatedAt: now}
 		if off.Subscription != nil {
 			r.SubscriptionID = &off.Subscription.ID

@@ -245,6 +245,11 @@ func migrateSaaSCalls(tx *gorm.DB, _ Dialect) error {
 	if err := migrateProductStops(tx); err != nil {
 		return err
 	}
+	if !tx.Migrator().HasIndex(&Job{}, "idx_jobs_group_due") {
+		if err := tx.Exec(`CREATE INDEX idx_jobs_group_due ON jobs (status, job_group, run_at)`).Error; err != nil {
+			return err
+		}
+	}
 	now := time.Now().UTC()
 	return tx.Create([]Setting{
 		{Key: SettingProvisionRetryHours, Value: "3", UpdatedAt: now},

@@ -448,6 +448,9 @@ type SaaSAttemptPlan struct {
 	// Blocked says why the attempt cannot be sent (no_address, key_revoked, fields):
 	// it counts as a failed attempt.
 	Blocked string
+	// JobID is the job making the attempt: recording it finishes the job in the same
+	// transaction.
+	JobID uint
 }
 
 // PlanSaaSAttempt reads attempt no of a call; ErrCallNotDue when it was already made or
@@ -555,10 +558,16 @@ func (s *Store) RecordSaaSAttempt(ctx context.Context, pl SaaSAttemptPlan, ex Ex
 		if err := first(tx.forUpdate(tx.w.Where("id = ?", pl.Call.ID)), &c); err != nil {
 			return err
 		}
+		now := tx.clock.Now()
+		if pl.JobID != 0 {
+			if err := tx.w.Model(&Job{}).Where("id = ?", pl.JobID).Updates(map[string]any{
+				"status": JobDone, "locked_until": nil, "last_error": "", "updated_at": now}).Error; err != nil {
+				return err
+			}
+		}
 		if c.Attempts != pl.No-1 {
 			return nil // recorded by an earlier run of the same job
 		}
-		now := tx.clock.Now()
 		att := SaaSAttempt{CallID: c.ID, No: pl.No, KeyID: pl.KeyID, KeyGeneration: pl.Generation, ResultCode: out.ResultCode, Exchange: ex, CreatedAt: now}
 		if att.Protocol == "" {
 			att.Protocol, att.Activity, att.Params, att.Method, att.URL = pl.Protocol, pl.Activity, "{}", "", pl.Address
@@ -846,7 +855,11 @@ func (s *Store) refundFailedOrder(o *Order) error {
 		return nil
 	}
 	now := s.clock.Now()
-	r := Refund{RefundNo: NewRefundNo(now), OrderID: o.ID, MerchantID: o.MerchantID, BuyerID: o.BuyerID, SubscriptionID: o.SubscriptionID,
+	refundNo, err := s.unusedNumber("RF", now, "refunds", "refund_no")
+	if err != nil {
+		return err
+	}
+	r := Refund{RefundNo: refundNo, OrderID: o.ID, MerchantID: o.MerchantID, BuyerID: o.BuyerID, SubscriptionID: o.SubscriptionID,
 		Kind: RefundUnsubscribe, Status: RefundRefunded, PaidFen: o.PaidFen, AmountFen: o.PaidFen - o.RefundedFen,
 		Reason: "", DecidedAt: &now, RefundedAt: &now, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if err := s.w.Create(&r).Error; err != nil {

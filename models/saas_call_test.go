@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -596,4 +597,44 @@ func TestV2PollsWhileTheMerchantPrepares(t *testing.T) {
 	if st := p.orderStatus(t, o2.OrderNo); st != models.OrderFailed {
 		t.Fatalf("order %s", st)
 	}
+}
+
+// TestTwoInstancesMakeEachCallOnce: two app instances on one database (PostgreSQL in the
+// suite's PostgreSQL run), each with its own pool, drain the same production calls:
+// every call is made and recorded exactly once.
+func TestTwoInstancesMakeEachCallOnce(t *testing.T) {
+	t.Parallel()
+	p := newProvisioning(t, models.ProtocolV1, nil)
+	const n = 40
+	for i := 0; i < n; i++ {
+		p.buyPaid(t, models.PurchaseInput{})
+	}
+	second := p.env.SecondInstance(t)
+	other := jobs.NewPool(second, quietLog())
+	other.Name = "second-instance"
+	(&jobs.SaaSCalls{Store: second, Client: p.calls.Client}).RegisterPool(other)
+	p.pool.Name = "first-instance"
+	ctx := context.Background()
+	errs := make(chan error, 2)
+	for _, pool := range []*jobs.Pool{p.pool, other} {
+		go func() { errs <- pool.Drain(ctx) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.run(t) // whatever one pool left for the other
+	if got := p.ep.demo.Calls(); got != n {
+		t.Fatalf("the merchant's system got %d calls for %d orders", got, n)
+	}
+	var attempts, done int64
+	p.env.DB.R.Model(&models.SaaSAttempt{}).Count(&attempts)
+	p.env.DB.R.Model(&models.Order{}).Where("status = ?", models.OrderCompleted).Count(&done)
+	if attempts != n || done != n {
+		t.Fatalf("%d attempts recorded and %d orders completed for %d orders", attempts, done, n)
+	}
+	var lockedBy []string
+	p.env.DB.R.Model(&models.Job{}).Where("kind = ?", models.JobSaaSCall).Distinct().Pluck("locked_by", &lockedBy)
+	t.Logf("claimed by %v", lockedBy)
 }

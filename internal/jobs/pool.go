@@ -12,6 +12,10 @@ import (
 	"sellercenter/models"
 )
 
+// ErrFinished is what a handler returns when it marked its job done itself, in the
+// transaction that recorded its work: the pool has nothing more to write.
+var ErrFinished = errors.New("jobs: the handler finished the job")
+
 // Pool runs grouped jobs (calls to merchants' systems) concurrently: at most Size at a
 // time and at most PerGroup of one group (a merchant), so one slow or dead merchant
 // endpoint never delays another merchant's work. Jobs are claimed from the job table
@@ -108,6 +112,9 @@ func (p *Pool) run(ctx context.Context, j models.Job) {
 		jerr = fmt.Errorf("no handler for job kind %q", j.Kind)
 	}
 	bg := context.WithoutCancel(ctx)
+	if errors.Is(jerr, ErrFinished) {
+		return // the handler marked the job done in its own transaction
+	}
 	if jerr != nil {
 		p.Log.Warn("job failed", "id", j.ID, "kind", j.Kind, "group", j.Group, "attempt", j.Attempts, "err", jerr)
 		if err := p.Store.RetryJob(bg, j, jerr); err != nil {

@@ -35,11 +35,17 @@ func (c *SaaSCalls) run(ctx context.Context, j models.Job) error {
 	if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
 		return err
 	}
-	return c.Attempt(ctx, p.CallID, p.Attempt)
+	return c.attempt(ctx, p.CallID, p.Attempt, j.ID)
 }
 
 // Attempt makes attempt no of a call, unless it was made already.
 func (c *SaaSCalls) Attempt(ctx context.Context, callID uint, no int) error {
+	return c.attempt(ctx, callID, no, 0)
+}
+
+// attempt makes the attempt; the transaction that records it also finishes the job
+// (jobID, when run by the pool), which then has nothing more to write.
+func (c *SaaSCalls) attempt(ctx context.Context, callID uint, no int, jobID uint) error {
 	plan, err := c.Store.PlanSaaSAttempt(ctx, callID, no)
 	if errors.Is(err, models.ErrCallNotDue) || errors.Is(err, models.ErrNotFound) {
 		return nil
@@ -47,6 +53,15 @@ func (c *SaaSCalls) Attempt(ctx context.Context, callID uint, no int) error {
 	if err != nil {
 		return err
 	}
+	plan.JobID = jobID
+	if err := c.send(ctx, plan); err != nil || jobID == 0 {
+		return err
+	}
+	return ErrFinished
+}
+
+// send makes the call a plan describes and records it.
+func (c *SaaSCalls) send(ctx context.Context, plan models.SaaSAttemptPlan) error {
 	if plan.Blocked != "" {
 		return c.Store.RecordSaaSAttempt(ctx, plan, models.Exchange{}, models.BlockedOutcome(plan.Blocked, blockedDetail[plan.Blocked]))
 	}
@@ -86,11 +101,14 @@ func (c *SaaSCalls) RunDue(ctx context.Context) (int, error) {
 			return ran, err
 		}
 		for _, j := range batch {
-			if err := c.run(ctx, j); err != nil {
+			switch err := c.run(ctx, j); {
+			case errors.Is(err, ErrFinished):
+			case err != nil:
 				return ran, err
-			}
-			if err := c.Store.FinishJob(ctx, j.ID); err != nil {
-				return ran, err
+			default:
+				if err := c.Store.FinishJob(ctx, j.ID); err != nil {
+					return ran, err
+				}
 			}
 			ran++
 		}

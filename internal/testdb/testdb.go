@@ -30,6 +30,20 @@ type Env struct {
 	Store *models.Store
 	Clock *clock.Fake
 	Box   *secretbox.Box
+	// reopen opens another connection pool to the same database: a second instance.
+	reopen func() (*models.DB, error)
+}
+
+// SecondInstance is another store over the same database through connections of its own,
+// with the same clock, key and catalog: a second app instance sharing the database.
+func (e *Env) SecondInstance(t testing.TB) *models.Store {
+	t.Helper()
+	db, err := e.reopen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return models.NewStore(db, e.Clock, e.Box, texts(t))
 }
 
 // Start is the fake clock's starting time: a Tuesday morning in Beijing.
@@ -40,13 +54,18 @@ func Open(t testing.TB) *Env {
 	t.Helper()
 	var db *models.DB
 	var err error
+	var reopen func() (*models.DB, error)
 	if dsn := os.Getenv("SC_TEST_DATABASE_URL"); dsn != "" {
-		db, err = openSchema(t, dsn)
+		var schemaDSN string
+		db, schemaDSN, err = openSchema(t, dsn)
 		if err == nil {
 			err = db.Migrate(context.Background())
 		}
+		reopen = func() (*models.DB, error) { return models.OpenPostgres(schemaDSN) }
 	} else {
-		db, err = openSQLiteCopy(t)
+		var path string
+		db, path, err = openSQLiteCopy(t)
+		reopen = func() (*models.DB, error) { return models.OpenSQLite(path) }
 	}
 	if err != nil {
 		t.Fatalf("open test db: %v", err)
@@ -56,7 +75,7 @@ func Open(t testing.TB) *Env {
 	_, _ = rand.Read(key)
 	box, _ := secretbox.New(key)
 	clk := clock.NewFake(Start)
-	return &Env{DB: db, Store: models.NewStore(db, clk, box, texts(t)), Clock: clk, Box: box}
+	return &Env{DB: db, Store: models.NewStore(db, clk, box, texts(t)), Clock: clk, Box: box, reopen: reopen}
 }
 
 // catalog is the message catalog, loaded once per test process.
@@ -84,21 +103,21 @@ var template struct {
 }
 
 // openSQLiteCopy opens a copy of the template in the test's temporary directory.
-func openSQLiteCopy(t testing.TB) (*models.DB, error) {
+func openSQLiteCopy(t testing.TB) (*models.DB, string, error) {
 	template.once.Do(func() { template.bytes, template.err = migratedSQLite() })
 	if template.err != nil {
-		return nil, template.err
+		return nil, "", template.err
 	}
 	path := filepath.Join(t.TempDir(), "test.db")
 	if err := os.WriteFile(path, template.bytes, 0o600); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	db, err := models.OpenSQLite(path)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	// The copy is at the current schema already; this only checks that it says so.
-	return db, db.Migrate(context.Background())
+	return db, path, db.Migrate(context.Background())
 }
 
 // migratedSQLite migrates a new database and returns its file, checkpointed whole.
@@ -127,16 +146,16 @@ func migratedSQLite() ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-func openSchema(t testing.TB, dsn string) (*models.DB, error) {
+func openSchema(t testing.TB, dsn string) (*models.DB, string, error) {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
 	admin, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	t.Cleanup(func() {
 		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
@@ -146,10 +165,11 @@ func openSchema(t testing.TB, dsn string) (*models.DB, error) {
 	})
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return models.OpenPostgres(u.String())
+	db, err := models.OpenPostgres(u.String())
+	return db, u.String(), err
 }
