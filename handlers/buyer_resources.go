@@ -55,6 +55,7 @@ func (a *App) resourceRows(c echo.Context, rows []models.Resource) ([]pages.Reso
 			if out[i].Instance, err = a.buyerInstanceView(c.Request().Context(), inst); err != nil {
 				return nil, err
 			}
+			out[i].Instance.CSRF = a.csrfToken(c)
 		}
 	}
 	return out, nil
@@ -265,4 +266,27 @@ func (a *App) rejectResourceAction(c echo.Context, act resourceAction, r models.
 	}
 	priced.Key = vm.Key
 	return a.render(c, http.StatusUnprocessableEntity, pages.ResourceActionPage(a.page(c), priced), nil)
+}
+
+// BuyerResourceSuspend stops an on-demand SaaS resource: its instance is frozen and the
+// merchant's system told.
+func (a *App) BuyerResourceSuspend(c echo.Context) error { return a.setOnDemandUse(c, true) }
+
+// BuyerResourceResume starts a suspended on-demand SaaS resource again.
+func (a *App) BuyerResourceResume(c echo.Context) error { return a.setOnDemandUse(c, false) }
+
+func (a *App) setOnDemandUse(c echo.Context, suspend bool) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := a.Store.SetOnDemandUse(c.Request().Context(), actor(c), currentUser(c).ID, id, suspend); err != nil {
+		return err
+	}
+	msg := "saas.instance.resumed"
+	if suspend {
+		msg = "saas.instance.suspended"
+	}
+	a.flash(c, "success", msg)
+	return a.redirect(c, web.BuyerResources())
 }

@@ -158,6 +158,8 @@ func (a *App) routes(g *echo.Group) {
 	b.POST("/resources/:id/upgrade", a.BuyerUpgradeCreate)
 	b.GET("/resources/:id/convert", a.BuyerConvertNew)
 	b.POST("/resources/:id/convert", a.BuyerConvertCreate)
+	b.POST("/resources/:id/suspend", a.BuyerResourceSuspend)
+	b.POST("/resources/:id/resume", a.BuyerResourceResume)
 	// After-sales: the refund form of an order (:id is its OrderNo) and the buyer's cases
 	// (:id is the RefundNo).
 	b.GET("/orders/:id/refund", a.BuyerRefundNew)

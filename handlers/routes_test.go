@@ -136,6 +136,8 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/saas/debug/calls/:id":               {access: merchantOnly, owned: "debug_call"},
 	"POST /seller/saas/debug/calls/:id/replay":       {access: merchantOnly, owned: "debug_call"},
 	"GET /seller/saas/calls":                         {access: merchantOnly},
+	"POST /buyer/resources/:id/suspend":              {access: buyerOnly, owned: "buyer_resource"},
+	"POST /buyer/resources/:id/resume":               {access: buyerOnly, owned: "buyer_resource"},
 	"GET /seller/saas/calls/:id":                     {access: merchantOnly, owned: "saas_call"},
 	"POST /seller/saas/calls/:id/restart":            {access: merchantOnly, owned: "saas_call"},
 	"POST /seller/orders/:id/accept":                 {access: merchantOnly, owned: "order"},

@@ -249,3 +249,47 @@ func TestAcceptingAnOrderProvisionsIt(t *testing.T) {
 		t.Fatalf("order %s after acceptance", got.Status)
 	}
 }
+
+// TestBuyerSuspendsAnOnDemandResource: the buyer of an on-demand SaaS resource suspends
+// and resumes it from Purchased resources; the merchant's system is told each time.
+func TestBuyerSuspendsAnOnDemandResource(t *testing.T) {
+	t.Parallel()
+	s := newProvisionedShop(t, "")
+	ta := s.ta
+	ctx := context.Background()
+	p, specs := testdb.ListedProduct(t, ta.env, s.merchant.MerchantID, models.ProductContent{Type: models.ProductSaaS,
+		NameZh: "按需分析", NameEn: "Analytics on demand", SalesObjects: models.SalesAll,
+		SaaS:  &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "none", EncryptType: "1", AddressID: &s.addr.ID},
+		Specs: []models.SpecContent{{Key: "hour", Name: "按小时", BillingMode: models.BillingOnDemand, HourFen: fen64(120)}}})
+	o, err := ta.Store.Purchase(ctx, models.Actor{UserID: s.buyer.ID}, s.buyer.ID, models.PurchaseInput{ProductID: p.ID, SKU: specs[0].SKUCode,
+		PeriodType: models.PeriodHour, Count: 1, Quantity: 1})
+	must(t, err)
+	s.run(t)
+	buyer := ta.loggedIn("buyer@example.com")
+	row := `[data-testid="resource"][data-resource-id="` + itoa64(int64(*o.SubscriptionID)) + `"]`
+	if buyer.get(web.BuyerResources()).want(http.StatusOK).Doc().Find(row+` [data-testid="resource-suspend"]`).Length() != 1 {
+		t.Fatal("no suspend button on an active on-demand resource")
+	}
+	buyer.post(web.BuyerResourceSuspend(*o.SubscriptionID), nil).want(http.StatusSeeOther)
+	buyer.post(web.BuyerResourceSuspend(*o.SubscriptionID), nil).want(http.StatusConflict)
+	s.run(t)
+	doc := buyer.get(web.BuyerResources()).want(http.StatusOK).Doc()
+	if st, _ := doc.Find(row + ` [data-testid="resource-instance"]`).Attr("data-status"); st != models.InstanceFrozen {
+		t.Fatalf("instance %q after suspending", st)
+	}
+	buyer.post(web.BuyerResourceResume(*o.SubscriptionID), nil).want(http.StatusSeeOther)
+	s.run(t)
+	var calls []models.SaaSCall
+	must(t, ta.env.DB.R.Where("subscription_id = ?", *o.SubscriptionID).Order("id").Find(&calls).Error)
+	var got []string
+	for _, c := range calls {
+		got = append(got, c.Purpose+":"+c.Status)
+	}
+	if strings.Join(got, " ") != "new:SUCCEEDED freeze:SUCCEEDED unfreeze:SUCCEEDED" {
+		t.Fatalf("calls %v", got)
+	}
+	// A period resource offers no suspension.
+	po := s.buy(t)
+	s.run(t)
+	buyer.post(web.BuyerResourceSuspend(*po.SubscriptionID), nil).want(http.StatusConflict)
+}

@@ -155,6 +155,8 @@ var urlHelpers = map[string]func() string{
 	"AdminSaaSCalls":            func() string { return web.AdminSaaSCalls(7, "order=CS2611241000ABCDE") },
 	"AdminSaaSCall":             func() string { return web.AdminSaaSCall(7) },
 	"SellerProductProbes":       func() string { return web.SellerProductProbes(7) },
+	"BuyerResourceSuspend":      func() string { return web.BuyerResourceSuspend(7) },
+	"BuyerResourceResume":       func() string { return web.BuyerResourceResume(7) },
 	"SellerProductProbeRun":     func() string { return web.SellerProductProbeRun(7) },
 	"AdminProductProbes":        func() string { return web.AdminProductProbes(7) },
 	"AdminProductProbeRun":      func() string { return web.AdminProductProbeRun(7) },

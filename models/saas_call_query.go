@@ -1129,3 +1129,44 @@ func (s *Store) ScheduleSaaSLifecycle(ctx context.Context, d time.Duration) erro
 
 // SaaSLifecyclePeriod is how often the sweep runs.
 const SaaSLifecyclePeriod = saasLifecyclePeriod
+
+// ErrNotOnDemandInstance: only an on-demand SaaS resource is suspended and resumed by its
+// buyer, and only from the state that allows it.
+var ErrNotOnDemandInstance = &RuleError{Key: "saas.instance.error_on_demand"}
+
+// SetOnDemandUse is a buyer suspending (suspend) or resuming an on-demand SaaS resource:
+// the instance is FROZEN or ACTIVE again and the merchant's system is told
+// (instanceStatus FREEZE/NORMAL in V1, updateInstanceStatus FREEZE/UNFREEZE in V2).
+func (s *Store) SetOnDemandUse(ctx context.Context, a Actor, buyerID, subID uint, suspend bool) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var inst SaaSInstance
+		if err := first(tx.forUpdate(tx.w.Where("subscription_id = ? AND buyer_id = ?", subID, buyerID)), &inst); err != nil {
+			return err
+		}
+		from, to, purpose := InstanceActive, InstanceFrozen, PurposeFreeze
+		if !suspend {
+			from, to, purpose = InstanceFrozen, InstanceActive, PurposeUnfreeze
+		}
+		if inst.BillingMode != BillingOnDemand || inst.Status != from {
+			return ErrNotOnDemandInstance
+		}
+		fields := map[string]any{"status": to, "due_at": nil}
+		if suspend {
+			fields["frozen_at"] = tx.clock.Now()
+		}
+		if err := tx.moveInstance(a, &inst, fields); err != nil {
+			return err
+		}
+		var o Order
+		if err := first(tx.w.Where("id = ?", inst.OrderID), &o); err != nil {
+			return err
+		}
+		status, v1 := "FREEZE", "FREEZE"
+		if !suspend {
+			status, v1 = "UNFREEZE", "NORMAL"
+		}
+		line := LineNo(o.OrderNo, 1)
+		_, err := tx.queueSaaSCall(ctx, inst, o, line, purpose, map[string]string{"orderId": o.OrderNo, "orderLineId": line, "status": status, "instanceStatus": v1})
+		return err
+	})
+}

@@ -638,3 +638,67 @@ func TestTwoInstancesMakeEachCallOnce(t *testing.T) {
 	p.env.DB.R.Model(&models.Job{}).Where("kind = ?", models.JobSaaSCall).Distinct().Pluck("locked_by", &lockedBy)
 	t.Logf("claimed by %v", lockedBy)
 }
+
+// TestOnDemandSuspendAndResume: the buyer of an on-demand SaaS resource suspends and
+// resumes it; the merchant is told with instanceStatus (V1) or updateInstanceStatus (V2);
+// a suspended on-demand instance is never released by the sweep; other buyers and
+// period resources are refused.
+func TestOnDemandSuspendAndResume(t *testing.T) {
+	t.Parallel()
+	for _, protocol := range []string{models.ProtocolV1, models.ProtocolV2} {
+		t.Run(protocol, func(t *testing.T) {
+			t.Parallel()
+			hour := int64(50)
+			p := newProvisioning(t, protocol, func(c *models.ProductContent) {
+				c.Specs = append(c.Specs, models.SpecContent{Key: "hourly", Name: "按需", BillingMode: models.BillingOnDemand, HourFen: &hour})
+			})
+			// On demand prepays nothing: the order settles when placed.
+			o := p.buy(t, models.PurchaseInput{ProductID: p.product.ID, SKU: p.specs[len(p.specs)-1].SKUCode, PeriodType: models.PeriodHour})
+			p.run(t)
+			sub := *o.SubscriptionID
+			if inst := p.instance(t, sub); inst.Status != models.InstanceActive || inst.DueAt != nil {
+				t.Fatalf("on-demand instance %s due %v", inst.Status, inst.DueAt)
+			}
+			other := p.newBuyer(t, "other-buyer@example.com", models.BuyerEnterprise)
+			if err := p.env.Store.SetOnDemandUse(p.ctx, models.Actor{}, other.ID, sub, true); !errors.Is(err, models.ErrNotFound) {
+				t.Fatalf("another buyer suspending: %v", err)
+			}
+			if err := p.env.Store.SetOnDemandUse(p.ctx, p.act, p.buyer.ID, sub, false); !errors.Is(err, models.ErrNotOnDemandInstance) {
+				t.Fatalf("resuming an active instance: %v", err)
+			}
+			if err := p.env.Store.SetOnDemandUse(p.ctx, p.act, p.buyer.ID, sub, true); err != nil {
+				t.Fatal(err)
+			}
+			p.run(t)
+			if inst := p.instance(t, sub); inst.Status != models.InstanceFrozen {
+				t.Fatalf("instance %s after suspending", inst.Status)
+			}
+			p.env.Clock.Advance(60 * 24 * time.Hour)
+			if n, err := p.env.Store.SweepSaaSInstances(p.ctx); err != nil || n != 0 {
+				t.Fatalf("the sweep moved %d suspended on-demand instances, %v", n, err)
+			}
+			if err := p.env.Store.SetOnDemandUse(p.ctx, p.act, p.buyer.ID, sub, false); err != nil {
+				t.Fatal(err)
+			}
+			p.run(t)
+			calls := p.callsOf(t, sub)
+			want := map[string]string{models.ProtocolV1: saasproto.InstanceStatus, models.ProtocolV2: saasproto.UpdateInstanceStatus}[protocol]
+			var got []string
+			for _, c := range calls[1:] {
+				if c.Purpose == models.PurposeNotify {
+					continue
+				}
+				got = append(got, c.Purpose+":"+c.Activity+":"+c.Status)
+			}
+			if strings.Join(got, " ") != "freeze:"+want+":SUCCEEDED unfreeze:"+want+":SUCCEEDED" {
+				t.Fatalf("calls %v", got)
+			}
+			// A period resource is not suspended by its buyer.
+			po := p.buyPaid(t, models.PurchaseInput{})
+			p.run(t)
+			if err := p.env.Store.SetOnDemandUse(p.ctx, p.act, p.buyer.ID, *po.SubscriptionID, true); !errors.Is(err, models.ErrNotOnDemandInstance) {
+				t.Fatalf("suspending a period resource: %v", err)
+			}
+		})
+	}
+}

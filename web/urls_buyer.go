@@ -28,8 +28,12 @@ func BuyerOrderPay(orderNo string) string { return BuyerOrder(orderNo) + "/pay" 
 func BuyerOrderCancel(orderNo string) string {
 	return BuyerOrder(orderNo) + "/cancel"
 }
-func BuyerResources() string       { return "/buyer/resources" }
-func BuyerRenew(id uint) string    { return fmt.Sprintf("/buyer/resources/%d/renew", id) }
-func BuyerUpgrade(id uint) string  { return fmt.Sprintf("/buyer/resources/%d/upgrade", id) }
-func BuyerConvert(id uint) string  { return fmt.Sprintf("/buyer/resources/%d/convert", id) }
-func LoginNext(next string) string { return Login() + "?next=" + url.QueryEscape(next) }
+func BuyerResources() string    { return "/buyer/resources" }
+func BuyerRenew(id uint) string { return fmt.Sprintf("/buyer/resources/%d/renew", id) }
+
+// BuyerResourceSuspend and BuyerResourceResume stop and restart an on-demand SaaS resource.
+func BuyerResourceSuspend(id uint) string { return fmt.Sprintf("/buyer/resources/%d/suspend", id) }
+func BuyerResourceResume(id uint) string  { return fmt.Sprintf("/buyer/resources/%d/resume", id) }
+func BuyerUpgrade(id uint) string         { return fmt.Sprintf("/buyer/resources/%d/upgrade", id) }
+func BuyerConvert(id uint) string         { return fmt.Sprintf("/buyer/resources/%d/convert", id) }
+func LoginNext(next string) string        { return Login() + "?next=" + url.QueryEscape(next) }

@@ -153,3 +153,18 @@ type InstanceView struct {
 	AcceptURL string // "accept and provision" (merchant, an order awaiting acceptance)
 	CSRF      string
 }
+
+// onDemandAction is what the buyer may do with an on-demand instance: suspend or resume.
+func onDemandAction(inst InstanceView) string {
+	if inst.Status == models.InstanceFrozen {
+		return "resume"
+	}
+	return "suspend"
+}
+
+func onDemandURL(inst InstanceView) string {
+	if inst.Status == models.InstanceFrozen {
+		return web.BuyerResourceResume(inst.SubscriptionID)
+	}
+	return web.BuyerResourceSuspend(inst.SubscriptionID)
+}
