@@ -47,15 +47,7 @@ func (a *App) saasCalls(c echo.Context, merchantID uint, vm pages.SaaSCallsVM) e
 		return err
 	}
 	filter := models.SaaSCallFilter{Purpose: f.Purpose, Status: f.Status, OrderNo: strings.ToUpper(strings.TrimSpace(f.Order)), Limit: 30}
-	if f.Product != "" {
-		if !hasProduct(vm.Products, f.Product) {
-			errs.Set("product", "error.choice")
-		} else {
-			id, _ := strconv.ParseUint(f.Product, 10, 32)
-			pid := uint(id)
-			filter.ProductID = &pid
-		}
-	}
+	filter.ProductID = productChoice(errs, vm.Products, f.Product)
 	if f.Purpose != "" && !slices.Contains(models.CallPurposes, f.Purpose) {
 		errs.Set("purpose", "error.choice")
 	}

@@ -222,6 +222,21 @@ func (a *App) SaaSDebug(c echo.Context) error {
 	return a.render(c, http.StatusOK, pages.SaaSDebugPage(a.page(c), vm), nil)
 }
 
+// productChoice reads a filter's product: one of the merchant's SaaS products, or nil
+// when none is chosen; anything else is an error on the field.
+func productChoice(errs view.Errors, ps []models.SaaSProductRef, value string) *uint {
+	if value == "" {
+		return nil
+	}
+	if !hasProduct(ps, value) {
+		errs.Set("product", "error.choice")
+		return nil
+	}
+	id, _ := strconv.ParseUint(value, 10, 32)
+	pid := uint(id)
+	return &pid
+}
+
 func hasProduct(ps []models.SaaSProductRef, id string) bool {
 	for _, p := range ps {
 		if strconv.FormatUint(uint64(p.ID), 10) == id {
@@ -511,15 +526,7 @@ func (a *App) SaaSDebugCalls(c echo.Context) error {
 		return err
 	}
 	filter := models.DebugCallFilter{Activity: f.Activity, Outcome: f.Outcome, Limit: 30}
-	if f.Product != "" {
-		if !hasProduct(vm.Products, f.Product) {
-			errs.Set("product", "error.choice")
-		} else {
-			id, _ := strconv.ParseUint(f.Product, 10, 32)
-			pid := uint(id)
-			filter.ProductID = &pid
-		}
-	}
+	filter.ProductID = productChoice(errs, vm.Products, f.Product)
 	if f.Activity != "" {
 		if _, ok1 := saasproto.Lookup(saasproto.V1, f.Activity); !ok1 {
 			if _, ok2 := saasproto.Lookup(saasproto.V2, f.Activity); !ok2 {

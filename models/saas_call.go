@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -29,14 +30,7 @@ var instanceMoves = map[string][]string{
 }
 
 // InstanceCanMove tells whether an instance may go from one status to another.
-func InstanceCanMove(from, to string) bool {
-	for _, s := range instanceMoves[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
+func InstanceCanMove(from, to string) bool { return slices.Contains(instanceMoves[from], to) }
 
 // SaaSInstance is the instance a merchant's system provisioned for one SaaS subscription:
 // its id, the addresses and login the merchant returned (the login sealed), and when its
@@ -118,14 +112,7 @@ var callMoves = map[string][]string{
 }
 
 // CallCanMove tells whether a call may go from one status to another.
-func CallCanMove(from, to string) bool {
-	for _, s := range callMoves[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
+func CallCanMove(from, to string) bool { return slices.Contains(callMoves[from], to) }
 
 // SaaSCall is one production call (生产接口消息) of a merchant's product for one order:
 // what it does, its fixed parameters (a resend sends the same ids, so the merchant

@@ -37,13 +37,9 @@ func (s *Store) SaaSCallsOf(ctx context.Context, merchantID uint, f SaaSCallFilt
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 30
 	}
-	var calls []SaaSCall
-	if err := saasCallsQuery(s.r.WithContext(ctx), merchantID, f).Find(&calls).Error; err != nil {
+	calls, more, err := keysetPage[SaaSCall](saasCallsQuery(s.r.WithContext(ctx), merchantID, f), f.Limit)
+	if err != nil {
 		return nil, false, err
-	}
-	more := len(calls) > f.Limit
-	if more {
-		calls = calls[:f.Limit]
 	}
 	rows, err := s.withProductNames(ctx, calls)
 	return rows, more, err

@@ -375,15 +375,7 @@ func (s *Store) ProbeRunsOf(ctx context.Context, merchantID, productID uint, bef
 	if before != 0 {
 		q = q.Where("id < ?", before)
 	}
-	var out []ProbeRun
-	if err := q.Order("id DESC").Limit(limit + 1).Find(&out).Error; err != nil {
-		return nil, false, err
-	}
-	more := len(out) > limit
-	if more {
-		out = out[:limit]
-	}
-	return out, more, nil
+	return keysetPage[ProbeRun](q.Order("id DESC").Limit(limit+1), limit)
 }
 
 // OpenProductFlags lists the products flagged to reviewers, newest first.

@@ -576,13 +576,19 @@ func (s *Store) DebugCallsOf(ctx context.Context, merchantID uint, f DebugCallFi
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 30
 	}
-	var out []DebugCall
-	if err := debugCallsQuery(s.r.WithContext(ctx), merchantID, f).Find(&out).Error; err != nil {
+	return keysetPage[DebugCall](debugCallsQuery(s.r.WithContext(ctx), merchantID, f), f.Limit)
+}
+
+// keysetPage reads one keyset page of q, which asks for limit+1 rows: the extra row only
+// tells whether another page follows.
+func keysetPage[T any](q *gorm.DB, limit int) ([]T, bool, error) {
+	var out []T
+	if err := q.Find(&out).Error; err != nil {
 		return nil, false, err
 	}
-	more := len(out) > f.Limit
+	more := len(out) > limit
 	if more {
-		out = out[:f.Limit]
+		out = out[:limit]
 	}
 	return out, more, nil
 }

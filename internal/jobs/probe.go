@@ -6,10 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strings"
 
 	"sellercenter/internal/outbound"
-	"sellercenter/internal/saasdebug"
 	"sellercenter/internal/saasproto"
 	"sellercenter/models"
 )
@@ -90,23 +88,10 @@ func (p *Prober) Probe(ctx context.Context, productID uint, trigger string) (mod
 		}
 		call := saasproto.Call{Version: v, Activity: dc.Activity, Address: t.Address, AccessKey: t.Secret, EncryptType: et,
 			Params: params, TestFlag: "1", Now: p.Store.Now()}
-		req, problems, err := call.Build()
-		if err != nil || len(problems) > 0 {
-			var parts []string
-			for _, pr := range problems {
-				parts = append(parts, pr.Error())
-			}
-			if err != nil {
-				parts = append(parts, err.Error())
-			}
-			out = append(out, models.ProbeCase{Activity: dc.Activity, Check: saasproto.CheckTransport, Problem: "params", Message: strings.Join(parts, "; ")})
+		res, unbuilt := sendCall(ctx, p.Client, p.Local, call, timeout)
+		if unbuilt != "" {
+			out = append(out, models.ProbeCase{Activity: dc.Activity, Check: saasproto.CheckTransport, Problem: "params", Message: unbuilt})
 			continue
-		}
-		var res *saasdebug.Result
-		if p.Local != nil {
-			res = saasdebug.DoLocal(call, req, p.Local)
-		} else {
-			res = saasdebug.Do(ctx, p.Client, call, req, timeout)
 		}
 		c := models.ProbeCase{Activity: dc.Activity, Passed: res.Passed(), Status: res.Status, ElapsedMS: res.Elapsed.Milliseconds()}
 		if ch, failed := res.Outcome.Failed(); failed {

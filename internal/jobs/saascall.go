@@ -10,6 +10,7 @@ import (
 
 	"sellercenter/internal/outbound"
 	"sellercenter/internal/saasdebug"
+	"sellercenter/internal/saasproto"
 	"sellercenter/models"
 )
 
@@ -65,7 +66,23 @@ func (c *SaaSCalls) send(ctx context.Context, plan models.SaaSAttemptPlan) error
 	if plan.Blocked != "" {
 		return c.Store.RecordSaaSAttempt(ctx, plan, models.Exchange{}, models.BlockedOutcome(plan.Blocked, blockedDetail[plan.Blocked]))
 	}
+	timeout, err := c.Store.SaaSCallTimeout(ctx)
+	if err != nil {
+		return err
+	}
 	call := plan.SaaSCallFor(c.Store.Now())
+	res, unbuilt := sendCall(ctx, c.Client, c.Local, call, timeout)
+	if unbuilt != "" {
+		plan.Blocked = "params"
+		return c.Store.RecordSaaSAttempt(ctx, plan, models.Exchange{}, models.BlockedOutcome("params", unbuilt))
+	}
+	return c.Store.RecordSaaSAttempt(ctx, plan, saasdebug.Exchange(call, res), res.Outcome)
+}
+
+// sendCall builds and sends a call over the network, or in memory to local when set;
+// a call that cannot be built (parameters the protocol refuses) comes back as the
+// reason instead.
+func sendCall(ctx context.Context, client *outbound.Client, local http.Handler, call saasproto.Call, timeout time.Duration) (*saasdebug.Result, string) {
 	req, problems, err := call.Build()
 	if err != nil || len(problems) > 0 {
 		var parts []string
@@ -75,20 +92,12 @@ func (c *SaaSCalls) send(ctx context.Context, plan models.SaaSAttemptPlan) error
 		if err != nil {
 			parts = append(parts, err.Error())
 		}
-		plan.Blocked = "params"
-		return c.Store.RecordSaaSAttempt(ctx, plan, models.Exchange{}, models.BlockedOutcome("params", strings.Join(parts, "; ")))
+		return nil, strings.Join(parts, "; ")
 	}
-	timeout, err := c.Store.SaaSCallTimeout(ctx)
-	if err != nil {
-		return err
+	if local != nil {
+		return saasdebug.DoLocal(call, req, local), ""
 	}
-	var res *saasdebug.Result
-	if c.Local != nil {
-		res = saasdebug.DoLocal(call, req, c.Local)
-	} else {
-		res = saasdebug.Do(ctx, c.Client, call, req, timeout)
-	}
-	return c.Store.RecordSaaSAttempt(ctx, plan, saasdebug.Exchange(call, res), res.Outcome)
+	return saasdebug.Do(ctx, client, call, req, timeout), ""
 }
 
 // RunDue makes every call attempt due now, one after the other, until none is left (the
