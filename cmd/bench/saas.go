@@ -37,17 +37,17 @@ const workingServiceTime = 20 * time.Millisecond
 // merchant A and a slow one for merchant B, a SaaS product of each, buyers, and the job
 // pool the server runs, in this process.
 type provisionBench struct {
-	ctx    context.Context
-	db     *models.DB
-	store  *models.Store
-	client *outbound.Client
-	pool   *jobs.Pool
+	ctx     context.Context
+	db      *models.DB
+	store   *models.Store
+	client  *outbound.Client
+	pool    *jobs.Pool
 	fast    *endpoint
 	slow    *endpoint
 	working *endpoint // answers correctly after a service time, like a real merchant system
 	a, b, c merchantSetup
-	buyers []models.User
-	seq    atomic.Int64
+	buyers  []models.User
+	seq     atomic.Int64
 }
 
 type endpoint struct {
