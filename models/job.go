@@ -70,6 +70,9 @@ func (s *Store) ClaimGroupJobs(ctx context.Context, worker string, kinds []strin
 	if n <= 0 {
 		return nil, nil
 	}
+	if due, err := s.anyDue(ctx, "kind IN ? AND job_group <> ''", []any{kinds}); err != nil || !due {
+		return nil, err
+	}
 	err := s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
 		candidates, err := tx.dueJobs(now, "kind IN ? AND job_group <> ''", []any{kinds}, n*8)
@@ -112,6 +115,9 @@ func (s *Store) Enqueue(ctx context.Context, kind string, payload any, runAt tim
 // ClaimJobs takes up to n due jobs for worker, leasing them for lease.
 func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.Duration) ([]Job, error) {
 	var jobs []Job
+	if due, err := s.anyDue(ctx, "job_group = ''", nil); err != nil || !due {
+		return nil, err
+	}
 	err := s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
 		// Jobs of a group are a pool's (ClaimGroupJobs), not this sequential worker's.
@@ -157,6 +163,20 @@ func (s *Store) dueJobs(now time.Time, where string, args []any, n int) ([]Job, 
 		out = append(out, stale...)
 	}
 	return out, nil
+}
+
+// anyDue tells, from a reader, whether a job is due: an idle worker or pool polls
+// without taking the write lock (on SQLite, the whole database's).
+func (s *Store) anyDue(ctx context.Context, where string, args []any) (bool, error) {
+	now := s.clock.Now()
+	var ids []uint
+	if err := s.r.WithContext(ctx).Model(&Job{}).Where("status = ? AND run_at <= ?", JobQueued, now).Where(where, args...).
+		Order("run_at").Limit(1).Pluck("id", &ids).Error; err != nil || len(ids) > 0 {
+		return len(ids) > 0, err
+	}
+	err := s.r.WithContext(ctx).Model(&Job{}).Where("status = ? AND locked_until < ?", JobRunning, now).Where(where, args...).
+		Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, err
 }
 
 // FinishJob marks a job done.

@@ -70,7 +70,9 @@ func startCrashServer(t *testing.T, dataDir string) *crashServer {
 	}
 	s := &crashServer{cmd: cmd, base: "http://" + addr}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(90 * time.Second)
+	// The first start seeds the demo year (its SaaS orders provisioned as they happen),
+	// which under the race detector, beside the other packages' tests, takes a while.
+	deadline := time.Now().Add(240 * time.Second)
 	for time.Now().Before(deadline) {
 		if res, err := http.Get(s.base + "/healthz"); err == nil {
 			res.Body.Close()
