@@ -48,7 +48,7 @@ func (s *Store) enqueueGroup(kind, group string, payload any, runAt time.Time, d
 		return err
 	}
 	now := s.clock.Now()
-	j := Job{Kind: kind, Group: group, Payload: string(b), Status: JobQueued, RunAt: runAt, MaxAttempts: 8, CreatedAt: now, UpdatedAt: now}
+	j := Job{Kind: kind, Group: group, Pooled: group != "", Payload: string(b), Status: JobQueued, RunAt: runAt, MaxAttempts: 8, CreatedAt: now, UpdatedAt: now}
 	if dedup != "" {
 		j.DedupKey = &dedup
 		return s.w.Clauses(clause.OnConflict{DoNothing: true}).Create(&j).Error
@@ -70,12 +70,12 @@ func (s *Store) ClaimGroupJobs(ctx context.Context, worker string, kinds []strin
 	if n <= 0 {
 		return nil, nil
 	}
-	if due, err := s.anyDue(ctx, "kind IN ? AND job_group <> ''", []any{kinds}); err != nil || !due {
+	if due, err := s.anyDue(ctx, true, "kind IN ?", []any{kinds}); err != nil || !due {
 		return nil, err
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
-		candidates, err := tx.dueJobs(now, "kind IN ? AND job_group <> ''", []any{kinds}, n*8)
+		candidates, err := tx.dueJobs(now, true, "kind IN ?", []any{kinds}, n*8)
 		if err != nil {
 			return err
 		}
@@ -115,14 +115,14 @@ func (s *Store) Enqueue(ctx context.Context, kind string, payload any, runAt tim
 // ClaimJobs takes up to n due jobs for worker, leasing them for lease.
 func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.Duration) ([]Job, error) {
 	var jobs []Job
-	if due, err := s.anyDue(ctx, "job_group = ''", nil); err != nil || !due {
+	if due, err := s.anyDue(ctx, false, "", nil); err != nil || !due {
 		return nil, err
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
 		// Jobs of a group are a pool's (ClaimGroupJobs), not this sequential worker's.
 		var err error
-		if jobs, err = tx.dueJobs(now, "job_group = ''", nil, n); err != nil {
+		if jobs, err = tx.dueJobs(now, false, "", nil, n); err != nil {
 			return err
 		}
 		until := now.Add(lease)
@@ -140,24 +140,28 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.
 	return jobs, err
 }
 
-// dueJobs reads up to n jobs to claim, oldest first: queued ones whose time has come,
-// read in run_at order from an index (never sorting a backlog), then running ones whose
-// lease ended (an instance died holding them). On PostgreSQL the rows are locked, and
-// rows another instance holds are skipped.
-func (s *Store) dueJobs(now time.Time, where string, args []any, n int) ([]Job, error) {
+// dueJobs reads up to n jobs of the pool (pooled) or of the sequential worker to claim,
+// oldest first: queued ones whose time has come, read in run_at order from
+// idx_jobs_claim (never sorting a backlog, never passing over the other's), then
+// running ones whose lease ended (an instance died holding them). On PostgreSQL the rows
+// are locked, and rows another instance holds are skipped. where narrows further.
+func (s *Store) dueJobs(now time.Time, pooled bool, where string, args []any, n int) ([]Job, error) {
 	lock := func(q *gorm.DB) *gorm.DB {
+		if where != "" {
+			q = q.Where(where, args...)
+		}
 		if s.dialect == Postgres {
 			return q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
 		}
 		return q
 	}
 	var out []Job
-	if err := lock(s.w.Where("status = ? AND run_at <= ?", JobQueued, now).Where(where, args...).Order("run_at").Limit(n)).Find(&out).Error; err != nil {
+	if err := lock(s.w.Where("status = ? AND pooled = ? AND run_at <= ?", JobQueued, pooled, now).Order("run_at").Limit(n)).Find(&out).Error; err != nil {
 		return nil, err
 	}
 	if len(out) < n {
 		var stale []Job
-		if err := lock(s.w.Where("status = ? AND locked_until < ?", JobRunning, now).Where(where, args...).Limit(n - len(out))).Find(&stale).Error; err != nil {
+		if err := lock(s.w.Where("status = ? AND pooled = ? AND locked_until < ?", JobRunning, pooled, now).Limit(n - len(out))).Find(&stale).Error; err != nil {
 			return nil, err
 		}
 		out = append(out, stale...)
@@ -165,16 +169,23 @@ func (s *Store) dueJobs(now time.Time, where string, args []any, n int) ([]Job, 
 	return out, nil
 }
 
-// anyDue tells, from a reader, whether a job is due: an idle worker or pool polls
-// without taking the write lock (on SQLite, the whole database's).
-func (s *Store) anyDue(ctx context.Context, where string, args []any) (bool, error) {
+// anyDue tells, from a reader, whether a job of the pool (pooled) or of the worker is
+// due: an idle worker or pool polls without taking the write lock (on SQLite, the whole
+// database's).
+func (s *Store) anyDue(ctx context.Context, pooled bool, where string, args []any) (bool, error) {
 	now := s.clock.Now()
+	narrow := func(q *gorm.DB) *gorm.DB {
+		if where != "" {
+			return q.Where(where, args...)
+		}
+		return q
+	}
 	var ids []uint
-	if err := s.r.WithContext(ctx).Model(&Job{}).Where("status = ? AND run_at <= ?", JobQueued, now).Where(where, args...).
+	if err := narrow(s.r.WithContext(ctx).Model(&Job{}).Where("status = ? AND pooled = ? AND run_at <= ?", JobQueued, pooled, now)).
 		Order("run_at").Limit(1).Pluck("id", &ids).Error; err != nil || len(ids) > 0 {
 		return len(ids) > 0, err
 	}
-	err := s.r.WithContext(ctx).Model(&Job{}).Where("status = ? AND locked_until < ?", JobRunning, now).Where(where, args...).
+	err := narrow(s.r.WithContext(ctx).Model(&Job{}).Where("status = ? AND pooled = ? AND locked_until < ?", JobRunning, pooled, now)).
 		Limit(1).Pluck("id", &ids).Error
 	return len(ids) > 0, err
 }

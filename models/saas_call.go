@@ -232,8 +232,17 @@ func migrateSaaSCalls(tx *gorm.DB, _ Dialect) error {
 	if err := migrateProductStops(tx); err != nil {
 		return err
 	}
-	if !tx.Migrator().HasIndex(&Job{}, "idx_jobs_group_due") {
-		if err := tx.Exec(`CREATE INDEX idx_jobs_group_due ON jobs (status, job_group, run_at)`).Error; err != nil {
+	m := tx.Migrator()
+	if !m.HasColumn(&Job{}, "Pooled") {
+		if err := m.AddColumn(&Job{}, "Pooled"); err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE jobs SET pooled = ? WHERE job_group <> ''`, true).Error; err != nil {
+			return err
+		}
+	}
+	if !m.HasIndex(&Job{}, "idx_jobs_claim") {
+		if err := tx.Exec(`CREATE INDEX idx_jobs_claim ON jobs (status, pooled, run_at)`).Error; err != nil {
 			return err
 		}
 	}

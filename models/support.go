@@ -76,13 +76,15 @@ type Job struct {
 	Kind string `gorm:"size:40;not null"`
 	// Group names whose jobs share a concurrency bound (a merchant's calls): a pool runs
 	// at most a few of one group at once, so one slow group never holds back the others.
-	// idx_jobs_group_due serves the sequential worker (no group) and idx_jobs_due the
-	// pool: each reads due jobs in run_at order straight from its index.
-	Group       string    `gorm:"column:job_group;size:40;not null;default:'';index:idx_jobs_group_due,priority:2"`
+	Group string `gorm:"column:job_group;size:40;not null;default:''"`
+	// Pooled marks a job of a group (a pool's): idx_jobs_claim serves the sequential
+	// worker and the pool alike, each reading its own due jobs in run_at order straight
+	// from the index, whatever backlog the other has.
+	Pooled      bool      `gorm:"not null;default:false;index:idx_jobs_claim,priority:2"`
 	Payload     string    `gorm:"type:text;not null"`
 	DedupKey    *string   `gorm:"size:120;uniqueIndex"`
-	Status      string    `gorm:"size:16;not null;index:idx_jobs_due,priority:1;index:idx_jobs_group_due,priority:1"`
-	RunAt       time.Time `gorm:"not null;index:idx_jobs_due,priority:2;index:idx_jobs_group_due,priority:3"`
+	Status      string    `gorm:"size:16;not null;index:idx_jobs_due,priority:1;index:idx_jobs_claim,priority:1"`
+	RunAt       time.Time `gorm:"not null;index:idx_jobs_due,priority:2;index:idx_jobs_claim,priority:3"`
 	Attempts    int       `gorm:"not null;default:0"`
 	MaxAttempts int       `gorm:"not null;default:8"`
 	LastError   string    `gorm:"size:2000;not null;default:''"`
