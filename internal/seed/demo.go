@@ -186,7 +186,30 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	if err := at(now).seedOrders(ctx, buyer, merchant); err != nil {
 		return nil, err
 	}
+	// This morning's probe of the SaaS products on sale, against the reference endpoint.
+	if err := at(now.Add(-3 * time.Hour)).probeAll(ctx); err != nil {
+		return nil, err
+	}
 	return logins, nil
+}
+
+// probeAll probes every probed SaaS product against the reference endpoint in memory,
+// as the twice-daily round does over the network.
+func (s store) probeAll(ctx context.Context) error {
+	if s.ref == nil || s.ref.handler == nil {
+		return nil
+	}
+	targets, err := s.ProbeTargets(ctx)
+	if err != nil {
+		return err
+	}
+	p := &jobs.Prober{Store: s.Store, Local: s.ref.handler}
+	for _, t := range targets {
+		if _, err := p.Probe(ctx, t.ID, models.ProbeScheduled); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func seedFile(ctx context.Context, put BlobPutter, purpose string) (models.Upload, error) {
