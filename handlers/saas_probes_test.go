@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"sellercenter/internal/jobs"
@@ -65,6 +66,9 @@ func TestProbesOverHTTP(t *testing.T) {
 	doc := seller.get(web.SellerProductProbes(s.product.ID)).want(http.StatusOK).Doc()
 	if v, _ := doc.Find(`[data-testid="probe-run"]`).Attr("data-passed"); v != "false" {
 		t.Fatalf("probe without cases passed=%q", v)
+	}
+	if got := doc.Find(`[data-testid="probe-run"]`).Text(); !strings.Contains(got, "has no debug cases") {
+		t.Fatalf("the failed probe does not say why: %q", got)
 	}
 	if !ta.hasNotice(s.merchant.User.ID, "probe.failed") {
 		t.Fatal("the merchant was not told of the failed probe")

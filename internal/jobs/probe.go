@@ -102,5 +102,8 @@ func (p *Prober) Probe(ctx context.Context, productID uint, trigger string) (mod
 		}
 		out = append(out, c)
 	}
+	if len(out) == 0 {
+		return p.Store.RecordProbe(ctx, productID, trigger, t.Address, nil, "no_cases")
+	}
 	return p.Store.RecordProbe(ctx, productID, trigger, t.Address, out, "")
 }
