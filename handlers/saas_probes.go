@@ -9,7 +9,6 @@ import (
 	"sellercenter/models"
 	"sellercenter/web"
 	"sellercenter/web/pages"
-	"sellercenter/web/view"
 )
 
 // SellerProductProbes is a product's probe history (拨测记录) for its merchant.
@@ -145,12 +144,12 @@ func (a *App) renderProbes(c echo.Context, status int, vm pages.ProbesVM) error 
 		base = web.AdminProductProbes(vm.Product.ID)
 	}
 	if more {
-		vm.Next = base + "?before=" + strconv.FormatUint(uint64(runs[len(runs)-1].ID), 10)
+		vm.Next = withQuery(base, "before="+strconv.FormatUint(uint64(runs[len(runs)-1].ID), 10))
 	}
 	if before != 0 {
 		vm.Prev = base
 	}
-	vm.Probeable = (vm.Product.Listing == models.ListingOnSale || vm.Product.Listing == models.ListingStopped) && vm.Product.SaaSAddressID != nil
+	vm.Probeable = vm.Product.Probeable()
 	if !vm.Admin {
 		vm.Probeable = vm.Probeable && currentMerchant(c).Active()
 	}
@@ -158,9 +157,6 @@ func (a *App) renderProbes(c echo.Context, status int, vm pages.ProbesVM) error 
 		if vm.CanRestore, err = a.Store.Restorable(ctx, vm.Product); err != nil {
 			return err
 		}
-	}
-	if vm.Errors == nil {
-		vm.Errors = view.Errors{}
 	}
 	return a.render(c, status, pages.ProductProbesPage(a.page(c), vm), nil)
 }

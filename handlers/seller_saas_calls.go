@@ -79,17 +79,11 @@ func (a *App) saasCalls(c echo.Context, merchantID uint, vm pages.SaaSCallsVM) e
 	}
 	vm.Items = items
 	q := f.Query()
-	link := func(q string) string {
-		if vm.Admin {
-			return web.AdminSaaSCalls(merchantID, q)
-		}
-		return web.SellerSaaSCalls(q)
-	}
 	if more {
-		vm.Next = link(joinQuery(q, "before="+strconv.FormatUint(uint64(items[len(items)-1].ID), 10)))
+		vm.Next = vm.ListURL(joinQuery(q, "before="+strconv.FormatUint(uint64(items[len(items)-1].ID), 10)))
 	}
 	if f.Before != "" {
-		vm.Prev = link(q)
+		vm.Prev = vm.ListURL(q)
 	}
 	return a.render(c, http.StatusOK, pages.SaaSCallsPage(a.page(c), vm), nil)
 }

@@ -438,7 +438,7 @@ func (s *Store) activate(a Actor, o *Order, pay *Payment) error {
 		return err
 	}
 	before.ID, before.ExpiresAt = subID, end
-	if _, err := s.startSaaS(context.Background(), o, line, before); err != nil {
+	if err := s.startSaaS(context.Background(), o, line, before); err != nil {
 		return err
 	}
 	to, note, title := OrderProcessing, "order.event.paid", "notify.order_paid.title"

@@ -189,34 +189,33 @@ func truncRunes(s string, n int) string {
 // payment's transaction: a new purchase creates the instance and calls newInstance (or
 // waits for the merchant's acceptance), a renewal or conversion refreshes it (and
 // unfreezes a frozen one), an upgrade upgrades it; orderNotify follows where the
-// merchant enabled it. It tells whether the order waits for a call: products without a
-// production address (published before integration) are delivered by the merchant's
-// confirmation as before. prevSpec is the subscription's spec before an upgrade.
-func (s *Store) startSaaS(ctx context.Context, o *Order, line OrderLine, sub Subscription) (bool, error) {
+// merchant enabled it. Products without a production address (published before
+// integration) make no call: the merchant confirms their delivery as before. prevSpec is the subscription's spec before an upgrade.
+func (s *Store) startSaaS(ctx context.Context, o *Order, line OrderLine, sub Subscription) error {
 	if o.ProductType != ProductSaaS {
-		return false, nil
+		return nil
 	}
 	var inst SaaSInstance
 	switch o.Kind {
 	case OrderNew, OrderTrial:
 		var p Product
 		if err := first(s.w.Where("id = ?", o.ProductID), &p); err != nil {
-			return false, err
+			return err
 		}
 		c, err := p.LiveContent()
 		if err != nil {
-			return false, err
+			return err
 		}
 		aid := c.SaaSAddress()
 		if aid == nil {
-			return false, nil
+			return nil
 		}
 		var addr ProductionAddress
 		switch err := first(s.w.Where("id = ? AND merchant_id = ?", *aid, o.MerchantID), &addr); {
 		case errors.Is(err, ErrNotFound):
-			return false, nil
+			return nil
 		case err != nil:
-			return false, err
+			return err
 		}
 		now := s.clock.Now()
 		inst = SaaSInstance{SubscriptionID: sub.ID, MerchantID: o.MerchantID, BuyerID: o.BuyerID, ProductID: o.ProductID, OrderID: o.ID,
@@ -226,35 +225,35 @@ func (s *Store) startSaaS(ctx context.Context, o *Order, line OrderLine, sub Sub
 			inst.Status = InstanceAwaiting
 		}
 		if err := s.w.Create(&inst).Error; err != nil {
-			return false, err
+			return err
 		}
 		if err := s.auditInstance(Actor{}, inst, "", inst.Status); err != nil {
-			return false, err
+			return err
 		}
 		if awaiting {
 			if err := s.notifyMerchantOf(o.MerchantID, Notice{Kind: "saas.awaiting", TitleKey: "notify.saas_awaiting.title", BodyKey: "notify.saas_awaiting.body",
 				Args: map[string]any{"OrderNo": o.OrderNo}, To: Target{Kind: TargetSellerOrder, Ref: o.OrderNo}}); err != nil {
-				return false, err
+				return err
 			}
 		} else {
 			params, err := s.newInstanceParams(*o, line, sub.ExpiresAt)
 			if err != nil {
-				return false, err
+				return err
 			}
 			if _, err := s.queueSaaSCall(ctx, inst, *o, line.LineNo, PurposeNew, params); err != nil {
-				return false, err
+				return err
 			}
 		}
 	case OrderRenew, OrderTrialToFormal, OrderChange:
 		switch err := first(s.forUpdate(s.w.Where("subscription_id = ?", sub.ID)), &inst); {
 		case errors.Is(err, ErrNotFound):
-			return false, nil
+			return nil
 		case err != nil:
-			return false, err
+			return err
 		}
 		switch inst.Status {
 		case InstanceReleased, InstanceFailed:
-			return false, ErrResourceGone
+			return ErrResourceGone
 		}
 		end := sub.ExpiresAt
 		params := orderParams(*o, line, end)
@@ -275,22 +274,22 @@ func (s *Store) startSaaS(ctx context.Context, o *Order, line OrderLine, sub Sub
 				fields["status"] = InstanceActive
 			}
 			if err := s.moveInstance(Actor{}, &inst, fields); err != nil {
-				return false, err
+				return err
 			}
 		}
 		if _, err := s.queueSaaSCall(ctx, inst, *o, line.LineNo, purpose, params); err != nil {
-			return false, err
+			return err
 		}
 		if wasFrozen && ActivityFor(PurposeUnfreeze, inst.Protocol, inst.BillingMode) != "" {
 			if _, err := s.queueSaaSCall(ctx, inst, *o, line.LineNo, PurposeUnfreeze,
 				map[string]string{"orderId": o.OrderNo, "orderLineId": line.LineNo, "status": "UNFREEZE", "instanceStatus": "NORMAL"}); err != nil {
-				return false, err
+				return err
 			}
 		}
 	default:
-		return false, nil
+		return nil
 	}
-	return true, s.queueOrderNotify(ctx, inst, *o, line.LineNo)
+	return s.queueOrderNotify(ctx, inst, *o, line.LineNo)
 }
 
 // queueOrderNotify tells a V2 merchant who asked for it about an order.

@@ -97,9 +97,10 @@ type ProbeTarget struct {
 	Blocked     string      // no_address, key_revoked, no_cases: the probe fails without a call
 }
 
-// probeable tells whether a product is probed: a SaaS product on sale or stopped.
-func probeable(p Product) bool {
-	return p.Type == ProductSaaS && (p.Listing == ListingOnSale || p.Listing == ListingStopped)
+// Probeable tells whether a product is probed: a SaaS product on sale or stopped, with
+// a production address.
+func (p Product) Probeable() bool {
+	return p.Type == ProductSaaS && (p.Listing == ListingOnSale || p.Listing == ListingStopped) && p.SaaSAddressID != nil
 }
 
 // ProbeTargets lists the products the twice-daily round probes.
@@ -127,7 +128,7 @@ func (s *Store) RequestProbe(ctx context.Context, a Actor, merchantID, productID
 	if err := first(q, &p); err != nil {
 		return err
 	}
-	if !probeable(p) || p.SaaSAddressID == nil {
+	if !p.Probeable() {
 		return ErrNotProbeable
 	}
 	return s.QueueProbe(ctx, p, trigger, trigger+s.clock.Now().UTC().Format("200601021504"))

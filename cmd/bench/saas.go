@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gorm.io/gorm"
+
 	"sellercenter/internal/clock"
 	"sellercenter/internal/jobs"
 	"sellercenter/internal/loadgen"
@@ -366,7 +368,7 @@ func (pb *provisionBench) latency(proto string, rate, slowRate float64, d time.D
 				out = append(out, inst.ActivatedAt.Sub(o.at))
 				break
 			}
-			if err != nil && !errors.Is(err, models.ErrNotFound) && err.Error() != "record not found" {
+			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 				return nil, err
 			}
 			if time.Now().After(deadline) {
@@ -377,14 +379,6 @@ func (pb *provisionBench) latency(proto string, rate, slowRate float64, d time.D
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-func quantile(ds []time.Duration, q float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	i := int(float64(len(ds)-1) * q)
-	return ds[i]
 }
 
 // p6 measures SaaS provisioning (issue 11): orders reaching ACTIVE against the reference
@@ -440,8 +434,8 @@ func (b *bench) p6() error {
 	if err != nil {
 		return err
 	}
-	p99 := quantile(lat, 0.99)
-	b.add("P6", fmt.Sprintf("payment to ACTIVE at %.0f orders/s (half the rate above) for %s: p99 (p50 %s, %d orders)", rate, d, loadgen.Ms(quantile(lat, 0.5)), len(lat)),
+	p99 := loadgen.Percentile(lat, 99)
+	b.add("P6", fmt.Sprintf("payment to ACTIVE at %.0f orders/s (half the rate above) for %s: p99 (p50 %s, %d orders)", rate, d, loadgen.Ms(loadgen.Percentile(lat, 50)), len(lat)),
 		loadgen.Ms(p99), "< 1 s", pass(p99 < time.Second))
 	timeout, err := pb.store.SaaSCallTimeout(b.ctx)
 	if err != nil {
@@ -452,8 +446,8 @@ func (b *bench) p6() error {
 	if err != nil {
 		return err
 	}
-	p99s := quantile(lat2, 0.99)
-	b.add("P6", fmt.Sprintf("the same while another merchant's endpoint answers after the %s timeout (%.0f orders/s of theirs): p99 (p50 %s, %d orders)", timeout, slowRate, loadgen.Ms(quantile(lat2, 0.5)), len(lat2)),
+	p99s := loadgen.Percentile(lat2, 99)
+	b.add("P6", fmt.Sprintf("the same while another merchant's endpoint answers after the %s timeout (%.0f orders/s of theirs): p99 (p50 %s, %d orders)", timeout, slowRate, loadgen.Ms(loadgen.Percentile(lat2, 50)), len(lat2)),
 		loadgen.Ms(p99s), "< 1 s", pass(p99s < time.Second))
 	return nil
 }

@@ -51,8 +51,8 @@ type SaaSCallsVM struct {
 	MerchantName string
 }
 
-// listURL is the list with q, for the merchant or the reviewer.
-func (vm SaaSCallsVM) listURL(q string) string {
+// ListURL is the list with q, for the merchant or the reviewer.
+func (vm SaaSCallsVM) ListURL(q string) string {
 	if vm.Admin {
 		return web.AdminSaaSCalls(vm.MerchantID, q)
 	}
