@@ -49,6 +49,9 @@ func (s *Store) enqueueGroup(kind, group string, payload any, runAt time.Time, d
 	}
 	now := s.clock.Now()
 	j := Job{Kind: kind, Group: group, Pooled: group != "", Payload: string(b), Status: JobQueued, RunAt: runAt, MaxAttempts: 8, CreatedAt: now, UpdatedAt: now}
+	if j.Pooled && !runAt.After(now) {
+		s.pooled = true // due now: the pool hears of it on commit
+	}
 	if dedup != "" {
 		j.DedupKey = &dedup
 		return s.w.Clauses(clause.OnConflict{DoNothing: true}).Create(&j).Error
@@ -63,26 +66,37 @@ func (s *Store) EnqueueGroup(ctx context.Context, kind, group string, payload an
 
 // ClaimGroupJobs takes up to n due jobs of kinds for worker, leasing them for lease, and
 // at most room[group] (default perGroup) of each group: the caller says how many more of
-// each group it can run now. Several instances may claim at once: on PostgreSQL the
-// candidates are locked with SKIP LOCKED, on SQLite the writer holds the database.
+// each group it can take now, and a group with no room left is not even read. Several
+// instances may claim at once: on PostgreSQL the candidates are locked with SKIP LOCKED,
+// on SQLite the writer holds the database.
 func (s *Store) ClaimGroupJobs(ctx context.Context, worker string, kinds []string, n int, room map[string]int, perGroup int, lease time.Duration) ([]Job, error) {
 	var jobs []Job
 	if n <= 0 {
 		return nil, nil
 	}
-	if due, err := s.anyDue(ctx, true, "kind IN ?", []any{kinds}); err != nil || !due {
+	where, args := "kind IN ?", []any{kinds}
+	var full []string
+	for g, r := range room {
+		if r <= 0 {
+			full = append(full, g)
+		}
+	}
+	if len(full) > 0 {
+		where, args = where+" AND job_group NOT IN ?", append(args, full)
+	}
+	if due, err := s.anyDue(ctx, true, where, args); err != nil || !due {
 		return nil, err
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
-		candidates, err := tx.dueJobs(now, true, "kind IN ?", []any{kinds}, n*8)
+		candidates, err := tx.dueJobs(now, true, where, args, n*4, "id", "job_group")
 		if err != nil {
 			return err
 		}
 		taken := map[string]int{}
-		until := now.Add(lease)
+		var ids []uint
 		for _, j := range candidates {
-			if len(jobs) == n {
+			if len(ids) == n {
 				break
 			}
 			limit, ok := room[j.Group]
@@ -93,18 +107,31 @@ func (s *Store) ClaimGroupJobs(ctx context.Context, worker string, kinds []strin
 				continue
 			}
 			taken[j.Group]++
-			j.Status, j.LockedBy, j.LockedUntil = JobRunning, worker, &until
-			j.Attempts++
-			if err := tx.w.Model(&Job{}).Where("id = ?", j.ID).Updates(map[string]any{
-				"status": JobRunning, "locked_by": worker, "locked_until": until, "attempts": gorm.Expr("attempts + 1"), "updated_at": now,
-			}).Error; err != nil {
-				return err
-			}
-			jobs = append(jobs, j)
+			ids = append(ids, j.ID)
 		}
-		return nil
+		if len(ids) == 0 {
+			return nil
+		}
+		if err := tx.w.Model(&Job{}).Where("id IN ?", ids).Updates(map[string]any{
+			"status": JobRunning, "locked_by": worker, "locked_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"), "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		return tx.w.Where("id IN ?", ids).Order("run_at, id").Find(&jobs).Error
 	})
 	return jobs, err
+}
+
+// ReleaseJobs gives claimed jobs that were never started back to the queue, due at
+// once, as if they had not been claimed (a pool stopping, or holding one too long).
+func (s *Store) ReleaseJobs(ctx context.Context, worker string, ids []uint) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		return tx.w.Model(&Job{}).Where("id IN ? AND status = ? AND locked_by = ?", ids, JobRunning, worker).Updates(map[string]any{
+			"status": JobQueued, "locked_by": "", "locked_until": nil, "attempts": gorm.Expr("attempts - 1"), "updated_at": tx.clock.Now()}).Error
+	})
 }
 
 // Enqueue adds a job outside any other change.
@@ -144,9 +171,13 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, n int, lease time.
 // oldest first: queued ones whose time has come, read in run_at order from
 // idx_jobs_claim (never sorting a backlog, never passing over the other's), then
 // running ones whose lease ended (an instance died holding them). On PostgreSQL the rows
-// are locked, and rows another instance holds are skipped. where narrows further.
-func (s *Store) dueJobs(now time.Time, pooled bool, where string, args []any, n int) ([]Job, error) {
+// are locked, and rows another instance holds are skipped. where narrows further;
+// cols, when given, are the only columns read.
+func (s *Store) dueJobs(now time.Time, pooled bool, where string, args []any, n int, cols ...string) ([]Job, error) {
 	lock := func(q *gorm.DB) *gorm.DB {
+		if len(cols) > 0 {
+			q = q.Model(&Job{}).Select(cols)
+		}
 		if where != "" {
 			q = q.Where(where, args...)
 		}

@@ -292,7 +292,7 @@ func (s *Store) placeOrder(ctx context.Context, a Actor, buyerID uint, key strin
 	if len(key) > 64 {
 		return o, ErrIdempotencyKey
 	}
-	err := s.Tx(ctx, func(tx *Store) error {
+	err := s.batched(ctx, func(tx *Store) error {
 		if key != "" {
 			found, err := tx.orderByKey(ctx, buyerID, key)
 			if err == nil {
@@ -374,7 +374,7 @@ func expirySweepKey(at time.Time) string { return "expire_orders:" + at.UTC().Fo
 // (and the unique order id of payments stops a concurrent twin).
 func (s *Store) Pay(ctx context.Context, a Actor, buyerID uint, orderNo string) (Order, error) {
 	var o Order
-	err := s.Tx(ctx, func(tx *Store) error {
+	err := s.batched(ctx, func(tx *Store) error {
 		if err := first(tx.forUpdate(tx.w.Where("order_no = ? AND buyer_id = ?", orderNo, buyerID)), &o); err != nil {
 			return err
 		}

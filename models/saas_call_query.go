@@ -550,9 +550,10 @@ func BlockedOutcome(problem, detail string) saasproto.Outcome {
 // decides, in one transaction: the next attempt or poll, success (the instance ACTIVE and
 // the order COMPLETED for a new purchase), or the end of the retry window (the order
 // FAILED and refunded for a new purchase or upgrade; a failed call to restart
-// otherwise). An attempt already recorded (a job run twice) changes nothing.
+// otherwise). An attempt already recorded (a job run twice) changes nothing. Attempts
+// recorded at the same moment share one commit (group commit), each in its own savepoint.
 func (s *Store) RecordSaaSAttempt(ctx context.Context, pl SaaSAttemptPlan, ex Exchange, out saasproto.Outcome) error {
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.batched(ctx, func(tx *Store) error {
 		var c SaaSCall
 		if err := first(tx.forUpdate(tx.w.Where("id = ?", pl.Call.ID)), &c); err != nil {
 			return err

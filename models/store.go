@@ -27,7 +27,25 @@ type Store struct {
 	box     *secretbox.Box
 	texts   Texts
 	inTx    bool
+	batch   *batcher // group commit of the writes that ask for it (batched)
+	queued  *jobSignal
+	pooled  bool // this transaction queued a pool's job
 }
+
+// jobSignal tells this process's job pool that a committed change queued work for it,
+// so the pool claims it at once instead of at its next look; other instances sharing
+// the database find it at theirs.
+type jobSignal struct{ c chan struct{} }
+
+func (j *jobSignal) notify() {
+	select {
+	case j.c <- struct{}{}:
+	default:
+	}
+}
+
+// PoolJobsQueued receives after a commit that queued jobs for a pool.
+func (s *Store) PoolJobsQueued() <-chan struct{} { return s.queued.c }
 
 // Texts renders a message of the catalogs in a language. The store writes a few texts
 // itself (SMS codes, deposit memos on bank statements), in the recipient's language;
@@ -38,7 +56,7 @@ type Texts interface {
 
 // NewStore builds a store over db.
 func NewStore(db *DB, clk clock.Clock, box *secretbox.Box, texts Texts) *Store {
-	return &Store{w: db.W, r: db.R, dialect: db.Dialect, clock: clk, box: box, texts: texts}
+	return &Store{w: db.W, r: db.R, dialect: db.Dialect, clock: clk, box: box, texts: texts, batch: &batcher{}, queued: &jobSignal{c: make(chan struct{}, 1)}}
 }
 
 // Now is the store's clock reading.
@@ -59,9 +77,15 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
-	return s.w.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Store{w: g, r: g, dialect: s.dialect, clock: s.clock, box: s.box, texts: s.texts, inTx: true})
+	var inner *Store
+	err := s.w.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		inner = &Store{w: g, r: g, dialect: s.dialect, clock: s.clock, box: s.box, texts: s.texts, inTx: true}
+		return fn(inner)
 	})
+	if err == nil && inner != nil && inner.pooled && s.queued != nil {
+		s.queued.notify()
+	}
+	return err
 }
 
 // forUpdate locks the selected rows on engines that support it (SQLite's writer holds
@@ -199,5 +223,6 @@ func ptr[T any](v T) *T { return &v }
 func (s *Store) WithClock(c clock.Clock) *Store {
 	cp := *s
 	cp.clock = c
+	cp.batch = &batcher{} // a batch commits on its leader's store: one clock to a batcher
 	return &cp
 }

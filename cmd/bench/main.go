@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -41,6 +42,7 @@ type options struct {
 	out        string
 	skipGoTest bool
 	p6Orders   int
+	cpuProfile string
 	only       string
 }
 
@@ -80,11 +82,25 @@ func main() {
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "the report to write (empty: none)")
 	flag.IntVar(&o.p6Orders, "p6-orders", 10_000, "paid SaaS orders P6 provisions")
 	flag.StringVar(&o.only, "only", "", "run one bar (p6) and print it without writing the report")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	b := &bench{ctx: ctx, opt: o}
 	if err := b.run(); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -72,6 +72,7 @@ func (c *SaaSCalls) send(ctx context.Context, plan models.SaaSAttemptPlan) error
 	}
 	call := plan.SaaSCallFor(c.Store.Now())
 	res, unbuilt := sendCall(ctx, c.Client, c.Local, call, timeout)
+	CallDone(ctx)
 	if unbuilt != "" {
 		plan.Blocked = "params"
 		return c.Store.RecordSaaSAttempt(ctx, plan, models.Exchange{}, models.BlockedOutcome("params", unbuilt))
