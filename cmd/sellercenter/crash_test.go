@@ -190,7 +190,8 @@ func buyerClient(t *testing.T, base, dataDir string) (*http.Client, string) {
 		t.Fatalf("no buyer in the demo logins:\n%s", logins)
 	}
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 10 * time.Second,
+	// A login checks a bcrypt hash: slow under the race detector beside other packages.
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.Get(base + "/login")
 	if err != nil {
