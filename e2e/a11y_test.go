@@ -143,7 +143,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 				// call it lists), the address form, and kit tabs of both versions.
 				pages = append(pages, web.SellerSaaSDebugCalls(""), web.SellerSaaSAddressNew(),
 					web.SellerSaaSDebug("v1", "authSync", 0, 0), web.SellerSaaSDebug("v2", "applicationSync", 0, 0),
-					web.SellerProductProbes(saas.ID))
+					web.SellerProductProbes(saas.ID), web.SellerKitApps(), web.SellerKitAppNew())
 			}
 			if email == seed.DemoAdminEmail {
 				// SaaS supervision beyond the navigation: a product's probes and a

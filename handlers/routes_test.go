@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"sellercenter/internal/testkeys"
 	"sellercenter/models"
 )
 
@@ -122,6 +123,12 @@ var routeMatrix = map[string]routeSpec{
 	"POST /seller/saas/keys/:id/rotate":              {access: merchantOnly, owned: "access_key"},
 	"POST /seller/saas/keys/:id/retire":              {access: merchantOnly, owned: "access_key"},
 	"POST /seller/saas/keys/:id/revoke":              {access: merchantOnly, owned: "access_key"},
+	"GET /seller/saas/kit-apps":                      {access: merchantOnly},
+	"GET /seller/saas/kit-apps/new":                  {access: merchantOnly},
+	"POST /seller/saas/kit-apps":                     {access: merchantOnly},
+	"GET /seller/saas/kit-apps/:id/edit":             {access: merchantOnly, owned: "kit_app"},
+	"POST /seller/saas/kit-apps/:id":                 {access: merchantOnly, owned: "kit_app"},
+	"POST /seller/saas/kit-apps/:id/rotate":          {access: merchantOnly, owned: "kit_app"},
 	"GET /seller/saas/addresses":                     {access: merchantOnly},
 	"GET /seller/saas/addresses/new":                 {access: merchantOnly},
 	"POST /seller/saas/addresses":                    {access: merchantOnly},
@@ -290,6 +297,7 @@ type matrixFixture struct {
 	// Merchant A's application tools: an access key, a production address, a debug call.
 	aKey, aAddress, aDebugCall uint
 	aSaaSCall                  uint
+	aKitApp                    uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -342,6 +350,13 @@ func (fx *matrixFixture) addSaaSTools(t *testing.T) {
 		Params: "{}", Address: ad.URL, Method: "POST", URL: ad.URL, ReqHeaders: "{}", ReqBody: "{}", RespHeaders: "{}", Checks: "[]"}})
 	must(t, err)
 	fx.aKey, fx.aAddress, fx.aDebugCall = k.ID, ad.ID, call.ID
+	kitAddr, err := fx.ta.Store.SaveProductionAddress(ctx, act, fx.a.ID, 0, models.AddressInput{Name: "A kit address", InterfaceType: models.InterfaceKit,
+		Protocol: models.ProtocolV2, URL: "https://a.example.com/produceAPI", KeyID: k.ID})
+	must(t, err)
+	app, _, err := fx.ta.Store.CreateKitApp(ctx, act, fx.a.ID, models.KitAppInput{Name: "A app", AuthMode: models.KitAuthOAuth2, AddressID: kitAddr.ID,
+		LoginType: models.KitLoginOwn, LoginURL: "https://a.example.com/login", PublicKey: testkeys.Public3072()})
+	must(t, err)
+	fx.aKitApp = app.ID
 	// A production call of merchant A's order that failed and waits for a restart.
 	now := fx.ta.env.Clock.Now()
 	inst := models.SaaSInstance{SubscriptionID: fx.aSub, MerchantID: fx.a.ID, BuyerID: fx.aOrder.BuyerID, ProductID: fx.aProduct,
@@ -429,6 +444,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aDebugCall))
 	case "saas_call":
 		return itoa64(int64(fx.aSaaSCall))
+	case "kit_app":
+		return itoa64(int64(fx.aKitApp))
 	}
 	return "1"
 }

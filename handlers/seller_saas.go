@@ -49,13 +49,17 @@ func (a *App) SaaSTools(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	apps, err := a.Store.KitAppsOf(ctx, m.ID)
+	if err != nil {
+		return err
+	}
 	active := 0
 	for _, k := range keys {
 		if k.Status == models.KeyActive {
 			active++
 		}
 	}
-	vm := pages.SaaSToolsVM{Active: m.Active(), Keys: active, Addresses: len(addrs), Calls: int(n), OrderNotify: st.OrderNotify}
+	vm := pages.SaaSToolsVM{Active: m.Active(), Keys: active, Addresses: len(addrs), KitApps: len(apps), Calls: int(n), OrderNotify: st.OrderNotify}
 	return a.render(c, http.StatusOK, pages.SaaSToolsPage(a.page(c), vm), nil)
 }
 
@@ -360,7 +364,7 @@ func (a *App) SaaSAddressDelete(c echo.Context) error {
 		if lerr != nil {
 			return lerr
 		}
-		vm.InUse, vm.InUseAddr = inUse.Products, ad.Name
+		vm.InUse, vm.InUseAddr = append(inUse.Products, inUse.Apps...), ad.Name
 		return a.render(c, http.StatusConflict, pages.SaaSAddressesPage(a.page(c), vm), nil)
 	}
 	if err != nil {

@@ -136,9 +136,10 @@ func assertNowhere(t *testing.T, ta *testApp, s string) {
 	if strings.Contains(ta.log.String(), s) {
 		t.Fatal("a secret reached the log")
 	}
-	for _, table := range []string{"access_keys", "audit_logs", "debug_calls", "sessions", "production_addresses"} {
+	for _, table := range []string{"access_keys", "audit_logs", "debug_calls", "sessions", "production_addresses", "kit_apps"} {
 		var n int64
 		col := map[string]string{"access_keys": "secret_enc || previous_enc || secret_masked", "audit_logs": "before || after",
+			"kit_apps":    "secret_enc || secret_masked || public_key",
 			"debug_calls": "params || url || req_headers || req_body", "sessions": "CAST(data AS TEXT)", "production_addresses": "url"}[table]
 		if ta.env.DB.Dialect == models.Postgres && table == "sessions" {
 			col = "encode(data, 'escape')"

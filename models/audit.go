@@ -35,6 +35,7 @@ var AuditActions = []string{
 	"certification.start_transfer", "certification.submit", "certification.unlock",
 	"change.approve", "change.reject", "change.submit", "change.withdraw",
 	"holiday.add", "holiday.delete",
+	"kit_app.create", "kit_app.rotate", "kit_app.update",
 	"merchant.reinstate", "merchant.suspend",
 	"order.cancelled", "order.completed", "order.create", "order.export", "order.failed", "order.processing",
 	"product.create", "product.flag", "product.flag_close", "product.hide", "product.restore", "product.stop",
@@ -57,7 +58,7 @@ var AuditActions = []string{
 
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
-	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance",
+	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance", "kit_app",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -83,6 +84,9 @@ var AuditFields = []string{
 	"masked", "generation", "grace_until", "interface_type", "protocol", "url", "key_id", "order_notify",
 	// SaaS provisioning: instances, production calls, product flags
 	"instance_id", "purpose", "reason", "month", "count", "listing",
+	// joint-operation app credentials (never the secret, only its masked form)
+	"auth_mode", "address_id", "login_type", "login_url", "key_bits", "oaep_digest", "platforms", "client_id",
+	"app_id", "app_name", "address_name", "address_url",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

@@ -105,34 +105,19 @@ func (s *Store) submitChange(ctx context.Context, a Actor, merchantID uint, kind
 		if err := first(tx.forUpdate(tx.w.Where("id = ?", merchantID)), &m); err != nil {
 			return err
 		}
-		var n int64
-		if err := tx.w.Model(&ChangeRequest{}).Where("merchant_id = ? AND kind = ? AND status = ?", merchantID, kind, ChangePending).Count(&n).Error; err != nil {
+		if err := tx.noPendingChange(merchantID, kind, 0); err != nil {
 			return err
-		}
-		if n > 0 {
-			return ErrChangePending
 		}
 		before, after, err := build(tx, m)
 		if err != nil {
 			return err
 		}
-		bb, err := json.Marshal(before)
-		if err != nil {
-			return err
-		}
-		ab, err := json.Marshal(after)
-		if err != nil {
-			return err
-		}
-		now := tx.clock.Now()
-		r = ChangeRequest{MerchantID: merchantID, Kind: kind, Payload: string(ab), Before: string(bb), Status: ChangePending,
-			SubmittedByID: a.UserID, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
-		if err := tx.w.Create(&r).Error; err != nil {
+		if r, err = tx.submitChangeTx(a, merchantID, kind, 0, before, after); err != nil {
 			return err
 		}
 		if kind == ChangeProfile {
 			var p ProfileChange
-			if err := json.Unmarshal(ab, &p); err != nil {
+			if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
 				return err
 			}
 			if p.LogoFileID != nil && (m.LogoFileID == nil || *m.LogoFileID != *p.LogoFileID) {
@@ -141,9 +126,46 @@ func (s *Store) submitChange(ctx context.Context, a Actor, merchantID uint, kind
 				}
 			}
 		}
-		return tx.audit(a, "change.submit", "change", r.ID, &merchantID, nil, map[string]any{"kind": kind}, "", "")
+		return nil
 	})
 	return r, err
+}
+
+// noPendingChange refuses a second request of a kind (about one subject) while one waits.
+func (s *Store) noPendingChange(merchantID uint, kind string, subjectID uint) error {
+	var n int64
+	if err := s.w.Model(&ChangeRequest{}).Where("merchant_id = ? AND kind = ? AND subject_id = ? AND status = ?",
+		merchantID, kind, subjectID, ChangePending).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrChangePending
+	}
+	return nil
+}
+
+// submitChangeTx files a change request in the current transaction: the live values
+// (before) and the proposed ones (after) of a kind, about one subject of the merchant's
+// (an app credential) or the merchant itself (0).
+func (s *Store) submitChangeTx(a Actor, merchantID uint, kind string, subjectID uint, before, after any) (ChangeRequest, error) {
+	if err := s.noPendingChange(merchantID, kind, subjectID); err != nil {
+		return ChangeRequest{}, err
+	}
+	bb, err := json.Marshal(before)
+	if err != nil {
+		return ChangeRequest{}, err
+	}
+	ab, err := json.Marshal(after)
+	if err != nil {
+		return ChangeRequest{}, err
+	}
+	now := s.clock.Now()
+	r := ChangeRequest{MerchantID: merchantID, Kind: kind, SubjectID: subjectID, Payload: string(ab), Before: string(bb), Status: ChangePending,
+		SubmittedByID: a.UserID, SubmittedAt: now, CreatedAt: now, UpdatedAt: now}
+	if err := s.w.Create(&r).Error; err != nil {
+		return r, err
+	}
+	return r, s.audit(a, "change.submit", "change", r.ID, &merchantID, nil, map[string]any{"kind": kind}, "", "")
 }
 
 // ChangeRequests lists the merchant's change requests, newest first.
@@ -248,6 +270,8 @@ func (s *Store) applyChange(m Merchant, r ChangeRequest) error {
 			"bank_name": p.BankName, "bank_branch": p.BankBranch, "bank_account_enc": p.BankAccountEnc,
 			"bank_account_masked": p.BankAccountMasked,
 		})
+	case ChangeKitAddress:
+		return s.applyKitAddress(m, r)
 	}
 	return ErrIllegalTransition
 }

@@ -41,6 +41,7 @@ var migrations = []migration{
 	{16, "exports remember their first download", migrateExportDownloads},
 	{17, "SaaS tools: keys, addresses, debug calls and cases, API replay guard, job groups", migrateSaaSTools},
 	{18, "SaaS provisioning and probing: instances, calls, attempts, product flags and stops, probes", migrateSaaSCalls},
+	{19, "joint-operation app credentials; change requests about one subject", migrateKitApps},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -236,6 +236,7 @@ type ChangeRequest struct {
 	ID            uint      `gorm:"primaryKey"`
 	MerchantID    uint      `gorm:"not null;index:idx_change_merchant,priority:1"`
 	Kind          string    `gorm:"size:20;not null"`
+	SubjectID     uint      `gorm:"not null;default:0"` // what of the merchant's it changes (an app credential), 0: the merchant
 	Payload       string    `gorm:"type:text;not null"`
 	Before        string    `gorm:"type:text;not null"`
 	Status        string    `gorm:"size:20;not null;index:idx_change_status,priority:1"`

@@ -29,11 +29,11 @@ type KeyInUseError struct{ Addresses []string }
 
 func (e *KeyInUseError) Error() string { return "key bound to " + strings.Join(e.Addresses, ", ") }
 
-// AddressInUseError refuses deleting an address products use.
-type AddressInUseError struct{ Products []string }
+// AddressInUseError refuses deleting an address products or app credentials use.
+type AddressInUseError struct{ Products, Apps []string }
 
 func (e *AddressInUseError) Error() string {
-	return "address used by " + strings.Join(e.Products, ", ")
+	return "address used by " + strings.Join(append(slices.Clone(e.Products), e.Apps...), ", ")
 }
 
 // ConfirmError asks to confirm a change that affects on-sale products before saving it.
@@ -441,6 +441,16 @@ func (s *Store) SaveProductionAddress(ctx context.Context, act Actor, merchantID
 				return &FieldError{Field: "interface_type", Key: "saas.error.interface_type_in_use"}
 			}
 		}
+		if in.InterfaceType != a.InterfaceType || in.URL != a.URL || in.Protocol != a.Protocol || in.KeyID != a.KeyID {
+			// An app credential's address changes only through its reviewed change request.
+			var apps []string
+			if err := tx.w.Model(&KitApp{}).Where("merchant_id = ? AND address_id = ?", merchantID, a.ID).Order("id").Limit(20).Pluck("name", &apps).Error; err != nil {
+				return err
+			}
+			if len(apps) > 0 {
+				return &FieldError{Field: "url", Key: "saas.error.kit_in_use", Args: []any{"Names", strings.Join(apps, ", ")}}
+			}
+		}
 		if (in.URL != a.URL || in.Protocol != a.Protocol || in.KeyID != a.KeyID) && !in.Confirmed {
 			var onSale []Product
 			if err := tx.w.Select("id, name_zh, name_en, listing").Where("merchant_id = ? AND saas_address_id = ? AND listing = ?", merchantID, a.ID, ListingOnSale).
@@ -473,12 +483,16 @@ func (s *Store) DeleteProductionAddress(ctx context.Context, act Actor, merchant
 		if err != nil {
 			return err
 		}
-		if ps := byAddr[a.ID]; len(ps) > 0 {
-			names := make([]string, len(ps))
-			for i, p := range ps {
-				names[i] = p.NameZh
-			}
-			return &AddressInUseError{Products: names}
+		names := make([]string, 0, len(byAddr[a.ID]))
+		for _, p := range byAddr[a.ID] {
+			names = append(names, p.NameZh)
+		}
+		var apps []string
+		if err := tx.w.Model(&KitApp{}).Where("merchant_id = ? AND address_id = ?", merchantID, a.ID).Order("id").Pluck("name", &apps).Error; err != nil {
+			return err
+		}
+		if len(names)+len(apps) > 0 {
+			return &AddressInUseError{Products: names, Apps: apps}
 		}
 		if err := tx.w.Delete(&ProductionAddress{}, a.ID).Error; err != nil {
 			return err

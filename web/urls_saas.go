@@ -21,6 +21,13 @@ func SellerSaaSAddressEdit(id uint) string { return fmt.Sprintf("/seller/saas/ad
 func SellerSaaSAddressDelete(id uint) string {
 	return fmt.Sprintf("/seller/saas/addresses/%d/delete", id)
 }
+
+// App credentials (应用凭证) of joint-operation apps (联营kit).
+func SellerKitApps() string                { return "/seller/saas/kit-apps" }
+func SellerKitAppNew() string              { return "/seller/saas/kit-apps/new" }
+func SellerKitApp(id uint) string          { return fmt.Sprintf("/seller/saas/kit-apps/%d", id) }
+func SellerKitAppEdit(id uint) string      { return fmt.Sprintf("/seller/saas/kit-apps/%d/edit", id) }
+func SellerKitAppRotate(id uint) string    { return fmt.Sprintf("/seller/saas/kit-apps/%d/rotate", id) }
 func SellerSaaSDebugSend() string          { return "/seller/saas/debug/send" }
 func SellerSaaSDebugLink() string          { return "/seller/saas/debug/link" }
 func SellerSaaSDebugCalls(q string) string { return withQuery("/seller/saas/debug/calls", q) }

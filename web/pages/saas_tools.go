@@ -15,6 +15,7 @@ type SaaSToolsVM struct {
 	Active      bool // onboarding complete: the tools may be used
 	Keys        int
 	Addresses   int
+	KitApps     int
 	Calls       int
 	OrderNotify bool
 }

@@ -1,0 +1,79 @@
+package pages
+
+import (
+	"strconv"
+
+	"sellercenter/models"
+	"sellercenter/web/view"
+)
+
+// KitAppRow is one app credential with its production address and any address change
+// waiting for a reviewer.
+type KitAppRow struct {
+	App     models.KitApp
+	Address models.ProductionAddress // the address in use (zero when it is gone)
+	Pending *models.KitAddressChange // the address a reviewer has yet to approve
+}
+
+// KitAppsVM is the app credentials page (应用凭证).
+type KitAppsVM struct {
+	Active bool
+	Rows   []KitAppRow
+	// Shown once, right after submission or rotation.
+	NewSecret string
+	NewApp    *models.KitApp
+	Rotated   bool
+}
+
+// KitAppFields is the app credential form as typed.
+type KitAppFields struct {
+	Name       string   `form:"name" validate:"max=200"`
+	AuthMode   string   `form:"auth_mode" validate:"max=10"`
+	AddressID  string   `form:"address_id" validate:"max=12"`
+	LoginType  string   `form:"login_type" validate:"max=10"`
+	LoginURL   string   `form:"login_url" validate:"max=2000"`
+	PublicKey  string   `form:"public_key" validate:"max=20000"`
+	OAEPDigest string   `form:"oaep_digest" validate:"max=10"`
+	Platforms  []string `form:"platforms" validate:"max=4,dive,max=20"`
+	Version    string   `form:"version" validate:"max=12"`
+}
+
+// KitAppFormVM is the new or edit app credential form.
+type KitAppFormVM struct {
+	Existing  *models.KitApp
+	Form      KitAppFields
+	Addresses []models.ProductionAddress // the merchant's kit addresses
+	Pending   *models.KitAddressChange
+	Errors    view.Errors
+	DevHint   bool // development: loopback login URLs allowed
+}
+
+// KitAppFieldsOf fills the form from a saved app credential.
+func KitAppFieldsOf(a models.KitApp) KitAppFields {
+	return KitAppFields{Name: a.Name, AuthMode: a.AuthMode, AddressID: strconv.FormatUint(uint64(a.AddressID), 10), LoginType: a.LoginType,
+		LoginURL: a.LoginURL, PublicKey: a.PublicKey, OAEPDigest: a.OAEPDigest, Platforms: a.PlatformList(), Version: strconv.Itoa(a.Version)}
+}
+
+func kitOptions(values []string, prefix string) []view.Option {
+	out := make([]view.Option, len(values))
+	for i, v := range values {
+		out[i] = view.Option{Value: v, Label: prefix + v}
+	}
+	return out
+}
+
+func kitAddressOptions(addrs []models.ProductionAddress) []view.Option {
+	out := make([]view.Option, len(addrs))
+	for i, a := range addrs {
+		out[i] = view.Option{Value: strconv.FormatUint(uint64(a.ID), 10), Label: a.Name + " · " + a.URL, Raw: true}
+	}
+	return out
+}
+
+func checkedSet(values []string) map[string]bool {
+	out := make(map[string]bool, len(values))
+	for _, v := range values {
+		out[v] = true
+	}
+	return out
+}
