@@ -130,6 +130,24 @@ func TestKitAppsOverHTTP(t *testing.T) {
 		t.Fatalf("a second address change: %q", msg)
 	}
 
+	// The reviewer sees the address change in the change queue and approves it.
+	ta.user(models.RoleReviewer, "kitrev@example.com")
+	rev := ta.loggedIn("kitrev@example.com")
+	pending, err := ta.Store.PendingKitAddress(context.Background(), m.ID, app.ID)
+	must(t, err)
+	if pending == nil {
+		t.Fatal("no change request for the new address")
+	}
+	changePath := "/admin/changes/" + uitoa(pending.ID)
+	diff := changedFields(rev.get(changePath).want(http.StatusOK))
+	if diff["Address URL"] != [2]string{addrs[0].URL, addrs[1].URL} {
+		t.Fatalf("the reviewer's diff %v", diff)
+	}
+	rev.post(changePath+"/approve", nil).want(http.StatusSeeOther)
+	if got, _ = ta.Store.KitAppOf(context.Background(), m.ID, app.ID); got.AddressID != addrs[1].ID {
+		t.Fatalf("after approval the app uses address %d", got.AddressID)
+	}
+
 	// A new secret, once; the old one is gone.
 	rot := c.post("/seller/saas/kit-apps/"+idPath+"/rotate", nil).want(http.StatusOK).Doc()
 	secret2, _ := rot.Find(`[data-testid="app-secret-value"]`).Attr("value")
@@ -141,7 +159,7 @@ func TestKitAppsOverHTTP(t *testing.T) {
 	// In Chinese.
 	c.post("/locale", url.Values{"locale": {"zh-CN"}, "next": {"/seller"}}).want(http.StatusSeeOther)
 	zh := c.get("/seller/saas/kit-apps").want(http.StatusOK)
-	if !strings.Contains(zh.Body, "应用凭证") || !strings.Contains(zh.Body, "变更待审核") {
+	if !strings.Contains(zh.Body, "应用凭证") || !strings.Contains(zh.Body, "更换密钥") {
 		t.Fatal("the page is not in Chinese")
 	}
 	short.Set("login_url", "https://zh.example.com/login")

@@ -48,6 +48,16 @@ func ChangeDiff(ctx context.Context, r models.ChangeRequest) ([]DiffRow, error) 
 			{Label: "admin.cert.bank_account", Before: before.BankAccountMasked, After: after.BankAccountMasked,
 				Changed: before.BankAccountEnc != after.BankAccountEnc},
 		}, nil
+	case models.ChangeKitAddress:
+		var before, after models.KitAddressChange
+		if err := unmarshalPair(r, &before, &after); err != nil {
+			return nil, err
+		}
+		return []DiffRow{
+			NewDiffRow("kit.apps.name", before.AppName, after.AppName),
+			NewDiffRow("audit.field.address_name", before.AddressName, after.AddressName),
+			NewDiffRow("audit.field.address_url", before.AddressURL, after.AddressURL),
+		}, nil
 	}
 	return nil, nil
 }
