@@ -33,7 +33,7 @@ func load() {
 	if ecKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 		panic(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "app.example.com"},
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "kit test app"},
 		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(4102444800, 0)}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &rsa3072.PublicKey, rsa3072)
 	if err != nil {
