@@ -59,7 +59,7 @@ type KitApp struct {
 	Platforms    string `gorm:"size:60;not null;default:''"` // comma-separated KitPlatforms
 	ClientID     string `gorm:"size:40;not null;uniqueIndex:idx_kit_apps_client"`
 	SecretEnc    string `gorm:"type:text;not null"`
-	SecretMasked string `gorm:"size:40;not null"`
+	SecretMasked string `gorm:"size:80;not null"`
 	// SecretGeneration counts the secrets the app has had: a rotation makes the old one
 	// stop working at once (an app's login token exchange has no grace period).
 	SecretGeneration int       `gorm:"not null;default:1"`

@@ -32,6 +32,14 @@ func newAppSecret() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
+// maskAppSecret shows an app secret's first and last four characters.
+func maskAppSecret(s string) string {
+	if len(s) <= 8 {
+		return strings.Repeat("*", len(s))
+	}
+	return s[:4] + strings.Repeat("*", 8) + s[len(s)-4:]
+}
+
 func kitAppAudit(a KitApp) map[string]any {
 	return map[string]any{"name": a.Name, "auth_mode": a.AuthMode, "address_id": a.AddressID, "login_type": a.LoginType,
 		"login_url": a.LoginURL, "key_bits": a.KeyBits, "oaep_digest": a.OAEPDigest, "platforms": a.Platforms,
@@ -110,7 +118,7 @@ func (s *Store) CreateKitApp(ctx context.Context, act Actor, merchantID uint, in
 		now := tx.clock.Now()
 		app = KitApp{MerchantID: merchantID, Name: in.Name, AuthMode: in.AuthMode, AddressID: in.AddressID, LoginType: in.LoginType,
 			LoginURL: in.LoginURL, PublicKey: in.PublicKey, KeyBits: bits, OAEPDigest: in.OAEPDigest,
-			Platforms: strings.Join(in.Platforms, ","), ClientID: clientID, SecretEnc: sealed, SecretMasked: maskSecret(secret),
+			Platforms: strings.Join(in.Platforms, ","), ClientID: clientID, SecretEnc: sealed, SecretMasked: maskAppSecret(secret),
 			SecretGeneration: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := tx.w.Create(&app).Error; err != nil {
 			return duplicateLoginURL(err)
@@ -192,11 +200,11 @@ func (s *Store) RotateKitAppSecret(ctx context.Context, act Actor, merchantID, i
 			return err
 		}
 		before := kitAppAudit(app)
-		if err := tx.saveVersioned(&KitApp{}, app.ID, app.Version, map[string]any{"secret_enc": sealed, "secret_masked": maskSecret(secret),
+		if err := tx.saveVersioned(&KitApp{}, app.ID, app.Version, map[string]any{"secret_enc": sealed, "secret_masked": maskAppSecret(secret),
 			"secret_generation": app.SecretGeneration + 1}); err != nil {
 			return err
 		}
-		app.SecretEnc, app.SecretMasked, app.SecretGeneration, app.Version = sealed, maskSecret(secret), app.SecretGeneration+1, app.Version+1
+		app.SecretEnc, app.SecretMasked, app.SecretGeneration, app.Version = sealed, maskAppSecret(secret), app.SecretGeneration+1, app.Version+1
 		return tx.audit(act, "kit_app.rotate", "kit_app", app.ID, &merchantID, before, kitAppAudit(app), "", "")
 	})
 	return app, secret, err
