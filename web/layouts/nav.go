@@ -73,6 +73,7 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerSaaS(), Label: "nav.seller.saas_tools", Exact: true},
 				{URL: web.SellerSaaSKeys(), Label: "nav.seller.saas_keys"},
 				{URL: web.SellerSaaSAddresses(), Label: "nav.seller.saas_addresses"},
+				{URL: web.SellerKitApps(), Label: "nav.seller.kit_apps"},
 				{URL: web.SellerSaaSDebugPath(), Label: "nav.seller.saas_debug"},
 				{URL: web.SellerSaaSCalls(""), Label: "nav.seller.saas_calls"},
 				{URL: web.SellerSaaSAPI(0), Label: "nav.seller.saas_api"},
