@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -68,25 +67,16 @@ func (a *App) renderAppSecretOnce(c echo.Context, app models.KitApp, secret stri
 
 func (a *App) renderKitAppForm(c echo.Context, status int, vm pages.KitAppFormVM) error {
 	ctx, m := c.Request().Context(), currentMerchant(c)
-	addrs, err := a.Store.ProductionAddressesOf(ctx, m.ID)
-	if err != nil {
+	var err error
+	if vm.Addresses, err = a.Store.ProductionAddressesOf(ctx, m.ID); err != nil {
 		return err
 	}
-	for _, ad := range addrs {
-		if ad.InterfaceType == models.InterfaceKit {
-			vm.Addresses = append(vm.Addresses, ad)
-		}
-	}
 	if vm.Existing != nil {
-		r, err := a.Store.PendingKitAddress(ctx, m.ID, vm.Existing.ID)
+		pending, err := a.Store.PendingKitAddresses(ctx, m.ID)
 		if err != nil {
 			return err
 		}
-		if r != nil {
-			var p models.KitAddressChange
-			if err := json.Unmarshal([]byte(r.Payload), &p); err != nil {
-				return err
-			}
+		if p, ok := pending[vm.Existing.ID]; ok {
 			vm.Pending = &p
 		}
 	}

@@ -133,8 +133,14 @@ func TestKitAppsOverHTTP(t *testing.T) {
 	// The reviewer sees the address change in the change queue and approves it.
 	ta.user(models.RoleReviewer, "kitrev@example.com")
 	rev := ta.loggedIn("kitrev@example.com")
-	pending, err := ta.Store.PendingKitAddress(context.Background(), m.ID, app.ID)
+	changes, _, err := ta.Store.ChangeRequests(context.Background(), m.ID, 1, 10)
 	must(t, err)
+	var pending *models.ChangeRequest
+	for i, r := range changes {
+		if r.Kind == models.ChangeKitAddress && r.SubjectID == app.ID && r.Status == models.ChangePending {
+			pending = &changes[i]
+		}
+	}
 	if pending == nil {
 		t.Fatal("no change request for the new address")
 	}

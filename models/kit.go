@@ -23,18 +23,14 @@ const (
 	KitLoginShared = "shared" // the app signs in on the platform's shared login domain
 	KitLoginOwn    = "own"    // the app signs in on its own domain
 
-	PlatformWeLink     = "welink"     // WeLink open platform
-	PlatformIndustrial = "industrial" // industrial software cloud
-
 	MaxKitApps       = 20
 	MaxKitAppNameLen = 60
 )
 
-// KitAuthModes, KitLoginTypes and KitPlatforms list the choices in display order.
+// KitAuthModes and KitLoginTypes list the choices in display order.
 var (
 	KitAuthModes  = []string{KitAuthOAuth2, KitAuthSDK}
 	KitLoginTypes = []string{KitLoginShared, KitLoginOwn}
-	KitPlatforms  = []string{PlatformWeLink, PlatformIndustrial}
 	KitDigests    = []string{saasproto.OAEPSHA256, saasproto.OAEPSHA1}
 )
 
@@ -56,7 +52,7 @@ type KitApp struct {
 	PublicKey    string `gorm:"type:text;not null"`
 	KeyBits      int    `gorm:"not null"`
 	OAEPDigest   string `gorm:"size:10;not null"`
-	Platforms    string `gorm:"size:60;not null;default:''"` // comma-separated KitPlatforms
+	Platforms    string `gorm:"size:60;not null;default:''"` // comma-separated Platforms
 	ClientID     string `gorm:"size:40;not null;uniqueIndex:idx_kit_apps_client"`
 	SecretEnc    string `gorm:"type:text;not null"`
 	SecretMasked string `gorm:"size:80;not null"`
@@ -133,13 +129,13 @@ func checkKitApp(in KitAppInput) (KitAppInput, int, []*FieldError) {
 		errs = append(errs, &FieldError{Field: "oaep_digest", Key: "kit.error.digest"})
 	}
 	var platforms []string
-	for _, p := range KitPlatforms { // in display order, each once
+	for _, p := range Platforms { // in display order, each once
 		if slices.Contains(in.Platforms, p) {
 			platforms = append(platforms, p)
 		}
 	}
 	for _, p := range in.Platforms {
-		if !slices.Contains(KitPlatforms, p) {
+		if !slices.Contains(Platforms, p) {
 			errs = append(errs, &FieldError{Field: "platforms", Key: "kit.error.platform"})
 			break
 		}

@@ -15,12 +15,18 @@ import (
 // public key is parsed with the standard library: PEM, RSA, at least 3072 bits; a
 // private key is refused and dropped from the input.
 func CheckKitAppInput(in *KitAppInput) []*FieldError {
-	out, _, errs := checkKitApp(*in)
+	_, errs := checkKitAppInput(in)
+	return errs
+}
+
+// checkKitAppInput is CheckKitAppInput, also returning the key's length in bits.
+func checkKitAppInput(in *KitAppInput) (int, []*FieldError) {
+	out, bits, errs := checkKitApp(*in)
 	*in = out
 	if in.AddressID == 0 {
 		errs = append(errs, &FieldError{Field: "address_id", Key: "kit.error.address_required"})
 	}
-	return errs
+	return bits, errs
 }
 
 // newAppSecret makes an app secret: 256 random bits, 64 hexadecimal characters.
@@ -84,10 +90,10 @@ func duplicateLoginURL(err error) error {
 // CreateKitApp registers an app credential and generates its app ID and secret; the
 // secret is returned once and kept sealed.
 func (s *Store) CreateKitApp(ctx context.Context, act Actor, merchantID uint, in KitAppInput) (KitApp, string, error) {
-	if errs := CheckKitAppInput(&in); len(errs) > 0 {
+	bits, errs := checkKitAppInput(&in)
+	if len(errs) > 0 {
 		return KitApp{}, "", errs[0]
 	}
-	_, bits, _ := checkKitApp(in)
 	secret, err := newAppSecret()
 	if err != nil {
 		return KitApp{}, "", err
@@ -132,10 +138,10 @@ func (s *Store) CreateKitApp(ctx context.Context, act Actor, merchantID uint, in
 // production address is not applied: it becomes a change request for a reviewer, whose
 // approval moves the app to it; the returned request is nil when the address stayed.
 func (s *Store) UpdateKitApp(ctx context.Context, act Actor, merchantID, id uint, version int, in KitAppInput) (KitApp, *ChangeRequest, error) {
-	if errs := CheckKitAppInput(&in); len(errs) > 0 {
+	bits, errs := checkKitAppInput(&in)
+	if len(errs) > 0 {
 		return KitApp{}, nil, errs[0]
 	}
-	_, bits, _ := checkKitApp(in)
 	var app KitApp
 	var change *ChangeRequest
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -234,17 +240,6 @@ func (s *Store) KitAppByClientID(ctx context.Context, clientID string) (KitApp, 
 // KitAppSecret unseals an app's secret (the kit sync sends it, encrypted with the
 // merchant's public key; the OAuth server compares a client's secret with it).
 func (s *Store) KitAppSecret(a KitApp) (string, error) { return s.box.Open(a.SecretEnc) }
-
-// PendingKitAddress is the address change of an app waiting for a reviewer, if any.
-func (s *Store) PendingKitAddress(ctx context.Context, merchantID, appID uint) (*ChangeRequest, error) {
-	var r ChangeRequest
-	err := first(s.r.WithContext(ctx).Where("merchant_id = ? AND kind = ? AND subject_id = ? AND status = ?",
-		merchantID, ChangeKitAddress, appID, ChangePending), &r)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	return &r, err
-}
 
 // PendingKitAddresses are the merchant's app address changes waiting for a reviewer,
 // by app.

@@ -207,7 +207,7 @@ func TestKitAppAddressChangeIsReviewed(t *testing.T) {
 	if err != nil || got.AddressID != addrs[1].ID {
 		t.Fatalf("after approval the app uses address %d (%v), want %d", got.AddressID, err, addrs[1].ID)
 	}
-	if p, err := env.Store.PendingKitAddress(ctx, m, app.ID); err != nil || p != nil {
+	if p, err := env.Store.PendingKitAddresses(ctx, m); err != nil || len(p) != 0 {
 		t.Fatalf("a change still pending: %v %v", p, err)
 	}
 	// The old address is free again.

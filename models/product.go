@@ -58,13 +58,23 @@ type SupportItem struct {
 	Email   string `json:"email"`
 }
 
+// Platforms a SaaS product or a joint-operation app is distributed to; products there
+// are hidden-sale.
+const (
+	PlatformWeLink     = "welink"     // WeLink open platform
+	PlatformIndustrial = "industrial" // industrial software cloud
+)
+
+// Platforms lists them in display order.
+var Platforms = []string{PlatformWeLink, PlatformIndustrial}
+
 // SaaSFields are the SaaS-only fields.
 type SaaSFields struct {
 	ProvisionMode string   `json:"provision_mode"`       // on_purchase | after_acceptance
 	UserAuth      string   `json:"user_auth"`            // none | mobile | email
 	EncryptType   string   `json:"encrypt_type"`         // "1" AES-256, "2" AES-128
 	ExtParams     []string `json:"ext_params"`           // at most 3
-	Platforms     []string `json:"platforms"`            // welink, industrial: those products are hidden-sale
+	Platforms     []string `json:"platforms"`            // of Platforms: those products are hidden-sale
 	AddressID     *uint    `json:"address_id,omitempty"` // the production address (basic SaaS interface) called for it
 }
 

@@ -190,7 +190,7 @@ func truncRunes(s string, n int) string {
 // waits for the merchant's acceptance), a renewal or conversion refreshes it (and
 // unfreezes a frozen one), an upgrade upgrades it; orderNotify follows where the
 // merchant enabled it. Products without a production address (published before
-// integration) make no call: the merchant confirms their delivery as before. prevSpec is the subscription's spec before an upgrade.
+// integration) make no call: the merchant confirms their delivery as before.
 func (s *Store) startSaaS(ctx context.Context, o *Order, line OrderLine, sub Subscription) error {
 	if o.ProductType != ProductSaaS {
 		return nil

@@ -164,11 +164,7 @@ func (p *Pool) startWaiting(ctx context.Context) int {
 		}
 	}
 	p.mu.Unlock()
-	if len(stale) > 0 {
-		if err := p.Store.ReleaseJobs(context.WithoutCancel(ctx), p.Name, stale); err != nil {
-			p.Log.Error("give back stale jobs", "ids", stale, "err", err)
-		}
-	}
+	p.giveBack(ctx, stale)
 	for _, j := range start {
 		p.wg.Add(1)
 		go p.run(ctx, j)
@@ -187,6 +183,11 @@ func (p *Pool) release(ctx context.Context) {
 	}
 	p.waiting, p.nWaiting = map[string][]models.Job{}, 0
 	p.mu.Unlock()
+	p.giveBack(ctx, ids)
+}
+
+// giveBack returns claimed jobs the pool will not start to the queue.
+func (p *Pool) giveBack(ctx context.Context, ids []uint) {
 	if err := p.Store.ReleaseJobs(context.WithoutCancel(ctx), p.Name, ids); err != nil {
 		p.Log.Error("give back claimed jobs", "ids", ids, "err", err)
 	}

@@ -42,7 +42,7 @@ type KitAppFields struct {
 type KitAppFormVM struct {
 	Existing  *models.KitApp
 	Form      KitAppFields
-	Addresses []models.ProductionAddress // the merchant's kit addresses
+	Addresses []models.ProductionAddress // the merchant's addresses (the form offers the kit ones)
 	Pending   *models.KitAddressChange
 	Errors    view.Errors
 	DevHint   bool // development: loopback login URLs allowed
@@ -52,28 +52,4 @@ type KitAppFormVM struct {
 func KitAppFieldsOf(a models.KitApp) KitAppFields {
 	return KitAppFields{Name: a.Name, AuthMode: a.AuthMode, AddressID: strconv.FormatUint(uint64(a.AddressID), 10), LoginType: a.LoginType,
 		LoginURL: a.LoginURL, PublicKey: a.PublicKey, OAEPDigest: a.OAEPDigest, Platforms: a.PlatformList(), Version: strconv.Itoa(a.Version)}
-}
-
-func kitOptions(values []string, prefix string) []view.Option {
-	out := make([]view.Option, len(values))
-	for i, v := range values {
-		out[i] = view.Option{Value: v, Label: prefix + v}
-	}
-	return out
-}
-
-func kitAddressOptions(addrs []models.ProductionAddress) []view.Option {
-	out := make([]view.Option, len(addrs))
-	for i, a := range addrs {
-		out[i] = view.Option{Value: strconv.FormatUint(uint64(a.ID), 10), Label: a.Name + " · " + a.URL, Raw: true}
-	}
-	return out
-}
-
-func checkedSet(values []string) map[string]bool {
-	out := make(map[string]bool, len(values))
-	for _, v := range values {
-		out[v] = true
-	}
-	return out
 }

@@ -637,9 +637,9 @@ func kitAppCard(p view.Page, vm KitAppsVM, r KitAppRow) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var35 string
-				templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "kit.platform."+pl))
+				templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "product.platform."+pl))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/kit_apps.templ`, Line: 96, Col: 70}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/kit_apps.templ`, Line: 96, Col: 74}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 				if templ_7745c5c3_Err != nil {
@@ -757,11 +757,11 @@ func KitAppFormPage(p view.Page, vm KitAppFormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.RadioGroup(components.SelectProps{Name: "auth_mode", Label: "kit.apps.auth_mode", Value: vm.Form.AuthMode, Options: kitOptions(models.KitAuthModes, "kit.auth."), Error: vm.Errors["auth_mode"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.RadioGroup(components.SelectProps{Name: "auth_mode", Label: "kit.apps.auth_mode", Value: vm.Form.AuthMode, Options: optionsOf("kit.auth.", models.KitAuthModes...), Error: vm.Errors["auth_mode"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(vm.Addresses) == 0 {
+			if len(addressOptions(vm.Addresses, models.InterfaceKit)) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<p class=\"text-sm text-red-700\" data-testid=\"no-kit-addresses\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -806,7 +806,7 @@ func KitAppFormPage(p view.Page, vm KitAppFormVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "address_id", Label: "kit.apps.address", Value: vm.Form.AddressID, Options: kitAddressOptions(vm.Addresses), Error: vm.Errors["address_id"], Required: true, Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "address_id", Label: "kit.apps.address", Value: vm.Form.AddressID, Options: addressOptions(vm.Addresses, models.InterfaceKit), Error: vm.Errors["address_id"], Required: true, Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -848,7 +848,7 @@ func KitAppFormPage(p view.Page, vm KitAppFormVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = components.RadioGroup(components.SelectProps{Name: "login_type", Label: "kit.apps.login_type", Value: vm.Form.LoginType, Options: kitOptions(models.KitLoginTypes, "kit.login."), Error: vm.Errors["login_type"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.RadioGroup(components.SelectProps{Name: "login_type", Label: "kit.apps.login_type", Value: vm.Form.LoginType, Options: optionsOf("kit.login.", models.KitLoginTypes...), Error: vm.Errors["login_type"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -880,11 +880,11 @@ func KitAppFormPage(p view.Page, vm KitAppFormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "oaep_digest", Label: "kit.apps.oaep_digest", Value: vm.Form.OAEPDigest, Options: kitOptions(models.KitDigests, "kit.digest."), Error: vm.Errors["oaep_digest"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "oaep_digest", Label: "kit.apps.oaep_digest", Value: vm.Form.OAEPDigest, Options: optionsOf("kit.digest.", models.KitDigests...), Error: vm.Errors["oaep_digest"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.CheckboxGroup(components.SelectProps{Name: "platforms", Label: "kit.apps.platforms", Options: kitOptions(models.KitPlatforms, "kit.platform."), Error: vm.Errors["platforms"]}, checkedSet(vm.Form.Platforms)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.CheckboxGroup(components.SelectProps{Name: "platforms", Label: "kit.apps.platforms", Options: platformOptions, Error: vm.Errors["platforms"]}, setOf(vm.Form.Platforms)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

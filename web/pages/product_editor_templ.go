@@ -1692,7 +1692,7 @@ func productTypeFields(vm ProductAppVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "saas_address_id", Label: "product.saas_address", Value: vm.Form.SaaSAddressID, Options: saasAddressOptions(vm.Addresses), Error: vm.Errors["saas_address_id"], Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "saas_address_id", Label: "product.saas_address", Value: vm.Form.SaaSAddressID, Options: addressOptions(vm.Addresses, models.InterfaceSaaS), Error: vm.Errors["saas_address_id"], Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

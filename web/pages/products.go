@@ -308,7 +308,7 @@ var (
 	provisionOptions = optionsOf("product.provision.", "on_purchase", "after_acceptance")
 	userAuthOptions  = optionsOf("product.user_auth.", "none", "mobile", "email")
 	encryptOptions   = []view.Option{{Value: "1", Label: "product.encrypt.aes256"}, {Value: "2", Label: "product.encrypt.aes128"}}
-	platformOptions  = optionsOf("product.platform.", "welink", "industrial")
+	platformOptions  = optionsOf("product.platform.", models.Platforms...)
 	deliveryOptions  = optionsOf("product.delivery.", "online_code", "system_code", "hardware_code", "offline", "package_deploy")
 	flowOptions      = optionsOf("product.flow.", "standard", "custom")
 	billingOptions   = optionsOf("product.billing.", models.BillingPeriod, models.BillingOneTime, models.BillingOnDemand, models.BillingPackage)

@@ -168,15 +168,25 @@ func ActivityLabel(ctx context.Context, activity string) string {
 	return i18n.T(ctx, "saas.activity."+activity)
 }
 
-func addressOptions(addrs []models.ProductionAddress, kit bool) []view.Option {
+// addressOptions offers the addresses of one interface type: the debug console's basic
+// or kit tabs, a product's basic SaaS address, an app credential's kit address.
+func addressOptions(addrs []models.ProductionAddress, interfaceType string) []view.Option {
 	var out []view.Option
 	for _, a := range addrs {
-		if kit != (a.InterfaceType == models.InterfaceKit) || a.InterfaceType == models.InterfaceLicense {
+		if a.InterfaceType != interfaceType {
 			continue
 		}
 		out = append(out, view.Option{Value: strconv.FormatUint(uint64(a.ID), 10), Label: a.Name + " · " + strings.ToUpper(a.Protocol) + " · " + a.URL, Raw: true})
 	}
 	return out
+}
+
+// specInterface is the interface type of a debug tab's addresses.
+func specInterface(kit bool) string {
+	if kit {
+		return models.InterfaceKit
+	}
+	return models.InterfaceSaaS
 }
 
 func productOptions(ctx context.Context, ps []models.SaaSProductRef) []view.Option {

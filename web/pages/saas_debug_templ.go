@@ -537,7 +537,7 @@ func SaaSDebugPage(p view.Page, vm DebugConsoleVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "address_id", Label: "saas.debug.address", Value: vm.Target.AddressID, Options: addressOptions(vm.Addresses, vm.Spec.Kit), Error: vm.Errors["address_id"], Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectProps{Name: "address_id", Label: "saas.debug.address", Value: vm.Target.AddressID, Options: addressOptions(vm.Addresses, specInterface(vm.Spec.Kit)), Error: vm.Errors["address_id"], Blank: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

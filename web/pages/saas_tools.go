@@ -125,17 +125,6 @@ func listingTone(s string) string {
 	return "gray"
 }
 
-// saasAddressOptions offers the basic SaaS addresses a product may name.
-func saasAddressOptions(addrs []models.ProductionAddress) []view.Option {
-	var out []view.Option
-	for _, a := range addrs {
-		if a.InterfaceType == models.InterfaceSaaS {
-			out = append(out, view.Option{Value: strconv.FormatUint(uint64(a.ID), 10), Label: a.Name + " · " + a.Protocol + " · " + a.URL, Raw: true})
-		}
-	}
-	return out
-}
-
 // SaaSAPIVM documents the open APIs merchants call, with a signed example.
 type SaaSAPIVM struct {
 	Keys      []models.AccessKey
