@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sellercenter/internal/kitauth"
 	"sync"
 	"time"
 
@@ -43,6 +44,8 @@ type App struct {
 	analytics     *analyticsCaches // made on first use
 	bench         benchPages       // SC_BENCH_ROUTES only
 	debugLimit    debugLimiter     // the debugging console's calls in flight
+	kitOnce       sync.Once
+	kit           *kitauth.Server // unified login's authorization server, made on first use
 }
 
 // NewSessions builds the session manager over the database.

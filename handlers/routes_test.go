@@ -24,7 +24,8 @@ const (
 	buyerOnly
 	reviewerOnly
 	adminOnly
-	signed // an open API: a valid APIG signature, whoever's session
+	signed      // an open API: a valid APIG signature, whoever's session
+	oauthClient // unified login's token and userinfo: the app's credentials or bearer token, no session
 )
 
 // routeSpec is one row of the route matrix: who may call the route and, for routes whose
@@ -35,25 +36,30 @@ type routeSpec struct {
 }
 
 // buyerOwned kinds belong to buyer A (buyera@example.com); every other kind to merchant A.
-var buyerOwned = map[string]bool{"buyer_order": true, "buyer_refund": true, "buyer_resource": true}
+var buyerOwned = map[string]bool{"buyer_order": true, "buyer_refund": true, "buyer_resource": true,
+	"buyer_dept": true, "buyer_kit_user": true, "buyer_binding": true}
 
 // routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
 var routeMatrix = map[string]routeSpec{
-	"GET /":                 {access: public},
-	"GET /login":            {access: public},
-	"POST /login":           {access: public},
-	"POST /logout":          {access: public},
-	"GET /register":         {access: public},
-	"GET /terms":            {access: public},
-	"POST /register":        {access: public},
-	"GET /verify-email":     {access: public},
-	"GET /password/forgot":  {access: public},
-	"POST /password/forgot": {access: public},
-	"GET /password/reset":   {access: public},
-	"POST /password/reset":  {access: public},
-	"POST /locale":          {access: public},
-	"GET /dev/outbox":       {access: public},
-	"GET /healthz":          {access: public},
+	"GET /":                       {access: public},
+	"GET /login":                  {access: public},
+	"GET /oauth2/authorize":       {access: public},
+	"POST /oauth2/authorize":      {access: public},
+	"POST /api/v1/oauth2/token":   {access: oauthClient},
+	"GET /api/v1/oauth2/userinfo": {access: oauthClient},
+	"POST /login":                 {access: public},
+	"POST /logout":                {access: public},
+	"GET /register":               {access: public},
+	"GET /terms":                  {access: public},
+	"POST /register":              {access: public},
+	"GET /verify-email":           {access: public},
+	"GET /password/forgot":        {access: public},
+	"POST /password/forgot":       {access: public},
+	"GET /password/reset":         {access: public},
+	"POST /password/reset":        {access: public},
+	"POST /locale":                {access: public},
+	"GET /dev/outbox":             {access: public},
+	"GET /healthz":                {access: public},
 	"GET /api/mkp-openapi-public/global/v1/order/query": {access: signed},
 	"GET /catalog":                                   {access: public},
 	"GET /catalog/:id":                               {access: public},
@@ -129,6 +135,8 @@ var routeMatrix = map[string]routeSpec{
 	"GET /seller/saas/kit-apps/:id/edit":             {access: merchantOnly, owned: "kit_app"},
 	"POST /seller/saas/kit-apps/:id":                 {access: merchantOnly, owned: "kit_app"},
 	"POST /seller/saas/kit-apps/:id/rotate":          {access: merchantOnly, owned: "kit_app"},
+	"POST /seller/saas/kit-apps/:id/test-tenant":     {access: merchantOnly, owned: "kit_app"},
+	"POST /seller/saas/kit-apps/:id/push":            {access: merchantOnly, owned: "kit_app"},
 	"GET /seller/saas/addresses":                     {access: merchantOnly},
 	"GET /seller/saas/addresses/new":                 {access: merchantOnly},
 	"POST /seller/saas/addresses":                    {access: merchantOnly},
@@ -160,6 +168,23 @@ var routeMatrix = map[string]routeSpec{
 	"POST /admin/products/:id/restore":               {access: reviewerOnly},
 	"GET /buyer":                                     {access: buyerOnly},
 	"GET /buyer/profile":                             {access: buyerOnly},
+	"GET /buyer/org":                                 {access: buyerOnly},
+	"POST /buyer/org":                                {access: buyerOnly},
+	"GET /buyer/org/depts":                           {access: buyerOnly},
+	"POST /buyer/org/depts":                          {access: buyerOnly},
+	"POST /buyer/org/depts/:id":                      {access: buyerOnly, owned: "buyer_dept"},
+	"POST /buyer/org/depts/:id/delete":               {access: buyerOnly, owned: "buyer_dept"},
+	"GET /buyer/org/users":                           {access: buyerOnly},
+	"POST /buyer/org/users":                          {access: buyerOnly},
+	"GET /buyer/org/users/:id/edit":                  {access: buyerOnly, owned: "buyer_kit_user"},
+	"POST /buyer/org/users/:id":                      {access: buyerOnly, owned: "buyer_kit_user"},
+	"POST /buyer/org/users/:id/delete":               {access: buyerOnly, owned: "buyer_kit_user"},
+	"GET /buyer/org/apps":                            {access: buyerOnly},
+	"POST /buyer/org/apps/bind":                      {access: buyerOnly},
+	"GET /buyer/org/apps/:id":                        {access: buyerOnly, owned: "buyer_binding"},
+	"POST /buyer/org/apps/:id/grants":                {access: buyerOnly, owned: "buyer_binding"},
+	"POST /buyer/org/apps/:id/grants/:gid":           {access: buyerOnly, owned: "buyer_binding"},
+	"POST /buyer/org/apps/:id/unbind":                {access: buyerOnly, owned: "buyer_binding"},
 	"POST /buyer/profile":                            {access: buyerOnly},
 	"GET /buyer/buy":                                 {access: buyerOnly},
 	"GET /buyer/buy/confirm":                         {access: buyerOnly},
@@ -298,6 +323,9 @@ type matrixFixture struct {
 	aKey, aAddress, aDebugCall uint
 	aSaaSCall                  uint
 	aKitApp                    uint
+	// Buyer A's organisation: a department, a user and merchant A's app bound to it
+	// through buyer A's subscription, with the user authorised.
+	aDept, aKitUser, aBinding, aGrant uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -357,6 +385,7 @@ func (fx *matrixFixture) addSaaSTools(t *testing.T) {
 		LoginType: models.KitLoginOwn, LoginURL: "https://a.example.com/login", PublicKey: testkeys.Public3072()})
 	must(t, err)
 	fx.aKitApp = app.ID
+	fx.addOrg(t, app)
 	// A production call of merchant A's order that failed and waits for a restart.
 	now := fx.ta.env.Clock.Now()
 	inst := models.SaaSInstance{SubscriptionID: fx.aSub, MerchantID: fx.a.ID, BuyerID: fx.aOrder.BuyerID, ProductID: fx.aProduct,
@@ -369,6 +398,31 @@ func (fx *matrixFixture) addSaaSTools(t *testing.T) {
 		RetryFrom: now, Deadline: now, FinishedAt: &now, InstanceID: "inst-a", FailedCheck: "result_code", Version: 1, CreatedAt: now, UpdatedAt: now}
 	must(t, fx.ta.env.DB.W.Create(&sc).Error)
 	fx.aSaaSCall = sc.ID
+}
+
+// addOrg gives buyer A an organisation with a department and a user, and binds merchant
+// A's app to it through buyer A's subscription (written directly: the fixture's order
+// has no provisioned instance), the user authorised.
+func (fx *matrixFixture) addOrg(t *testing.T, app models.KitApp) {
+	t.Helper()
+	ctx := context.Background()
+	var buyer models.User
+	must(t, fx.ta.env.DB.R.Where("email = ?", "buyera@example.com").Take(&buyer).Error)
+	act := models.Actor{UserID: buyer.ID}
+	org, err := fx.ta.Store.SaveKitOrg(ctx, act, buyer.ID, 0, models.KitOrgInput{TenantCode: "buyer-a", Name: "Buyer A"})
+	must(t, err)
+	d, err := fx.ta.Store.SaveKitDept(ctx, act, buyer.ID, 0, models.KitDeptInput{OrgCode: "HQ", Name: "总部"})
+	must(t, err)
+	u, err := fx.ta.Store.SaveKitUser(ctx, act, buyer.ID, 0, 0, models.KitUserInput{UserName: "zhang", Name: "张三", OrgCode: "HQ", Password: "long-enough-pw", Enabled: true})
+	must(t, err)
+	now := fx.ta.env.Clock.Now()
+	b := models.KitBinding{TenantRowID: org.ID, KitAppID: app.ID, MerchantID: fx.a.ID, BuyerID: buyer.ID, SubscriptionID: fx.aSub,
+		OrderID: fx.aOrder.ID, OrderNo: fx.aOrder.OrderNo, ProductID: fx.aProduct, InstanceID: "inst-a", Status: models.BindingBound,
+		BoundAt: now, Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, fx.ta.env.DB.W.Create(&b).Error)
+	g := models.KitGrant{BindingID: b.ID, UserID: u.ID, Role: models.KitRoleUser, Enabled: true, CreatedAt: now, UpdatedAt: now}
+	must(t, fx.ta.env.DB.W.Create(&g).Error)
+	fx.aDept, fx.aKitUser, fx.aBinding, fx.aGrant = d.ID, u.ID, b.ID, g.ID
 }
 
 // addOrders gives merchant A and buyer A an order, an after-sales case and an export,
@@ -446,6 +500,12 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aSaaSCall))
 	case "kit_app":
 		return itoa64(int64(fx.aKitApp))
+	case "buyer_dept":
+		return itoa64(int64(fx.aDept))
+	case "buyer_kit_user":
+		return itoa64(int64(fx.aKitUser))
+	case "buyer_binding":
+		return itoa64(int64(fx.aBinding))
 	}
 	return "1"
 }
@@ -454,6 +514,7 @@ func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string
 	method, path, _ = strings.Cut(route, " ")
 	path = strings.ReplaceAll(path, ":id", fx.idFor(spec.owned))
 	path = strings.ReplaceAll(path, ":step", "basics")
+	path = strings.ReplaceAll(path, ":gid", itoa64(int64(fx.aGrant)))
 	path = strings.ReplaceAll(path, ":date", "2026-10-01")
 	path = strings.ReplaceAll(path, ":code", "cn-north-4")
 	path = strings.ReplaceAll(path, ":sku", "SKU-NONE")
@@ -504,6 +565,10 @@ func TestRoleGatesOnEveryRoute(t *testing.T) {
 			r := call(clients[role], method, path)
 			toLogin := r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location(), "/login")
 			switch {
+			case spec.access == oauthClient:
+				if (r.Status != http.StatusBadRequest && r.Status != http.StatusUnauthorized) || !strings.Contains(r.Body, `"error":`) {
+					t.Errorf("%s as %s without client credentials: status %d %s, want an OAuth error", route, role, r.Status, r.Body)
+				}
 			case spec.access == signed:
 				if r.Status != http.StatusForbidden || !strings.Contains(r.Body, `"resultCode":"CBC.0150"`) {
 					t.Errorf("%s as %s without a signature: status %d %s, want 403 CBC.0150", route, role, r.Status, r.Body)
@@ -555,7 +620,15 @@ func (fx *matrixFixture) snapshot(t *testing.T) string {
 	db.Model(&models.Refund{}).Count(&refunds)
 	var sc models.SaaSCall
 	db.First(&sc, fx.aSaaSCall)
-	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, sub, subs, orders, refunds, sc})
+	var kd models.KitDept
+	var ku models.KitUser
+	var kb models.KitBinding
+	var kg models.KitGrant
+	db.First(&kd, fx.aDept)
+	db.First(&ku, fx.aKitUser)
+	db.First(&kb, fx.aBinding)
+	db.First(&kg, fx.aGrant)
+	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, sub, subs, orders, refunds, sc, kd, ku, kb, kg})
 	return string(b)
 }
 
@@ -616,8 +689,8 @@ func TestEveryStateChangeNeedsTheSessionToken(t *testing.T) {
 	for _, route := range appRoutes(ta) {
 		spec := routeMatrix[route]
 		method, path := fx.path(route, spec)
-		if method == http.MethodGet {
-			continue
+		if method == http.MethodGet || spec.access == oauthClient {
+			continue // unified login's token endpoint authenticates the app, not a session
 		}
 		c := clients[spec.access]
 		if spec.owned != "" && buyerOwned[spec.owned] {

@@ -39,6 +39,15 @@ func (a *App) kitAppsVM(c echo.Context) (pages.KitAppsVM, error) {
 		if p, ok := pending[app.ID]; ok {
 			row.Pending = &p
 		}
+		switch tt, err := a.Store.TestTenantOf(ctx, m.ID, app.ID); {
+		case err == nil:
+			row.Test = &tt
+		case !errors.Is(err, models.ErrNotFound):
+			return vm, err
+		}
+		if row.Bindings, err = a.Store.KitAppBindings(ctx, m.ID, app.ID); err != nil {
+			return vm, err
+		}
 		vm.Rows = append(vm.Rows, row)
 	}
 	return vm, nil
@@ -205,4 +214,36 @@ func (a *App) KitAppRotate(c echo.Context) error {
 		return err
 	}
 	return a.renderAppSecretOnce(c, app, secret, true)
+}
+
+// KitAppTestTenant requests the app's test tenant, or syncs it again.
+func (a *App) KitAppTestTenant(c echo.Context) error {
+	if err := requireActive(c); err != nil {
+		return err
+	}
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Store.RequestTestTenant(c.Request().Context(), actor(c), currentMerchant(c).ID, id); err != nil {
+		return err
+	}
+	a.flash(c, "success", "kit.test.flash")
+	return a.redirect(c, web.SellerKitApps())
+}
+
+// KitAppPush is 批量订单设置: the app's current settings go to every bound organisation.
+func (a *App) KitAppPush(c echo.Context) error {
+	if err := requireActive(c); err != nil {
+		return err
+	}
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Store.PushKitApp(c.Request().Context(), actor(c), currentMerchant(c).ID, id); err != nil {
+		return err
+	}
+	a.flash(c, "success", "kit.push.flash")
+	return a.redirect(c, web.SellerKitApps())
 }

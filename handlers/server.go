@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"sellercenter/static"
+	"sellercenter/web"
 )
 
 // Router builds the echo instance with middleware and the route table.
@@ -44,6 +45,10 @@ func (a *App) Router() *echo.Echo {
 	e.GET("/healthz", a.Health)
 	// Open APIs merchants call: signed (APIG AK/SK), no session, no CSRF.
 	e.GET(OpenAPIOrderQueryPath, a.OpenAPIOrderQuery)
+	// Unified login's token and userinfo endpoints: the app authenticates itself (app ID
+	// and secret, or the bearer token), no session, no CSRF.
+	e.POST(web.KitToken(), a.KitTokenCreate)
+	e.GET(web.KitUserInfo(), a.KitUserInfoShow)
 	if a.SaaSDemo != nil && !a.Cfg.Production {
 		// The reference merchant endpoint: called by this server's own console, no session.
 		demo := echo.WrapHandler(http.StripPrefix(SaaSDemoPath, a.SaaSDemo))

@@ -35,7 +35,10 @@ var AuditActions = []string{
 	"certification.start_transfer", "certification.submit", "certification.unlock",
 	"change.approve", "change.reject", "change.submit", "change.withdraw",
 	"holiday.add", "holiday.delete",
-	"kit_app.create", "kit_app.rotate", "kit_app.update",
+	"kit_app.create", "kit_app.push", "kit_app.rotate", "kit_app.test_tenant", "kit_app.update",
+	"kit_binding.bind", "kit_binding.unbind", "kit_dept.add", "kit_dept.delete", "kit_dept.update",
+	"kit_grant.add", "kit_grant.revoke", "kit_grant.update", "kit_org.create", "kit_org.update",
+	"kit_user.add", "kit_user.delete", "kit_user.update",
 	"merchant.reinstate", "merchant.suspend",
 	"order.cancelled", "order.completed", "order.create", "order.export", "order.failed", "order.processing",
 	"product.create", "product.flag", "product.flag_close", "product.hide", "product.restore", "product.stop",
@@ -59,6 +62,7 @@ var AuditActions = []string{
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
 	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance", "kit_app",
+	"kit_tenant", "kit_dept", "kit_user", "kit_binding",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -87,6 +91,8 @@ var AuditFields = []string{
 	// joint-operation app credentials (never the secret, only its masked form)
 	"auth_mode", "address_id", "login_type", "login_url", "key_bits", "oaep_digest", "platforms", "client_id",
 	"app_id", "app_name", "address_name", "address_url",
+	// joint-operation organisations: tenants, departments, users, bindings, grants
+	"tenant_code", "domain_name", "org_code", "parent_code", "user_name", "enabled", "bindings",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

@@ -42,6 +42,7 @@ var migrations = []migration{
 	{17, "SaaS tools: keys, addresses, debug calls and cases, API replay guard, job groups", migrateSaaSTools},
 	{18, "SaaS provisioning and probing: instances, calls, attempts, product flags and stops, probes", migrateSaaSCalls},
 	{19, "joint-operation app credentials; change requests about one subject", migrateKitApps},
+	{20, "kit organisations: tenants, departments, users, bindings, grants, login tokens", migrateKitOrgs},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -76,6 +76,7 @@ type SaaSFields struct {
 	ExtParams     []string `json:"ext_params"`           // at most 3
 	Platforms     []string `json:"platforms"`            // of Platforms: those products are hidden-sale
 	AddressID     *uint    `json:"address_id,omitempty"` // the production address (basic SaaS interface) called for it
+	KitAppID      *uint    `json:"kit_app_id,omitempty"` // 联营: the app credential the kit syncs and unified login use
 }
 
 // SaaSAddress is the production address content names, if any.

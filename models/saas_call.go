@@ -77,10 +77,23 @@ const (
 	PurposeRelease       = "release"         // releaseInstance
 	PurposeUpgrade       = "upgrade"         // upgrade (V1), upgradeInstance (V2)
 	PurposeNotify        = "notify"          // orderNotify (V2)
+	// Kit sync calls of joint-operation (联营) apps.
+	PurposeTenantSync = "tenant_sync"  // tenantSync
+	PurposeAppSync    = "app_sync"     // applicationSync
+	PurposeAuthSync   = "auth_sync"    // authSync
+	PurposeOrgSync    = "org_sync"     // singleOrgSync
+	PurposeAllOrgSync = "all_org_sync" // allOrgSync
 )
 
+// KitPurposes are the kit sync calls' purposes.
+var KitPurposes = []string{PurposeTenantSync, PurposeAppSync, PurposeAuthSync, PurposeOrgSync, PurposeAllOrgSync}
+
+// kitPurpose tells whether a purpose is a kit sync call.
+func kitPurpose(p string) bool { return slices.Contains(KitPurposes, p) }
+
 // CallPurposes lists them in display order.
-var CallPurposes = []string{PurposeNew, PurposeRenew, PurposeTrialToFormal, PurposeUpgrade, PurposeFreeze, PurposeUnfreeze, PurposeRelease, PurposeNotify}
+var CallPurposes = []string{PurposeNew, PurposeRenew, PurposeTrialToFormal, PurposeUpgrade, PurposeFreeze, PurposeUnfreeze, PurposeRelease, PurposeNotify,
+	PurposeTenantSync, PurposeAppSync, PurposeAuthSync, PurposeOrgSync, PurposeAllOrgSync}
 
 // provisioning tells whether a purpose's failure fails the order (new purchase and
 // upgrade: retried hourly for hours, then the order is refunded); the others are retried
@@ -145,6 +158,9 @@ type SaaSCall struct {
 	ResultCode     string `gorm:"size:10;not null;default:''"`
 	FailedCheck    string `gorm:"size:40;not null;default:''"`
 	Problem        string `gorm:"size:40;not null;default:''"`
+	// KitBindingID names the app binding a kit sync call is about (0 for instance
+	// calls): kit calls of one binding run in order, apart from the instance's calls.
+	KitBindingID uint `gorm:"not null;default:0"`
 	// OrderFailed marks a provisioning call whose failure failed and refunded the order:
 	// it cannot be restarted.
 	OrderFailed bool      `gorm:"not null;default:false"`

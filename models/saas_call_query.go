@@ -98,6 +98,16 @@ func ActivityFor(purpose, protocol, billingMode string) string {
 		if v2 {
 			return saasproto.OrderNotify
 		}
+	case PurposeTenantSync:
+		return saasproto.TenantSync
+	case PurposeAppSync:
+		return saasproto.ApplicationSync
+	case PurposeAuthSync:
+		return saasproto.AuthSync
+	case PurposeOrgSync:
+		return saasproto.SingleOrgSync
+	case PurposeAllOrgSync:
+		return saasproto.AllOrgSync
 	}
 	return ""
 }
@@ -331,7 +341,7 @@ func (s *Store) queueSaaSCall(ctx context.Context, inst SaaSInstance, o Order, l
 		Deadline: now.Add(window), InstanceID: inst.InstanceID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if purpose != PurposeNotify {
 		var open int64
-		if err := s.w.Model(&SaaSCall{}).Where("subscription_id = ? AND status IN ? AND purpose <> ?", inst.SubscriptionID, OpenCallStatuses, PurposeNotify).
+		if err := chain(s.w.Model(&SaaSCall{}), inst.SubscriptionID, 0).Where("status IN ? AND purpose <> ?", OpenCallStatuses, PurposeNotify).
 			Count(&open).Error; err != nil {
 			return c, err
 		}
@@ -447,6 +457,9 @@ type SaaSAttemptPlan struct {
 	// Blocked says why the attempt cannot be sent (no_address, key_revoked, fields):
 	// it counts as a failed attempt.
 	Blocked string
+	// Body is a kit sync call's JSON body (without testFlag and timeStamp, added when
+	// it is signed); instance calls send Params.
+	Body []byte
 	// JobID is the job making the attempt: recording it finishes the job in the same
 	// transaction.
 	JobID uint
@@ -465,6 +478,9 @@ func (s *Store) PlanSaaSAttempt(ctx context.Context, callID uint, no int) (SaaSA
 		return pl, ErrCallNotDue
 	}
 	pl.No = no
+	if c.KitBindingID > 0 {
+		return s.planKitAttempt(ctx, pl)
+	}
 	var inst SaaSInstance
 	if err := first(db.Where("id = ?", c.InstanceRowID), &inst); err != nil {
 		return pl, err
@@ -526,6 +542,10 @@ func (pl SaaSAttemptPlan) SaaSCallFor(now time.Time) saasproto.Call {
 	v, _ := saasproto.ParseVersion(pl.Protocol)
 	c := saasproto.Call{Version: v, Activity: pl.Activity, Address: pl.Address, AccessKey: pl.Secret, EncryptType: pl.EncryptType,
 		Params: pl.Params, TestFlag: "0", Now: now}
+	if pl.Body != nil {
+		c.Params, c.Body = nil, pl.Body
+		return c
+	}
 	// Optional values the protocol would refuse (an odd mobile number, a long name) are
 	// left out rather than failing the call.
 	if _, problems, err := c.Validate(); err == nil {
@@ -586,8 +606,10 @@ func (s *Store) RecordSaaSAttempt(ctx context.Context, pl SaaSAttemptPlan, ex Ex
 			"failed_check": failed.Name, "problem": failed.Problem, "activity": pl.Activity, "next_at": nil}
 		c.Attempts++
 		var inst SaaSInstance
-		if err := first(tx.forUpdate(tx.w.Where("id = ?", c.InstanceRowID)), &inst); err != nil {
-			return err
+		if c.KitBindingID == 0 {
+			if err := first(tx.forUpdate(tx.w.Where("id = ?", c.InstanceRowID)), &inst); err != nil {
+				return err
+			}
 		}
 		if c.Status == CallCancelled {
 			return tx.lateInstance(c, &inst, out)
@@ -621,7 +643,7 @@ func (s *Store) RecordSaaSAttempt(ctx context.Context, pl SaaSAttemptPlan, ex Ex
 			if err := tx.callSucceeded(c, &inst, out); err != nil {
 				return err
 			}
-			return tx.promoteNext(ctx, c.SubscriptionID)
+			return tx.promoteNext(ctx, c)
 		}
 		r, err := tx.saasRetry(ctx)
 		if err != nil {
@@ -654,7 +676,7 @@ func (s *Store) RecordSaaSAttempt(ctx context.Context, pl SaaSAttemptPlan, ex Ex
 		if err := tx.callFailed(ctx, c, &inst); err != nil {
 			return err
 		}
-		return tx.promoteNext(ctx, c.SubscriptionID)
+		return tx.promoteNext(ctx, c)
 	})
 }
 
@@ -683,13 +705,15 @@ func (s *Store) pollLater(c *SaaSCall, fields map[string]any, now time.Time, atO
 			return err
 		}
 		var inst SaaSInstance
-		if err := first(s.w.Where("id = ?", c.InstanceRowID), &inst); err != nil {
-			return err
+		if c.KitBindingID == 0 {
+			if err := first(s.w.Where("id = ?", c.InstanceRowID), &inst); err != nil {
+				return err
+			}
 		}
 		if err := s.callFailed(context.Background(), *c, &inst); err != nil {
 			return err
 		}
-		return s.promoteNext(context.Background(), c.SubscriptionID)
+		return s.promoteNext(context.Background(), *c)
 	}
 	fields["status"] = CallProcessing
 	if err := s.moveCall(c, fields); err != nil {
@@ -921,10 +945,19 @@ func (s *Store) cancelOpenCalls(subID, except uint) error {
 		Updates(map[string]any{"status": CallCancelled, "finished_at": now, "next_at": nil, "updated_at": now, "version": gorm.Expr("version + 1")}).Error
 }
 
-// promoteNext starts the earliest waiting call of a subscription once none is running.
-func (s *Store) promoteNext(ctx context.Context, subID uint) error {
+// chain scopes a query to the calls that run one after the other: a kit binding's sync
+// calls (bindingID > 0), or the calls about a subscription's instance.
+func chain(q *gorm.DB, subID, bindingID uint) *gorm.DB {
+	if bindingID > 0 {
+		return q.Where("kit_binding_id = ?", bindingID)
+	}
+	return q.Where("subscription_id = ? AND kit_binding_id = ?", subID, 0)
+}
+
+// promoteNext starts the earliest waiting call of done's chain once none is running.
+func (s *Store) promoteNext(ctx context.Context, done SaaSCall) error {
 	var running int64
-	if err := s.w.Model(&SaaSCall{}).Where("subscription_id = ? AND status IN ? AND purpose <> ?", subID,
+	if err := chain(s.w.Model(&SaaSCall{}), done.SubscriptionID, done.KitBindingID).Where("status IN ? AND purpose <> ?",
 		[]string{CallQueued, CallProcessing}, PurposeNotify).Count(&running).Error; err != nil {
 		return err
 	}
@@ -932,7 +965,7 @@ func (s *Store) promoteNext(ctx context.Context, subID uint) error {
 		return nil
 	}
 	var next SaaSCall
-	switch err := first(s.w.Where("subscription_id = ? AND status = ?", subID, CallWaiting).Order("id"), &next); {
+	switch err := first(chain(s.w, done.SubscriptionID, done.KitBindingID).Where("status = ?", CallWaiting).Order("id"), &next); {
 	case errors.Is(err, ErrNotFound):
 		return nil
 	case err != nil:
@@ -944,12 +977,16 @@ func (s *Store) promoteNext(ctx context.Context, subID uint) error {
 	}
 	window, _ := r.of(next.Purpose)
 	now := s.clock.Now()
-	var inst SaaSInstance
-	if err := first(s.w.Where("id = ?", next.InstanceRowID), &inst); err != nil {
-		return err
+	fields := map[string]any{"status": CallQueued, "retry_from": now, "deadline": now.Add(window)}
+	if next.KitBindingID == 0 {
+		var inst SaaSInstance
+		if err := first(s.w.Where("id = ?", next.InstanceRowID), &inst); err != nil {
+			return err
+		}
+		fields["instance_id"] = inst.InstanceID
 	}
 	next.RetryFrom, next.Deadline = now, now.Add(window)
-	if err := s.moveCall(&next, map[string]any{"status": CallQueued, "retry_from": now, "deadline": next.Deadline, "instance_id": inst.InstanceID}); err != nil {
+	if err := s.moveCall(&next, fields); err != nil {
 		return err
 	}
 	return s.scheduleAttempt(&next, now)
@@ -975,6 +1012,9 @@ func (s *Store) endSaaS(ctx context.Context, subID uint, by Order, lineNo string
 	}
 	now := s.clock.Now()
 	if err := s.moveInstance(Actor{}, &inst, map[string]any{"status": InstanceReleased, "released_at": now, "due_at": nil}); err != nil {
+		return err
+	}
+	if err := s.endKitBindings(subID); err != nil {
 		return err
 	}
 	if inst.InstanceID == "" {
@@ -1106,6 +1146,9 @@ func (s *Store) SweepSaaSInstances(ctx context.Context) (int, error) {
 					return err
 				}
 				if err := tx.moveInstance(Actor{}, &inst, map[string]any{"status": InstanceReleased, "released_at": now, "due_at": nil}); err != nil {
+					return err
+				}
+				if err := tx.endKitBindings(inst.SubscriptionID); err != nil {
 					return err
 				}
 				done++

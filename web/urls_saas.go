@@ -92,3 +92,33 @@ func AdminProductStop(id uint) string      { return fmt.Sprintf("/admin/products
 func AdminProductRestore(id uint) string   { return fmt.Sprintf("/admin/products/%d/restore", id) }
 func AdminSaaSSupervision() string         { return "/admin/saas" }
 func AdminProductFlagClose(id uint) string { return fmt.Sprintf("/admin/saas/flags/%d/close", id) }
+
+// Joint-operation kit: the merchant's test tenant and 批量订单设置.
+func SellerKitAppTestTenant(id uint) string {
+	return fmt.Sprintf("/seller/saas/kit-apps/%d/test-tenant", id)
+}
+func SellerKitAppPush(id uint) string { return fmt.Sprintf("/seller/saas/kit-apps/%d/push", id) }
+
+// Unified login (统一登录): the platform's OAuth 2.0 endpoints.
+func KitAuthorize() string { return "/oauth2/authorize" }
+func KitToken() string     { return "/api/v1/oauth2/token" }
+func KitUserInfo() string  { return "/api/v1/oauth2/userinfo" }
+
+// The buyer's organisation (组织): departments, users, the joint-operation apps bound to
+// it and the users authorised on each.
+func BuyerOrg() string                  { return "/buyer/org" }
+func BuyerOrgDepts() string             { return "/buyer/org/depts" }
+func BuyerOrgDept(id uint) string       { return fmt.Sprintf("/buyer/org/depts/%d", id) }
+func BuyerOrgDeptDelete(id uint) string { return fmt.Sprintf("/buyer/org/depts/%d/delete", id) }
+func BuyerOrgUsers() string             { return "/buyer/org/users" }
+func BuyerOrgUser(id uint) string       { return fmt.Sprintf("/buyer/org/users/%d", id) }
+func BuyerOrgUserEdit(id uint) string   { return fmt.Sprintf("/buyer/org/users/%d/edit", id) }
+func BuyerOrgUserDelete(id uint) string { return fmt.Sprintf("/buyer/org/users/%d/delete", id) }
+func BuyerOrgApps() string              { return "/buyer/org/apps" }
+func BuyerOrgAppBind() string           { return "/buyer/org/apps/bind" }
+func BuyerOrgApp(id uint) string        { return fmt.Sprintf("/buyer/org/apps/%d", id) }
+func BuyerOrgAppUnbind(id uint) string  { return fmt.Sprintf("/buyer/org/apps/%d/unbind", id) }
+func BuyerOrgAppGrants(id uint) string  { return fmt.Sprintf("/buyer/org/apps/%d/grants", id) }
+func BuyerOrgAppGrant(id, gid uint) string {
+	return fmt.Sprintf("/buyer/org/apps/%d/grants/%d", id, gid)
+}

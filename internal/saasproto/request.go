@@ -27,6 +27,10 @@ type Call struct {
 	Now         time.Time
 	Nonce       string // V2 and kit; empty draws a random one
 	IV          string // AES iv; empty draws a random one per field
+	// Body, on a kit call, is the JSON object to send as it is (production syncs with
+	// whole user and department lists), instead of one built from Params; testFlag and
+	// timeStamp are appended when it is signed.
+	Body []byte
 }
 
 // FieldError says why one parameter is unusable.
@@ -189,6 +193,9 @@ func validateField(fl Field, v string) string {
 
 // Build validates c and returns the signed request.
 func (c Call) Build() (*Request, []FieldError, error) {
+	if c.Body != nil {
+		return c.buildKitBody()
+	}
 	s, errs, err := c.Validate()
 	if err != nil || len(errs) > 0 {
 		return nil, errs, err
@@ -303,10 +310,6 @@ func (c Call) buildV2(s Spec, base *url.URL, p func(string) string) (*Request, [
 
 func (c Call) buildKit(s Spec, base *url.URL, p func(string) string) (*Request, []FieldError, error) {
 	var body ordered
-	testFlag := json.Number("1")
-	if c.TestFlag == "0" {
-		testFlag = "0"
-	}
 	var users, orgs []ordered
 	for _, fl := range s.Fields {
 		v := p(fl.Name)
@@ -362,9 +365,49 @@ func (c Call) buildKit(s Spec, base *url.URL, p func(string) string) (*Request, 
 		}
 		body = append(body, kv{"orgList", list})
 	}
+	return c.signKit(s, base, body.json())
+}
+
+// buildKitBody signs a kit call whose body was made by the caller.
+func (c Call) buildKitBody() (*Request, []FieldError, error) {
+	s, ok := Lookup(c.Version, c.Activity)
+	if !ok || !s.Kit {
+		return nil, nil, ErrUnknownActivity
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(c.Body, &obj); err != nil {
+		return nil, nil, errors.New("the kit body is not a JSON object")
+	}
+	if c.AccessKey == "" {
+		return nil, nil, ErrNoKey
+	}
+	base, err := url.Parse(strings.TrimSpace(c.Address))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, nil, ErrAddress
+	}
+	if c.Now.IsZero() {
+		c.Now = time.Now()
+	}
+	if c.Nonce == "" {
+		c.Nonce = Nonce()
+	}
+	return c.signKit(s, base, bytes.TrimSpace(c.Body))
+}
+
+// signKit appends testFlag and timeStamp to a kit body (a JSON object) and signs it:
+// V2 with x-sign, V1 with the authToken header.
+func (c Call) signKit(s Spec, base *url.URL, obj []byte) (*Request, []FieldError, error) {
+	testFlag := "1"
+	if c.TestFlag == "0" {
+		testFlag = "0"
+	}
 	ts := V1Timestamp(c.Now)
-	body = append(body, kv{"testFlag", testFlag}, kv{"timeStamp", ts})
-	raw := body.json()
+	tail := ordered{{"testFlag", json.Number(testFlag)}, {"timeStamp", ts}}.json()
+	raw := append([]byte{}, bytes.TrimSuffix(obj, []byte("}"))...)
+	if len(raw) > 1 {
+		raw = append(raw, ',')
+	}
+	raw = append(raw, tail[1:]...)
 	u := *base
 	u.Path = strings.TrimRight(u.Path, "/") + s.Path()
 	u.RawPath = ""

@@ -101,6 +101,7 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.BuyerOrders(), Label: "nav.buyer.orders"},
 				{URL: web.BuyerResources(), Label: "nav.buyer.resources"},
 				{URL: web.BuyerAfterSales(), Label: "nav.buyer.after_sales"},
+				{URL: web.BuyerOrg(), Label: "nav.buyer.org"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
 				{URL: web.BuyerProfile(), Label: "nav.buyer.profile"},
