@@ -161,7 +161,9 @@ func (s *Store) KitTokenBy(ctx context.Context, kind, value string) (KitToken, e
 		return t, err
 	}
 	now := s.clock.Now()
-	expired := func(at *time.Time, in int64) bool { return at == nil || (in > 0 && !now.Before(at.Add(time.Duration(in)))) }
+	expired := func(at *time.Time, in int64) bool {
+		return at == nil || (in > 0 && !now.Before(at.Add(time.Duration(in))))
+	}
 	switch kind {
 	case KitByCode:
 		if expired(t.CodeCreatedAt, t.CodeExpiresIn) {

@@ -129,7 +129,16 @@ func (s *Server) Authorize(w http.ResponseWriter, r *http.Request) error {
 
 // Token answers POST /api/v1/oauth2/token.
 func (s *Server) Token(w http.ResponseWriter, r *http.Request) error {
-	return s.srv.HandleTokenRequest(w, r)
+	switch oauth2.GrantType(r.PostFormValue("grant_type")) {
+	case oauth2.AuthorizationCode, oauth2.Refreshing:
+		return s.srv.HandleTokenRequest(w, r)
+	}
+	// Only the two grants of unified login exist (no password or client grant).
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadRequest)
+	_, err := w.Write([]byte(`{"error":"unsupported_grant_type","error_description":"The authorization grant type is not supported by the authorization server"}` + "\n"))
+	return err
 }
 
 // Bearer reads the access token of a request: the app's client ID and the grant.

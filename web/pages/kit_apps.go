@@ -10,11 +10,11 @@ import (
 // KitAppRow is one app credential with its production address and any address change
 // waiting for a reviewer.
 type KitAppRow struct {
-	App     models.KitApp
-	Address models.ProductionAddress // the address in use (zero when it is gone)
-	Pending *models.KitAddressChange // the address a reviewer has yet to approve
-	Test     *models.KitTestTenant // the app's test tenant, once requested
-	Bindings int64                 // organisations the app is bound to (批量订单设置 pushes to them)
+	App      models.KitApp
+	Address  models.ProductionAddress // the address in use (zero when it is gone)
+	Pending  *models.KitAddressChange // the address a reviewer has yet to approve
+	Test     *models.KitTestTenant    // the app's test tenant, once requested
+	Bindings int64                    // organisations the app is bound to (批量订单设置 pushes to them)
 }
 
 // KitAppsVM is the app credentials page (应用凭证).
