@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,50 @@ func TestUnifiedLoginRefusesBadRequests(t *testing.T) {
 		if res.StatusCode != tc.want || body["error"] != tc.code {
 			t.Errorf("%v: %d %v, want %d %s", tc.form, res.StatusCode, body, tc.want, tc.code)
 		}
+	}
+}
+
+// TestJointProductLinksAnAppCredential: the product editor offers 联营 with the
+// merchant's own app credentials only; a product on WeLink cannot be submitted on
+// public sale.
+func TestJointProductLinksAnAppCredential(t *testing.T) {
+	ta := newTestApp(t)
+	c, m := activeSeller(t, ta, "joint@example.com")
+	_, om := activeSeller(t, ta, "other@example.com")
+	ctx := context.Background()
+	appOfMerchant := func(mid uint, login string) models.KitApp {
+		k, _, err := ta.Store.CreateAccessKey(ctx, models.Actor{}, mid, "kit key")
+		must(t, err)
+		addr, err := ta.Store.SaveProductionAddress(ctx, models.Actor{}, mid, 0, models.AddressInput{Name: "kit", InterfaceType: models.InterfaceKit,
+			Protocol: models.ProtocolV2, URL: "https://isv.example.com/produceAPI", KeyID: k.ID})
+		must(t, err)
+		app, _, err := ta.Store.CreateKitApp(ctx, models.Actor{}, mid, models.KitAppInput{Name: "协同办公", AuthMode: models.KitAuthOAuth2,
+			AddressID: addr.ID, LoginType: models.KitLoginOwn, LoginURL: login, PublicKey: testkeys.Public3072()})
+		must(t, err)
+		return app
+	}
+	own := appOfMerchant(m.ID, "https://own.example.com/login")
+	foreign := appOfMerchant(om.ID, "https://foreign.example.com/login")
+	path := createDraft(t, c)
+	if c.get(path).want(http.StatusOK).Doc().Find(`select[name="kit_app_id"] option[value="`+strconv.Itoa(int(foreign.ID))+`"]`).Length() != 0 {
+		t.Fatal("another merchant's app is offered")
+	}
+	v := goodProductForm()
+	v.Set("business_model", "joint")
+	v.Set("kit_app_id", strconv.Itoa(int(foreign.ID)))
+	if r := c.postMultipart(path, v).want(http.StatusUnprocessableEntity); r.fieldError("kit_app_id") == "" {
+		t.Fatal("another merchant's app was accepted")
+	}
+	v.Set("kit_app_id", strconv.Itoa(int(own.ID)))
+	v.Set("platforms", "welink")
+	c.postMultipart(path, v).want(http.StatusSeeOther)
+	content, err := appOf(t, ta, path).ContentOf()
+	must(t, err)
+	if content.BusinessModel != models.BusinessJoint || content.SaaS.KitAppID == nil || *content.SaaS.KitAppID != own.ID {
+		t.Fatalf("saved %s %v", content.BusinessModel, content.SaaS.KitAppID)
+	}
+	r := c.post(path+"/submit", nil).want(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.Body, "Hidden sale (public sale: no)") {
+		t.Fatal("a WeLink product on public sale was not refused with its reason")
 	}
 }

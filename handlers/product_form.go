@@ -38,6 +38,7 @@ var newSpecKeyRE = regexp.MustCompile(`^new-[0-9]{1,3}$`)
 type productForm struct {
 	pages.ProductFields
 	addresses []models.ProductionAddress // the merchant's addresses a SaaS product may name
+	kitApps   []models.KitApp            // the merchant's app credentials a 联营 product may link
 }
 
 func yes(s string) bool { return s == "yes" }
@@ -93,6 +94,18 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 			}
 			if sf.AddressID == nil {
 				set("saas_address_id", "error.choice")
+			}
+		}
+		if f.BusinessModel == models.BusinessJoint {
+			c.BusinessModel = models.BusinessJoint
+			for _, app := range f.kitApps {
+				if strconv.FormatUint(uint64(app.ID), 10) == f.KitAppID {
+					id := app.ID
+					sf.KitAppID = &id
+				}
+			}
+			if f.KitAppID != "" && sf.KitAppID == nil {
+				set("kit_app_id", "error.choice")
 			}
 		}
 		for _, p := range f.ExtParams {

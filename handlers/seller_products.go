@@ -145,6 +145,9 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 		if vm.Addresses, err = a.Store.ProductionAddressesOf(ctx, m.ID); err != nil {
 			return err
 		}
+		if vm.KitApps, err = a.Store.KitAppsOf(ctx, m.ID); err != nil {
+			return err
+		}
 	}
 	if vm.Regions, err = a.Store.ProductRegionRules(ctx, m.ID, vm.Product.Type, offeredAsset(vm.Form.AssetID, vm.Assets)); err != nil {
 		return err
@@ -233,6 +236,9 @@ func (a *App) ProductAppUpdate(c echo.Context) error {
 	}
 	if p.Type == models.ProductSaaS {
 		if f.addresses, err = a.Store.ProductionAddressesOf(c.Request().Context(), currentMerchant(c).ID); err != nil {
+			return err
+		}
+		if f.kitApps, err = a.Store.KitAppsOf(c.Request().Context(), currentMerchant(c).ID); err != nil {
 			return err
 		}
 	}

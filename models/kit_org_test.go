@@ -277,3 +277,29 @@ func TestKitTestTenantAndPush(t *testing.T) {
 		t.Fatalf("another app: %v", err)
 	}
 }
+
+// TestJointProductsNeedAnAppAndHiddenSale: a 联营 product names its app credential, and
+// a product distributed to WeLink or the industrial software cloud is on hidden sale.
+func TestJointProductsNeedAnAppAndHiddenSale(t *testing.T) {
+	gaps := func(c models.ProductContent) map[string]bool {
+		out := map[string]bool{}
+		for _, m := range c.StandardsGaps() {
+			out[m.Key] = true
+		}
+		return out
+	}
+	id := uint(7)
+	c := models.ProductContent{Type: models.ProductSaaS, BusinessModel: models.BusinessJoint, PublicSale: true,
+		SaaS: &models.SaaSFields{Platforms: []string{models.PlatformWeLink}}}
+	if g := gaps(c); !g["standards.kit_app"] || !g["standards.platforms_hidden"] {
+		t.Fatalf("gaps %v", g)
+	}
+	c.PublicSale, c.SaaS.KitAppID = false, &id
+	if g := gaps(c); g["standards.kit_app"] || g["standards.platforms_hidden"] {
+		t.Fatalf("gaps %v", g)
+	}
+	c.BusinessModel, c.SaaS.KitAppID, c.SaaS.Platforms, c.PublicSale = models.BusinessGeneral, nil, nil, true
+	if g := gaps(c); g["standards.kit_app"] || g["standards.platforms_hidden"] {
+		t.Fatalf("a general product: gaps %v", g)
+	}
+}

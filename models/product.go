@@ -247,6 +247,14 @@ func (c ProductContent) StandardsGaps() []Missing {
 		if c.AssetID == nil {
 			add("asset", "standards.asset")
 		}
+		if s := c.SaaS; s != nil {
+			if c.BusinessModel == BusinessJoint && s.KitAppID == nil {
+				add("kit_app_id", "standards.kit_app")
+			}
+			if len(s.Platforms) > 0 && c.PublicSale {
+				add("public_sale", "standards.platforms_hidden")
+			}
+		}
 	case ProductLicense:
 		if c.License == nil || c.License.Delivery == "" {
 			add("delivery", "standards.license_delivery")

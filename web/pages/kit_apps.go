@@ -55,3 +55,12 @@ func KitAppFieldsOf(a models.KitApp) KitAppFields {
 	return KitAppFields{Name: a.Name, AuthMode: a.AuthMode, AddressID: strconv.FormatUint(uint64(a.AddressID), 10), LoginType: a.LoginType,
 		LoginURL: a.LoginURL, PublicKey: a.PublicKey, OAEPDigest: a.OAEPDigest, Platforms: a.PlatformList(), Version: strconv.Itoa(a.Version)}
 }
+
+// kitAppOptions are the merchant's app credentials as select options (their own names).
+func kitAppOptions(apps []models.KitApp) []view.Option {
+	out := make([]view.Option, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, view.Option{Value: strconv.FormatUint(uint64(a.ID), 10), Label: a.Name + " (" + a.ClientID + ")", Raw: true})
+	}
+	return out
+}

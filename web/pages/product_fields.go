@@ -44,6 +44,11 @@ func ProductFieldsOf(c models.ProductContent) ProductFields {
 	if s := c.SaaS; s != nil {
 		f.ProvisionMode, f.UserAuth, f.EncryptType, f.ExtParams, f.Platforms = s.ProvisionMode, s.UserAuth, s.EncryptType, s.ExtParams, s.Platforms
 		f.SaaSAddressID = idText(s.AddressID)
+		f.KitAppID = idText(s.KitAppID)
+	}
+	f.BusinessModel = c.BusinessModel
+	if f.BusinessModel == "" {
+		f.BusinessModel = models.BusinessGeneral
 	}
 	if l := c.License; l != nil {
 		f.Delivery, f.PackageAssetID = l.Delivery, idText(l.PackageAssetID)

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -349,6 +350,10 @@ func typeFieldsText(ctx context.Context, c models.ProductContent) string {
 		add("product.encrypt_type", c.SaaS.EncryptType)
 		add("product.ext_params", strings.Join(c.SaaS.ExtParams, ", "))
 		add("product.platforms", Labels(ctx, "product.platform.", strings.Join(c.SaaS.Platforms, ",")))
+		add("product.business_model", Label(ctx, "product.business.", cmp.Or(c.BusinessModel, models.BusinessGeneral)))
+		if c.SaaS.KitAppID != nil {
+			add("product.kit_app", "#"+strconv.FormatUint(uint64(*c.SaaS.KitAppID), 10))
+		}
 	case c.License != nil:
 		add("product.delivery", Label(ctx, "product.delivery.", c.License.Delivery))
 	case c.Service != nil:

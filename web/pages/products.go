@@ -69,6 +69,8 @@ type ProductFields struct {
 	ExtParams     []string `form:"ext_params" validate:"max=3,dive,max=40"`
 	Platforms     []string `form:"platforms" validate:"max=2,dive,oneof=welink industrial"`
 	SaaSAddressID string   `form:"saas_address_id" validate:"max=12"`
+	BusinessModel string   `form:"business_model" validate:"omitempty,oneof=general joint"`
+	KitAppID      string   `form:"kit_app_id" validate:"max=12"`
 	// License
 	Delivery       string `form:"delivery" validate:"omitempty,oneof=online_code system_code hardware_code offline package_deploy"`
 	PackageAssetID string `form:"package_asset_id" validate:"max=12"`
@@ -187,6 +189,7 @@ type ProductAppVM struct {
 	Assets      []models.Asset
 	Packages    []models.Asset
 	Addresses   []models.ProductionAddress // the merchant's basic SaaS production addresses
+	KitApps     []models.KitApp            // the merchant's app credentials a 联营 product may link
 	Logo        *uint
 	Media       []uint
 	EULA        *uint
@@ -309,6 +312,7 @@ var (
 	userAuthOptions  = optionsOf("product.user_auth.", "none", "mobile", "email")
 	encryptOptions   = []view.Option{{Value: "1", Label: "product.encrypt.aes256"}, {Value: "2", Label: "product.encrypt.aes128"}}
 	platformOptions  = optionsOf("product.platform.", models.Platforms...)
+	businessOptions  = optionsOf("product.business.", models.BusinessGeneral, models.BusinessJoint)
 	deliveryOptions  = optionsOf("product.delivery.", "online_code", "system_code", "hardware_code", "offline", "package_deploy")
 	flowOptions      = optionsOf("product.flow.", "standard", "custom")
 	billingOptions   = optionsOf("product.billing.", models.BillingPeriod, models.BillingOneTime, models.BillingOnDemand, models.BillingPackage)
