@@ -27,7 +27,9 @@ func startDemoServer(t *testing.T) (*server, map[string]string) {
 			t.Fatal(err)
 		}
 		for _, l := range logins {
-			pw[l.Email] = l.Password
+			if l.Role != "kit" { // the organisation user signs in to the app, not here
+				pw[l.Email] = l.Password
+			}
 		}
 	})
 	return srv, pw

@@ -27,6 +27,7 @@ import (
 	"sellercenter/internal/jobs"
 	"sellercenter/internal/outbound"
 	"sellercenter/internal/testdb"
+	"sellercenter/internal/testkeys"
 	"sellercenter/models"
 	"sellercenter/web/i18n"
 )
@@ -100,7 +101,8 @@ func startServerWith(t *testing.T, before func(*server)) *server {
 	// merchant endpoint at /saasdemo for the debugging console.
 	cfg := config.Config{DataDir: t.TempDir(), DevOutbox: true, IdleTimeout: time.Hour, SessionLife: 2 * time.Hour, OutboundAllowPrivate: true}
 	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log,
-		Outbound: outbound.New(outbound.Options{AllowPrivate: true}), SaaSDemo: handlers.NewDevSaaSDemo(store)}
+		Outbound: outbound.New(outbound.Options{AllowPrivate: true})}
+	app.SaaSDemo = handlers.NewDevSaaSDemo(store, func() string { return app.Cfg.BaseURL }, testkeys.RSA3072())
 	app.Sessions = handlers.NewSessions(cfg, env.DB)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"net/http"
 	"strconv"
@@ -377,12 +378,26 @@ func (a *App) SaaSAddressDelete(c echo.Context) error {
 // NewDevSaaSDemo is the reference merchant endpoint a development server serves: it
 // accepts every live key of this server's merchants, so any merchant trying the console
 // can point an address at it.
-func NewDevSaaSDemo(store *models.Store) *saasdemo.Server {
+// Its RSA key (key; nil: a fresh one) decrypts applicationSync secrets, and its /login
+// page signs users in to whichever app credential has that page as its login URL,
+// through this server's unified login (base: this server's base URL).
+func NewDevSaaSDemo(store *models.Store, base func() string, key *rsa.PrivateKey) *saasdemo.Server {
 	return saasdemo.New(saasdemo.Options{Keys: func() []string {
 		keys, err := store.LiveKeySecrets(context.Background())
 		if err != nil {
 			return nil
 		}
 		return keys
+	}, PrivateKey: key, Login: &saasdemo.LoginOptions{
+		Platform:  base,
+		PublicURL: func() string { return base() + SaaSDemoPath },
+		Client: func(ctx context.Context, loginURL string) (string, string, bool) {
+			app, err := store.KitAppByLoginURL(ctx, loginURL)
+			if err != nil {
+				return "", "", false
+			}
+			secret, err := store.KitAppSecret(app)
+			return app.ClientID, secret, err == nil
+		},
 	}})
 }

@@ -237,6 +237,15 @@ func (s *Store) KitAppByClientID(ctx context.Context, clientID string) (KitApp, 
 	return a, first(s.r.WithContext(ctx).Where("client_id = ?", clientID), &a)
 }
 
+// KitAppByLoginURL reads the app credential with a login URL (they are unique).
+func (s *Store) KitAppByLoginURL(ctx context.Context, loginURL string) (KitApp, error) {
+	var a KitApp
+	if loginURL == "" {
+		return a, ErrNotFound
+	}
+	return a, first(s.r.WithContext(ctx).Where("login_url = ?", loginURL), &a)
+}
+
 // KitAppSecret unseals an app's secret (the kit sync sends it, encrypted with the
 // merchant's public key; the OAuth server compares a client's secret with it).
 func (s *Store) KitAppSecret(a KitApp) (string, error) { return s.box.Open(a.SecretEnc) }

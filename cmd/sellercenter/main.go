@@ -6,6 +6,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +32,7 @@ import (
 	"sellercenter/internal/mail"
 	"sellercenter/internal/outbound"
 	"sellercenter/internal/saasdebug"
+	"sellercenter/internal/saasproto"
 	"sellercenter/internal/secretbox"
 	"sellercenter/internal/seed"
 	"sellercenter/models"
@@ -181,7 +186,11 @@ func seedDemo(ctx context.Context, env *environment, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "demo data present; logins were written to %s at first start\n", loginsFile)
 		return nil
 	}
-	logins, err := seed.DemoWith(ctx, env.store, env.putBlob, seed.DemoOptions{SaaSAddress: env.cfg.BaseURL + handlers.SaaSDemoPath})
+	refKey, err := env.referenceKey()
+	if err != nil {
+		return err
+	}
+	logins, err := seed.DemoWith(ctx, env.store, env.putBlob, seed.DemoOptions{SaaSAddress: env.cfg.BaseURL + handlers.SaaSDemoPath, RefKey: refKey})
 	if err != nil {
 		return err
 	}
@@ -297,7 +306,11 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 	app := &handlers.App{Cfg: cfg, DB: env.db, Store: env.store, Sessions: handlers.NewSessions(cfg, env.db),
 		Catalog: env.cat, Blobs: env.blobs, Box: env.box, Clock: clock.Real{}, Log: env.log, Outbound: client}
 	if !cfg.Production && cfg.OutboundAllowPrivate {
-		app.SaaSDemo = handlers.NewDevSaaSDemo(env.store)
+		refKey, err := env.referenceKey()
+		if err != nil {
+			return err
+		}
+		app.SaaSDemo = handlers.NewDevSaaSDemo(env.store, func() string { return cfg.BaseURL }, refKey)
 		fmt.Fprintf(stdout, "reference merchant endpoint: %s%s\n", cfg.BaseURL, handlers.SaaSDemoPath)
 	}
 	e := app.Router()
@@ -353,4 +366,35 @@ func dbName(cfg config.Config) string {
 		return "postgres"
 	}
 	return cfg.SQLitePath()
+}
+
+// referenceKey is the RSA key of the development server's reference merchant endpoint
+// (it decrypts applicationSync secrets): kept in the data directory, so the demo app
+// credential's public key still matches after a restart; made on first use.
+func (env *environment) referenceKey() (*rsa.PrivateKey, error) {
+	path := filepath.Join(env.cfg.DataDir, "saasdemo-rsa.pem")
+	if b, err := os.ReadFile(path); err == nil {
+		if block, _ := pem.Decode(b); block != nil {
+			if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+				if rk, ok := k.(*rsa.PrivateKey); ok {
+					return rk, nil
+				}
+			}
+		}
+		return nil, fmt.Errorf("%s: not a PKCS#8 RSA private key", path)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	k, err := rsa.GenerateKey(rand.Reader, saasproto.MinRSABits)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		return nil, err
+	}
+	return k, nil
 }

@@ -60,6 +60,8 @@ type Options struct {
 	// on first use (PublicKeyPEM shows its public half).
 	PrivateKey *rsa.PrivateKey
 	OAEPDigest string // default sha256
+	// Login, when set, serves the reference app's unified login page at /login.
+	Login *LoginOptions
 }
 
 // Server is the reference endpoint; it is an http.Handler.
@@ -150,6 +152,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rest, ok := strings.CutPrefix(path, "/misbehave/"); ok {
 		m, tail, _ := strings.Cut(rest, "/")
 		mode, path = m, "/"+tail
+	}
+	if path == "/login" && r.Method == http.MethodGet {
+		// Mounted under a prefix (StripPrefix), the request URI still names it.
+		prefix, _, _ := strings.Cut(r.RequestURI, "?")
+		s.serveLogin(w, r, strings.TrimSuffix(prefix, "/login"))
+		return
 	}
 	if path == "/public-key.pem" && r.Method == http.MethodGet {
 		pemText, err := s.PublicKeyPEM()

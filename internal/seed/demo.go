@@ -6,6 +6,7 @@ package seed
 import (
 	"context"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -31,7 +32,10 @@ type store struct {
 }
 
 // refEndpoint holds the in-memory reference endpoint.
-type refEndpoint struct{ handler http.Handler }
+type refEndpoint struct {
+	handler http.Handler
+	key     *rsa.PrivateKey
+}
 
 // provision makes the production calls due at the store's time against the reference
 // endpoint in memory, as the server's job pool makes them over the network.
@@ -56,11 +60,14 @@ type DemoOptions struct {
 	// SaaSAddress is the reference merchant endpoint the demo SaaS products' production
 	// address points at; empty: DefaultDemoSaaSAddress.
 	SaaSAddress string
+	// RefKey is the reference endpoint's RSA key: the demo app credential's public key is
+	// its public half (nil: a fresh key, matching only the seed's own endpoint).
+	RefKey *rsa.PrivateKey
 }
 
 // DemoWith is Demo for a server whose reference endpoint is elsewhere.
 func DemoWith(ctx context.Context, st *models.Store, put BlobPutter, o DemoOptions) ([]DemoLogin, error) {
-	return store{Store: st, saasAddress: o.SaaSAddress, ref: &refEndpoint{}}.seedDemo(ctx, put)
+	return store{Store: st, saasAddress: o.SaaSAddress, ref: &refEndpoint{key: o.RefKey}}.seedDemo(ctx, put)
 }
 
 // BlobPutter stores file bytes (the blob store's Put).
@@ -186,6 +193,11 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	if err := at(now).seedOrders(ctx, buyer, merchant); err != nil {
 		return nil, err
 	}
+	kit, err := at(now).seedOrg(ctx, buyer)
+	if err != nil {
+		return nil, err
+	}
+	logins = append(logins, kit)
 	// This morning's probe of the SaaS products on sale, against the reference endpoint.
 	if err := at(now.Add(-3 * time.Hour)).probeAll(ctx); err != nil {
 		return nil, err

@@ -1,8 +1,10 @@
 package seed
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"sellercenter/models"
 )
@@ -167,4 +169,60 @@ func (s store) onSale(ctx context.Context, merchantID uint, typ string) (models.
 		return models.Product{}, fmt.Errorf("seed: no %s product on sale", typ)
 	}
 	return rows[0].Product, nil
+}
+
+// DemoKitAccount is the demo buyer's organisation user who signs in to the demo
+// joint-operation app through unified login (userName@tenantCode).
+const DemoKitAccount = "zhang@xinghe"
+
+// seedOrg gives the demo buyer an organisation (星河零售, tenant code xinghe) with a
+// department and a user, binds the demo 联营 product's app bought in the completed
+// order to it and authorises the user as the app's administrator: the kit sync calls
+// go to the reference endpoint. It returns the user's unified login account.
+func (s store) seedOrg(ctx context.Context, buyer models.User) (DemoLogin, error) {
+	ba := models.Actor{UserID: buyer.ID, Email: buyer.Email, RequestID: models.ActorSeed}
+	subs, err := s.KitSubsOf(ctx, buyer.ID)
+	if err != nil {
+		return DemoLogin{}, err
+	}
+	var sub *models.BindableKitSub
+	for i := range subs {
+		if subs[i].Bindable() {
+			sub = &subs[i]
+			break
+		}
+	}
+	if sub == nil {
+		return DemoLogin{}, fmt.Errorf("seed organisation: the demo buyer holds no ready joint-operation subscription")
+	}
+	if _, err := s.SaveKitOrg(ctx, ba, buyer.ID, 0, models.KitOrgInput{TenantCode: "xinghe", Name: "星河零售有限公司",
+		DomainName: "https://xinghe.example.com"}); err != nil {
+		return DemoLogin{}, err
+	}
+	for _, d := range []models.KitDeptInput{{OrgCode: "HQ", Name: "总部"}, {OrgCode: "OPS", Name: "运营部", ParentCode: "HQ"}} {
+		if _, err := s.SaveKitDept(ctx, ba, buyer.ID, 0, d); err != nil {
+			return DemoLogin{}, err
+		}
+	}
+	pw, err := RandomPassword()
+	if err != nil {
+		return DemoLogin{}, err
+	}
+	u, err := s.SaveKitUser(ctx, ba, buyer.ID, 0, 0, models.KitUserInput{UserName: "zhang", Name: "张三", OrgCode: "OPS", Position: "运营经理",
+		Email: "zhang@xinghe.example.com", Password: pw, Enabled: true})
+	if err != nil {
+		return DemoLogin{}, err
+	}
+	b, err := s.BindKitApp(ctx, ba, buyer.ID, sub.Subscription.ID)
+	if err != nil {
+		return DemoLogin{}, err
+	}
+	if _, err := s.AuthorizeKitUsers(ctx, ba, buyer.ID, b.ID, []uint{u.ID}, models.KitRoleAdmin); err != nil {
+		return DemoLogin{}, err
+	}
+	if err := s.provision(ctx); err != nil {
+		return DemoLogin{}, err
+	}
+	return DemoLogin{Role: "kit", Email: DemoKitAccount, Password: pw,
+		Note: "organisation user of the demo buyer: unified login at " + strings.TrimRight(cmp.Or(s.saasAddress, DefaultDemoSaaSAddress), "/") + "/login"}, nil
 }

@@ -139,7 +139,10 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 		return s.DecideProductApplication(ctx, reviewer, app.ID, models.Decision{Approve: true})
 	}
 	saas := base(models.ProductSaaS, "office", "云协同办公", "Cloud Teamwork", "面向中小企业的协同办公 SaaS", descTeamwork, &saasAsset)
-	saas.SaaS = &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1"}
+	saas.SaaS = &models.SaaSFields{ProvisionMode: "on_purchase", UserAuth: "mobile", EncryptType: "1", KitAppID: &integration.app.ID}
+	// Sold jointly with the platform: buyers bind it to their organisation and their
+	// users sign in through unified login.
+	saas.BusinessModel = models.BusinessJoint
 	saas.Specs = []models.SpecContent{
 		{Key: "new-1", Name: "基础版 20 用户", NameEn: "Basic, 20 users", BillingMode: models.BillingPeriod, YearFen: fen(299900), MonthFen: fen(29900), TrialDays: 14},
 		{Key: "new-2", Name: "专业版 100 用户", NameEn: "Professional, 100 users", BillingMode: models.BillingPeriod, YearFen: fen(999900), MonthFen: fen(99900)},

@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"sellercenter/internal/saasdebug"
 	"sellercenter/internal/saasdemo"
@@ -21,6 +22,7 @@ type demoIntegration struct {
 	secret string
 	addr   models.ProductionAddress
 	demo   *saasdemo.Server
+	app    models.KitApp // the joint-operation app credential on the kit address
 }
 
 // seedIntegration creates the demo merchant's access key and a V2 production address
@@ -40,15 +42,31 @@ func (s store) seedIntegration(ctx context.Context, a models.Actor, mid uint, ad
 	}
 	// The same endpoint answers the joint-operation kit's sync calls: the console's kit
 	// tabs work with it too.
-	if _, err := s.SaveProductionAddress(ctx, a, mid, 0, models.AddressInput{Name: "参考商家端点（联营Kit）Reference endpoint (kit)",
-		InterfaceType: models.InterfaceKit, Protocol: models.ProtocolV2, URL: address, KeyID: k.ID, AllowDev: true}); err != nil {
+	kitAddr, err := s.SaveProductionAddress(ctx, a, mid, 0, models.AddressInput{Name: "参考商家端点（联营Kit）Reference endpoint (kit)",
+		InterfaceType: models.InterfaceKit, Protocol: models.ProtocolV2, URL: address, KeyID: k.ID, AllowDev: true})
+	if err != nil {
 		return nil, fmt.Errorf("demo kit address %s: %w", address, err)
 	}
-	demo := saasdemo.New(saasdemo.Options{Keys: func() []string { return []string{secret} }, Now: s.Now})
+	o := saasdemo.Options{Keys: func() []string { return []string{secret} }, Now: s.Now}
+	if s.ref != nil {
+		o.PrivateKey = s.ref.key
+	}
+	demo := saasdemo.New(o)
 	if s.ref != nil {
 		s.ref.handler = demo
 	}
-	return &demoIntegration{key: k, secret: secret, addr: addr, demo: demo}, nil
+	// The joint-operation app: its secret is encrypted to the reference endpoint's key,
+	// and the endpoint's /login page signs users in through unified login.
+	pub, err := demo.PublicKeyPEM()
+	if err != nil {
+		return nil, err
+	}
+	app, _, err := s.CreateKitApp(ctx, a, mid, models.KitAppInput{Name: "云协同办公 Kit", AuthMode: models.KitAuthOAuth2, AddressID: kitAddr.ID,
+		LoginType: models.KitLoginOwn, LoginURL: strings.TrimRight(address, "/") + "/login", PublicKey: pub, OAEPDigest: saasproto.OAEPSHA256, AllowDev: true})
+	if err != nil {
+		return nil, fmt.Errorf("demo app credential: %w", err)
+	}
+	return &demoIntegration{key: k, secret: secret, addr: addr, demo: demo, app: app}, nil
 }
 
 // passDebugCases makes the calls the product's billing modes require against the

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(logins) != 4 {
+	if len(logins) != 5 {
 		t.Fatalf("%d demo logins", len(logins))
 	}
 	for _, l := range logins {
@@ -36,6 +37,30 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 	}
 	if ok, _ := seed.Seeded(ctx, env.Store); !ok {
 		t.Fatal("Seeded() is false after seeding")
+	}
+	// The demo buyer's organisation holds the 联营 app, synced to the reference endpoint,
+	// and its user signs in to it.
+	var kitCalls []models.SaaSCall
+	env.DB.R.Where("kit_binding_id > 0").Order("id").Find(&kitCalls)
+	var acts []string
+	for _, c := range kitCalls {
+		if c.Status != models.CallSucceeded {
+			t.Fatalf("demo kit call %s: %s %s", c.Activity, c.Status, c.Problem)
+		}
+		acts = append(acts, c.Activity)
+	}
+	if strings.Join(acts, ",") != "tenantSync,applicationSync,allOrgSync,authSync" {
+		t.Fatalf("demo kit calls %v", acts)
+	}
+	var kit seed.DemoLogin
+	for _, l := range logins {
+		if l.Role == "kit" {
+			kit = l
+		}
+	}
+	app, _ := env.Store.KitAppByLoginURL(ctx, seed.DefaultDemoSaaSAddress+"/login")
+	if who, err := env.Store.KitAuthenticate(ctx, app.ClientID, kit.Email, kit.Password, "127.0.0.1"); err != nil || who.Role != models.KitRoleAdmin {
+		t.Fatalf("the demo organisation user signs in: %+v %v", who, err)
 	}
 	m, _ := env.Store.UserByEmail(ctx, seed.DemoMerchantEmail)
 	merchant, _ := env.Store.MerchantByID(ctx, *m.MerchantID)
