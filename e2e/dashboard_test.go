@@ -11,6 +11,7 @@ import (
 
 	"sellercenter/handlers"
 	"sellercenter/internal/seed"
+	"sellercenter/internal/testkeys"
 )
 
 // startDemoServer starts the server with the demo data seeded before its job worker
@@ -22,7 +23,7 @@ func startDemoServer(t *testing.T) (*server, map[string]string) {
 		logins, err := seed.DemoWith(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
 			key, _, err := srv.Blobs.Put(ctx, bytes.NewReader(data), int64(len(data)))
 			return key, err
-		}, seed.DemoOptions{SaaSAddress: srv.URL + handlers.SaaSDemoPath})
+		}, seed.DemoOptions{SaaSAddress: srv.URL + handlers.SaaSDemoPath, RefKey: testkeys.RSA3072()})
 		if err != nil {
 			t.Fatal(err)
 		}

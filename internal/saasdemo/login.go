@@ -42,8 +42,8 @@ const (
 
 var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Reference app · unified login</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="{{.CSS}}"></head>
+<body>
 <main>
 <h1>Reference app</h1>
 {{if .User}}
@@ -77,7 +77,15 @@ type loginView struct {
 	User  *userInfo
 	Error string
 	Start string
+	CSS   string
 }
+
+// loginCSS styles the page (served as a file: the platform's content policy refuses
+// inline styles).
+const loginCSS = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.6;color:#0f172a}
+h1{font-size:1.5rem}dt{color:#64748b;font-size:.875rem}dd{margin:0 0 .75rem}a{color:#2563eb}
+[role=alert]{background:#fef2f2;color:#7f1d1d;padding:.75rem;border-radius:.5rem}
+[role=status]{background:#f0fdf4;color:#14532d;padding:.75rem;border-radius:.5rem}`
 
 func randomHex(n int) string {
 	b := make([]byte, n)
@@ -105,6 +113,7 @@ func (s *Server) loginURL(r *http.Request, prefix string) string {
 func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request, prefix string) {
 	w.Header().Set("Cache-Control", "no-store")
 	render := func(status int, v loginView) {
+		v.CSS = strings.TrimSuffix(s.loginURL(r, prefix), "/login") + "/login.css"
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(status)
 		_ = loginPage.Execute(w, v)

@@ -153,6 +153,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m, tail, _ := strings.Cut(rest, "/")
 		mode, path = m, "/"+tail
 	}
+	if path == "/login.css" && r.Method == http.MethodGet {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		io.WriteString(w, loginCSS)
+		return
+	}
 	if path == "/login" && r.Method == http.MethodGet {
 		// Mounted under a prefix (StripPrefix), the request URI still names it.
 		prefix, _, _ := strings.Cut(r.RequestURI, "?")

@@ -73,4 +73,14 @@ func deptOptions(depts []models.KitDept, except string) []view.Option {
 	return out
 }
 
+// deptName is a department's name by its code ("" for none).
+func deptName(depts []models.KitDept, code string) string {
+	for _, d := range depts {
+		if d.OrgCode == code {
+			return d.Name
+		}
+	}
+	return code
+}
+
 var kitRoleOptions = optionsOf("kitorg.role.", models.KitRoles...)
