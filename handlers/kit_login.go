@@ -1,16 +1,21 @@
 package handlers
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/oauth2"
 
 	"sellercenter/internal/kitauth"
 	"sellercenter/models"
+	"sellercenter/web"
 	"sellercenter/web/pages"
 	"sellercenter/web/view"
 )
@@ -212,4 +217,133 @@ func kitUserInfo(k models.KitSignIn) json.RawMessage {
 		Mobile     string `json:"mobile"`
 	}{k.Identity(), k.Identity(), k.UserName, k.Name, k.TenantID, k.TenantCode, k.TenantName, k.Role, k.OrgCode, k.Email, k.Mobile})
 	return b
+}
+
+// kitTryApp reads the merchant's app and its test tenant (requested now when missing).
+func (a *App) kitTryApp(c echo.Context) (models.KitApp, models.KitTestTenant, error) {
+	var tt models.KitTestTenant
+	if err := requireActive(c); err != nil {
+		return models.KitApp{}, tt, err
+	}
+	id, err := idParam(c)
+	if err != nil {
+		return models.KitApp{}, tt, err
+	}
+	ctx, m := c.Request().Context(), currentMerchant(c)
+	app, err := a.Store.KitAppOf(ctx, m.ID, id)
+	if err != nil {
+		return app, tt, err
+	}
+	tt, err = a.Store.TestTenantOf(ctx, m.ID, app.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		tt, err = a.Store.RequestTestTenant(ctx, actor(c), m.ID, app.ID)
+	}
+	return app, tt, err
+}
+
+// testGrant is the grant of the test tenant's administrator on its app.
+func (a *App) testGrant(c echo.Context, app models.KitApp, tt models.KitTestTenant) (models.KitSignIn, error) {
+	return a.Store.KitAuthenticateGrantOf(c.Request().Context(), app.ClientID, tt.Binding.ID, models.TestTenantAdmin)
+}
+
+// KitAppTryLogin is "try unified login": the test tenant's administrator is signed in to
+// the app and each step of the flow is shown; the code goes to the app's login URL.
+func (a *App) KitAppTryLogin(c echo.Context) error {
+	app, tt, err := a.kitTryApp(c)
+	if err != nil {
+		return err
+	}
+	who, err := a.testGrant(c, app, tt)
+	if err != nil {
+		return err
+	}
+	verifier := oauth2.GenerateVerifier()
+	state := randomState()
+	conf := oauth2.Config{ClientID: app.ClientID, RedirectURL: app.LoginURL,
+		Endpoint: oauth2.Endpoint{AuthURL: a.Cfg.BaseURL + web.KitAuthorize(), TokenURL: a.Cfg.BaseURL + web.KitToken()}}
+	code, err := a.kitServer().IssueCode(c.Request(), app.ClientID, app.LoginURL, who.GrantID, oauth2.S256ChallengeFromVerifier(verifier))
+	if err != nil {
+		return err
+	}
+	back, err := url.Parse(app.LoginURL)
+	if err != nil {
+		return err
+	}
+	q := back.Query()
+	q.Set("code", code)
+	q.Set("state", state)
+	back.RawQuery = q.Encode()
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return a.render(c, http.StatusOK, pages.KitTryLoginPage(a.page(c), pages.KitTryLoginVM{App: app, Test: tt,
+		AuthorizeURL: conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)), Account: who.Identity(),
+		RedirectURL: back.String(), Code: code, State: state, Verifier: verifier}), nil)
+}
+
+// KitAppTryLoginExchange exchanges the tried code here, as the app would, and reads
+// userinfo with the access token: the exact answers are shown (tokens shortened).
+func (a *App) KitAppTryLoginExchange(c echo.Context) error {
+	app, tt, err := a.kitTryApp(c)
+	if err != nil {
+		return err
+	}
+	secret, err := a.Store.KitAppSecret(app)
+	if err != nil {
+		return err
+	}
+	code, verifier, state := c.FormValue("code"), c.FormValue("verifier"), c.FormValue("state")
+	if len(code) > 200 || len(verifier) > 200 || len(state) > 200 {
+		return echo.ErrBadRequest
+	}
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {app.LoginURL}, "code_verifier": {verifier}}
+	req := httptest.NewRequest(http.MethodPost, a.Cfg.BaseURL+web.KitToken(), strings.NewReader(form.Encode())).WithContext(c.Request().Context())
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(app.ClientID), url.QueryEscape(secret))
+	rec := httptest.NewRecorder()
+	if err := a.kitServer().Token(rec, req); err != nil {
+		return err
+	}
+	vm := pages.KitTryLoginVM{App: app, Test: tt, Account: models.KitIdentity(models.TestTenantAdmin, tt.Tenant.TenantCode), Code: code,
+		State: state, Exchanged: true, TokenStatus: rec.Code,
+		TokenRequest: "POST " + web.KitToken() + "\nAuthorization: Basic base64(" + app.ClientID + ":<app secret>)\nContent-Type: application/x-www-form-urlencoded\n\n" +
+			strings.ReplaceAll(form.Encode(), "&", "\n&")}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	body := rec.Body.Bytes()
+	_ = json.Unmarshal(body, &tok)
+	vm.TokenBody = shortenTokens(body)
+	if rec.Code == http.StatusOK && tok.AccessToken != "" {
+		info := httptest.NewRequest(http.MethodGet, a.Cfg.BaseURL+web.KitUserInfo(), nil).WithContext(c.Request().Context())
+		info.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		vm.InfoStatus, vm.InfoBody = http.StatusUnauthorized, `{"error":"invalid_token"}`
+		if clientID, grantID, err := a.kitServer().Bearer(info); err == nil {
+			if who, err := a.Store.KitSignInOf(c.Request().Context(), clientID, grantID); err == nil {
+				out, _ := json.MarshalIndent(kitUserInfo(who), "", "  ")
+				vm.InfoStatus, vm.InfoBody = http.StatusOK, string(out)
+			}
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return a.render(c, http.StatusOK, pages.KitTryLoginPage(a.page(c), vm), nil)
+}
+
+// shortenTokens shows a token answer with its tokens cut to their first 8 characters.
+func shortenTokens(body []byte) string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return string(body)
+	}
+	for _, k := range []string{"access_token", "refresh_token"} {
+		if s, ok := m[k].(string); ok && len(s) > 8 {
+			m[k] = s[:8] + "…"
+		}
+	}
+	out, _ := json.MarshalIndent(m, "", "  ")
+	return string(out)
+}
+
+func randomState() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

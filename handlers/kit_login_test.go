@@ -33,6 +33,7 @@ func newKitLoginFixture(t *testing.T) *kitLoginFixture {
 	ta := newTestApp(t)
 	rev := ta.admin("admin@example.com")
 	a := onboarded(t, ta, "a@example.com", rev)
+	must(t, ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", a.ID).Update("activated_at", ta.env.Clock.Now()).Error)
 	ctx := context.Background()
 	act := models.Actor{UserID: a.OwnerUserID}
 	k, _, err := ta.Store.CreateAccessKey(ctx, act, a.ID, "kit key")
@@ -287,4 +288,41 @@ func TestJointProductLinksAnAppCredential(t *testing.T) {
 	if !strings.Contains(r.Body, "Hidden sale (public sale: no)") {
 		t.Fatal("a WeLink product on public sale was not refused with its reason")
 	}
+}
+
+// TestTryUnifiedLogin: the console's "try unified login" signs the test tenant's
+// administrator in to the app, shows the code handed to the login URL, and exchanges it
+// here for tokens and the kit identity; another merchant cannot try it.
+func TestTryUnifiedLogin(t *testing.T) {
+	f := newKitLoginFixture(t)
+	c := f.ta.loggedIn("a@example.com")
+	id := strconv.Itoa(int(f.app.ID))
+	doc := c.post("/seller/saas/kit-apps/"+id+"/try-login", nil).want(http.StatusOK).Doc()
+	redirect, _ := doc.Find(`[data-testid="try-redirect"]`).Attr("href")
+	if !strings.HasPrefix(redirect, f.app.LoginURL+"?code=") {
+		t.Fatalf("the code goes to %q", redirect)
+	}
+	if u := doc.Find(`[data-testid="try-authorize-url"]`).Text(); !strings.Contains(u, "code_challenge_method=S256") || !strings.Contains(u, "client_id="+f.app.ClientID) {
+		t.Fatalf("authorize URL %q", u)
+	}
+	form := url.Values{}
+	doc.Find(`form[action$="/exchange"] input[type="hidden"]`).Each(func(_ int, s *goquery.Selection) {
+		if n, _ := s.Attr("name"); n != "_csrf" {
+			form.Set(n, s.AttrOr("value", ""))
+		}
+	})
+	ex := c.post("/seller/saas/kit-apps/"+id+"/try-login/exchange", form).want(http.StatusOK).Doc()
+	if ex.Find(`[data-testid="try-token-body"]`).AttrOr("data-status", "") != "200" {
+		t.Fatalf("token answer %s", ex.Find(`[data-testid="try-token-body"]`).Text())
+	}
+	if info := ex.Find(`[data-testid="try-userinfo"]`).Text(); !strings.Contains(info, f.account()) || strings.Contains(ex.Text(), f.secret) {
+		t.Fatalf("userinfo %q (or the secret is shown)", info)
+	}
+	// The code worked once.
+	again := c.post("/seller/saas/kit-apps/"+id+"/try-login/exchange", form).want(http.StatusOK).Doc()
+	if again.Find(`[data-testid="try-token-body"]`).AttrOr("data-status", "") != "400" {
+		t.Fatal("a used code was exchanged again")
+	}
+	other, _ := activeSeller(t, f.ta, "other@example.com")
+	other.post("/seller/saas/kit-apps/"+id+"/try-login", nil).want(http.StatusNotFound)
 }

@@ -129,6 +129,8 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/saas/kit-apps/:id/rotate", a.KitAppRotate)
 	s.POST("/saas/kit-apps/:id/test-tenant", a.KitAppTestTenant)
 	s.POST("/saas/kit-apps/:id/push", a.KitAppPush)
+	s.POST("/saas/kit-apps/:id/try-login", a.KitAppTryLogin)
+	s.POST("/saas/kit-apps/:id/try-login/exchange", a.KitAppTryLoginExchange)
 	s.GET("/saas/api", a.SaaSAPIDocs)
 	s.GET("/saas/debug", a.SaaSDebug)
 	s.POST("/saas/debug/send", a.SaaSDebugSend)

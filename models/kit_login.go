@@ -199,3 +199,23 @@ func (s *Store) DeleteKitTokenBy(ctx context.Context, kind, value string) error 
 	}
 	return nil
 }
+
+// KitAuthenticateGrantOf reads the identity of a binding's user by user name (the
+// console's "try unified login" signs the test tenant's administrator in without a
+// password: the merchant owns the test tenant).
+func (s *Store) KitAuthenticateGrantOf(ctx context.Context, clientID string, bindingID uint, userName string) (KitSignIn, error) {
+	db := s.r.WithContext(ctx)
+	var b KitBinding
+	if err := first(db.Where("id = ?", bindingID), &b); err != nil {
+		return KitSignIn{}, err
+	}
+	var u KitUser
+	if err := first(db.Where("tenant_row_id = ? AND user_name = ?", b.TenantRowID, userName), &u); err != nil {
+		return KitSignIn{}, err
+	}
+	var g KitGrant
+	if err := first(db.Where("binding_id = ? AND user_id = ?", b.ID, u.ID), &g); err != nil {
+		return KitSignIn{}, err
+	}
+	return s.KitSignInOf(ctx, clientID, g.ID)
+}

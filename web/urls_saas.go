@@ -122,3 +122,11 @@ func BuyerOrgAppGrants(id uint) string  { return fmt.Sprintf("/buyer/org/apps/%d
 func BuyerOrgAppGrant(id, gid uint) string {
 	return fmt.Sprintf("/buyer/org/apps/%d/grants/%d", id, gid)
 }
+
+// SellerKitAppTryLogin runs unified login with the app's test tenant, step by step.
+func SellerKitAppTryLogin(id uint) string { return fmt.Sprintf("/seller/saas/kit-apps/%d/try-login", id) }
+
+// SellerKitAppTryLoginExchange exchanges the tried code here and reads userinfo.
+func SellerKitAppTryLoginExchange(id uint) string {
+	return fmt.Sprintf("/seller/saas/kit-apps/%d/try-login/exchange", id)
+}

@@ -64,3 +64,23 @@ func kitAppOptions(apps []models.KitApp) []view.Option {
 	}
 	return out
 }
+
+// KitTryLoginVM is "try unified login" of an app credential: each step of the OAuth
+// 2.0 flow with the app's test tenant administrator, as it goes.
+type KitTryLoginVM struct {
+	App          models.KitApp
+	Test         models.KitTestTenant
+	AuthorizeURL string // 1. where the app sends the user
+	Account      string // 2. who signed in
+	RedirectURL  string // 3. where the platform sends the user back, with the code
+	Code         string
+	State        string
+	Verifier     string
+	// 4.–5., once exchanged here: the token request (secret elided) and the answers.
+	Exchanged    bool
+	TokenRequest string
+	TokenStatus  int
+	TokenBody    string
+	InfoStatus   int
+	InfoBody     string
+}
