@@ -124,7 +124,9 @@ func BuyerOrgAppGrant(id, gid uint) string {
 }
 
 // SellerKitAppTryLogin runs unified login with the app's test tenant, step by step.
-func SellerKitAppTryLogin(id uint) string { return fmt.Sprintf("/seller/saas/kit-apps/%d/try-login", id) }
+func SellerKitAppTryLogin(id uint) string {
+	return fmt.Sprintf("/seller/saas/kit-apps/%d/try-login", id)
+}
 
 // SellerKitAppTryLoginExchange exchanges the tried code here and reads userinfo.
 func SellerKitAppTryLoginExchange(id uint) string {
