@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -325,4 +326,57 @@ func TestTryUnifiedLogin(t *testing.T) {
 	}
 	other, _ := activeSeller(t, f.ta, "other@example.com")
 	other.post("/seller/saas/kit-apps/"+id+"/try-login", nil).want(http.StatusNotFound)
+}
+
+// TestConsoleKitTabsUseTheAppCredential: a kit tab of the debugging console is filled
+// from an app credential and its test tenant; sent with clientSecret left empty, the
+// app's secret goes encrypted to the merchant's key (the reference endpoint decrypts
+// it), and neither the page nor the history keeps it.
+func TestConsoleKitTabsUseTheAppCredential(t *testing.T) {
+	ta := devTestApp(t)
+	ref := newReferenceEndpoint(t, ta)
+	c, m := activeSeller(t, ta, "kitconsole@example.com")
+	ctx := context.Background()
+	secret := createKey(t, c, "k")
+	ref.accept(secret)
+	kid := strconv.Itoa(int(keyIDNamed(t, ta, m, "k")))
+	c.post("/seller/saas/addresses", url.Values{"name": {"kit"}, "interface_type": {"kit"}, "protocol": {"v2"},
+		"url": {ref.URL + "/"}, "key_id": {kid}}).want(http.StatusSeeOther)
+	addrs, _ := ta.Store.ProductionAddressesOf(ctx, m.ID)
+	res, err := http.Get(ref.URL + "/public-key.pem")
+	must(t, err)
+	pub, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	app, appSecret, err := ta.Store.CreateKitApp(ctx, models.Actor{}, m.ID, models.KitAppInput{Name: "协同办公", AuthMode: models.KitAuthOAuth2,
+		AddressID: addrs[0].ID, LoginType: models.KitLoginOwn, LoginURL: "https://console-app.example.com/login", PublicKey: string(pub)})
+	must(t, err)
+	tt, err := ta.Store.RequestTestTenant(ctx, models.Actor{}, m.ID, app.ID)
+	must(t, err)
+	id := strconv.Itoa(int(app.ID))
+	f := consoleForm(t, c, "version=v2&activity=applicationSync&app="+id)
+	if f.Get("kit_app_id") != id || f.Get("p.appId") != app.ClientID || f.Get("p.tenantId") != tt.Tenant.TenantID ||
+		f.Get("p.clientSecret") != "" || f.Get("address_id") != strconv.Itoa(int(app.AddressID)) {
+		t.Fatalf("the tab is not filled from the app: %v", f)
+	}
+	sent := c.post("/seller/saas/debug/send", f).want(http.StatusOK)
+	if sent.Doc().Find(`[data-testid="result"]`).AttrOr("data-passed", "") != "true" {
+		t.Fatalf("applicationSync with the app's secret failed: %s", sent.Doc().Find(`[data-testid="result"]`).Text())
+	}
+	if strings.Contains(sent.Body, appSecret) {
+		t.Fatal("the page shows the app secret")
+	}
+	var calls []models.DebugCall
+	must(t, ta.env.DB.R.Where("merchant_id = ?", m.ID).Find(&calls).Error)
+	for _, dc := range calls {
+		if strings.Contains(dc.Params, appSecret) || strings.Contains(dc.ReqBody, appSecret) {
+			t.Fatal("the history keeps the app secret")
+		}
+	}
+	// Another merchant's app fills nothing.
+	other, _ := activeSeller(t, ta, "otherkit@example.com")
+	other.get("/seller/saas/debug?version=v2&activity=applicationSync&app=" + id).want(http.StatusNotFound)
+	f.Set("kit_app_id", "999999")
+	if r := c.post("/seller/saas/debug/send", f); r.Status != http.StatusUnprocessableEntity || r.fieldError("kit_app_id") == "" {
+		t.Fatalf("an unknown app: %d", r.Status)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -60,8 +61,8 @@ func (l *debugLimiter) release(merchantID uint) {
 
 // debugForm is the console's form as sent.
 type debugForm struct {
-	Version, Activity, ProductID, AddressID, URL, KeyID, Key, EncryptType string
-	Params                                                                map[string]string
+	Version, Activity, ProductID, AddressID, URL, KeyID, Key, EncryptType, KitAppID string
+	Params                                                                          map[string]string
 }
 
 const maxDebugValue = 16384
@@ -73,7 +74,8 @@ func readDebugForm(c echo.Context) (debugForm, error) {
 	}
 	get := func(k string) string { return strings.TrimSpace(vals.Get(k)) }
 	f := debugForm{Version: get("version"), Activity: get("activity"), ProductID: get("product_id"), AddressID: get("address_id"),
-		URL: get("url"), KeyID: get("key_id"), Key: strings.TrimSpace(vals.Get("key")), EncryptType: get("encrypt_type"), Params: map[string]string{}}
+		URL: get("url"), KeyID: get("key_id"), Key: strings.TrimSpace(vals.Get("key")), EncryptType: get("encrypt_type"), KitAppID: get("kit_app_id"),
+		Params: map[string]string{}}
 	if len(vals) > 200 {
 		return f, echo.NewHTTPError(http.StatusBadRequest)
 	}
@@ -95,6 +97,9 @@ type debugSetup struct {
 	product *models.SaaSProductRef
 	address *models.ProductionAddress
 	key     *models.AccessKey
+	// appSecret: the clientSecret was the app credential's own, put in by the console; the
+	// history keeps only a placeholder.
+	appSecret bool
 }
 
 // consoleVM fills the parts of the console every render needs.
@@ -119,7 +124,57 @@ func (a *App) consoleVM(c echo.Context, version, activity string) (pages.DebugCo
 	if vm.Timeout, err = a.Store.SaaSCallTimeout(ctx); err != nil {
 		return vm, err
 	}
+	if spec.Kit {
+		if vm.KitApps, err = a.Store.KitAppsOf(ctx, m.ID); err != nil {
+			return vm, err
+		}
+	}
 	return vm, nil
+}
+
+// kitAppChoice is the chosen app credential of a kit tab; ok false when the id names
+// none of the merchant's.
+func kitAppChoice(apps []models.KitApp, id string) (models.KitApp, bool) {
+	for _, app := range apps {
+		if strconv.FormatUint(uint64(app.ID), 10) == id {
+			return app, true
+		}
+	}
+	return models.KitApp{}, false
+}
+
+// kitDefaults fills a kit tab from an app credential and its test tenant: the app ID,
+// the public key and digest, the tenant and its administrator (the secret is put in when
+// the call is sent, never shown).
+func (a *App) kitDefaults(ctx context.Context, merchantID uint, spec saasproto.Spec, app models.KitApp, p map[string]string) error {
+	set := func(k, v string) {
+		if hasParam(spec, k) && v != "" {
+			p[k] = v
+		}
+	}
+	set("appId", app.ClientID)
+	set("clientId", app.ClientID)
+	set("publicKey", app.PublicKey)
+	set("oaepDigest", app.OAEPDigest)
+	if hasParam(spec, "clientSecret") {
+		p["clientSecret"] = ""
+	}
+	tt, err := a.Store.TestTenantOf(ctx, merchantID, app.ID)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	set("instanceId", tt.Binding.InstanceID)
+	set("tenantId", tt.Tenant.TenantID)
+	set("tenantCode", tt.Tenant.TenantCode)
+	set("name", tt.Tenant.Name)
+	set("domainName", tt.Tenant.DomainName)
+	set("user.userName", models.TestTenantAdmin)
+	set("user.role", models.KitRoleAdmin)
+	set("user.enable", "true")
+	return nil
 }
 
 // fillCases lists the selected product's required cases and whether each passed with
@@ -184,6 +239,24 @@ func (a *App) SaaSDebug(c echo.Context) error {
 		return err
 	}
 	vm.ProductID, vm.Target.AddressID, vm.EncryptType = productID, addressID, saasproto.EncryptAES256
+	var kitApp *models.KitApp
+	if vm.Spec.Kit {
+		if id := c.QueryParam("app"); id != "" {
+			app, ok := kitAppChoice(vm.KitApps, id)
+			if !ok {
+				return echo.NewHTTPError(http.StatusNotFound)
+			}
+			kitApp = &app
+		} else if len(vm.KitApps) > 0 {
+			kitApp = &vm.KitApps[0]
+		}
+		if kitApp != nil {
+			vm.KitAppID = strconv.FormatUint(uint64(kitApp.ID), 10)
+			if vm.Target.AddressID == "" {
+				vm.Target.AddressID = strconv.FormatUint(uint64(kitApp.AddressID), 10)
+			}
+		}
+	}
 	if vm.ProductID != "" && !hasProduct(vm.Products, vm.ProductID) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
@@ -215,6 +288,11 @@ func (a *App) SaaSDebug(c echo.Context) error {
 	}
 	if vm.Params, err = a.debugDefaults(ctx, m.ID, vm); err != nil {
 		return err
+	}
+	if kitApp != nil {
+		if err := a.kitDefaults(ctx, m.ID, vm.Spec, *kitApp, vm.Params); err != nil {
+			return err
+		}
 	}
 	if err := a.fillCases(ctx, m.ID, &vm); err != nil {
 		return err
@@ -318,6 +396,21 @@ func (a *App) resolveDebug(c echo.Context, f debugForm, vm *pages.DebugConsoleVM
 			params[fl.Name] = v
 		}
 	}
+	if vm.Spec.Kit && f.KitAppID != "" {
+		app, ok := kitAppChoice(vm.KitApps, f.KitAppID)
+		switch {
+		case !ok:
+			errs.Set("kit_app_id", "error.choice")
+		case hasParam(vm.Spec, "clientSecret") && strings.TrimSpace(params["clientSecret"]) == "":
+			// The app's own secret, put in here: the console never shows it.
+			secret, err := a.Store.KitAppSecret(app)
+			if err != nil {
+				return nil, err
+			}
+			params["clientSecret"] = secret
+			s.appSecret = true
+		}
+	}
 	call := saasproto.Call{Version: saasproto.Version(f.Version), Activity: f.Activity, EncryptType: f.EncryptType, Params: params, Now: a.Clock.Now()}
 	switch {
 	case f.AddressID != "":
@@ -416,7 +509,7 @@ func (a *App) debugPost(c echo.Context) (pages.DebugConsoleVM, *debugSetup, erro
 		return vm, nil, err
 	}
 	vm.ProductID, vm.Target = f.ProductID, pages.DebugTarget{AddressID: f.AddressID, URL: f.URL, KeyID: f.KeyID}
-	vm.EncryptType, vm.Params = f.EncryptType, f.Params
+	vm.EncryptType, vm.Params, vm.KitAppID = f.EncryptType, f.Params, f.KitAppID
 	setup, err := a.resolveDebug(c, f, &vm)
 	if err != nil {
 		return vm, nil, err
@@ -495,9 +588,18 @@ func (a *App) sendDebug(c echo.Context, vm pages.DebugConsoleVM, setup *debugSet
 	return a.render(c, http.StatusOK, pages.SaaSDebugPage(a.page(c), vm), nil)
 }
 
+// appSecretPlaceholder stands for an app credential's secret in the debug history.
+const appSecretPlaceholder = "(app secret)"
+
 // debugRecord is the history row of a call, with what it was made for and with.
 func debugRecord(s *debugSetup, res *saasdebug.Result) models.DebugCall {
 	rec := saasdebug.Record(s.call, res)
+	if s.appSecret {
+		p := maps.Clone(s.call.Params)
+		p["clientSecret"] = appSecretPlaceholder
+		b, _ := json.Marshal(p)
+		rec.Params = string(b)
+	}
 	if s.product != nil {
 		id := s.product.ID
 		rec.ProductID = &id

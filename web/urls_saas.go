@@ -70,6 +70,12 @@ func SellerSaaSDebug(version, activity string, productID, addressID uint) string
 	return withQuery("/seller/saas/debug", q.Encode())
 }
 
+// SellerSaaSDebugApp is a kit tab of the console filled from an app credential.
+func SellerSaaSDebugApp(version, activity string, appID uint) string {
+	q := url.Values{"version": {version}, "activity": {activity}, "app": {strconv.FormatUint(uint64(appID), 10)}}
+	return withQuery("/seller/saas/debug", q.Encode())
+}
+
 // SellerSaaSAPI documents the open APIs with a signed example for one of the keys.
 func SellerSaaSAPI(keyID uint) string {
 	if keyID == 0 {

@@ -44,6 +44,15 @@ type DebugConsoleVM struct {
 	Timeout     time.Duration
 	Notice      string // a message key shown above the form (a replay that needs the key again)
 	DemoURL     string
+	// Kit tabs: the merchant's app credentials; the chosen one's address, key, IDs and
+	// test tenant fill the tab, and its secret is put in when the call is sent.
+	KitApps  []models.KitApp
+	KitAppID string
+}
+
+// KitAppLink is the console's kit tab filled from an app credential.
+func (vm DebugConsoleVM) KitAppLink(app models.KitApp) string {
+	return web.SellerSaaSDebugApp(vm.Version, vm.Activity, app.ID)
 }
 
 // CaseStatus is one required debug case of the selected product.
