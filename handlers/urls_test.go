@@ -143,6 +143,7 @@ var urlHelpers = map[string]func() string{
 	"SellerKitAppRotate":           func() string { return web.SellerKitAppRotate(1) },
 	"SellerKitAppTestTenant":       func() string { return web.SellerKitAppTestTenant(1) },
 	"SellerKitAppPush":             func() string { return web.SellerKitAppPush(1) },
+	"SellerSaaSDebugApp":           func() string { return web.SellerSaaSDebugApp("v2", "tenantSync", 1) },
 	"SellerKitAppTryLogin":         func() string { return web.SellerKitAppTryLogin(1) },
 	"SellerKitAppTryLoginExchange": func() string { return web.SellerKitAppTryLoginExchange(1) },
 	"KitAuthorize":                 func() string { return web.KitAuthorize() },
