@@ -492,48 +492,92 @@ func (b BindableKitSub) Bindable() bool {
 	return (b.Binding == nil || b.Binding.Status != BindingBound) && b.Instance.Status == InstanceActive && b.Instance.InstanceID != ""
 }
 
-// KitSubsOf lists the buyer's subscriptions of joint-operation products (newest first)
-// with their apps, instances and bindings.
+// KitSubsOf lists the buyer's subscriptions of joint-operation products (newest first,
+// at most 200) with their apps, instances and bindings, in a fixed number of queries.
 func (s *Store) KitSubsOf(ctx context.Context, buyerID uint) ([]BindableKitSub, error) {
 	db := s.r.WithContext(ctx)
-	var bindings []KitBinding
-	if err := db.Where("buyer_id = ?", buyerID).Order("id").Find(&bindings).Error; err != nil {
-		return nil, err
-	}
 	var insts []SaaSInstance
 	if err := db.Where("buyer_id = ? AND status IN ?", buyerID, []string{InstanceProvisioning, InstanceAwaiting, InstanceActive, InstanceFrozen}).
 		Order("id DESC").Limit(200).Find(&insts).Error; err != nil {
 		return nil, err
 	}
+	if len(insts) == 0 {
+		return nil, nil
+	}
+	var productIDs, subIDs []uint
+	for _, inst := range insts {
+		productIDs = append(productIDs, inst.ProductID)
+		subIDs = append(subIDs, inst.SubscriptionID)
+	}
+	var products []Product
+	if err := db.Where("id IN ?", dedupe(productIDs)).Find(&products).Error; err != nil {
+		return nil, err
+	}
+	productOf := map[uint]Product{}
+	var appIDs []uint
+	for _, p := range products {
+		productOf[p.ID] = p
+		if c, err := p.LiveContent(); err == nil && c.BusinessModel == BusinessJoint && c.SaaS != nil && c.SaaS.KitAppID != nil {
+			appIDs = append(appIDs, *c.SaaS.KitAppID)
+		}
+	}
+	if len(appIDs) == 0 {
+		return nil, nil
+	}
+	var apps []KitApp
+	if err := db.Where("id IN ?", dedupe(appIDs)).Find(&apps).Error; err != nil {
+		return nil, err
+	}
+	appOf := map[uint]KitApp{}
+	for _, a := range apps {
+		appOf[a.ID] = a
+	}
+	var subs []Subscription
+	if err := db.Where("id IN ? AND buyer_id = ?", subIDs, buyerID).Find(&subs).Error; err != nil {
+		return nil, err
+	}
+	subOf := map[uint]Subscription{}
+	for _, sub := range subs {
+		subOf[sub.ID] = sub
+	}
+	var bindings []KitBinding
+	if err := db.Where("buyer_id = ? AND subscription_id IN ?", buyerID, subIDs).Find(&bindings).Error; err != nil {
+		return nil, err
+	}
+	bindingOf := map[uint]*KitBinding{}
+	var bindingIDs []uint
+	for i := range bindings {
+		bindingOf[bindings[i].SubscriptionID] = &bindings[i]
+		bindingIDs = append(bindingIDs, bindings[i].ID)
+	}
+	grants := map[uint]int{}
+	if len(bindingIDs) > 0 {
+		var rows []struct {
+			BindingID uint
+			N         int
+		}
+		if err := db.Model(&KitGrant{}).Select("binding_id, COUNT(*) AS n").Where("binding_id IN ?", bindingIDs).Group("binding_id").Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			grants[r.BindingID] = r.N
+		}
+	}
 	var out []BindableKitSub
 	for _, inst := range insts {
-		var p Product
-		if err := first(db.Where("id = ?", inst.ProductID), &p); err != nil {
-			return nil, err
-		}
-		app, ok, err := s.kitAppOfProduct(db, p)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
+		p := productOf[inst.ProductID]
+		c, err := p.LiveContent()
+		if err != nil || c.BusinessModel != BusinessJoint || c.SaaS == nil || c.SaaS.KitAppID == nil {
 			continue
 		}
-		var sub Subscription
-		if err := first(db.Where("id = ? AND buyer_id = ?", inst.SubscriptionID, buyerID), &sub); err != nil {
-			return nil, err
+		app, ok := appOf[*c.SaaS.KitAppID]
+		sub, subOK := subOf[inst.SubscriptionID]
+		if !ok || !subOK || app.MerchantID != p.MerchantID {
+			continue
 		}
-		row := BindableKitSub{Subscription: sub, Product: p, App: app, Instance: inst}
-		for i := range bindings {
-			if bindings[i].SubscriptionID == sub.ID {
-				row.Binding = &bindings[i]
-			}
-		}
+		row := BindableKitSub{Subscription: sub, Product: p, App: app, Instance: inst, Binding: bindingOf[sub.ID]}
 		if row.Binding != nil {
-			var n int64
-			if err := db.Model(&KitGrant{}).Where("binding_id = ?", row.Binding.ID).Count(&n).Error; err != nil {
-				return nil, err
-			}
-			row.Grants = int(n)
+			row.Grants = grants[row.Binding.ID]
 		}
 		out = append(out, row)
 	}
