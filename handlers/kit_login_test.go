@@ -358,6 +358,10 @@ func TestConsoleKitTabsUseTheAppCredential(t *testing.T) {
 		f.Get("p.clientSecret") != "" || f.Get("address_id") != strconv.Itoa(int(app.AddressID)) {
 		t.Fatalf("the tab is not filled from the app: %v", f)
 	}
+	page := c.get("/seller/saas/debug?version=v2&activity=applicationSync&app=" + id).Doc()
+	if fa := page.Find(`[data-testid="console-try-login"]`).AttrOr("formaction", ""); fa != "/seller/saas/kit-apps/"+id+"/try-login" {
+		t.Fatalf("the console's try-login button posts to %q", fa)
+	}
 	sent := c.post("/seller/saas/debug/send", f).want(http.StatusOK)
 	if sent.Doc().Find(`[data-testid="result"]`).AttrOr("data-passed", "") != "true" {
 		t.Fatalf("applicationSync with the app's secret failed: %s", sent.Doc().Find(`[data-testid="result"]`).Text())

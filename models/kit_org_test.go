@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"sellercenter/internal/saasdemo"
 	"sellercenter/internal/saasproto"
@@ -301,5 +302,55 @@ func TestJointProductsNeedAnAppAndHiddenSale(t *testing.T) {
 	c.BusinessModel, c.SaaS.KitAppID, c.SaaS.Platforms, c.PublicSale = models.BusinessGeneral, nil, nil, true
 	if g := gaps(c); g["standards.kit_app"] || g["standards.platforms_hidden"] {
 		t.Fatalf("a general product: gaps %v", g)
+	}
+}
+
+// TestKitSyncFailuresWaitForRestart: a merchant whose kit answers with a wrong signature
+// (V1) or an error code gets each attempt recorded and retried for an hour; then the call
+// is FAILED with the check that failed, and the binding's next sync goes out (as an
+// instance's calls do); restarted after the fix, the failed calls succeed.
+func TestKitSyncFailuresWaitForRestart(t *testing.T) {
+	for _, tc := range []struct{ protocol, mode, check string }{
+		{models.ProtocolV1, saasdemo.ModeWrongBodySign, saasproto.CheckBodySign},
+		{models.ProtocolV2, saasdemo.ModeErrorCode, saasproto.CheckResultCode},
+	} {
+		t.Run(tc.protocol, func(t *testing.T) {
+			k := newKitShop(t, tc.protocol)
+			st := k.env.Store
+			tt, err := st.RequestTestTenant(k.ctx, models.Actor{}, k.mid, k.app.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k.ep.mode.Store(tc.mode)
+			k.run(t)
+			for range 3 * 7 {
+				k.advance(t, 10*time.Minute)
+			}
+			calls := k.kitCalls(t, tt.Binding.ID)
+			if len(calls) != 3 {
+				t.Fatalf("%d calls", len(calls))
+			}
+			for _, c := range calls {
+				if c.Status != models.CallFailed || !c.Restartable() || c.FailedCheck != tc.check || c.Attempts != 7 {
+					t.Fatalf("%s: %s %s after %d attempts", c.Activity, c.Status, c.FailedCheck, c.Attempts)
+				}
+			}
+			var atts []models.SaaSAttempt
+			if err := k.env.DB.R.Where("call_id = ?", calls[0].ID).Find(&atts).Error; err != nil || len(atts) != 7 || atts[0].Passed {
+				t.Fatalf("%d attempts recorded: %v", len(atts), err)
+			}
+			k.ep.mode.Store("")
+			for _, c := range calls {
+				if _, err := st.RestartSaaSCall(k.ctx, models.Actor{}, k.mid, c.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			k.run(t)
+			for _, c := range k.kitCalls(t, tt.Binding.ID) {
+				if c.Status != models.CallSucceeded {
+					t.Fatalf("after the restart %s is %s", c.Activity, c.Status)
+				}
+			}
+		})
 	}
 }

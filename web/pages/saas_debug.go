@@ -50,6 +50,16 @@ type DebugConsoleVM struct {
 	KitAppID string
 }
 
+// chosenKitApp is the app credential the kit tab is filled from, if any.
+func (vm DebugConsoleVM) chosenKitApp() (models.KitApp, bool) {
+	for _, a := range vm.KitApps {
+		if strconv.FormatUint(uint64(a.ID), 10) == vm.KitAppID {
+			return a, true
+		}
+	}
+	return models.KitApp{}, false
+}
+
 // KitAppLink is the console's kit tab filled from an app credential.
 func (vm DebugConsoleVM) KitAppLink(app models.KitApp) string {
 	return web.SellerSaaSDebugApp(vm.Version, vm.Activity, app.ID)
