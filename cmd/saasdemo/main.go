@@ -55,6 +55,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	rsaKey := fs.String("rsa-key", "", "PEM RSA private key (3072+ bits) for applicationSync secrets; default a fresh one")
 	oaep := fs.String("oaep", "sha256", "OAEP digest of applicationSync secrets: sha256 or sha1")
 	window := fs.Duration("window", saasproto.DefaultWindow, "allowed timestamp skew")
+	platform := fs.String("platform", "", "the seller center's base URL: /login then signs users in through its unified login")
+	clientID := fs.String("client-id", "", "the app ID of the app credential whose login URL is this endpoint's /login")
+	publicURL := fs.String("public-url", "", "this endpoint's base URL as browsers reach it (default: from the request)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +88,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		opts.PrivateKey = k
+	}
+	if *platform != "" {
+		secret := os.Getenv("SAASDEMO_CLIENT_SECRET")
+		if *clientID == "" || secret == "" {
+			return errors.New("-platform needs -client-id and the app secret in SAASDEMO_CLIENT_SECRET")
+		}
+		base, public := *platform, *publicURL
+		opts.Login = &saasdemo.LoginOptions{Platform: func() string { return base }, PublicURL: func() string { return public },
+			Client: func(context.Context, string) (string, string, bool) { return *clientID, secret, true }}
 	}
 	srv := saasdemo.New(opts)
 	log := slog.New(slog.NewTextHandler(stderr, nil))
