@@ -143,7 +143,20 @@ func TestEveryPageIsAccessible(t *testing.T) {
 				// call it lists), the address form, and kit tabs of both versions.
 				pages = append(pages, web.SellerSaaSDebugCalls(""), web.SellerSaaSAddressNew(),
 					web.SellerSaaSDebug("v1", "authSync", 0, 0), web.SellerSaaSDebug("v2", "applicationSync", 0, 0),
-					web.SellerProductProbes(saas.ID), web.SellerKitApps(), web.SellerKitAppNew())
+					web.SellerProductProbes(saas.ID), web.SellerKitApps(), web.SellerKitAppNew(), web.KitAuthorize()+"?response_type=code&client_id="+demoClientID(t, srv))
+			}
+			if email == seed.DemoBuyerEmail {
+				// The organisation's pages beyond the navigation: departments, users, the
+				// joint-operation apps and the bound one's authorised users, a user's form.
+				pages = append(pages, web.BuyerOrgDepts(), web.BuyerOrgUsers(), web.BuyerOrgApps())
+				var b models.KitBinding
+				var u models.KitUser
+				if srv.env.DB.R.Where("status = ?", models.BindingBound).Order("id").Take(&b).Error == nil {
+					pages = append(pages, web.BuyerOrgApp(b.ID))
+				}
+				if srv.env.DB.R.Order("id").Take(&u).Error == nil {
+					pages = append(pages, web.BuyerOrgUserEdit(u.ID))
+				}
 			}
 			if email == seed.DemoAdminEmail {
 				// SaaS supervision beyond the navigation: a product's probes and a
@@ -207,4 +220,14 @@ func (b *browser) htmlLang() string {
 		b.t.Fatal(err)
 	}
 	return lang
+}
+
+// demoClientID is the app ID of the demo joint-operation app credential.
+func demoClientID(t *testing.T, srv *server) string {
+	t.Helper()
+	var app models.KitApp
+	if err := srv.env.DB.R.Order("id").Take(&app).Error; err != nil {
+		t.Fatal(err)
+	}
+	return app.ClientID
 }

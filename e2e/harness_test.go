@@ -102,7 +102,7 @@ func startServerWith(t *testing.T, before func(*server)) *server {
 	cfg := config.Config{DataDir: t.TempDir(), DevOutbox: true, IdleTimeout: time.Hour, SessionLife: 2 * time.Hour, OutboundAllowPrivate: true}
 	app := &handlers.App{Cfg: cfg, DB: env.DB, Store: store, Catalog: cat, Blobs: blobs, Box: env.Box, Clock: clock.Real{}, Log: log,
 		Outbound: outbound.New(outbound.Options{AllowPrivate: true})}
-	app.SaaSDemo = handlers.NewDevSaaSDemo(store, func() string { return app.Cfg.BaseURL }, testkeys.RSA3072())
+	app.SaaSDemo = handlers.NewDevSaaSDemo(store, func() string { return app.Cfg.BaseURL }, testkeys.RSA3072(), app.Outbound)
 	app.Sessions = handlers.NewSessions(cfg, env.DB)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()

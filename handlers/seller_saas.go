@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"sellercenter/internal/outbound"
 	"sellercenter/internal/saasdemo"
 	"sellercenter/models"
 	"sellercenter/web"
@@ -381,7 +382,7 @@ func (a *App) SaaSAddressDelete(c echo.Context) error {
 // Its RSA key (key; nil: a fresh one) decrypts applicationSync secrets, and its /login
 // page signs users in to whichever app credential has that page as its login URL,
 // through this server's unified login (base: this server's base URL).
-func NewDevSaaSDemo(store *models.Store, base func() string, key *rsa.PrivateKey) *saasdemo.Server {
+func NewDevSaaSDemo(store *models.Store, base func() string, key *rsa.PrivateKey, client *outbound.Client) *saasdemo.Server {
 	return saasdemo.New(saasdemo.Options{Keys: func() []string {
 		keys, err := store.LiveKeySecrets(context.Background())
 		if err != nil {
@@ -389,8 +390,9 @@ func NewDevSaaSDemo(store *models.Store, base func() string, key *rsa.PrivateKey
 		}
 		return keys
 	}, PrivateKey: key, Login: &saasdemo.LoginOptions{
-		Platform:  base,
-		PublicURL: func() string { return base() + SaaSDemoPath },
+		Platform:   base,
+		HTTPClient: client.HTTPClient(),
+		PublicURL:  func() string { return base() + SaaSDemoPath },
 		Client: func(ctx context.Context, loginURL string) (string, string, bool) {
 			app, err := store.KitAppByLoginURL(ctx, loginURL)
 			if err != nil {

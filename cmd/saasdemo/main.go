@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"sellercenter/internal/outbound"
 	"sellercenter/internal/saasdemo"
 	"sellercenter/internal/saasproto"
 )
@@ -96,7 +97,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		base, public := *platform, *publicURL
 		opts.Login = &saasdemo.LoginOptions{Platform: func() string { return base }, PublicURL: func() string { return public },
-			Client: func(context.Context, string) (string, string, bool) { return *clientID, secret, true }}
+			Client:     func(context.Context, string) (string, string, bool) { return *clientID, secret, true },
+			HTTPClient: outbound.New(outbound.Options{AllowPrivate: true}).HTTPClient()}
 	}
 	srv := saasdemo.New(opts)
 	log := slog.New(slog.NewTextHandler(stderr, nil))

@@ -310,7 +310,7 @@ func serve(ctx context.Context, env *environment, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		app.SaaSDemo = handlers.NewDevSaaSDemo(env.store, func() string { return cfg.BaseURL }, refKey)
+		app.SaaSDemo = handlers.NewDevSaaSDemo(env.store, func() string { return cfg.BaseURL }, refKey, client)
 		fmt.Fprintf(stdout, "reference merchant endpoint: %s%s\n", cfg.BaseURL, handlers.SaaSDemoPath)
 	}
 	e := app.Router()

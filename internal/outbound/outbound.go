@@ -105,6 +105,11 @@ func New(opts Options) *Client {
 	return c
 }
 
+// HTTPClient is the guarded client as a standard *http.Client, for libraries that take
+// one (the reference app's OAuth 2.0 client): the same dial guard, timeouts and refusal
+// of redirects.
+func (c *Client) HTTPClient() *http.Client { return c.http }
+
 // Get fetches rawURL.
 func (c *Client) Get(ctx context.Context, rawURL string, header http.Header) (*Response, error) {
 	return c.do(ctx, http.MethodGet, rawURL, header, nil)

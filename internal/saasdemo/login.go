@@ -31,7 +31,7 @@ type LoginOptions struct {
 	// PublicURL is this app's own base URL as the platform's users reach it (nil or ""
 	// reads it from the request).
 	PublicURL func() string
-	// HTTPClient makes the token and userinfo calls (default http.DefaultClient).
+	// HTTPClient makes the token and userinfo calls: the guarded outbound client's.
 	HTTPClient *http.Client
 }
 
@@ -120,7 +120,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request, prefix strin
 	}
 	lo := s.o.Login
 	self := s.loginURL(r, prefix)
-	if lo == nil || lo.Client == nil || lo.Platform == nil {
+	if lo == nil || lo.Client == nil || lo.Platform == nil || lo.HTTPClient == nil {
 		render(http.StatusNotFound, loginView{Error: "no unified login is configured for this endpoint", Start: self})
 		return
 	}
@@ -157,11 +157,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request, prefix strin
 		return
 	}
 	ctx := r.Context()
-	hc := lo.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, lo.HTTPClient)
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	tok, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(ver.Value))
