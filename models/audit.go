@@ -55,6 +55,8 @@ var AuditActions = []string{
 	"saas_settings.update",
 	"setting.update",
 	"spec.hide",
+	"supervision.accept", "supervision.approve", "supervision.confirm", "supervision.deliver", "supervision.reject",
+	"supervision.return", "supervision.send_back", "supervision.submit_requirement",
 	"user.create", "user.email_verified", "user.login", "user.login_failed", "user.password_change",
 	"user.password_reset", "user.password_reset_requested", "user.register_existing",
 }
@@ -62,7 +64,7 @@ var AuditActions = []string{
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
 	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance", "kit_app",
-	"kit_tenant", "kit_dept", "kit_user", "kit_binding",
+	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -93,6 +95,8 @@ var AuditFields = []string{
 	"app_id", "app_name", "address_name", "address_url",
 	// joint-operation organisations: tenants, departments, users, bindings, grants
 	"tenant_code", "domain_name", "org_code", "parent_code", "user_name", "enabled", "bindings",
+	// service supervision
+	"node",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

@@ -43,6 +43,7 @@ var migrations = []migration{
 	{18, "SaaS provisioning and probing: instances, calls, attempts, product flags and stops, probes", migrateSaaSCalls},
 	{19, "joint-operation app credentials; change requests about one subject", migrateKitApps},
 	{20, "kit organisations: tenants, departments, users, bindings, grants, login tokens", migrateKitOrgs},
+	{21, "service supervision: supervisions and their history", migrateSupervision},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

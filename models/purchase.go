@@ -461,6 +461,11 @@ func (s *Store) activate(a Actor, o *Order, pay *Payment) error {
 	if pay != nil {
 		o.PaidFen = pay.AmountFen
 	}
+	if o.Supervised && o.Kind == OrderNew {
+		if err := s.startSupervision(o, s.supervisionScenario(o.ProductID)); err != nil {
+			return err
+		}
+	}
 	var m Merchant
 	if err := first(s.w.Where("id = ?", o.MerchantID), &m); err != nil {
 		return err

@@ -1,6 +1,15 @@
 package models
 
-import "slices"
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
 
 // Service supervision (服务监管, domain.md §6.3): how a supervised order is delivered and
 // accepted. The scenario is fixed at order time; the order moves through nodes, each
@@ -106,4 +115,201 @@ func SupervisionPath(scenario string) []string {
 		return []string{NodeRequirement, NodeConfirm, NodeImplement, NodeAcceptance, NodeCompleted}
 	}
 	return []string{NodeRequirement, NodeConfirm, NodeImplement, NodeReview, NodeAcceptance, NodeCompleted}
+}
+
+// Supervision is a supervised order's delivery: its scenario, the node it is at and
+// since when, whether an appeal froze it, and how often the buyer rejected the delivery.
+type Supervision struct {
+	ID          uint      `gorm:"primaryKey"`
+	OrderID     uint      `gorm:"not null;uniqueIndex"`
+	OrderNo     string    `gorm:"size:20;not null"`
+	MerchantID  uint      `gorm:"not null;index:idx_supervisions_merchant,priority:1"`
+	BuyerID     uint      `gorm:"not null;index:idx_supervisions_buyer,priority:1"`
+	ProductID   uint      `gorm:"not null"`
+	Scenario    string    `gorm:"size:10;not null"`
+	Node        string    `gorm:"size:12;not null;index:idx_supervisions_merchant,priority:2;index:idx_supervisions_node_since,priority:1"`
+	NodeSince   time.Time `gorm:"not null;index:idx_supervisions_node_since,priority:2"`
+	Frozen      bool      `gorm:"not null;default:false"` // an appeal waits for a reviewer
+	RejectCount int       `gorm:"not null;default:0"`
+	Version     int       `gorm:"not null;default:1"`
+	CreatedAt   time.Time `gorm:"not null;index:idx_supervisions_buyer,priority:2"`
+	UpdatedAt   time.Time `gorm:"not null"`
+}
+
+// SupervisionEvent is one step of a supervision's history: who did what, when, with
+// what comment, from which node to which.
+type SupervisionEvent struct {
+	ID            uint      `gorm:"primaryKey"`
+	SupervisionID uint      `gorm:"not null;index"`
+	Actor         string    `gorm:"size:10;not null"` // SupBuyer, SupMerchant, SupReviewer, or "" for the platform
+	UserID        uint      `gorm:"not null;default:0"`
+	Action        string    `gorm:"size:20;not null"`
+	FromNode      string    `gorm:"size:12;not null;default:''"`
+	ToNode        string    `gorm:"size:12;not null;default:''"`
+	Comment       string    `gorm:"type:text;not null;default:''"`
+	CreatedAt     time.Time `gorm:"not null"`
+}
+
+// MaxSupervisionComment is the longest comment or reason, in characters.
+const MaxSupervisionComment = 1000
+
+// Errors of the supervision workflow.
+var (
+	// ErrSupervisionReason: the move needs a reason.
+	ErrSupervisionReason = &FieldError{Field: "comment", Key: "supervision.error.reason"}
+	// ErrSupervisionComment: the comment is too long or has control characters.
+	ErrSupervisionComment = &FieldError{Field: "comment", Key: "supervision.error.comment", Args: []any{"N", MaxSupervisionComment}}
+	// ErrSupervisionFrozen: an appeal froze the supervision until a reviewer decides.
+	ErrSupervisionFrozen = errors.New("supervision frozen by an appeal")
+)
+
+// startSupervision opens the supervision of a supervised order just paid: at the
+// buyer's requirements, or, for hardware (no requirement step), at the merchant's
+// implementation.
+func (s *Store) startSupervision(o *Order, scenario string) error {
+	now := s.clock.Now()
+	node := NodeRequirement
+	if o.ProductType == ProductHardware {
+		node = NodeImplement
+	}
+	if !slices.Contains(SupervisionScenarios, scenario) {
+		scenario = ScenarioGeneral
+	}
+	sv := Supervision{OrderID: o.ID, OrderNo: o.OrderNo, MerchantID: o.MerchantID, BuyerID: o.BuyerID, ProductID: o.ProductID,
+		Scenario: scenario, Node: node, NodeSince: now, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := s.w.Create(&sv).Error; err != nil {
+		return err
+	}
+	return s.w.Create(&SupervisionEvent{SupervisionID: sv.ID, Action: "start", ToNode: node, CreatedAt: now}).Error
+}
+
+// supervisionScenario is the scenario a product's orders are supervised in: 联营
+// products under the platform's review (赋能云), the others by the merchant's own rules.
+func (s *Store) supervisionScenario(productID uint) string {
+	var p Product
+	if err := first(s.w.Where("id = ?", productID), &p); err != nil {
+		return ScenarioGeneral
+	}
+	if c, err := p.LiveContent(); err == nil && c.BusinessModel == BusinessJoint {
+		return ScenarioEmpower
+	}
+	return ScenarioGeneral
+}
+
+// MoveSupervision is one actor's action on a supervised order: owner is the buyer's or
+// the merchant's id (0 for a reviewer), who may act only on their own orders. The move
+// is checked against the workflow (ErrIllegalTransition otherwise), recorded in the
+// history, audited and notified in one transaction; the last one completes the order.
+func (s *Store) MoveSupervision(ctx context.Context, a Actor, actor string, owner uint, orderNo, action, comment string) (Supervision, error) {
+	comment = strings.TrimSpace(comment)
+	if utf8.RuneCountInString(comment) > MaxSupervisionComment || hasControl(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(comment)) {
+		return Supervision{}, ErrSupervisionComment
+	}
+	var sv Supervision
+	err := s.Tx(ctx, func(tx *Store) error {
+		q := tx.w.Where("order_no = ?", orderNo)
+		switch actor {
+		case SupBuyer:
+			q = q.Where("buyer_id = ?", owner)
+		case SupMerchant:
+			q = q.Where("merchant_id = ?", owner)
+		case SupReviewer:
+		default:
+			return ErrNotFound
+		}
+		if err := first(tx.forUpdate(q), &sv); err != nil {
+			return err
+		}
+		if sv.Frozen {
+			return ErrSupervisionFrozen
+		}
+		m, ok := SupervisionMove(sv.Scenario, sv.Node, actor, action)
+		if !ok {
+			return ErrIllegalTransition
+		}
+		if m.NeedsReason && comment == "" {
+			return ErrSupervisionReason
+		}
+		now := tx.clock.Now()
+		from := sv.Node
+		fields := map[string]any{"node": m.To, "node_since": now}
+		if action == ActReject {
+			fields["reject_count"] = sv.RejectCount + 1
+		}
+		if err := tx.saveVersioned(&Supervision{}, sv.ID, sv.Version, fields); err != nil {
+			return err
+		}
+		sv.Node, sv.NodeSince, sv.Version = m.To, now, sv.Version+1
+		if action == ActReject {
+			sv.RejectCount++
+		}
+		if err := tx.w.Create(&SupervisionEvent{SupervisionID: sv.ID, Actor: actor, UserID: a.UserID, Action: action, FromNode: from,
+			ToNode: m.To, Comment: comment, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		mid := sv.MerchantID
+		if err := tx.audit(a, "supervision."+action, "supervision", sv.ID, &mid, map[string]any{"node": from},
+			map[string]any{"node": m.To, "order_no": sv.OrderNo}, comment, ""); err != nil {
+			return err
+		}
+		if m.To == NodeCompleted {
+			var o Order
+			if err := first(tx.forUpdate(tx.w.Where("id = ?", sv.OrderID)), &o); err != nil {
+				return err
+			}
+			if err := tx.moveOrder(a, &o, OrderCompleted, "order.event.supervision_completed", map[string]any{"completed_at": now}); err != nil {
+				return err
+			}
+		}
+		return tx.notifySupervision(sv, from)
+	})
+	return sv, err
+}
+
+// notifySupervision tells whoever must act next (or both sides, once completed).
+func (s *Store) notifySupervision(sv Supervision, from string) error {
+	args := map[string]any{"OrderNo": sv.OrderNo, "NodeKey": "supervision.node." + sv.Node}
+	buyer := Notice{UserID: sv.BuyerID, Kind: "supervision.moved", TitleKey: "notify.supervision.title", BodyKey: "notify.supervision.body",
+		Args: args, To: Target{Kind: TargetBuyerOrder, Ref: sv.OrderNo}}
+	merchant := Notice{Kind: "supervision.moved", TitleKey: "notify.supervision.title", BodyKey: "notify.supervision.body",
+		Args: args, To: Target{Kind: TargetSellerOrder, Ref: sv.OrderNo}}
+	switch SupervisionWaitsOn(sv.Node) {
+	case SupBuyer:
+		return s.notify(buyer)
+	case SupMerchant:
+		return s.notifyMerchantOf(sv.MerchantID, merchant)
+	}
+	if sv.Node == NodeCompleted {
+		if err := s.notify(buyer); err != nil {
+			return err
+		}
+		return s.notifyMerchantOf(sv.MerchantID, merchant)
+	}
+	return nil
+}
+
+// SupervisionOf reads a supervised order's supervision with its history (newest last),
+// for its buyer (actor SupBuyer), its merchant (SupMerchant) or a reviewer.
+func (s *Store) SupervisionOf(ctx context.Context, actor string, owner uint, orderNo string) (Supervision, []SupervisionEvent, error) {
+	var sv Supervision
+	q := s.r.WithContext(ctx).Where("order_no = ?", orderNo)
+	switch actor {
+	case SupBuyer:
+		q = q.Where("buyer_id = ?", owner)
+	case SupMerchant:
+		q = q.Where("merchant_id = ?", owner)
+	case SupReviewer:
+	default:
+		return sv, nil, ErrNotFound
+	}
+	if err := first(q, &sv); err != nil {
+		return sv, nil, err
+	}
+	var evs []SupervisionEvent
+	err := s.r.WithContext(ctx).Where("supervision_id = ?", sv.ID).Order("id").Find(&evs).Error
+	return sv, evs, err
+}
+
+func migrateSupervision(tx *gorm.DB, _ Dialect) error {
+	return tx.AutoMigrate(&Supervision{}, &SupervisionEvent{})
 }

@@ -1,7 +1,9 @@
 package models_test
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"sellercenter/models"
@@ -74,5 +76,71 @@ func TestSupervisionMoveTable(t *testing.T) {
 				t.Errorf("%s: no move from %s to %s", sc, path[i], path[i+1])
 			}
 		}
+	}
+}
+
+// TestSupervisionFollowsTheWorkflow: a paid supervised order opens its supervision at
+// the buyer's requirements; each side moves only its own orders and only as the
+// workflow allows (409 otherwise); returns and rejections need a reason; the buyer's
+// acceptance completes the order; the history keeps every step.
+func TestSupervisionFollowsTheWorkflow(t *testing.T) {
+	s := newShop(t)
+	sup, specs := s.saas(t, func(c *models.ProductContent) { c.Supervised = true })
+	o := s.pay(t, s.buy(t, models.PurchaseInput{ProductID: sup.ID, SKU: specs[0].SKUCode, PeriodType: "month"}))
+	st := s.env.Store
+	buyer, merchant := s.buyer.ID, s.mid
+	ba, ma := s.act, models.Actor{UserID: s.merchant.ID}
+	move := func(a models.Actor, actor string, owner uint, action, comment string) error {
+		_, err := st.MoveSupervision(s.ctx, a, actor, owner, o.OrderNo, action, comment)
+		return err
+	}
+	sv, _, err := st.SupervisionOf(s.ctx, models.SupBuyer, buyer, o.OrderNo)
+	if err != nil || sv.Node != models.NodeRequirement || sv.Scenario != models.ScenarioGeneral {
+		t.Fatalf("supervision %+v %v", sv, err)
+	}
+	other := s.newBuyer(t, "other-buyer@example.com", models.BuyerEnterprise)
+	steps := []struct {
+		a       models.Actor
+		actor   string
+		owner   uint
+		action  string
+		comment string
+		err     error
+		node    string
+	}{
+		{ma, models.SupMerchant, merchant, models.ActConfirm, "", models.ErrIllegalTransition, models.NodeRequirement},
+		{models.Actor{UserID: other.ID}, models.SupBuyer, other.ID, models.ActSubmitRequirement, "", models.ErrNotFound, models.NodeRequirement},
+		{ba, models.SupBuyer, buyer, models.ActSubmitRequirement, "需求见附件", nil, models.NodeConfirm},
+		{ma, models.SupMerchant, merchant, models.ActReturn, "", models.ErrSupervisionReason, models.NodeConfirm},
+		{ma, models.SupMerchant, merchant, models.ActReturn, "请补充部署环境", nil, models.NodeRequirement},
+		{ba, models.SupBuyer, buyer, models.ActSubmitRequirement, "已补充", nil, models.NodeConfirm},
+		{ma, models.SupMerchant, merchant, models.ActConfirm, "", nil, models.NodeImplement},
+		{ba, models.SupBuyer, buyer, models.ActAccept, "", models.ErrIllegalTransition, models.NodeImplement},
+		{ma, models.SupMerchant, merchant, models.ActDeliver, "交付完成", nil, models.NodeAcceptance},
+		{ba, models.SupBuyer, buyer, models.ActReject, "", models.ErrSupervisionReason, models.NodeAcceptance},
+		{ba, models.SupBuyer, buyer, models.ActReject, "缺少培训", nil, models.NodeImplement},
+		{ma, models.SupMerchant, merchant, models.ActDeliver, "已补培训", nil, models.NodeAcceptance},
+		{ma, models.SupMerchant, merchant + 1000, models.ActDeliver, "", models.ErrNotFound, models.NodeAcceptance},
+		{ba, models.SupBuyer, buyer, models.ActAccept, "", nil, models.NodeCompleted},
+		{ba, models.SupBuyer, buyer, models.ActAccept, "", models.ErrIllegalTransition, models.NodeCompleted},
+	}
+	for i, step := range steps {
+		if err := move(step.a, step.actor, step.owner, step.action, step.comment); !errors.Is(err, step.err) {
+			t.Fatalf("step %d %s %s: %v, want %v", i, step.actor, step.action, err, step.err)
+		}
+		sv, _, _ := st.SupervisionOf(s.ctx, models.SupReviewer, 0, o.OrderNo)
+		if sv.Node != step.node {
+			t.Fatalf("step %d %s %s: at %s, want %s", i, step.actor, step.action, sv.Node, step.node)
+		}
+	}
+	sv, evs, err := st.SupervisionOf(s.ctx, models.SupMerchant, merchant, o.OrderNo)
+	if err != nil || sv.RejectCount != 1 || len(evs) != 1+8 {
+		t.Fatalf("rejections %d, %d events: %v", sv.RejectCount, len(evs), err)
+	}
+	if st := s.order(t, o.OrderNo).Order.Status; st != models.OrderCompleted {
+		t.Fatalf("the order is %s after acceptance", st)
+	}
+	if _, err := st.MoveSupervision(s.ctx, ba, models.SupBuyer, buyer, o.OrderNo, models.ActAccept, strings.Repeat("长", models.MaxSupervisionComment+1)); !errors.Is(err, models.ErrSupervisionComment) {
+		t.Fatalf("a long comment: %v", err)
 	}
 }
