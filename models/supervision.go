@@ -288,6 +288,26 @@ func (s *Store) notifySupervision(sv Supervision, from string) error {
 	return nil
 }
 
+// closeSupervision ends the open supervision of an order whose service ended (refunded,
+// unsubscribed): it is CLOSED, with the step in its history.
+func (s *Store) closeSupervision(orderID uint) error {
+	var sv Supervision
+	switch err := first(s.forUpdate(s.w.Where("order_id = ?", orderID)), &sv); {
+	case errors.Is(err, ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	if sv.Node == NodeCompleted || sv.Node == NodeClosed {
+		return nil
+	}
+	now := s.clock.Now()
+	if err := s.saveVersioned(&Supervision{}, sv.ID, sv.Version, map[string]any{"node": NodeClosed, "node_since": now, "frozen": false}); err != nil {
+		return err
+	}
+	return s.w.Create(&SupervisionEvent{SupervisionID: sv.ID, Action: "close", FromNode: sv.Node, ToNode: NodeClosed, CreatedAt: now}).Error
+}
+
 // SupervisionOf reads a supervised order's supervision with its history (newest last),
 // for its buyer (actor SupBuyer), its merchant (SupMerchant) or a reviewer.
 func (s *Store) SupervisionOf(ctx context.Context, actor string, owner uint, orderNo string) (Supervision, []SupervisionEvent, error) {

@@ -144,3 +144,29 @@ func TestSupervisionFollowsTheWorkflow(t *testing.T) {
 		t.Fatalf("a long comment: %v", err)
 	}
 }
+
+// TestRefundClosesTheSupervision: a supervised order refunded before acceptance ends its
+// supervision (CLOSED), and no one can move it any more.
+func TestRefundClosesTheSupervision(t *testing.T) {
+	s := newShop(t)
+	sup, specs := s.saas(t, func(c *models.ProductContent) { c.Supervised = true })
+	o := s.pay(t, s.buy(t, models.PurchaseInput{ProductID: sup.ID, SKU: specs[0].SKUCode, PeriodType: "month"}))
+	st := s.env.Store
+	r, err := st.RequestRefund(s.ctx, s.act, s.buyer.ID, models.RefundRequest{OrderNo: o.OrderNo, Reason: "不再需要", AmountFen: o.PaidFen, Key: "k1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApproveRefund(s.ctx, models.Actor{UserID: s.merchant.ID}, s.mid, models.RefundDecision{RefundNo: r.RefundNo, Version: r.Version, Comment: "同意"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PayRefund(s.ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	sv, evs, err := st.SupervisionOf(s.ctx, models.SupBuyer, s.buyer.ID, o.OrderNo)
+	if err != nil || sv.Node != models.NodeClosed || evs[len(evs)-1].Action != "close" {
+		t.Fatalf("after the refund: %+v %v", sv, err)
+	}
+	if _, err := st.MoveSupervision(s.ctx, s.act, models.SupBuyer, s.buyer.ID, o.OrderNo, models.ActSubmitRequirement, ""); !errors.Is(err, models.ErrIllegalTransition) {
+		t.Fatalf("moved after closing: %v", err)
+	}
+}
