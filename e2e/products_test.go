@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -108,15 +109,26 @@ func TestProductPublishingJourney(t *testing.T) {
 	b.upload("logo", img)
 	b.upload("media", shot)
 	b.upload("eula", pdf)
-	// The description is written in the rich-text editor, by keyboard: a bold heading
-	// phrase (Ctrl+B), then the text.
-	// The description is written in the rich-text editor: a phrase made bold with the
-	// toolbar, then the text.
+	// The description is written in the rich-text editor: the text typed, then its first
+	// word selected and made bold with the toolbar (a selection, unlike a toggled
+	// typing style, cannot be outrun by the keystrokes that follow).
 	b.do("description", chromedp.WaitVisible(chromedp.CSS(`trix-toolbar .trix-button--icon-bold`)),
-		chromedp.Click(chromedp.CSS(`trix-toolbar .trix-button--icon-bold`)),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor`), "Teamwork"),
-		chromedp.Click(chromedp.CSS(`trix-toolbar .trix-button--icon-bold`)),
-		chromedp.SendKeys(chromedp.CSS(`trix-editor`), " "+strings.Repeat("团队协同办公，一站式管理任务与文档。", 25)))
+		chromedp.SendKeys(chromedp.CSS(`trix-editor`), "Teamwork "+strings.Repeat("团队协同办公，一站式管理任务与文档。", 25)))
+	// Every keystroke is in before the selection is made.
+	typed := func() bool { return strings.HasSuffix(b.attr(`input[name="description"]`, "value"), "。</div>") }
+	for deadline := time.Now().Add(15 * time.Second); !typed() && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	bold := func() bool { return strings.Contains(b.attr(`input[name="description"]`, "value"), "<strong>Teamwork</strong>") }
+	for try := 0; try < 3 && !bold(); try++ {
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector('trix-editor'); e.focus(); e.editor.setSelectedRange([0, 8]); return true })()`)); err != nil {
+			t.Fatalf("select the first word: %v", err)
+		}
+		b.do("bold", chromedp.Click(chromedp.CSS(`trix-toolbar .trix-button--icon-bold`)))
+		for deadline := time.Now().Add(3 * time.Second); !bold() && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 	if tab, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('trix-toolbar button[tabindex="-1"]').length`)); tab != 0 {
 		t.Errorf("%d toolbar buttons cannot be reached with Tab", tab)
 	}
