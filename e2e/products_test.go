@@ -119,7 +119,9 @@ func TestProductPublishingJourney(t *testing.T) {
 	for deadline := time.Now().Add(15 * time.Second); !typed() && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 	}
-	bold := func() bool { return strings.Contains(b.attr(`input[name="description"]`, "value"), "<strong>Teamwork</strong>") }
+	bold := func() bool {
+		return strings.Contains(b.attr(`input[name="description"]`, "value"), "<strong>Teamwork</strong>")
+	}
 	for try := 0; try < 3 && !bold(); try++ {
 		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector('trix-editor'); e.focus(); e.editor.setSelectedRange([0, 8]); return true })()`)); err != nil {
 			t.Fatalf("select the first word: %v", err)
