@@ -143,7 +143,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 				// call it lists), the address form, and kit tabs of both versions.
 				pages = append(pages, web.SellerSaaSDebugCalls(""), web.SellerSaaSAddressNew(),
 					web.SellerSaaSDebug("v1", "authSync", 0, 0), web.SellerSaaSDebug("v2", "applicationSync", 0, 0),
-					web.SellerProductProbes(saas.ID), web.SellerKitApps(), web.SellerKitAppNew(), web.KitAuthorize()+"?response_type=code&client_id="+demoClientID(t, srv))
+					web.SellerProductProbes(saas.ID), web.SellerKitApps(), web.SellerKitAppNew(), web.KitAuthorize()+"?response_type=code&client_id="+demoClientID(t, srv),
+					web.KitAuthorize()+"?response_type=code&client_id=unknown")
 			}
 			if email == seed.DemoBuyerEmail {
 				// The organisation's pages beyond the navigation: departments, users, the

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"sellercenter/handlers"
 	"sellercenter/internal/seed"
 	"sellercenter/internal/testkeys"
 	"sellercenter/models"
@@ -141,4 +142,4 @@ func TestJointOperationKitJourney(t *testing.T) {
 }
 
 // handlersSaaSDemoLogin is the reference app's login page on the test server.
-const handlersSaaSDemoLogin = "/saasdemo/login"
+const handlersSaaSDemoLogin = handlers.SaaSDemoPath + "/login"

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"sellercenter/internal/saasproto"
 	"strconv"
 )
 
@@ -106,9 +107,9 @@ func SellerKitAppTestTenant(id uint) string {
 func SellerKitAppPush(id uint) string { return fmt.Sprintf("/seller/saas/kit-apps/%d/push", id) }
 
 // Unified login (统一登录): the platform's OAuth 2.0 endpoints.
-func KitAuthorize() string { return "/oauth2/authorize" }
-func KitToken() string     { return "/api/v1/oauth2/token" }
-func KitUserInfo() string  { return "/api/v1/oauth2/userinfo" }
+func KitAuthorize() string { return saasproto.OAuthAuthorizePath }
+func KitToken() string     { return saasproto.OAuthTokenPath }
+func KitUserInfo() string  { return saasproto.OAuthUserInfoPath }
 
 // The buyer's organisation (组织): departments, users, the joint-operation apps bound to
 // it and the users authorised on each.

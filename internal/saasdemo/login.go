@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"sellercenter/internal/saasproto"
 )
 
 // The reference app's unified login (统一登录): /login sends the user to the platform's
@@ -131,7 +133,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request, prefix strin
 	}
 	platform := strings.TrimRight(lo.Platform(), "/")
 	conf := &oauth2.Config{ClientID: id, ClientSecret: secret, RedirectURL: self,
-		Endpoint: oauth2.Endpoint{AuthURL: platform + "/oauth2/authorize", TokenURL: platform + "/api/v1/oauth2/token", AuthStyle: oauth2.AuthStyleInHeader}}
+		Endpoint: oauth2.Endpoint{AuthURL: platform + saasproto.OAuthAuthorizePath, TokenURL: platform + saasproto.OAuthTokenPath, AuthStyle: oauth2.AuthStyleInHeader}}
 	q := r.URL.Query()
 	start := self + "?start=1"
 	switch {
@@ -165,7 +167,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request, prefix strin
 		render(http.StatusBadGateway, loginView{Error: "the code exchange failed: " + err.Error(), Start: start})
 		return
 	}
-	res, err := conf.Client(ctx, tok).Get(platform + "/api/v1/oauth2/userinfo")
+	res, err := conf.Client(ctx, tok).Get(platform + saasproto.OAuthUserInfoPath)
 	if err != nil {
 		render(http.StatusBadGateway, loginView{Error: "userinfo: " + err.Error(), Start: start})
 		return

@@ -9,3 +9,11 @@
 // (timestamp window, nonce replay), and checks a merchant's reply the way the platform
 // does, with the protocol's exact messages. It imports nothing of the application's.
 package saasproto
+
+// Unified login's endpoints on the platform (saas-protocol.md §9): the platform serves
+// them, the merchant's app calls them.
+const (
+	OAuthAuthorizePath = "/oauth2/authorize"
+	OAuthTokenPath     = "/api/v1/oauth2/token"
+	OAuthUserInfoPath  = "/api/v1/oauth2/userinfo"
+)
