@@ -55,7 +55,7 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 	c := models.ProductContent{Type: prev.Type, BusinessModel: models.BusinessGeneral, Category: f.Category, NameZh: f.NameZh, NameEn: f.NameEn,
 		Version: f.Version, LogoFileID: prev.LogoFileID, MediaFileIDs: prev.MediaFileIDs, Summary: f.Summary,
 		Description: richtext.Sanitize(f.Description), Highlights: f.Highlights, CustomerCases: f.CustomerCases, UserGuide: f.UserGuide,
-		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), PublicSale: yes(f.PublicSale),
+		EULAFileID: prev.EULAFileID, CopyrightID: prev.CopyrightID, Supervised: yes(f.Supervised), SupervisionScenario: f.Scenario, PublicSale: yes(f.PublicSale),
 		SalesObjects: f.SalesObjects, SalesRegions: uniq(f.SalesRegions), PurchaseLimit: purchaseLimit(f.PurchaseLimit, errs)}
 	if rf := regions.CheckSalesRegions(c.SalesRegions); !rf.OK() {
 		set("sales_regions", rf.Key, rf.Args...)

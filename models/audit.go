@@ -47,7 +47,7 @@ var AuditActions = []string{
 	"realname.abandon", "realname.approve", "realname.check_failed", "realname.check_passed", "realname.reject",
 	"realname.reveal", "realname.submit", "realname.unlock",
 	"refund.approve", "refund.close", "refund.dispute", "refund.receive", "refund.refunded", "refund.reject",
-	"refund.provision_failed", "refund.request", "refund.resolve", "refund.ship", "refund.unsubscribe", "refund.withdraw",
+	"refund.appeal", "refund.provision_failed", "refund.request", "refund.resolve", "refund.ship", "refund.unsubscribe", "refund.withdraw",
 	"region.create", "region.update",
 	"saas_call.restart",
 	"saas_instance.active", "saas_instance.awaiting", "saas_instance.failed", "saas_instance.frozen",
@@ -55,8 +55,8 @@ var AuditActions = []string{
 	"saas_settings.update",
 	"setting.update",
 	"spec.hide",
-	"supervision.accept", "supervision.approve", "supervision.confirm", "supervision.deliver", "supervision.reject",
-	"supervision.return", "supervision.send_back", "supervision.submit_requirement",
+	"supervision.accept", "supervision.appeal", "supervision.appeal_decide", "supervision.approve", "supervision.confirm",
+	"supervision.deliver", "supervision.reject", "supervision.return", "supervision.send_back", "supervision.submit_requirement",
 	"user.create", "user.email_verified", "user.login", "user.login_failed", "user.password_change",
 	"user.password_reset", "user.password_reset_requested", "user.register_existing",
 }
@@ -96,7 +96,7 @@ var AuditFields = []string{
 	// joint-operation organisations: tenants, departments, users, bindings, grants
 	"tenant_code", "domain_name", "org_code", "parent_code", "user_name", "enabled", "bindings",
 	// service supervision
-	"node",
+	"node", "frozen", "by", "decision",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

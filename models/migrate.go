@@ -44,6 +44,7 @@ var migrations = []migration{
 	{19, "joint-operation app credentials; change requests about one subject", migrateKitApps},
 	{20, "kit organisations: tenants, departments, users, bindings, grants, login tokens", migrateKitOrgs},
 	{21, "service supervision: supervisions and their history", migrateSupervision},
+	{22, "service supervision: deliveries, signatures, appeals and their settings", migrateSupervisionDelivery},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

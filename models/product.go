@@ -115,36 +115,39 @@ type HardwareFields struct {
 // ProductContent is everything a merchant writes about a product. Applications carry it
 // as a snapshot; the product row holds the approved (live) copy.
 type ProductContent struct {
-	Type          string          `json:"type"`
-	BusinessModel string          `json:"business_model"`
-	Category      string          `json:"category"`
-	NameZh        string          `json:"name_zh"`
-	NameEn        string          `json:"name_en"`
-	Version       string          `json:"version"`
-	LogoFileID    *uint           `json:"logo_file_id,omitempty"`
-	MediaFileIDs  []uint          `json:"media_file_ids"`
-	Summary       string          `json:"summary"`
-	Description   string          `json:"description"` // sanitized HTML
-	Highlights    string          `json:"highlights"`
-	CustomerCases string          `json:"customer_cases"`
-	UserGuide     string          `json:"user_guide"`
-	Support       []SupportItem   `json:"support"`
-	EULAFileID    *uint           `json:"eula_file_id,omitempty"`
-	CopyrightID   *uint           `json:"copyright_file_id,omitempty"` // review only
-	Supervised    bool            `json:"supervised"`
-	PublicSale    bool            `json:"public_sale"`
-	SalesObjects  string          `json:"sales_objects"`
-	NamedBuyers   []string        `json:"named_buyers"`
-	SalesRegions  []string        `json:"sales_regions"`
-	PurchaseLimit int             `json:"purchase_limit"` // most live purchases one buyer may hold; 0: no limit
-	AssetID       *uint           `json:"asset_id,omitempty"`
-	SaaS          *SaaSFields     `json:"saas,omitempty"`
-	License       *LicenseFields  `json:"license,omitempty"`
-	Service       *ServiceFields  `json:"service,omitempty"`
-	Image         *ImageFields    `json:"image,omitempty"`
-	Hardware      *HardwareFields `json:"hardware,omitempty"`
-	Specs         []SpecContent   `json:"specs"`
-	UpgradeRules  []UpgradeRule   `json:"upgrade_rules"`
+	Type          string        `json:"type"`
+	BusinessModel string        `json:"business_model"`
+	Category      string        `json:"category"`
+	NameZh        string        `json:"name_zh"`
+	NameEn        string        `json:"name_en"`
+	Version       string        `json:"version"`
+	LogoFileID    *uint         `json:"logo_file_id,omitempty"`
+	MediaFileIDs  []uint        `json:"media_file_ids"`
+	Summary       string        `json:"summary"`
+	Description   string        `json:"description"` // sanitized HTML
+	Highlights    string        `json:"highlights"`
+	CustomerCases string        `json:"customer_cases"`
+	UserGuide     string        `json:"user_guide"`
+	Support       []SupportItem `json:"support"`
+	EULAFileID    *uint         `json:"eula_file_id,omitempty"`
+	CopyrightID   *uint         `json:"copyright_file_id,omitempty"` // review only
+	Supervised    bool          `json:"supervised"`
+	// SupervisionScenario is the scenario its supervised orders run in (general, empower,
+	// base); empty: 联营 products under the platform's review (empower), others general.
+	SupervisionScenario string          `json:"supervision_scenario,omitempty"`
+	PublicSale          bool            `json:"public_sale"`
+	SalesObjects        string          `json:"sales_objects"`
+	NamedBuyers         []string        `json:"named_buyers"`
+	SalesRegions        []string        `json:"sales_regions"`
+	PurchaseLimit       int             `json:"purchase_limit"` // most live purchases one buyer may hold; 0: no limit
+	AssetID             *uint           `json:"asset_id,omitempty"`
+	SaaS                *SaaSFields     `json:"saas,omitempty"`
+	License             *LicenseFields  `json:"license,omitempty"`
+	Service             *ServiceFields  `json:"service,omitempty"`
+	Image               *ImageFields    `json:"image,omitempty"`
+	Hardware            *HardwareFields `json:"hardware,omitempty"`
+	Specs               []SpecContent   `json:"specs"`
+	UpgradeRules        []UpgradeRule   `json:"upgrade_rules"`
 }
 
 // SpecContent is a spec (规格/SKU) as written in an application. Key identifies the spec

@@ -193,6 +193,10 @@ const (
 	TargetConsole       = "console"
 	TargetSaaSCall      = "saas_call"
 	TargetProductProbes = "product_probes"
+	// Service supervision: the order's supervision page on each side.
+	TargetBuyerSupervision  = "buyer_supervision"
+	TargetSellerSupervision = "seller_supervision"
+	TargetAdminSupervision  = "admin_supervision"
 )
 
 // to is a target for an object with a numeric id.

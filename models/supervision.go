@@ -127,13 +127,22 @@ type Supervision struct {
 	BuyerID     uint      `gorm:"not null;index:idx_supervisions_buyer,priority:1"`
 	ProductID   uint      `gorm:"not null"`
 	Scenario    string    `gorm:"size:10;not null"`
-	Node        string    `gorm:"size:12;not null;index:idx_supervisions_merchant,priority:2;index:idx_supervisions_node_since,priority:1"`
-	NodeSince   time.Time `gorm:"not null;index:idx_supervisions_node_since,priority:2"`
+	Node        string    `gorm:"size:12;not null;index:idx_supervisions_merchant,priority:2;index:idx_supervisions_node_since,priority:1;index:idx_supervisions_timer,priority:1"`
+	NodeSince   time.Time `gorm:"not null;index:idx_supervisions_node_since,priority:2;index:idx_supervisions_timer,priority:3"`
 	Frozen      bool      `gorm:"not null;default:false"` // an appeal waits for a reviewer
 	RejectCount int       `gorm:"not null;default:0"`
-	Version     int       `gorm:"not null;default:1"`
-	CreatedAt   time.Time `gorm:"not null;index:idx_supervisions_buyer,priority:2"`
-	UpdatedAt   time.Time `gorm:"not null"`
+	// NeedsSignatures: the current delivery was made on site where the scenario wants
+	// the acceptance report signed by the merchant, the platform and the buyer.
+	NeedsSignatures bool `gorm:"not null;default:false"`
+	// DeliveryEventID is the history step of the latest delivery.
+	DeliveryEventID *uint
+	// RemindedAt is when whoever must act was reminded at this node; LongRemindedAt when
+	// a delivery not accepted for the long period was.
+	RemindedAt     *time.Time `gorm:"index:idx_supervisions_timer,priority:2"`
+	LongRemindedAt *time.Time
+	Version        int       `gorm:"not null;default:1"`
+	CreatedAt      time.Time `gorm:"not null;index:idx_supervisions_buyer,priority:2"`
+	UpdatedAt      time.Time `gorm:"not null"`
 }
 
 // SupervisionEvent is one step of a supervision's history: who did what, when, with
@@ -147,6 +156,7 @@ type SupervisionEvent struct {
 	FromNode      string    `gorm:"size:12;not null;default:''"`
 	ToNode        string    `gorm:"size:12;not null;default:''"`
 	Comment       string    `gorm:"type:text;not null;default:''"`
+	Mode          string    `gorm:"size:10;not null;default:''"` // deliveries: on site or remote
 	CreatedAt     time.Time `gorm:"not null"`
 }
 
@@ -160,7 +170,7 @@ var (
 	// ErrSupervisionComment: the comment is too long or has control characters.
 	ErrSupervisionComment = &FieldError{Field: "comment", Key: "supervision.error.comment", Args: []any{"N", MaxSupervisionComment}}
 	// ErrSupervisionFrozen: an appeal froze the supervision until a reviewer decides.
-	ErrSupervisionFrozen = errors.New("supervision frozen by an appeal")
+	ErrSupervisionFrozen = &RuleError{Key: "supervision.error.frozen"}
 )
 
 // startSupervision opens the supervision of a supervised order just paid: at the
@@ -183,81 +193,94 @@ func (s *Store) startSupervision(o *Order, scenario string) error {
 	return s.w.Create(&SupervisionEvent{SupervisionID: sv.ID, Action: "start", ToNode: node, CreatedAt: now}).Error
 }
 
-// supervisionScenario is the scenario a product's orders are supervised in: 联营
-// products under the platform's review (赋能云), the others by the merchant's own rules.
+// supervisionScenario is the scenario a product's orders are supervised in: the one its
+// content names, else 联营 products under the platform's review (赋能云) and the others
+// by the merchant's own rules.
 func (s *Store) supervisionScenario(productID uint) string {
 	var p Product
 	if err := first(s.w.Where("id = ?", productID), &p); err != nil {
 		return ScenarioGeneral
 	}
-	if c, err := p.LiveContent(); err == nil && c.BusinessModel == BusinessJoint {
+	c, err := p.LiveContent()
+	switch {
+	case err != nil:
+		return ScenarioGeneral
+	case slices.Contains(SupervisionScenarios, c.SupervisionScenario):
+		return c.SupervisionScenario
+	case c.BusinessModel == BusinessJoint:
 		return ScenarioEmpower
 	}
 	return ScenarioGeneral
 }
 
-// MoveSupervision is one actor's action on a supervised order: owner is the buyer's or
-// the merchant's id (0 for a reviewer), who may act only on their own orders. The move
-// is checked against the workflow (ErrIllegalTransition otherwise), recorded in the
-// history, audited and notified in one transaction; the last one completes the order.
-func (s *Store) MoveSupervision(ctx context.Context, a Actor, actor string, owner uint, orderNo, action, comment string) (Supervision, error) {
-	comment = strings.TrimSpace(comment)
-	if utf8.RuneCountInString(comment) > MaxSupervisionComment || hasControl(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(comment)) {
-		return Supervision{}, ErrSupervisionComment
+// SupervisionStep is what one actor submits on a supervised order: the action, its
+// comment (the requirements, the delivery's description, a reason), and for a delivery
+// how it was made and its evidence; Sign is the actor's signature of the acceptance
+// report where the delivery needs one.
+type SupervisionStep struct {
+	OrderNo string
+	Action  string
+	Comment string
+	Mode    string // deliveries: DeliveryOnsite or DeliveryRemote
+	Uploads Uploads
+	Sign    bool
+	Version int // the version the form was shown with; 0 skips the check
+}
+
+// MoveSupervision is one actor's step on a supervised order: owner is the buyer's or
+// the merchant's id, who may act only on their own orders (a reviewer's steps go through
+// the review workflow, ReviewSupervision). The step is checked against the workflow
+// (ErrIllegalTransition otherwise) and the scenario's evidence policy, recorded in the
+// history with its files and signatures, audited and notified in one transaction; the
+// buyer's acceptance completes the order.
+func (s *Store) MoveSupervision(ctx context.Context, a Actor, actor string, owner uint, st SupervisionStep) (Supervision, error) {
+	comment, err := checkSupervisionComment(st.Comment)
+	if err != nil {
+		return Supervision{}, err
+	}
+	if actor == SupReviewer {
+		return s.ReviewSupervision(ctx, a, st.OrderNo, Decision{Approve: st.Action == ActApprove, Comment: comment}, st.Action)
 	}
 	var sv Supervision
-	err := s.Tx(ctx, func(tx *Store) error {
-		q := tx.w.Where("order_no = ?", orderNo)
-		switch actor {
-		case SupBuyer:
-			q = q.Where("buyer_id = ?", owner)
-		case SupMerchant:
-			q = q.Where("merchant_id = ?", owner)
-		case SupReviewer:
-		default:
-			return ErrNotFound
-		}
-		if err := first(tx.forUpdate(q), &sv); err != nil {
+	err = s.Tx(ctx, func(tx *Store) error {
+		var err error
+		if sv, err = tx.lockSupervision(actor, owner, st.OrderNo); err != nil {
 			return err
+		}
+		if st.Version != 0 && st.Version != sv.Version {
+			return ErrConflict
+		}
+		m, ok := SupervisionMove(sv.Scenario, sv.Node, actor, st.Action)
+		if !ok {
+			return ErrIllegalTransition
 		}
 		if sv.Frozen {
 			return ErrSupervisionFrozen
 		}
-		m, ok := SupervisionMove(sv.Scenario, sv.Node, actor, action)
-		if !ok {
-			return ErrIllegalTransition
-		}
 		if m.NeedsReason && comment == "" {
 			return ErrSupervisionReason
 		}
-		now := tx.clock.Now()
-		from := sv.Node
-		fields := map[string]any{"node": m.To, "node_since": now}
-		if action == ActReject {
-			fields["reject_count"] = sv.RejectCount + 1
-		}
-		if err := tx.saveVersioned(&Supervision{}, sv.ID, sv.Version, fields); err != nil {
+		if err := tx.checkStep(ctx, sv, st, comment); err != nil {
 			return err
 		}
-		sv.Node, sv.NodeSince, sv.Version = m.To, now, sv.Version+1
-		if action == ActReject {
-			sv.RejectCount++
+		from := sv.Node
+		ev, err := tx.moveNode(a, &sv, actor, st.Action, m.To, comment, st.Mode)
+		if err != nil {
+			return err
 		}
-		if err := tx.w.Create(&SupervisionEvent{SupervisionID: sv.ID, Actor: actor, UserID: a.UserID, Action: action, FromNode: from,
-			ToNode: m.To, Comment: comment, CreatedAt: now}).Error; err != nil {
+		if err := tx.recordStepFiles(a, sv, ev, actor, st.Uploads); err != nil {
+			return err
+		}
+		if err := tx.recordSignatures(a, &sv, ev, actor, st); err != nil {
 			return err
 		}
 		mid := sv.MerchantID
-		if err := tx.audit(a, "supervision."+action, "supervision", sv.ID, &mid, map[string]any{"node": from},
+		if err := tx.audit(a, "supervision."+st.Action, "supervision", sv.ID, &mid, map[string]any{"node": from},
 			map[string]any{"node": m.To, "order_no": sv.OrderNo}, comment, ""); err != nil {
 			return err
 		}
 		if m.To == NodeCompleted {
-			var o Order
-			if err := first(tx.forUpdate(tx.w.Where("id = ?", sv.OrderID)), &o); err != nil {
-				return err
-			}
-			if err := tx.moveOrder(a, &o, OrderCompleted, "order.event.supervision_completed", map[string]any{"completed_at": now}); err != nil {
+			if err := tx.completeSupervisedOrder(a, sv); err != nil {
 				return err
 			}
 		}
@@ -266,13 +289,72 @@ func (s *Store) MoveSupervision(ctx context.Context, a Actor, actor string, owne
 	return sv, err
 }
 
+// checkSupervisionComment trims a comment and checks its length and characters.
+func checkSupervisionComment(c string) (string, error) {
+	c = strings.TrimSpace(c)
+	if !utf8.ValidString(c) || utf8.RuneCountInString(c) > MaxSupervisionComment || hasControl(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(c)) {
+		return "", ErrSupervisionComment
+	}
+	return c, nil
+}
+
+// lockSupervision reads and locks a supervision for its buyer, its merchant or a
+// reviewer (owner ignored).
+func (s *Store) lockSupervision(actor string, owner uint, orderNo string) (Supervision, error) {
+	var sv Supervision
+	q := s.w.Where("order_no = ?", orderNo)
+	switch actor {
+	case SupBuyer:
+		q = q.Where("buyer_id = ?", owner)
+	case SupMerchant:
+		q = q.Where("merchant_id = ?", owner)
+	case SupReviewer:
+	default:
+		return sv, ErrNotFound
+	}
+	return sv, first(s.forUpdate(q), &sv)
+}
+
+// moveNode puts the supervision at node to, saved against its version, with the step in
+// its history.
+func (s *Store) moveNode(a Actor, sv *Supervision, actor, action, to, comment, mode string) (SupervisionEvent, error) {
+	now := s.clock.Now()
+	from := sv.Node
+	fields := map[string]any{"node": to, "node_since": now, "reminded_at": nil, "long_reminded_at": nil}
+	if action == ActReject {
+		fields["reject_count"] = sv.RejectCount + 1
+	}
+	if err := s.saveVersioned(&Supervision{}, sv.ID, sv.Version, fields); err != nil {
+		return SupervisionEvent{}, err
+	}
+	sv.Node, sv.NodeSince, sv.Version, sv.RemindedAt, sv.LongRemindedAt = to, now, sv.Version+1, nil, nil
+	if action == ActReject {
+		sv.RejectCount++
+	}
+	ev := SupervisionEvent{SupervisionID: sv.ID, Actor: actor, UserID: a.UserID, Action: action, FromNode: from,
+		ToNode: to, Comment: comment, Mode: mode, CreatedAt: now}
+	return ev, s.w.Create(&ev).Error
+}
+
+// completeSupervisedOrder completes the order of a supervision just completed.
+func (s *Store) completeSupervisedOrder(a Actor, sv Supervision) error {
+	var o Order
+	if err := first(s.forUpdate(s.w.Where("id = ?", sv.OrderID)), &o); err != nil {
+		return err
+	}
+	if o.Status != OrderProcessing {
+		return nil
+	}
+	return s.moveOrder(a, &o, OrderCompleted, "order.event.supervision_completed", map[string]any{"completed_at": s.clock.Now()})
+}
+
 // notifySupervision tells whoever must act next (or both sides, once completed).
 func (s *Store) notifySupervision(sv Supervision, from string) error {
 	args := map[string]any{"OrderNo": sv.OrderNo, "NodeKey": "supervision.node." + sv.Node}
 	buyer := Notice{UserID: sv.BuyerID, Kind: "supervision.moved", TitleKey: "notify.supervision.title", BodyKey: "notify.supervision.body",
-		Args: args, To: Target{Kind: TargetBuyerOrder, Ref: sv.OrderNo}}
+		Args: args, To: Target{Kind: TargetBuyerSupervision, Ref: sv.OrderNo}}
 	merchant := Notice{Kind: "supervision.moved", TitleKey: "notify.supervision.title", BodyKey: "notify.supervision.body",
-		Args: args, To: Target{Kind: TargetSellerOrder, Ref: sv.OrderNo}}
+		Args: args, To: Target{Kind: TargetSellerSupervision, Ref: sv.OrderNo}}
 	switch SupervisionWaitsOn(sv.Node) {
 	case SupBuyer:
 		return s.notify(buyer)

@@ -91,7 +91,11 @@ func TestSupervisionFollowsTheWorkflow(t *testing.T) {
 	buyer, merchant := s.buyer.ID, s.mid
 	ba, ma := s.act, models.Actor{UserID: s.merchant.ID}
 	move := func(a models.Actor, actor string, owner uint, action, comment string) error {
-		_, err := st.MoveSupervision(s.ctx, a, actor, owner, o.OrderNo, action, comment)
+		step := models.SupervisionStep{OrderNo: o.OrderNo, Action: action, Comment: comment}
+		if action == models.ActDeliver {
+			step.Mode, step.Uploads = models.DeliveryRemote, evidence(models.FileSupRemote, 1)
+		}
+		_, err := st.MoveSupervision(s.ctx, a, actor, owner, step)
 		return err
 	}
 	sv, _, err := st.SupervisionOf(s.ctx, models.SupBuyer, buyer, o.OrderNo)
@@ -120,7 +124,7 @@ func TestSupervisionFollowsTheWorkflow(t *testing.T) {
 		{ba, models.SupBuyer, buyer, models.ActReject, "", models.ErrSupervisionReason, models.NodeAcceptance},
 		{ba, models.SupBuyer, buyer, models.ActReject, "缺少培训", nil, models.NodeImplement},
 		{ma, models.SupMerchant, merchant, models.ActDeliver, "已补培训", nil, models.NodeAcceptance},
-		{ma, models.SupMerchant, merchant + 1000, models.ActDeliver, "", models.ErrNotFound, models.NodeAcceptance},
+		{ma, models.SupMerchant, merchant + 1000, models.ActDeliver, "再次交付", models.ErrNotFound, models.NodeAcceptance},
 		{ba, models.SupBuyer, buyer, models.ActAccept, "", nil, models.NodeCompleted},
 		{ba, models.SupBuyer, buyer, models.ActAccept, "", models.ErrIllegalTransition, models.NodeCompleted},
 	}
@@ -140,7 +144,8 @@ func TestSupervisionFollowsTheWorkflow(t *testing.T) {
 	if st := s.order(t, o.OrderNo).Order.Status; st != models.OrderCompleted {
 		t.Fatalf("the order is %s after acceptance", st)
 	}
-	if _, err := st.MoveSupervision(s.ctx, ba, models.SupBuyer, buyer, o.OrderNo, models.ActAccept, strings.Repeat("长", models.MaxSupervisionComment+1)); !errors.Is(err, models.ErrSupervisionComment) {
+	if _, err := st.MoveSupervision(s.ctx, ba, models.SupBuyer, buyer, models.SupervisionStep{OrderNo: o.OrderNo, Action: models.ActAccept,
+		Comment: strings.Repeat("长", models.MaxSupervisionComment+1)}); !errors.Is(err, models.ErrSupervisionComment) {
 		t.Fatalf("a long comment: %v", err)
 	}
 }
@@ -166,7 +171,8 @@ func TestRefundClosesTheSupervision(t *testing.T) {
 	if err != nil || sv.Node != models.NodeClosed || evs[len(evs)-1].Action != "close" {
 		t.Fatalf("after the refund: %+v %v", sv, err)
 	}
-	if _, err := st.MoveSupervision(s.ctx, s.act, models.SupBuyer, s.buyer.ID, o.OrderNo, models.ActSubmitRequirement, ""); !errors.Is(err, models.ErrIllegalTransition) {
+	if _, err := st.MoveSupervision(s.ctx, s.act, models.SupBuyer, s.buyer.ID, models.SupervisionStep{OrderNo: o.OrderNo,
+		Action: models.ActSubmitRequirement, Comment: "需求"}); !errors.Is(err, models.ErrIllegalTransition) {
 		t.Fatalf("moved after closing: %v", err)
 	}
 }

@@ -254,6 +254,12 @@ func NoticeURL(kind, ref string) string {
 		return SellerSaaSCall(id())
 	case models.TargetProductProbes:
 		return SellerProductProbes(id())
+	case models.TargetBuyerSupervision:
+		return BuyerSupervision(ref)
+	case models.TargetSellerSupervision:
+		return SellerSupervision(ref)
+	case models.TargetAdminSupervision:
+		return AdminSupervision(ref)
 	}
 	return ""
 }

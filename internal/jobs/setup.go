@@ -45,6 +45,7 @@ func jobsOf(d Deps) ([]registered, []scheduled) {
 			&OrderExpirer{Store: d.Store},
 			&BlobSweeper{Store: d.Store, Blobs: d.Blobs},
 			&SaaSLifecycle{Store: d.Store},
+			&SupervisionTimers{Store: d.Store},
 			&Prober{Store: d.Store, Client: d.client()},
 		}
 }

@@ -71,6 +71,8 @@ var (
 	invoiceOptions  = []view.Option{{Value: "vat_special", Label: "certification.invoice.vat_special"}, {Value: "vat_general", Label: "certification.invoice.vat_general"}}
 	currencyOptions = []view.Option{{Value: "CNY", Label: "certification.currency.CNY"}}
 	yesNoOptions    = []view.Option{{Value: "no", Label: "common.no"}, {Value: "yes", Label: "common.yes"}}
+	scenarioOptions = []view.Option{{Value: "", Label: "supervision.scenario.default"}, {Value: "general", Label: "supervision.scenario.general"},
+		{Value: "empower", Label: "supervision.scenario.empower"}, {Value: "base", Label: "supervision.scenario.base"}}
 )
 
 // CertStatusBadge maps a status to its label and tone.

@@ -34,7 +34,7 @@ func idText(v *uint) string {
 func ProductFieldsOf(c models.ProductContent) ProductFields {
 	f := ProductFields{Category: c.Category, NameZh: c.NameZh, NameEn: c.NameEn, Version: c.Version, Summary: c.Summary,
 		Description: c.Description, Highlights: c.Highlights, CustomerCases: c.CustomerCases, UserGuide: c.UserGuide,
-		Supervised: flagValue(c.Supervised), PublicSale: flagValue(c.PublicSale), SalesObjects: c.SalesObjects,
+		Supervised: flagValue(c.Supervised), Scenario: c.SupervisionScenario, PublicSale: flagValue(c.PublicSale), SalesObjects: c.SalesObjects,
 		NamedBuyers: strings.Join(c.NamedBuyers, "\n"), AssetID: idText(c.AssetID), SalesRegions: c.SalesRegions,
 		PurchaseLimit: strconv.Itoa(c.PurchaseLimit)}
 	for _, s := range c.Support {

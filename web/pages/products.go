@@ -56,6 +56,7 @@ type ProductFields struct {
 	SupportPhone   []string `form:"support_phone" validate:"max=20,dive,max=40"`
 	SupportEmail   []string `form:"support_email" validate:"max=20,dive,max=100"`
 	Supervised     string   `form:"supervised" validate:"omitempty,oneof=yes no"`
+	Scenario       string   `form:"supervision_scenario" validate:"omitempty,oneof=general empower base"`
 	PublicSale     string   `form:"public_sale" validate:"omitempty,oneof=yes no"`
 	SalesObjects   string   `form:"sales_objects" validate:"omitempty,oneof=all enterprise personal named"`
 	NamedBuyers    string   `form:"named_buyers" validate:"max=2000"`

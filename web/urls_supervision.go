@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+)
+
+// Service supervision (服务监管): each center's list and an order's supervision page,
+// with the steps posted to it. orderNo is the supervised order's number.
+
+// BuyerSupervisions is the buyer's list (我的云商店 > 服务监管).
+func BuyerSupervisions() string { return "/buyer/supervision" }
+
+// BuyerSupervision is a supervised order's page for its buyer.
+func BuyerSupervision(orderNo string) string {
+	return BuyerSupervisions() + "/" + url.PathEscape(orderNo)
+}
+
+// BuyerSupervisionStep is where the buyer posts a step (requirement, accept, reject, appeal).
+func BuyerSupervisionStep(orderNo, step string) string { return BuyerSupervision(orderNo) + "/" + step }
+
+// BuyerSupervisionFile is a file of the supervision's history.
+func BuyerSupervisionFile(orderNo string, id uint) string {
+	return BuyerSupervision(orderNo) + "/files/" + strconv.FormatUint(uint64(id), 10)
+}
+
+// BuyerSupervisionTemplate is the product's requirement template.
+func BuyerSupervisionTemplate(orderNo string) string { return BuyerSupervision(orderNo) + "/template" }
+
+// SellerSupervisions is the merchant's list (服务监管).
+func SellerSupervisions() string { return "/seller/supervision" }
+
+// SellerSupervision is a supervised order's page for its merchant.
+func SellerSupervision(orderNo string) string {
+	return SellerSupervisions() + "/" + url.PathEscape(orderNo)
+}
+
+// SellerSupervisionStep is where the merchant posts a step (confirm, return, deliver, appeal).
+func SellerSupervisionStep(orderNo, step string) string {
+	return SellerSupervision(orderNo) + "/" + step
+}
+
+// SellerSupervisionFile is a file of the supervision's history.
+func SellerSupervisionFile(orderNo string, id uint) string {
+	return SellerSupervision(orderNo) + "/files/" + strconv.FormatUint(uint64(id), 10)
+}
+
+// SellerSupervisionTemplate is the product's requirement template.
+func SellerSupervisionTemplate(orderNo string) string {
+	return SellerSupervision(orderNo) + "/template"
+}
+
+// AdminSupervisions is the reviewers' 华为云复核 queue, appeals and all supervised orders.
+func AdminSupervisions() string { return "/admin/supervision" }
+
+// AdminSupervisionAppeals is the queue of open appeals.
+func AdminSupervisionAppeals() string { return AdminSupervisions() + "?tab=appeals" }
+
+// AdminSupervision is a supervised order's page for reviewers.
+func AdminSupervision(orderNo string) string {
+	return AdminSupervisions() + "/" + url.PathEscape(orderNo)
+}
+
+// AdminSupervisionStep is where a reviewer posts a review (approve, send-back).
+func AdminSupervisionStep(orderNo, step string) string { return AdminSupervision(orderNo) + "/" + step }
+
+// AdminSupervisionAppealDecide is where a reviewer decides an appeal.
+func AdminSupervisionAppealDecide(orderNo string, appealID uint) string {
+	return AdminSupervision(orderNo) + "/appeals/" + strconv.FormatUint(uint64(appealID), 10) + "/decide"
+}
+
+// AdminSupervisionFile is a file of the supervision's history.
+func AdminSupervisionFile(orderNo string, id uint) string {
+	return AdminSupervision(orderNo) + "/files/" + strconv.FormatUint(uint64(id), 10)
+}
+
+// AdminSupervisionTemplate is the product's requirement template.
+func AdminSupervisionTemplate(orderNo string) string { return AdminSupervision(orderNo) + "/template" }
