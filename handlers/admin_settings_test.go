@@ -39,6 +39,16 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingLifecycleIntervalMinutes, "10")
 	f.Set(models.SettingFreezeDays, "15")
 	f.Set(models.SettingMonthlyFailureLimit, "5")
+	for _, k := range []string{models.SettingSupScreenshotsGeneral, models.SettingSupScreenshotsEmpower, models.SettingSupScreenshotsBase} {
+		f.Set(k, "3")
+	}
+	f.Set(models.SettingSupSignaturesGeneral, "0")
+	f.Set(models.SettingSupSignaturesEmpower, "1")
+	f.Set(models.SettingSupSignaturesBase, "1")
+	f.Set(models.SettingAppealWaitDays, "5")
+	f.Set(models.SettingAppealRejections, "3")
+	f.Set(models.SettingSupReminderWorkdays, "2")
+	f.Set(models.SettingSupAcceptanceDays, "180")
 	for k, v := range over {
 		f.Set(k, v)
 	}
@@ -66,6 +76,8 @@ func TestAdminEditsSettingsWithAudit(t *testing.T) {
 		{models.SettingAgreementCode: ""},
 		{models.SettingAgreementCode: "\xff"},
 		{models.SettingImageFlavors: "general,quantum"},
+		{models.SettingSupScreenshotsBase: "-1"},
+		{models.SettingSupSignaturesEmpower: "2"},
 	}
 	for _, over := range bad {
 		r := c.post("/admin/settings", settingsForm(over))

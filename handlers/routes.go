@@ -94,6 +94,15 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/after-sales/:id/approve", a.SellerAfterSalesApprove)
 	s.POST("/after-sales/:id/reject", a.SellerAfterSalesReject)
 	s.POST("/after-sales/:id/receive", a.SellerAfterSalesReceive)
+	// Service supervision (服务监管): :id is the supervised order's OrderNo.
+	s.GET("/supervision", a.SellerSupervisionList)
+	s.GET("/supervision/:id", a.SellerSupervisionShow)
+	s.POST("/supervision/:id/confirm", a.SellerSupervisionConfirm)
+	s.POST("/supervision/:id/return", a.SellerSupervisionReturn)
+	s.POST("/supervision/:id/deliver", a.SellerSupervisionDeliver)
+	s.POST("/supervision/:id/appeal", a.SellerSupervisionAppeal)
+	s.GET("/supervision/:id/files/:fid", a.SellerSupervisionFile)
+	s.GET("/supervision/:id/template", a.SellerSupervisionTemplate)
 	// Data analysis (数据分析): the merchant's own sales only.
 	s.GET("/analytics", a.AnalyticsShow)
 	s.GET("/analytics/sales", a.AnalyticsSalesList)
@@ -198,6 +207,15 @@ func (a *App) routes(g *echo.Group) {
 	b.POST("/after-sales/:id/withdraw", a.BuyerAfterSalesWithdraw)
 	b.POST("/after-sales/:id/dispute", a.BuyerAfterSalesDispute)
 	b.POST("/after-sales/:id/ship", a.BuyerAfterSalesShip)
+	// Service supervision (我的云商店 > 服务监管): :id is the supervised order's OrderNo.
+	b.GET("/supervision", a.BuyerSupervisionList)
+	b.GET("/supervision/:id", a.BuyerSupervisionShow)
+	b.POST("/supervision/:id/requirement", a.BuyerSupervisionRequirement)
+	b.POST("/supervision/:id/accept", a.BuyerSupervisionAccept)
+	b.POST("/supervision/:id/reject", a.BuyerSupervisionReject)
+	b.POST("/supervision/:id/appeal", a.BuyerSupervisionAppeal)
+	b.GET("/supervision/:id/files/:fid", a.BuyerSupervisionFile)
+	b.GET("/supervision/:id/template", a.BuyerSupervisionTemplate)
 
 	// Reviewer console: reviewers only; admin pages need the admin flag too.
 	r := g.Group("/admin", a.requireRole(models.RoleReviewer), a.csrf)
@@ -249,6 +267,14 @@ func (a *App) routes(g *echo.Group) {
 	r.GET("/disputes", a.AdminDisputeList)
 	r.GET("/disputes/:id", a.AdminDisputeShow)
 	r.POST("/disputes/:id/resolve", a.AdminDisputeResolve)
+	// 华为云复核 and supervision appeals: :id is the supervised order's OrderNo.
+	r.GET("/supervision", a.AdminSupervisionList)
+	r.GET("/supervision/:id", a.AdminSupervisionShow)
+	r.POST("/supervision/:id/approve", a.AdminSupervisionApprove)
+	r.POST("/supervision/:id/send-back", a.AdminSupervisionSendBack)
+	r.POST("/supervision/:id/appeals/:aid/decide", a.AdminSupervisionAppealDecide)
+	r.GET("/supervision/:id/files/:fid", a.AdminSupervisionFile)
+	r.GET("/supervision/:id/template", a.AdminSupervisionTemplate)
 	r.GET("/orders", a.AdminOrderList)
 	r.GET("/orders/:id", a.AdminOrderShow)
 	// Reviewer accounts: admins only.

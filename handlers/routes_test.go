@@ -37,7 +37,7 @@ type routeSpec struct {
 
 // buyerOwned kinds belong to buyer A (buyera@example.com); every other kind to merchant A.
 var buyerOwned = map[string]bool{"buyer_order": true, "buyer_refund": true, "buyer_resource": true,
-	"buyer_dept": true, "buyer_kit_user": true, "buyer_binding": true}
+	"buyer_dept": true, "buyer_kit_user": true, "buyer_binding": true, "buyer_supervision": true}
 
 // routeMatrix lists every route. A route missing here fails TestRouteMatrixCoversEveryRoute.
 var routeMatrix = map[string]routeSpec{
@@ -214,6 +214,29 @@ var routeMatrix = map[string]routeSpec{
 	"POST /seller/after-sales/:id/approve":              {access: merchantOnly, owned: "refund"},
 	"POST /seller/after-sales/:id/reject":               {access: merchantOnly, owned: "refund"},
 	"POST /seller/after-sales/:id/receive":              {access: merchantOnly, owned: "refund"},
+	"GET /seller/supervision":                           {access: merchantOnly},
+	"GET /seller/supervision/:id":                       {access: merchantOnly, owned: "supervision"},
+	"POST /seller/supervision/:id/confirm":              {access: merchantOnly, owned: "supervision"},
+	"POST /seller/supervision/:id/return":               {access: merchantOnly, owned: "supervision"},
+	"POST /seller/supervision/:id/deliver":              {access: merchantOnly, owned: "supervision"},
+	"POST /seller/supervision/:id/appeal":               {access: merchantOnly, owned: "supervision"},
+	"GET /seller/supervision/:id/files/:fid":            {access: merchantOnly, owned: "supervision"},
+	"GET /seller/supervision/:id/template":              {access: merchantOnly, owned: "supervision"},
+	"GET /buyer/supervision":                            {access: buyerOnly},
+	"GET /buyer/supervision/:id":                        {access: buyerOnly, owned: "buyer_supervision"},
+	"POST /buyer/supervision/:id/requirement":           {access: buyerOnly, owned: "buyer_supervision"},
+	"POST /buyer/supervision/:id/accept":                {access: buyerOnly, owned: "buyer_supervision"},
+	"POST /buyer/supervision/:id/reject":                {access: buyerOnly, owned: "buyer_supervision"},
+	"POST /buyer/supervision/:id/appeal":                {access: buyerOnly, owned: "buyer_supervision"},
+	"GET /buyer/supervision/:id/files/:fid":             {access: buyerOnly, owned: "buyer_supervision"},
+	"GET /buyer/supervision/:id/template":               {access: buyerOnly, owned: "buyer_supervision"},
+	"GET /admin/supervision":                            {access: reviewerOnly},
+	"GET /admin/supervision/:id":                        {access: reviewerOnly},
+	"POST /admin/supervision/:id/approve":               {access: reviewerOnly},
+	"POST /admin/supervision/:id/send-back":             {access: reviewerOnly},
+	"POST /admin/supervision/:id/appeals/:aid/decide":   {access: reviewerOnly},
+	"GET /admin/supervision/:id/files/:fid":             {access: reviewerOnly},
+	"GET /admin/supervision/:id/template":               {access: reviewerOnly},
 	"GET /admin/disputes":                               {access: reviewerOnly},
 	"GET /admin/disputes/:id":                           {access: reviewerOnly},
 	"POST /admin/disputes/:id/resolve":                  {access: reviewerOnly},
@@ -328,6 +351,9 @@ type matrixFixture struct {
 	// Buyer A's organisation: a department, a user and merchant A's app bound to it
 	// through buyer A's subscription, with the user authorised.
 	aDept, aKitUser, aBinding, aGrant uint
+	// The supervision of buyer A's order of merchant A's product, with a history file and
+	// an open appeal.
+	aSupFile, aAppeal uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -468,6 +494,23 @@ func (fx *matrixFixture) addOrders(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx.aOrder, fx.aRefundRow, fx.aExport = o, rf, ex.ID
+	sv := models.Supervision{OrderID: o.ID, OrderNo: o.OrderNo, MerchantID: fx.a.ID, BuyerID: buyer.ID, ProductID: fx.aProduct,
+		Scenario: models.ScenarioGeneral, Node: models.NodeRequirement, NodeSince: now, Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, db.Create(&sv).Error)
+	ev := models.SupervisionEvent{SupervisionID: sv.ID, Action: "start", ToNode: models.NodeRequirement, CreatedAt: now}
+	must(t, db.Create(&ev).Error)
+	skey, ssize, err := ta.Blobs.Put(context.Background(), strings.NewReader("%PDF-1.4 requirements"), 1<<10)
+	must(t, err)
+	sf := models.File{OwnerUserID: buyer.ID, Purpose: models.FileSupRequirement, RefType: "supervision_event", RefID: ev.ID, BlobKey: skey,
+		Filename: "req.pdf", ContentType: "application/pdf", Size: ssize, CreatedAt: now}
+	must(t, db.Create(&sf).Error)
+	ap := models.SupervisionAppeal{SupervisionID: sv.ID, OrderNo: o.OrderNo, MerchantID: fx.a.ID, BuyerID: buyer.ID, By: models.SupBuyer,
+		UserID: buyer.ID, Node: sv.Node, Reason: "slow", Status: models.AppealOpen, Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, db.Create(&ap).Error)
+	fx.aSupFile, fx.aAppeal = sf.ID, ap.ID
+	// The product's requirement template: one of merchant A's files.
+	must(t, db.Exec(`UPDATE products SET content = ? WHERE id = ?`,
+		`{"type":"saas","service":{"requirement_template_file_id":`+itoa64(int64(fx.aFile))+`}}`, fx.aProduct).Error)
 }
 
 func (fx *matrixFixture) idFor(owned string) string {
@@ -485,6 +528,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 	case "product":
 		return itoa64(int64(fx.aProduct))
 	case "order", "buyer_order":
+		return fx.aOrder.OrderNo
+	case "supervision", "buyer_supervision":
 		return fx.aOrder.OrderNo
 	case "refund", "buyer_refund":
 		return fx.aRefundRow.RefundNo
@@ -517,6 +562,8 @@ func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string
 	path = strings.ReplaceAll(path, ":id", fx.idFor(spec.owned))
 	path = strings.ReplaceAll(path, ":step", "basics")
 	path = strings.ReplaceAll(path, ":gid", itoa64(int64(fx.aGrant)))
+	path = strings.ReplaceAll(path, ":fid", itoa64(int64(fx.aSupFile)))
+	path = strings.ReplaceAll(path, ":aid", itoa64(int64(fx.aAppeal)))
 	path = strings.ReplaceAll(path, ":date", "2026-10-01")
 	path = strings.ReplaceAll(path, ":code", "cn-north-4")
 	path = strings.ReplaceAll(path, ":sku", "SKU-NONE")

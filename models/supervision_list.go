@@ -303,3 +303,10 @@ func (s *Store) remind(sv Supervision, kind string) error {
 	}
 	return s.notifyMerchantOf(sv.MerchantID, merchant)
 }
+
+// OrderByID reads an order (the supervision page's summary; callers read it only for a
+// supervision they may see).
+func (s *Store) OrderByID(ctx context.Context, id uint) (Order, error) {
+	var o Order
+	return o, first(s.r.WithContext(ctx).Where("id = ?", id), &o)
+}

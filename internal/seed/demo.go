@@ -174,7 +174,7 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 		models.BuyerProfileInput{SubjectType: models.BuyerEnterprise, DisplayName: "星河零售有限公司", Mobile: "13700137000"}); err != nil {
 		return nil, err
 	}
-	if err := s.seedHistory(ctx, at, now, merchant, buyers); err != nil {
+	if err := s.seedHistory(ctx, at, now, merchant, buyers, put, ra); err != nil {
 		return nil, err
 	}
 	// What happened long ago was read long ago.
@@ -191,6 +191,9 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 		return nil, err
 	}
 	if err := at(now).seedOrders(ctx, buyer, merchant); err != nil {
+		return nil, err
+	}
+	if err := at(now).seedSupervision(ctx, put, buyer, merchant); err != nil {
 		return nil, err
 	}
 	kit, err := at(now).seedOrg(ctx, buyer)

@@ -46,7 +46,7 @@ type historyLine struct {
 // the clock set back day by day: a growing trend, quieter weekends, busier month ends,
 // spread over the products and customers; most orders were delivered, a few given back
 // inside the no-reason window. The same data for the same seed.
-func (s store) seedHistory(ctx context.Context, at func(time.Time) store, now time.Time, merchant models.User, buyers []historyBuyer) error {
+func (s store) seedHistory(ctx context.Context, at func(time.Time) store, now time.Time, merchant models.User, buyers []historyBuyer, put BlobPutter, reviewer models.Actor) error {
 	r := rand.New(rand.NewPCG(20261206, 9))
 	mid := *merchant.MerchantID
 	var lines []historyLine
@@ -112,6 +112,10 @@ func (s store) seedHistory(ctx context.Context, at func(time.Time) store, now ti
 				}
 			}
 			switch {
+			case o.Supervised && day > 20: // delivered, reviewed and accepted within a fortnight
+				if err := completeSupervision(ctx, at, when, r, put, ba, ma, reviewer, b.u.ID, mid, o.OrderNo); err != nil {
+					return err
+				}
 			case o.Status != models.OrderProcessing || o.Supervised:
 			case l.period == models.PeriodMonth && r.Float64() < 0.04: // changed their mind the same day
 				later := at(when.Add(3 * time.Hour))
@@ -165,4 +169,48 @@ func pickWeighted(r *rand.Rand, n int, weight func(int) float64) int {
 		}
 	}
 	return n - 1
+}
+
+// completeSupervision walks a supervised history order to completion over the days
+// after its purchase: requirements, confirmation, a remote delivery with its record, the
+// platform's review where the scenario has one, and the buyer's acceptance.
+func completeSupervision(ctx context.Context, at func(time.Time) store, when time.Time, r *rand.Rand, put BlobPutter,
+	ba, ma, reviewer models.Actor, buyerID, merchantID uint, orderNo string) error {
+	record, err := seedUpload(ctx, put, models.FileSupRemote, "线上会议纪要.pdf", "application/pdf", tinyPDF)
+	if err != nil {
+		return err
+	}
+	req, err := seedUpload(ctx, put, models.FileSupRequirement, "需求说明.pdf", "application/pdf", tinyPDF)
+	if err != nil {
+		return err
+	}
+	day := func(n int) store { return at(when.Add(time.Duration(n*24+r.IntN(8)) * time.Hour)) }
+	steps := []struct {
+		a     models.Actor
+		actor string
+		owner uint
+		st    models.SupervisionStep
+	}{
+		{ba, models.SupBuyer, buyerID, models.SupervisionStep{Action: models.ActSubmitRequirement, Comment: "按标准实施包交付，上线前完成关键用户培训。",
+			Uploads: models.Uploads{req}}},
+		{ma, models.SupMerchant, merchantID, models.SupervisionStep{Action: models.ActConfirm}},
+		{ma, models.SupMerchant, merchantID, models.SupervisionStep{Action: models.ActDeliver, Mode: models.DeliveryRemote,
+			Comment: "远程实施完成，会议纪要见附件。", Uploads: models.Uploads{record}}},
+		{reviewer, models.SupReviewer, 0, models.SupervisionStep{Action: models.ActApprove, Comment: "交付材料齐全。"}},
+		{ba, models.SupBuyer, buyerID, models.SupervisionStep{Action: models.ActAccept}},
+	}
+	for i, st := range steps {
+		st.st.OrderNo = orderNo
+		sv, _, err := day(1+2*i).SupervisionOf(ctx, st.actor, st.owner, orderNo)
+		if err != nil {
+			return err
+		}
+		if st.actor == models.SupReviewer && sv.Node != models.NodeReview {
+			continue // a general order goes to the buyer directly
+		}
+		if _, err := day(1+2*i).MoveSupervision(ctx, st.a, st.actor, st.owner, st.st); err != nil {
+			return fmt.Errorf("seed supervision %s %s: %w", orderNo, st.st.Action, err)
+		}
+	}
+	return nil
 }

@@ -160,9 +160,10 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 	service := base(models.ProductService, "professional", "上云迁移服务", "Cloud Migration Service", "业务系统上云迁移实施", descMigration, nil)
 	service.Service = &models.ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 15, AcceptanceStandard: "迁移后业务验证通过"}
 	service.Specs = []models.SpecContent{{Key: "new-1", Name: "标准迁移包", NameEn: "Standard migration", BillingMode: models.BillingOneTime, OneTimeFen: fen(2000000)}}
-	// A supervised service on sale: its orders take negotiated refunds (the demo's cases).
+	// A supervised service on sale (联营-基地云): its orders take negotiated refunds (the
+	// demo's cases) and go through 华为云复核.
 	consulting := base(models.ProductService, "professional", "ERP 实施顾问服务", "ERP Implementation Consulting", "ERP 系统选型、实施与上线辅导", descERP, nil)
-	consulting.Supervised = true
+	consulting.Supervised, consulting.SupervisionScenario = true, models.ScenarioBase
 	consulting.Service = &models.ServiceFields{FlowTemplate: "standard", AvgDeliveryDays: 30, AcceptanceStandard: "系统上线并通过用户验收"}
 	consulting.Specs = []models.SpecContent{{Key: "new-1", Name: "标准实施包", NameEn: "Standard implementation", BillingMode: models.BillingOneTime, OneTimeFen: fen(3000000)}}
 	hardware := base(models.ProductHardware, "industry", "边缘计算网关", "Edge Gateway", "工业现场边缘计算网关，协议采集与本地计算", descGateway, nil)

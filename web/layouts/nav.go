@@ -82,6 +82,7 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerOrders(), Label: "nav.seller.orders"},
 				{URL: web.SellerExports(), Label: "nav.seller.exports"},
 				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
+				{URL: web.SellerSupervisions(), Label: "nav.seller.supervision"},
 			}},
 			{Title: "analytics.nav.section", Items: []NavItem{
 				{URL: web.SellerAnalytics(""), Label: "analytics.nav.analytics", Prefix: "/seller/analytics"},
@@ -101,6 +102,7 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.BuyerOrders(), Label: "nav.buyer.orders"},
 				{URL: web.BuyerResources(), Label: "nav.buyer.resources"},
 				{URL: web.BuyerAfterSales(), Label: "nav.buyer.after_sales"},
+				{URL: web.BuyerSupervisions(), Label: "nav.buyer.supervision"},
 				{URL: web.BuyerOrg(), Label: "nav.buyer.org"},
 			}},
 			{Title: "nav.section.account", Items: []NavItem{
@@ -119,6 +121,7 @@ func Nav(u *view.User) []NavSection {
 			{URL: web.AdminAssets(), Label: "nav.admin.assets"},
 			{URL: web.AdminProductApps(), Label: "nav.admin.product_apps"},
 			{URL: web.AdminDisputes(), Label: "nav.admin.disputes"},
+			{URL: web.AdminSupervisions(), Label: "nav.admin.supervision"},
 			{URL: web.AdminSaaSSupervision(), Label: "nav.admin.saas"},
 		}
 		manage := []NavItem{
