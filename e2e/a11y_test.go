@@ -164,6 +164,23 @@ func TestEveryPageIsAccessible(t *testing.T) {
 				// merchant's production calls.
 				pages = append(pages, web.AdminProductProbes(saas.ID), web.AdminSaaSCalls(saas.MerchantID, ""))
 			}
+			// A supervised order at each node, with the forms of whoever acts there.
+			var sups []models.Supervision
+			srv.env.DB.R.Raw(`SELECT * FROM supervisions WHERE id IN (SELECT MIN(s.id) FROM supervisions s JOIN users u ON u.id = s.buyer_id
+				WHERE u.email = ? GROUP BY s.node)`, seed.DemoBuyerEmail).Scan(&sups)
+			for _, sv := range sups {
+				switch email {
+				case seed.DemoMerchantEmail:
+					pages = append(pages, web.SellerSupervision(sv.OrderNo))
+				case seed.DemoBuyerEmail:
+					pages = append(pages, web.BuyerSupervision(sv.OrderNo))
+				case seed.DemoAdminEmail:
+					pages = append(pages, web.AdminSupervision(sv.OrderNo))
+				}
+			}
+			if email == seed.DemoAdminEmail {
+				pages = append(pages, web.AdminSupervisionAppeals())
+			}
 			seen := map[string]bool{}
 			for i := 0; i < len(pages); i++ {
 				p := pages[i]

@@ -193,7 +193,7 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	if err := at(now).seedOrders(ctx, buyer, merchant); err != nil {
 		return nil, err
 	}
-	if err := at(now).seedSupervision(ctx, put, buyer, merchant); err != nil {
+	if err := at(now).seedSupervision(ctx, put, ra, buyer, merchant); err != nil {
 		return nil, err
 	}
 	kit, err := at(now).seedOrg(ctx, buyer)

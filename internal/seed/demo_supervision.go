@@ -7,10 +7,12 @@ import (
 	"sellercenter/models"
 )
 
-// seedSupervision buys the supervised service (联营-基地云) twice more: one order's
-// requirements wait for the merchant's confirmation, the other's on-site delivery (three
-// screenshots and the acceptance report the merchant signed) waits in 华为云复核.
-func (s store) seedSupervision(ctx context.Context, put BlobPutter, buyer, merchant models.User) error {
+// seedSupervision buys the supervised service (联营-基地云) four times more, leaving an
+// order at each node after the requirements: one waits for the merchant's confirmation,
+// one is being implemented, one's on-site delivery (three screenshots and the acceptance
+// report the merchant signed) waits in 华为云复核, and one the platform approved waits
+// for the buyer's acceptance.
+func (s store) seedSupervision(ctx context.Context, put BlobPutter, reviewer models.Actor, buyer, merchant models.User) error {
 	ba := models.Actor{UserID: buyer.ID, Email: buyer.Email, RequestID: models.ActorSeed}
 	ma := models.Actor{UserID: merchant.ID, Email: merchant.Email, RequestID: models.ActorSeed}
 	mid := *merchant.MerchantID
@@ -31,7 +33,7 @@ func (s store) seedSupervision(ctx context.Context, put BlobPutter, buyer, merch
 		return err
 	}
 	var orders []models.Order
-	for range 2 {
+	for range 4 {
 		o, err := s.Purchase(ctx, ba, buyer.ID, models.PurchaseInput{ProductID: p.ID, SKU: specs[0].SKUCode, PeriodType: models.PeriodOneTime, Count: 1, Quantity: 1})
 		if err != nil {
 			return err
@@ -49,9 +51,25 @@ func (s store) seedSupervision(ctx context.Context, put BlobPutter, buyer, merch
 		}
 		orders = append(orders, o)
 	}
-	delivered := orders[1].OrderNo
-	if err := step(ma, models.SupMerchant, mid, models.SupervisionStep{OrderNo: delivered, Action: models.ActConfirm}); err != nil {
-		return err
+	for _, o := range orders[1:] {
+		if err := step(ma, models.SupMerchant, mid, models.SupervisionStep{OrderNo: o.OrderNo, Action: models.ActConfirm}); err != nil {
+			return err
+		}
+	}
+	for _, o := range orders[2:] {
+		if err := s.seedDelivery(ctx, put, ma, mid, o.OrderNo); err != nil {
+			return err
+		}
+	}
+	_, err = s.ReviewSupervision(ctx, reviewer, orders[3].OrderNo, models.Decision{Comment: "交付与验收材料齐全，已核对验收报告。"}, models.ActApprove)
+	return err
+}
+
+// seedDelivery is the merchant's on-site delivery of a demo order, signed.
+func (s store) seedDelivery(ctx context.Context, put BlobPutter, ma models.Actor, mid uint, orderNo string) error {
+	upload := func(purpose, name, ct string, data []byte) (models.Uploads, error) {
+		up, err := seedUpload(ctx, put, purpose, name, ct, data)
+		return models.Uploads{up}, err
 	}
 	var evidence models.Uploads
 	for i := range 3 {
@@ -65,6 +83,7 @@ func (s store) seedSupervision(ctx context.Context, put BlobPutter, buyer, merch
 	if err != nil {
 		return err
 	}
-	return step(ma, models.SupMerchant, mid, models.SupervisionStep{OrderNo: delivered, Action: models.ActDeliver, Mode: models.DeliveryOnsite,
+	_, err = s.MoveSupervision(ctx, ma, models.SupMerchant, mid, models.SupervisionStep{OrderNo: orderNo, Action: models.ActDeliver, Mode: models.DeliveryOnsite,
 		Comment: "财务与供应链模块已上线，库存数据迁移完成，两轮关键用户培训已结束，验收报告已由商家签署。", Uploads: append(evidence, report...), Sign: true})
+	return err
 }
