@@ -57,7 +57,9 @@ func (w *supWorld) sup(t *testing.T, no string) models.Supervision {
 	return sv
 }
 
-func (w *supWorld) version(t *testing.T, no string) string { return itoa64(int64(w.sup(t, no).Version)) }
+func (w *supWorld) version(t *testing.T, no string) string {
+	return itoa64(int64(w.sup(t, no).Version))
+}
 
 // TestSupervisionThroughTheThreeCenters: a 基地云 order from requirements to acceptance
 // through the pages: every refused step answers 422 naming each missing item (nothing
@@ -69,7 +71,7 @@ func TestSupervisionThroughTheThreeCenters(t *testing.T) {
 	no := w.order.OrderNo
 	bpath, mpath, rpath := "/buyer/supervision/"+no, "/seller/supervision/"+no, "/admin/supervision/"+no
 	list := w.c.get("/buyer/supervision").want(http.StatusOK).Doc()
-	if list.Find(`[data-testid="supervision-row"][data-no="` + no + `"]`).Length() != 1 {
+	if list.Find(`[data-testid="supervision-row"][data-no="`+no+`"]`).Length() != 1 {
 		t.Fatal("the buyer's list lacks the order")
 	}
 	page := w.c.get(bpath).want(http.StatusOK).Doc()
@@ -128,7 +130,7 @@ func TestSupervisionThroughTheThreeCenters(t *testing.T) {
 		t.Fatal("a buyer reached the reviewers' queue")
 	}
 	queue := w.rc.get("/admin/supervision").want(http.StatusOK).Doc()
-	if queue.Find(`[data-testid="supervision-row"][data-no="` + no + `"]`).Length() != 1 {
+	if queue.Find(`[data-testid="supervision-row"][data-no="`+no+`"]`).Length() != 1 {
 		t.Fatal("the review queue lacks the delivery")
 	}
 	if w.rc.post(rpath+"/send-back", url.Values{"version": {w.version(t, no)}}).want(http.StatusUnprocessableEntity).fieldError("send_back_reason") == "" {
@@ -203,7 +205,7 @@ func TestSupervisionAppealsThroughThePages(t *testing.T) {
 	}
 	w.c.postMultipart(bpath+"/requirement", url.Values{"requirements": {"需求"}}).want(http.StatusConflict)
 	queue := w.rc.get("/admin/supervision?tab=appeals").want(http.StatusOK).Doc()
-	if queue.Find(`[data-testid="appeal-row"][data-no="` + no + `"]`).Length() != 1 {
+	if queue.Find(`[data-testid="appeal-row"][data-no="`+no+`"]`).Length() != 1 {
 		t.Fatal("the appeals queue lacks the appeal")
 	}
 	var ap models.SupervisionAppeal
