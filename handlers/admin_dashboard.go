@@ -26,8 +26,17 @@ func (a *App) AdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ov, err := a.Store.SupervisionOverdueOf(ctx, models.SupReviewer, 0)
+	if err != nil {
+		return err
+	}
+	reviews, err := a.Store.SupervisionCounts(ctx, models.SupReviewer, 0)
+	if err != nil {
+		return err
+	}
 	vm := pages.DashboardVM{Locked: locked, LockedURL: web.AdminCertifications() + "?status=" + models.CertLocked,
-		Disputes: disputes, DisputesURL: web.AdminDisputes()}
+		Disputes: disputes, DisputesURL: web.AdminDisputes(),
+		Reviews: reviews[models.NodeReview] - reviews["frozen:"+models.NodeReview], ReviewsOverdue: ov.Overdue, Appeals: ov.Appeals}
 	for _, st := range stats {
 		q := queueFor(st.Queue)
 		vm.Tiles = append(vm.Tiles, pages.QueueTile{Kind: q.Kind, TitleKey: q.TitleKey, URL: q.ListURL, Count: st.Count,

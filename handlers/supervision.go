@@ -74,11 +74,12 @@ func (a *App) AdminSupervisionList(c echo.Context) error {
 func supervisionTabs(side string) []string {
 	switch side {
 	case pages.SideBuyer:
-		return []string{"", models.NodeRequirement, models.NodeAcceptance, models.NodeImplement, "frozen", models.NodeCompleted}
+		return []string{"waiting", "overdue", models.NodeRequirement, models.NodeAcceptance, models.NodeImplement, "frozen", models.NodeCompleted, ""}
 	case pages.SideMerchant:
-		return []string{"", models.NodeConfirm, models.NodeImplement, models.NodeReview, models.NodeAcceptance, "frozen", models.NodeCompleted}
+		return []string{"waiting", "overdue", models.NodeConfirm, models.NodeImplement, models.NodeReview, models.NodeAcceptance, "frozen",
+			models.NodeCompleted, ""}
 	}
-	return []string{models.NodeReview, "appeals", ""}
+	return []string{models.NodeReview, "overdue", "appeals", ""}
 }
 
 func (a *App) supervisionList(c echo.Context, s supSide) error {
@@ -88,8 +89,8 @@ func (a *App) supervisionList(c echo.Context, s supSide) error {
 		return err
 	}
 	tabs := supervisionTabs(s.side)
-	if s.side == pages.SideReviewer && c.QueryParam("tab") == "" {
-		f.Tab = models.NodeReview
+	if _, sent := c.QueryParams()["tab"]; !sent {
+		f.Tab = tabs[0] // what waits on the side first
 	}
 	if !slices.Contains(tabs, f.Tab) {
 		return echo.NewHTTPError(http.StatusBadRequest)
@@ -102,13 +103,13 @@ func (a *App) supervisionList(c echo.Context, s supSide) error {
 	base := pages.SupervisionListURL(s.side)
 	vm := pages.ServiceSupListVM{Side: s.side, Tab: f.Tab, Q: f.Q, Errors: errs, Now: a.Clock.Now(),
 		Pager: view.Pager{Page: page, PerPage: supervisionsPerPage, BaseURL: base, Query: filterQuery("tab", f.Tab, "q", f.Q)}}
-	var appeals int64
-	if s.side == pages.SideReviewer {
-		ov, err := a.Store.SupervisionOverdueOf(ctx, 0)
-		if err != nil {
-			return err
-		}
-		appeals = ov.Appeals
+	ov, err := a.Store.SupervisionOverdueOf(ctx, s.actor, s.owner)
+	if err != nil {
+		return err
+	}
+	var waiting int64
+	for _, n := range models.NodesWaitingOn(s.actor) {
+		waiting += counts[n] - counts["frozen:"+n]
 	}
 	for _, t := range tabs {
 		tab := pages.SupervisionTab{Value: t, Label: "supervision.node." + t, Count: counts[t], Active: t == f.Tab,
@@ -120,7 +121,11 @@ func (a *App) supervisionList(c echo.Context, s supSide) error {
 		case "frozen":
 			tab.Label = "supervision.tab.frozen"
 		case "appeals":
-			tab.Label, tab.Count = "supervision.tab.appeals", appeals
+			tab.Label, tab.Count = "supervision.tab.appeals", ov.Appeals
+		case "waiting":
+			tab.Label, tab.Count = "supervision.tab.waiting", waiting
+		case "overdue":
+			tab.Label, tab.Count = "supervision.tab.overdue", ov.Overdue
 		}
 		vm.Tabs = append(vm.Tabs, tab)
 	}
@@ -132,8 +137,13 @@ func (a *App) supervisionList(c echo.Context, s supSide) error {
 		vm.Appeals, vm.Pager.Total, err = a.Store.OpenAppeals(ctx, page, supervisionsPerPage)
 	default:
 		sf := models.SupervisionFilter{Node: f.Tab, Q: f.Q, Page: page, Per: supervisionsPerPage}
-		if f.Tab == "frozen" {
+		switch f.Tab {
+		case "frozen":
 			sf.Node, sf.Frozen = "", true
+		case "waiting":
+			sf.Node, sf.Waiting = "", true
+		case "overdue":
+			sf.Node, sf.Overdue = "", true
 		}
 		vm.Rows, vm.Pager.Total, err = a.Store.Supervisions(ctx, s.actor, s.owner, sf)
 	}

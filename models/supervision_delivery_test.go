@@ -367,7 +367,7 @@ func TestSupervisionTimersRemind(t *testing.T) {
 	if p, err := st.RunSupervisionTimers(s.ctx); err != nil || p.Reminded != 0 {
 		t.Fatalf("reminded twice: %+v %v", p, err)
 	}
-	if ov, err := st.SupervisionOverdueOf(s.ctx, s.mid); err != nil || ov.Overdue != 0 {
+	if ov, err := st.SupervisionOverdueOf(s.ctx, models.SupMerchant, s.mid); err != nil || ov.Overdue != 0 {
 		t.Fatalf("the merchant is not late on the buyer's step: %+v %v", ov, err)
 	}
 	for _, step := range []struct {
@@ -381,10 +381,19 @@ func TestSupervisionTimersRemind(t *testing.T) {
 		}
 	}
 	s.env.Clock.Advance(5 * 24 * time.Hour)
-	if ov, err := st.SupervisionOverdueOf(s.ctx, s.mid); err != nil || ov.Overdue != 1 {
+	if ov, err := st.SupervisionOverdueOf(s.ctx, models.SupMerchant, s.mid); err != nil || ov.Overdue != 1 {
 		t.Fatalf("the merchant's implementation is overdue: %+v %v", ov, err)
 	}
-	if ov, err := st.SupervisionOverdueOf(s.ctx, 0); err != nil || ov.Appeals != 1 {
+	todos, err := st.MerchantTodos(s.ctx, s.mid, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, td := range todos {
+		if (td.Kind == models.TodoSupervision || td.Kind == models.TodoSupervisionLate) && td.Count != 1 {
+			t.Fatalf("to-do %s: %d (the frozen order is not the merchant's work)", td.Kind, td.Count)
+		}
+	}
+	if ov, err := st.SupervisionOverdueOf(s.ctx, models.SupReviewer, 0); err != nil || ov.Appeals != 1 {
 		t.Fatalf("reviewers see the open appeal: %+v %v", ov, err)
 	}
 	if p, err := st.RunSupervisionTimers(s.ctx); err != nil || p.Reminded != 1 || notices(s.merchant.ID) != 1 {

@@ -25,11 +25,24 @@ type SupervisionRow struct {
 
 // SupervisionFilter narrows a list: Node "" is every node; Q an order number.
 type SupervisionFilter struct {
-	Node   string
-	Q      string
-	Frozen bool // only supervisions an appeal froze
-	Page   int
-	Per    int
+	Node    string
+	Q       string
+	Frozen  bool // only supervisions an appeal froze
+	Waiting bool // only those waiting on the side listing them
+	Overdue bool // only those waiting on the side past the reminder's working days
+	Page    int
+	Per     int
+}
+
+// NodesWaitingOn are the nodes where actor must act.
+func NodesWaitingOn(actor string) []string {
+	var out []string
+	for _, n := range SupervisionNodes {
+		if SupervisionWaitsOn(n) == actor {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Supervisions lists the supervised orders of a buyer (actor SupBuyer, owner its id), a
@@ -52,6 +65,16 @@ func (s *Store) Supervisions(ctx context.Context, actor string, owner uint, f Su
 	if f.Frozen {
 		q = q.Where("s.frozen = ?", true)
 	}
+	if f.Waiting || f.Overdue {
+		q = q.Where("s.node IN ? AND s.frozen = ?", NodesWaitingOn(actor), false)
+	}
+	if f.Overdue {
+		cutoff, err := s.supervisionReminderCutoff(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		q = q.Where("s.node_since <= ?", cutoff)
+	}
 	if no := strings.ToUpper(strings.TrimSpace(f.Q)); no != "" {
 		q = q.Where("s.order_no = ?", no)
 	}
@@ -60,7 +83,7 @@ func (s *Store) Supervisions(ctx context.Context, actor string, owner uint, f Su
 		return nil, 0, err
 	}
 	order := "s.node_since DESC, s.id DESC"
-	if actor == SupReviewer && f.Node == NodeReview {
+	if f.Waiting || f.Overdue || (actor == SupReviewer && f.Node == NodeReview) {
 		order = "s.node_since, s.id"
 	}
 	per := max(f.Per, 1)
@@ -71,7 +94,7 @@ func (s *Store) Supervisions(ctx context.Context, actor string, owner uint, f Su
 }
 
 // SupervisionCounts counts a side's supervisions by node ("" is all of them, "frozen"
-// those under appeal).
+// those under appeal, "frozen:<node>" those under appeal at a node).
 func (s *Store) SupervisionCounts(ctx context.Context, actor string, owner uint) (map[string]int64, error) {
 	q := s.r.WithContext(ctx).Model(&Supervision{})
 	switch actor {
@@ -97,6 +120,7 @@ func (s *Store) SupervisionCounts(ctx context.Context, actor string, owner uint)
 		out[""] += r.N
 		if r.Frozen {
 			out["frozen"] += r.N
+			out["frozen:"+r.Node] += r.N
 		}
 	}
 	return out, nil
@@ -148,33 +172,37 @@ func (s *Store) supervisionReminderCutoff(ctx context.Context) (time.Time, error
 	return cal.SubWorkdays(s.clock.Now(), days), nil
 }
 
-// SupervisionOverdue counts the open supervisions waiting past the reminder's working
-// days on the merchant (merchantID > 0: that merchant's) or, merchantID 0, on reviewers
-// (华为云复核) together with the open appeals.
+// SupervisionOverdue is what waits on a side past the reminder's working days, and for
+// reviewers the open appeals.
 type SupervisionOverdue struct {
-	Overdue int64 // waiting on the side past the working days
-	Appeals int64 // open appeals (reviewers only)
+	Overdue int64
+	Appeals int64
 }
 
-// SupervisionOverdueOf counts them.
-func (s *Store) SupervisionOverdueOf(ctx context.Context, merchantID uint) (SupervisionOverdue, error) {
+// SupervisionOverdueOf counts the open supervisions waiting past the reminder's working
+// days on a buyer (actor SupBuyer, owner its id), a merchant (SupMerchant) or reviewers
+// (华为云复核, with the open appeals).
+func (s *Store) SupervisionOverdueOf(ctx context.Context, actor string, owner uint) (SupervisionOverdue, error) {
 	var out SupervisionOverdue
 	cutoff, err := s.supervisionReminderCutoff(ctx)
 	if err != nil {
 		return out, err
 	}
 	db := s.r.WithContext(ctx)
-	if merchantID > 0 {
-		err := db.Model(&Supervision{}).Where("merchant_id = ? AND node IN ? AND frozen = ? AND node_since <= ?",
-			merchantID, []string{NodeConfirm, NodeImplement}, false, cutoff).Count(&out.Overdue).Error
-		return out, err
+	q := db.Model(&Supervision{}).Where("node IN ? AND frozen = ? AND node_since <= ?", NodesWaitingOn(actor), false, cutoff)
+	switch actor {
+	case SupBuyer:
+		q = q.Where("buyer_id = ?", owner)
+	case SupMerchant:
+		q = q.Where("merchant_id = ?", owner)
+	case SupReviewer:
+		if err := db.Model(&SupervisionAppeal{}).Where("status = ?", AppealOpen).Count(&out.Appeals).Error; err != nil {
+			return out, err
+		}
+	default:
+		return out, ErrNotFound
 	}
-	if err := db.Model(&Supervision{}).Where("node = ? AND frozen = ? AND node_since <= ?", NodeReview, false, cutoff).
-		Count(&out.Overdue).Error; err != nil {
-		return out, err
-	}
-	err = db.Model(&SupervisionAppeal{}).Where("status = ?", AppealOpen).Count(&out.Appeals).Error
-	return out, err
+	return out, q.Count(&out.Overdue).Error
 }
 
 // JobSupervisionTimers is the supervision's timer pass: reminders and the long

@@ -19,6 +19,8 @@ const (
 	TodoChangeRejected  = "change_rejected"   // information changes whose latest request was rejected
 	TodoExportReady     = "export_ready"      // finished exports not downloaded yet
 	TodoSaaSCallsFailed = "saas_calls_failed" // production calls that failed and wait for the merchant's restart
+	TodoSupervision     = "supervision"       // supervised orders waiting for the merchant's confirmation or delivery
+	TodoSupervisionLate = "supervision_late"  // of those, the ones waiting past the reminder's working days
 )
 
 // Todo is one kind of work waiting on a merchant, and how much of it.
@@ -45,6 +47,10 @@ func (t Todos) Total() int64 {
 func (s *Store) MerchantTodos(ctx context.Context, merchantID uint, onboardingSteps int64) (Todos, error) {
 	db := s.r.WithContext(ctx)
 	now := s.clock.Now()
+	lateCutoff, err := s.supervisionReminderCutoff(ctx)
+	if err != nil {
+		return nil, err
+	}
 	counts := []struct {
 		kind string
 		q    *gorm.DB
@@ -62,6 +68,9 @@ func (s *Store) MerchantTodos(ctx context.Context, merchantID uint, onboardingSt
 		{TodoExportReady, db.Table("export_jobs").Where("merchant_id = ? AND status = ? AND blob_key <> '' AND downloaded_at IS NULL", merchantID, ExportDone).
 			Where("(expires_at IS NULL OR expires_at > ?)", now)},
 		{TodoSaaSCallsFailed, db.Table("saas_calls").Where("merchant_id = ? AND status = ? AND order_failed = ?", merchantID, CallFailed, false)},
+		{TodoSupervision, db.Table("supervisions").Where("merchant_id = ? AND node IN ? AND frozen = ?", merchantID, NodesWaitingOn(SupMerchant), false)},
+		{TodoSupervisionLate, db.Table("supervisions").Where("merchant_id = ? AND node IN ? AND frozen = ? AND node_since <= ?",
+			merchantID, NodesWaitingOn(SupMerchant), false, lateCutoff)},
 	}
 	out := Todos{{Kind: TodoOnboarding, Count: onboardingSteps}}
 	for _, c := range counts {

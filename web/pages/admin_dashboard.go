@@ -10,6 +10,8 @@ type DashboardVM struct {
 	// Disputes counts the refund disputes waiting for a reviewer.
 	Disputes    int64
 	DisputesURL string
+	// Supervision: deliveries waiting for 华为云复核, those past the reminder, open appeals.
+	Reviews, ReviewsOverdue, Appeals int64
 }
 
 // QueueTile is one queue's size and the age of its oldest item.

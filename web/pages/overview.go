@@ -61,6 +61,10 @@ func TodoLink(kind string) string {
 		return web.SellerExports()
 	case models.TodoSaaSCallsFailed:
 		return web.SellerSaaSCalls("status=" + models.CallFailed)
+	case models.TodoSupervision:
+		return web.SellerSupervisions() + "?tab=waiting"
+	case models.TodoSupervisionLate:
+		return web.SellerSupervisions() + "?tab=overdue"
 	}
 	return web.Seller() + "#checklist"
 }
