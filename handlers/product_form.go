@@ -116,6 +116,17 @@ func (f *productForm) content(prev models.ProductContent, assets, packages []mod
 		c.SaaS = sf
 	case models.ProductLicense:
 		c.License = &models.LicenseFields{Delivery: f.Delivery, PackageAssetID: assetChoice(f.PackageAssetID, packages, "package_asset_id", errs)}
+		if f.LicenseAddressID != "" {
+			for _, ad := range f.addresses {
+				if ad.InterfaceType == models.InterfaceLicense && strconv.FormatUint(uint64(ad.ID), 10) == f.LicenseAddressID {
+					id := ad.ID
+					c.License.AddressID = &id
+				}
+			}
+			if c.License.AddressID == nil {
+				set("license_address_id", "error.choice")
+			}
+		}
 	case models.ProductService:
 		sf := &models.ServiceFields{FlowTemplate: f.FlowTemplate, AcceptanceStandard: f.AcceptanceStandard}
 		if prev.Service != nil {

@@ -112,6 +112,9 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/orders/export", a.OrderExport)
 	s.GET("/orders/:id", a.OrderShow)
 	s.POST("/orders/:id/complete", a.OrderComplete)
+	// License codes (授权码管理): the codes of the merchant's orders and test codes.
+	s.GET("/licenses", a.SellerLicenseList)
+	s.POST("/licenses/test-codes", a.SellerLicenseTestCode)
 	s.GET("/exports", a.ExportList)
 	s.GET("/exports/:id", a.ExportShow)
 	s.GET("/exports/:id/download", a.ExportDownload)
@@ -189,6 +192,7 @@ func (a *App) routes(g *echo.Group) {
 	b.GET("/orders/:id", a.BuyerOrderShow)
 	b.POST("/orders/:id/pay", a.BuyerOrderPay)
 	b.POST("/orders/:id/cancel", a.BuyerOrderCancel)
+	b.POST("/orders/:id/licenses/:lid/claim", a.BuyerLicenseClaim)
 	b.GET("/resources", a.BuyerResourceList)
 	b.GET("/resources/:id/renew", a.BuyerRenewNew)
 	b.POST("/resources/:id/renew", a.BuyerRenewCreate)

@@ -60,7 +60,9 @@ var routeMatrix = map[string]routeSpec{
 	"POST /locale":                {access: public},
 	"GET /dev/outbox":             {access: public},
 	"GET /healthz":                {access: public},
-	"GET /api/mkp-openapi-public/global/v1/order/query": {access: signed},
+	"GET /api/mkp-openapi-public/global/v1/order/query":        {access: signed},
+	"POST /api/mkp-openapi-public/global/v1/license/activate":  {access: signed},
+	"POST /api/mkp-openapi-public/global/v1/license/heartbeat": {access: signed},
 	"GET /catalog":                                      {access: public},
 	"GET /catalog/:id":                                  {access: public},
 	"GET /catalog/files/:id":                            {access: public},
@@ -195,6 +197,9 @@ var routeMatrix = map[string]routeSpec{
 	"GET /buyer/orders/:id":                             {access: buyerOnly, owned: "buyer_order"},
 	"POST /buyer/orders/:id/pay":                        {access: buyerOnly, owned: "buyer_order"},
 	"POST /buyer/orders/:id/cancel":                     {access: buyerOnly, owned: "buyer_order"},
+	"POST /buyer/orders/:id/licenses/:lid/claim":        {access: buyerOnly, owned: "buyer_order"},
+	"GET /seller/licenses":                              {access: merchantOnly},
+	"POST /seller/licenses/test-codes":                  {access: merchantOnly},
 	"GET /buyer/resources":                              {access: buyerOnly},
 	"GET /buyer/resources/:id/renew":                    {access: buyerOnly, owned: "buyer_resource"},
 	"POST /buyer/resources/:id/renew":                   {access: buyerOnly, owned: "buyer_resource"},
@@ -354,6 +359,8 @@ type matrixFixture struct {
 	// The supervision of buyer A's order of merchant A's product, with a history file and
 	// an open appeal.
 	aSupFile, aAppeal uint
+	// A License code of buyer A's order, not yet claimed.
+	aLicense uint
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -508,6 +515,10 @@ func (fx *matrixFixture) addOrders(t *testing.T) {
 		UserID: buyer.ID, Node: sv.Node, Reason: "slow", Status: models.AppealOpen, Version: 1, CreatedAt: now, UpdatedAt: now}
 	must(t, db.Create(&ap).Error)
 	fx.aSupFile, fx.aAppeal = sf.ID, ap.ID
+	lc := models.LicenseCode{Code: "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", MerchantID: fx.a.ID, BuyerID: buyer.ID, ProductID: fx.aProduct, OrderID: o.ID,
+		OrderNo: o.OrderNo, SubscriptionID: sub.ID, Amount: 1, Status: models.LicenseAlive, Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, db.Create(&lc).Error)
+	fx.aLicense = lc.ID
 	// The product's requirement template: one of merchant A's files.
 	must(t, db.Exec(`UPDATE products SET content = ? WHERE id = ?`,
 		`{"type":"saas","service":{"requirement_template_file_id":`+itoa64(int64(fx.aFile))+`}}`, fx.aProduct).Error)
@@ -564,6 +575,7 @@ func (fx *matrixFixture) path(route string, spec routeSpec) (method, path string
 	path = strings.ReplaceAll(path, ":gid", itoa64(int64(fx.aGrant)))
 	path = strings.ReplaceAll(path, ":fid", itoa64(int64(fx.aSupFile)))
 	path = strings.ReplaceAll(path, ":aid", itoa64(int64(fx.aAppeal)))
+	path = strings.ReplaceAll(path, ":lid", itoa64(int64(fx.aLicense)))
 	path = strings.ReplaceAll(path, ":date", "2026-10-01")
 	path = strings.ReplaceAll(path, ":code", "cn-north-4")
 	path = strings.ReplaceAll(path, ":sku", "SKU-NONE")
@@ -617,6 +629,10 @@ func TestRoleGatesOnEveryRoute(t *testing.T) {
 			case spec.access == oauthClient:
 				if (r.Status != http.StatusBadRequest && r.Status != http.StatusUnauthorized) || !strings.Contains(r.Body, `"error":`) {
 					t.Errorf("%s as %s without client credentials: status %d %s, want an OAuth error", route, role, r.Status, r.Body)
+				}
+			case spec.access == signed && strings.Contains(route, "/license/"):
+				if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, `"error_code":"92020001"`) {
+					t.Errorf("%s as %s without a signature: status %d %s, want 401 92020001", route, role, r.Status, r.Body)
 				}
 			case spec.access == signed:
 				if r.Status != http.StatusForbidden || !strings.Contains(r.Body, `"resultCode":"CBC.0150"`) {
@@ -677,7 +693,13 @@ func (fx *matrixFixture) snapshot(t *testing.T) string {
 	db.First(&ku, fx.aKitUser)
 	db.First(&kb, fx.aBinding)
 	db.First(&kg, fx.aGrant)
-	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, sub, subs, orders, refunds, sc, kd, ku, kb, kg})
+	var lc models.LicenseCode
+	var sv models.Supervision
+	var ap models.SupervisionAppeal
+	db.First(&lc, fx.aLicense)
+	db.Where("order_id = ?", fx.aOrder.ID).First(&sv)
+	db.First(&ap, fx.aAppeal)
+	b, _ := json.Marshal([]any{cr, n, f, as, pa, pr, o, rf, ex, sub, subs, orders, refunds, sc, kd, ku, kb, kg, lc, sv, ap})
 	return string(b)
 }
 
@@ -738,8 +760,8 @@ func TestEveryStateChangeNeedsTheSessionToken(t *testing.T) {
 	for _, route := range appRoutes(ta) {
 		spec := routeMatrix[route]
 		method, path := fx.path(route, spec)
-		if method == http.MethodGet || spec.access == oauthClient {
-			continue // unified login's token endpoint authenticates the app, not a session
+		if method == http.MethodGet || spec.access == oauthClient || spec.access == signed {
+			continue // unified login's token endpoint and the open APIs authenticate the caller, not a session
 		}
 		c := clients[spec.access]
 		if spec.owned != "" && buyerOwned[spec.owned] {

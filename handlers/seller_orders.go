@@ -170,7 +170,12 @@ func (a *App) OrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.OrderDetailPage(p, pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region), Instance: inst}), nil)
+	codes, err := a.Store.LicenseCodesOfOrder(c.Request().Context(), 0, currentMerchant(c).ID, d.Order.OrderNo)
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(p, pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region),
+		Instance: inst, Licenses: codes}), nil)
 }
 
 // OrderComplete is the merchant confirming delivery of a PROCESSING order; supervised

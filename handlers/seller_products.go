@@ -141,10 +141,12 @@ func (a *App) renderProductApp(c echo.Context, status int, vm pages.ProductAppVM
 	if vm.Assets, vm.Packages, err = a.productAssets(c, vm.Product.Type); err != nil {
 		return err
 	}
-	if vm.Product.Type == models.ProductSaaS {
+	if vm.Product.Type == models.ProductSaaS || vm.Product.Type == models.ProductLicense {
 		if vm.Addresses, err = a.Store.ProductionAddressesOf(ctx, m.ID); err != nil {
 			return err
 		}
+	}
+	if vm.Product.Type == models.ProductSaaS {
 		if vm.KitApps, err = a.Store.KitAppsOf(ctx, m.ID); err != nil {
 			return err
 		}
@@ -234,10 +236,12 @@ func (a *App) ProductAppUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if p.Type == models.ProductSaaS {
+	if p.Type == models.ProductSaaS || p.Type == models.ProductLicense {
 		if f.addresses, err = a.Store.ProductionAddressesOf(c.Request().Context(), currentMerchant(c).ID); err != nil {
 			return err
 		}
+	}
+	if p.Type == models.ProductSaaS {
 		if f.kitApps, err = a.Store.KitAppsOf(c.Request().Context(), currentMerchant(c).ID); err != nil {
 			return err
 		}

@@ -45,6 +45,8 @@ func (a *App) Router() *echo.Echo {
 	e.GET("/healthz", a.Health)
 	// Open APIs merchants call: signed (APIG AK/SK), no session, no CSRF.
 	e.GET(OpenAPIOrderQueryPath, a.OpenAPIOrderQuery)
+	e.POST(OpenAPILicenseActivatePath, a.OpenAPILicenseActivate)
+	e.POST(OpenAPILicenseHeartbeatPath, a.OpenAPILicenseHeartbeat)
 	// Unified login's token and userinfo endpoints: the app authenticates itself (app ID
 	// and secret, or the bearer token), no session, no CSRF.
 	e.POST(web.KitToken(), a.KitTokenCreate)

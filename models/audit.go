@@ -39,6 +39,7 @@ var AuditActions = []string{
 	"kit_binding.bind", "kit_binding.unbind", "kit_dept.add", "kit_dept.delete", "kit_dept.update",
 	"kit_grant.add", "kit_grant.revoke", "kit_grant.update", "kit_org.create", "kit_org.update",
 	"kit_user.add", "kit_user.delete", "kit_user.update",
+	"license.activate", "license.claim", "license.test_code",
 	"merchant.reinstate", "merchant.suspend",
 	"order.cancelled", "order.completed", "order.create", "order.export", "order.failed", "order.processing",
 	"product.create", "product.flag", "product.flag_close", "product.hide", "product.restore", "product.stop",
@@ -64,7 +65,7 @@ var AuditActions = []string{
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
 	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance", "kit_app",
-	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision",
+	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision", "license_code",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -97,6 +98,8 @@ var AuditFields = []string{
 	"tenant_code", "domain_name", "org_code", "parent_code", "user_name", "enabled", "bindings",
 	// service supervision
 	"node", "frozen", "by", "decision",
+	// License codes
+	"product_id",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

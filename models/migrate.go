@@ -45,6 +45,7 @@ var migrations = []migration{
 	{20, "kit organisations: tenants, departments, users, bindings, grants, login tokens", migrateKitOrgs},
 	{21, "service supervision: supervisions and their history", migrateSupervision},
 	{22, "service supervision: deliveries, signatures, appeals and their settings", migrateSupervisionDelivery},
+	{23, "License 2.0 online authorization codes and their pushes", migrateLicenseCodes},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -91,6 +91,8 @@ func (c ProductContent) SaaSAddress() *uint {
 type LicenseFields struct {
 	Delivery       string `json:"delivery"` // online_code | system_code | hardware_code | offline | package_deploy
 	PackageAssetID *uint  `json:"package_asset_id,omitempty"`
+	// AddressID is the License address online codes' changes are pushed to.
+	AddressID *uint `json:"address_id,omitempty"`
 }
 
 // ServiceFields are the professional-service fields.

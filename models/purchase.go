@@ -441,6 +441,12 @@ func (s *Store) activate(a Actor, o *Order, pay *Payment) error {
 	if err := s.startSaaS(context.Background(), o, line, before); err != nil {
 		return err
 	}
+	if o.ProductType == ProductLicense {
+		line.StartsAt, line.EndsAt = &start, end
+		if err := s.startLicense(o, line, subID, end); err != nil {
+			return err
+		}
+	}
 	to, note, title := OrderProcessing, "order.event.paid", "notify.order_paid.title"
 	if deliveredAtOnce(o.ProductType, o.Supervised) {
 		to = OrderCompleted

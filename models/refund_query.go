@@ -272,6 +272,9 @@ func (s *Store) endSubscription(r Refund, o Order, by Order, byLine string) erro
 	if err := s.closeSupervision(sub.OrderID); err != nil {
 		return err
 	}
+	if err := s.releaseLicenses(context.Background(), sub.ID); err != nil {
+		return err
+	}
 	return s.endSaaS(context.Background(), sub.ID, by, byLine)
 }
 

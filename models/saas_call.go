@@ -93,7 +93,8 @@ func kitPurpose(p string) bool { return slices.Contains(KitPurposes, p) }
 
 // CallPurposes lists them in display order.
 var CallPurposes = []string{PurposeNew, PurposeRenew, PurposeTrialToFormal, PurposeUpgrade, PurposeFreeze, PurposeUnfreeze, PurposeRelease, PurposeNotify,
-	PurposeTenantSync, PurposeAppSync, PurposeAuthSync, PurposeOrgSync, PurposeAllOrgSync}
+	PurposeTenantSync, PurposeAppSync, PurposeAuthSync, PurposeOrgSync, PurposeAllOrgSync,
+	PurposeLicenseRefresh, PurposeLicenseFreeze, PurposeLicenseUnfreeze, PurposeLicenseRelease}
 
 // provisioning tells whether a purpose's failure fails the order (new purchase and
 // upgrade: retried hourly for hours, then the order is refunded); the others are retried
@@ -163,14 +164,21 @@ type SaaSCall struct {
 	KitBindingID uint `gorm:"not null;default:0"`
 	// OrderFailed marks a provisioning call whose failure failed and refunded the order:
 	// it cannot be restarted.
-	OrderFailed bool      `gorm:"not null;default:false"`
-	Version     int       `gorm:"not null;default:1"`
-	CreatedAt   time.Time `gorm:"not null"`
-	UpdatedAt   time.Time `gorm:"not null"`
+	OrderFailed bool `gorm:"not null;default:false"`
+	// LicenseCodeID names the License code a push is about (0 otherwise): pushes of one
+	// code run in order.
+	LicenseCodeID uint      `gorm:"not null;default:0;index"`
+	Version       int       `gorm:"not null;default:1"`
+	CreatedAt     time.Time `gorm:"not null"`
+	UpdatedAt     time.Time `gorm:"not null"`
 }
 
 // TableName keeps SaaS in one word.
 func (SaaSCall) TableName() string { return "saas_calls" }
+
+// AboutInstance tells whether the call is about a SaaS instance (not a kit sync or a
+// License push).
+func (c SaaSCall) AboutInstance() bool { return c.KitBindingID == 0 && c.LicenseCodeID == 0 }
 
 // Restartable tells whether the merchant may restart the call (重新启动).
 func (c SaaSCall) Restartable() bool { return c.Status == CallFailed && !c.OrderFailed }

@@ -59,8 +59,17 @@ func (s *Store) saasRetry(ctx context.Context) (saasRetry, error) {
 	return r, nil
 }
 
+// License pushes are retried every 2 minutes up to 60 times (saas-protocol.md §8).
+const (
+	licenseRetryEvery  = 2 * time.Minute
+	licenseRetryWindow = 59 * licenseRetryEvery
+)
+
 // of is the retry window and interval of a purpose.
 func (r saasRetry) of(purpose string) (window, every time.Duration) {
+	if licensePurpose(purpose) {
+		return licenseRetryWindow, licenseRetryEvery
+	}
 	if provisioning(purpose) {
 		return r.provWindow, r.provEvery
 	}
@@ -108,6 +117,12 @@ func ActivityFor(purpose, protocol, billingMode string) string {
 		return saasproto.SingleOrgSync
 	case PurposeAllOrgSync:
 		return saasproto.AllOrgSync
+	case PurposeLicenseRefresh:
+		return saasproto.RefreshLicenseCode
+	case PurposeLicenseFreeze, PurposeLicenseUnfreeze:
+		return saasproto.UpdateLicenseCodeStatus
+	case PurposeLicenseRelease:
+		return saasproto.ReleaseLicenseCode
 	}
 	return ""
 }
@@ -481,6 +496,9 @@ func (s *Store) PlanSaaSAttempt(ctx context.Context, callID uint, no int) (SaaSA
 	if c.KitBindingID > 0 {
 		return s.planKitAttempt(ctx, pl)
 	}
+	if c.LicenseCodeID > 0 {
+		return s.planLicenseAttempt(ctx, pl)
+	}
 	var inst SaaSInstance
 	if err := first(db.Where("id = ?", c.InstanceRowID), &inst); err != nil {
 		return pl, err
@@ -606,7 +624,7 @@ func (s *Store) RecordSaaSAttempt(ctx context.Context, pl SaaSAttemptPlan, ex Ex
 			"failed_check": failed.Name, "problem": failed.Problem, "activity": pl.Activity, "next_at": nil}
 		c.Attempts++
 		var inst SaaSInstance
-		if c.KitBindingID == 0 {
+		if c.AboutInstance() {
 			if err := first(tx.forUpdate(tx.w.Where("id = ?", c.InstanceRowID)), &inst); err != nil {
 				return err
 			}
@@ -705,7 +723,7 @@ func (s *Store) pollLater(c *SaaSCall, fields map[string]any, now time.Time, atO
 			return err
 		}
 		var inst SaaSInstance
-		if c.KitBindingID == 0 {
+		if c.AboutInstance() {
 			if err := first(s.w.Where("id = ?", c.InstanceRowID), &inst); err != nil {
 				return err
 			}
@@ -951,13 +969,22 @@ func chain(q *gorm.DB, subID, bindingID uint) *gorm.DB {
 	if bindingID > 0 {
 		return q.Where("kit_binding_id = ?", bindingID)
 	}
-	return q.Where("subscription_id = ? AND kit_binding_id = ?", subID, 0)
+	return q.Where("subscription_id = ? AND kit_binding_id = ? AND license_code_id = ?", subID, 0, 0)
+}
+
+// chainOf scopes a query to the calls that run one after the other with c: a License
+// code's pushes, or as chain says.
+func chainOf(q *gorm.DB, c SaaSCall) *gorm.DB {
+	if c.LicenseCodeID > 0 {
+		return q.Where("license_code_id = ?", c.LicenseCodeID)
+	}
+	return chain(q, c.SubscriptionID, c.KitBindingID)
 }
 
 // promoteNext starts the earliest waiting call of done's chain once none is running.
 func (s *Store) promoteNext(ctx context.Context, done SaaSCall) error {
 	var running int64
-	if err := chain(s.w.Model(&SaaSCall{}), done.SubscriptionID, done.KitBindingID).Where("status IN ? AND purpose <> ?",
+	if err := chainOf(s.w.Model(&SaaSCall{}), done).Where("status IN ? AND purpose <> ?",
 		[]string{CallQueued, CallProcessing}, PurposeNotify).Count(&running).Error; err != nil {
 		return err
 	}
@@ -965,7 +992,7 @@ func (s *Store) promoteNext(ctx context.Context, done SaaSCall) error {
 		return nil
 	}
 	var next SaaSCall
-	switch err := first(chain(s.w, done.SubscriptionID, done.KitBindingID).Where("status = ?", CallWaiting).Order("id"), &next); {
+	switch err := first(chainOf(s.w, done).Where("status = ?", CallWaiting).Order("id"), &next); {
 	case errors.Is(err, ErrNotFound):
 		return nil
 	case err != nil:
@@ -978,7 +1005,7 @@ func (s *Store) promoteNext(ctx context.Context, done SaaSCall) error {
 	window, _ := r.of(next.Purpose)
 	now := s.clock.Now()
 	fields := map[string]any{"status": CallQueued, "retry_from": now, "deadline": now.Add(window)}
-	if next.KitBindingID == 0 {
+	if next.AboutInstance() {
 		var inst SaaSInstance
 		if err := first(s.w.Where("id = ?", next.InstanceRowID), &inst); err != nil {
 			return err

@@ -76,3 +76,14 @@ func AdminSupervisionFile(orderNo string, id uint) string {
 
 // AdminSupervisionTemplate is the product's requirement template.
 func AdminSupervisionTemplate(orderNo string) string { return AdminSupervision(orderNo) + "/template" }
+
+// BuyerLicenseClaim is where the buyer claims (领取) a License code of an order.
+func BuyerLicenseClaim(orderNo string, id uint) string {
+	return BuyerOrder(orderNo) + "/licenses/" + strconv.FormatUint(uint64(id), 10) + "/claim"
+}
+
+// SellerLicenses is the merchant's License codes (授权码管理) with the test codes.
+func SellerLicenses() string { return "/seller/licenses" }
+
+// SellerLicenseTestCodes is where the merchant requests a test code.
+func SellerLicenseTestCodes() string { return SellerLicenses() + "/test-codes" }

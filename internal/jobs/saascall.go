@@ -148,5 +148,8 @@ func (l *SaaSLifecycle) run(ctx context.Context, _ models.Job) error {
 	if _, err := l.Store.SweepSaaSInstances(ctx); err != nil {
 		return err
 	}
+	if _, err := l.Store.SweepLicenseCodes(ctx); err != nil {
+		return err
+	}
 	return l.Schedule(ctx)
 }

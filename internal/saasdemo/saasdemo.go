@@ -71,6 +71,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	instances map[string]*instance // by instanceId
+	licenses  map[string]string    // License code → ACTIVE, FREEZE or RELEASED
 	byOrder   map[string]string    // orderId/orderLineId → instanceId
 	calls     int
 
@@ -348,13 +349,16 @@ var mandatory = map[saasproto.Version]map[string][]string{
 		saasproto.Upgrade:         {"instanceId", "orderId", "skuCode", "productId"},
 	},
 	saasproto.V2: {
-		saasproto.NewInstance:          {"businessId", "orderId", "orderLineId"},
-		saasproto.QueryInstance:        {"instanceId"},
-		saasproto.RefreshInstance:      {"scene", "orderId", "orderLineId", "instanceId", "productId", "expireTime"},
-		saasproto.UpdateInstanceStatus: {"instanceId", "status"},
-		saasproto.ReleaseInstance:      {"instanceId", "orderId", "orderLineId"},
-		saasproto.UpgradeInstance:      {"instanceId", "orderId", "orderLineId"},
-		saasproto.OrderNotify:          {"orderId", "orderLineId"},
+		saasproto.NewInstance:             {"businessId", "orderId", "orderLineId"},
+		saasproto.QueryInstance:           {"instanceId"},
+		saasproto.RefreshInstance:         {"scene", "orderId", "orderLineId", "instanceId", "productId", "expireTime"},
+		saasproto.UpdateInstanceStatus:    {"instanceId", "status"},
+		saasproto.ReleaseInstance:         {"instanceId", "orderId", "orderLineId"},
+		saasproto.UpgradeInstance:         {"instanceId", "orderId", "orderLineId"},
+		saasproto.OrderNotify:             {"orderId", "orderLineId"},
+		saasproto.RefreshLicenseCode:      {"scene", "orderId", "orderLineId", "license", "expireTime"},
+		saasproto.UpdateLicenseCodeStatus: {"license", "status"},
+		saasproto.ReleaseLicenseCode:      {"license"},
 	},
 }
 
@@ -417,6 +421,8 @@ func (s *Server) activity(v saasproto.Version, key string, p map[string]string) 
 		return out
 	case saasproto.OrderNotify:
 		return result("000000", "success")
+	case saasproto.RefreshLicenseCode, saasproto.UpdateLicenseCodeStatus, saasproto.ReleaseLicenseCode:
+		return s.license(act, p, test)
 	}
 	id := p["instanceId"]
 	s.mu.Lock()
@@ -572,4 +578,40 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return fmt.Sprintf("%x", b)
+}
+
+// license records a License push: the code's state as the merchant's system keeps it.
+// Any code is accepted (the platform generates them); a released code stays released.
+func (s *Server) license(act string, p map[string]string, test bool) map[string]any {
+	if act == saasproto.UpdateLicenseCodeStatus && p["status"] != "FREEZE" && p["status"] != "UNFREEZE" {
+		return result("000002", "invalid parameter: status must be FREEZE or UNFREEZE")
+	}
+	if test {
+		return result("000000", "success")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.licenses == nil {
+		s.licenses = map[string]string{}
+	}
+	code := p["license"]
+	if s.licenses[code] == "RELEASED" {
+		return result("000003", "the license code was released")
+	}
+	switch {
+	case act == saasproto.ReleaseLicenseCode:
+		s.licenses[code] = "RELEASED"
+	case act == saasproto.UpdateLicenseCodeStatus && p["status"] == "FREEZE":
+		s.licenses[code] = "FREEZE"
+	default:
+		s.licenses[code] = "ACTIVE"
+	}
+	return result("000000", "success")
+}
+
+// License is the state the endpoint keeps for a License code ("" when never pushed).
+func (s *Server) License(code string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.licenses[code]
 }

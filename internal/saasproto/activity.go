@@ -45,6 +45,10 @@ const (
 	AuthSync             = "authSync"        // kit
 	SingleOrgSync        = "singleOrgSync"   // kit
 	AllOrgSync           = "allOrgSync"      // kit
+	// License 2.0 pushes to the License address (V2 signing).
+	RefreshLicenseCode      = "refreshLicenseCode"
+	UpdateLicenseCodeStatus = "updateLicenseCodeStatus"
+	ReleaseLicenseCode      = "releaseLicenseCode"
 )
 
 // Kind is the type of a parameter's value.
@@ -169,6 +173,12 @@ var specs = []Spec{
 	{Version: V2, Activity: UpgradeInstance, Fields: []Field{f("instanceId", true, KindText, 64),
 		f("orderId", true, KindText, 64), f("orderLineId", true, KindText, 64)}},
 	{Version: V2, Activity: OrderNotify, Fields: []Field{f("orderId", true, KindText, 64), f("orderLineId", true, KindText, 64)}},
+	{Version: V2, Activity: RefreshLicenseCode, Fields: []Field{f("scene", true, KindOption, 0, "RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD"),
+		f("orderId", true, KindText, 64), f("orderLineId", true, KindText, 64), f("license", true, KindText, 64),
+		f("productId", false, KindText, 64), f("expireTime", true, KindTime14, 0)}},
+	{Version: V2, Activity: UpdateLicenseCodeStatus, Fields: []Field{f("license", true, KindText, 64),
+		f("status", true, KindOption, 0, "FREEZE", "UNFREEZE")}},
+	{Version: V2, Activity: ReleaseLicenseCode, Fields: []Field{f("license", true, KindText, 64)}},
 }
 
 func init() {
@@ -281,6 +291,7 @@ func Defaults(s Spec, now time.Time) map[string]string {
 		"clientSecret": randHex(16), "oaepDigest": OAEPSHA256,
 		"user.userName": "admin", "user.name": "测试管理员", "user.role": "admin", "user.enable": "true",
 		"user.orgCode": "root", "orgCode": "root", "orgName": "isv测试企业",
+		"license": testLicense(),
 	}
 	out := map[string]string{}
 	for _, fl := range s.Fields {
@@ -289,6 +300,12 @@ func Defaults(s Spec, now time.Time) map[string]string {
 		}
 	}
 	return out
+}
+
+// testLicense is a License code of the platform's form (five groups of five) for tests.
+func testLicense() string {
+	h := strings.ToUpper(randHex(13))
+	return h[0:5] + "-" + h[5:10] + "-" + h[10:15] + "-" + h[15:20] + "-" + h[20:25]
 }
 
 func randHex(n int) string {

@@ -83,6 +83,7 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerExports(), Label: "nav.seller.exports"},
 				{URL: web.SellerAfterSales(), Label: "nav.seller.after_sales"},
 				{URL: web.SellerSupervisions(), Label: "nav.seller.supervision"},
+				{URL: web.SellerLicenses(), Label: "nav.seller.licenses"},
 			}},
 			{Title: "analytics.nav.section", Items: []NavItem{
 				{URL: web.SellerAnalytics(""), Label: "analytics.nav.analytics", Prefix: "/seller/analytics"},

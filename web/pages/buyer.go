@@ -103,6 +103,8 @@ type BuyerOrderVM struct {
 	History     []components.HistoryEntry
 	Now         time.Time
 	Instance    *InstanceView // the SaaS instance the order acts on, with its login
+	Licenses    []models.LicenseCode
+	CSRF        string
 }
 
 // Payable tells whether the pay step is open.

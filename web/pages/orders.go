@@ -159,6 +159,8 @@ type OrderDetailVM struct {
 	// Instance is the SaaS instance the order acts on, when the merchant's system
 	// provisions it: the order then completes with its calls, not by hand.
 	Instance *InstanceView
+	// Licenses are the order's License codes (masked: the buyer hands them over).
+	Licenses []models.LicenseCode
 }
 
 // RegionLabel names a region for the reader with its code ("华北-北京四 (cn-north-4)"),

@@ -51,7 +51,7 @@ func ProductFieldsOf(c models.ProductContent) ProductFields {
 		f.BusinessModel = models.BusinessGeneral
 	}
 	if l := c.License; l != nil {
-		f.Delivery, f.PackageAssetID = l.Delivery, idText(l.PackageAssetID)
+		f.Delivery, f.PackageAssetID, f.LicenseAddressID = l.Delivery, idText(l.PackageAssetID), idText(l.AddressID)
 	}
 	if s := c.Service; s != nil {
 		f.FlowTemplate, f.AcceptanceStandard = s.FlowTemplate, s.AcceptanceStandard

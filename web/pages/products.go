@@ -75,6 +75,8 @@ type ProductFields struct {
 	// License
 	Delivery       string `form:"delivery" validate:"omitempty,oneof=online_code system_code hardware_code offline package_deploy"`
 	PackageAssetID string `form:"package_asset_id" validate:"max=12"`
+	// LicenseAddressID is the License address online codes' changes are pushed to.
+	LicenseAddressID string `form:"license_address_id" validate:"max=12"`
 	// Service
 	FlowTemplate       string `form:"flow_template" validate:"omitempty,oneof=standard custom"`
 	AvgDeliveryDays    string `form:"avg_delivery_days" validate:"max=3"`
