@@ -117,6 +117,9 @@ func (s store) seedProducts(ctx context.Context, put BlobPutter, u models.User, 
 		if c.Type == models.ProductSaaS && decide != "draft" {
 			c.SaaS.AddressID = &integration.addr.ID
 		}
+		if c.Type == models.ProductLicense && c.License != nil && c.License.Delivery == models.LicenseOnlineCode {
+			c.License.AddressID = &integration.license.ID
+		}
 		_, app, err := s.NewProductDraft(ctx, a, mid, c, ups...)
 		if err != nil || decide == "draft" {
 			return err

@@ -23,6 +23,8 @@ type demoIntegration struct {
 	addr   models.ProductionAddress
 	demo   *saasdemo.Server
 	app    models.KitApp // the joint-operation app credential on the kit address
+	// license is the License address online codes' changes are pushed to.
+	license models.ProductionAddress
 }
 
 // seedIntegration creates the demo merchant's access key and a V2 production address
@@ -47,6 +49,12 @@ func (s store) seedIntegration(ctx context.Context, a models.Actor, mid uint, ad
 	if err != nil {
 		return nil, fmt.Errorf("demo kit address %s: %w", address, err)
 	}
+	// And the License pushes of the demo License delivered by online codes.
+	licenseAddr, err := s.SaveProductionAddress(ctx, a, mid, 0, models.AddressInput{Name: "参考商家端点（License）Reference endpoint (License)",
+		InterfaceType: models.InterfaceLicense, Protocol: models.ProtocolV2, URL: address, KeyID: k.ID, AllowDev: true})
+	if err != nil {
+		return nil, fmt.Errorf("demo License address %s: %w", address, err)
+	}
 	o := saasdemo.Options{Keys: func() []string { return []string{secret} }, Now: s.Now}
 	if s.ref != nil {
 		o.PrivateKey = s.ref.key
@@ -66,7 +74,7 @@ func (s store) seedIntegration(ctx context.Context, a models.Actor, mid uint, ad
 	if err != nil {
 		return nil, fmt.Errorf("demo app credential: %w", err)
 	}
-	return &demoIntegration{key: k, secret: secret, addr: addr, demo: demo, app: app}, nil
+	return &demoIntegration{key: k, secret: secret, addr: addr, demo: demo, app: app, license: licenseAddr}, nil
 }
 
 // passDebugCases makes the calls the product's billing modes require against the
