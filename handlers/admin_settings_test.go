@@ -49,6 +49,7 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingAppealRejections, "3")
 	f.Set(models.SettingSupReminderWorkdays, "2")
 	f.Set(models.SettingSupAcceptanceDays, "180")
+	f.Set(models.SettingHardwareAutoAcceptDays, "10")
 	for k, v := range over {
 		f.Set(k, v)
 	}

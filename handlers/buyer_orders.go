@@ -78,6 +78,9 @@ func (a *App) BuyerOrderShow(c echo.Context) error {
 	if vm.Licenses, err = a.Store.LicenseCodesOfOrder(ctx, u.ID, 0, d.Order.OrderNo); err != nil {
 		return err
 	}
+	if vm.Shipment, err = a.Store.ShipmentOf(ctx, u.ID, 0, d.Order.OrderNo); err != nil {
+		return err
+	}
 	p := a.page(c)
 	vm.CSRF = p.CSRF
 	return a.render(c, http.StatusOK, pages.BuyerOrderPage(p, vm), pages.BuyerOrderPayPanel(p.CSRF, vm))

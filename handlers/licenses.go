@@ -99,3 +99,23 @@ func (a *App) SellerLicenseTestCode(c echo.Context) error {
 	a.flash(c, "success", "license.flash.test_code")
 	return a.redirect(c, web.SellerLicenses()+"?kind=test")
 }
+
+// BuyerOrderReceipt is the buyer's signed receipt (签收) of a hardware order's shipment.
+func (a *App) BuyerOrderReceipt(c echo.Context) error {
+	no := c.Param("id")
+	if _, err := a.Store.ConfirmReceipt(c.Request().Context(), actor(c), currentUser(c).ID, no); err != nil {
+		return err
+	}
+	a.flash(c, "success", "shipment.flash.received")
+	return a.redirect(c, web.BuyerOrder(no))
+}
+
+// BuyerOrderAccept is the buyer's acceptance (确认验收) of a received hardware order.
+func (a *App) BuyerOrderAccept(c echo.Context) error {
+	no := c.Param("id")
+	if _, err := a.Store.AcceptShipment(c.Request().Context(), actor(c), currentUser(c).ID, no); err != nil {
+		return err
+	}
+	a.flash(c, "success", "shipment.flash.accepted")
+	return a.redirect(c, web.BuyerOrder(no))
+}

@@ -112,6 +112,7 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/orders/export", a.OrderExport)
 	s.GET("/orders/:id", a.OrderShow)
 	s.POST("/orders/:id/complete", a.OrderComplete)
+	s.POST("/orders/:id/shipment", a.OrderShipment)
 	// License codes (授权码管理): the codes of the merchant's orders and test codes.
 	s.GET("/licenses", a.SellerLicenseList)
 	s.POST("/licenses/test-codes", a.SellerLicenseTestCode)
@@ -193,6 +194,8 @@ func (a *App) routes(g *echo.Group) {
 	b.POST("/orders/:id/pay", a.BuyerOrderPay)
 	b.POST("/orders/:id/cancel", a.BuyerOrderCancel)
 	b.POST("/orders/:id/licenses/:lid/claim", a.BuyerLicenseClaim)
+	b.POST("/orders/:id/receipt", a.BuyerOrderReceipt)
+	b.POST("/orders/:id/accept", a.BuyerOrderAccept)
 	b.GET("/resources", a.BuyerResourceList)
 	b.GET("/resources/:id/renew", a.BuyerRenewNew)
 	b.POST("/resources/:id/renew", a.BuyerRenewCreate)

@@ -170,12 +170,11 @@ func (a *App) OrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	codes, err := a.Store.LicenseCodesOfOrder(c.Request().Context(), 0, currentMerchant(c).ID, d.Order.OrderNo)
-	if err != nil {
+	vm := pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region), Instance: inst, CSRF: p.CSRF, Errors: view.Errors{}}
+	if err := a.orderDelivery(c, &vm); err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.OrderDetailPage(p, pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region),
-		Instance: inst, Licenses: codes}), nil)
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(p, vm), nil)
 }
 
 // OrderComplete is the merchant confirming delivery of a PROCESSING order; supervised
@@ -276,3 +275,53 @@ func (a *App) streamOrders(c echo.Context, merchantID uint, format string, filte
 
 // directExportMaxBytes bounds the kept copy of a direct download (a few thousand rows).
 const directExportMaxBytes = 256 << 20
+
+// orderDelivery adds what the order's delivery needs to its page: its License codes, or
+// its logistics.
+func (a *App) orderDelivery(c echo.Context, vm *pages.OrderDetailVM) error {
+	ctx, mid := c.Request().Context(), currentMerchant(c).ID
+	var err error
+	if vm.Licenses, err = a.Store.LicenseCodesOfOrder(ctx, 0, mid, vm.D.Order.OrderNo); err != nil {
+		return err
+	}
+	if vm.Logistics, err = a.Store.ShipsByLogistics(ctx, vm.D.Order); err != nil || !vm.Logistics {
+		return err
+	}
+	vm.Shipment, err = a.Store.ShipmentOf(ctx, 0, mid, vm.D.Order.OrderNo)
+	return err
+}
+
+// OrderShipment enters (or corrects) a hardware order's logistics.
+func (a *App) OrderShipment(c echo.Context) error {
+	var f struct {
+		Carrier    string `form:"carrier"`
+		TrackingNo string `form:"tracking_no"`
+	}
+	if _, err := bindForm(c, &f); err != nil {
+		return err
+	}
+	ctx, mid := c.Request().Context(), currentMerchant(c).ID
+	no := c.Param("id")
+	_, err := a.Store.ShipOrder(ctx, actor(c), mid, no, f.Carrier, f.TrackingNo)
+	if errs, ok := fieldErrorFrom(err); ok {
+		d, derr := a.Store.OrderDetail(ctx, mid, no)
+		if derr != nil {
+			return derr
+		}
+		names, nerr := a.regionNames(ctx)
+		if nerr != nil {
+			return nerr
+		}
+		p := a.page(c)
+		vm := pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region), CSRF: p.CSRF, Errors: errs, Carrier: f.Carrier, Tracking: f.TrackingNo}
+		if err := a.orderDelivery(c, &vm); err != nil {
+			return err
+		}
+		return a.render(c, http.StatusUnprocessableEntity, pages.OrderDetailPage(p, vm), nil)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "success", "shipment.flash.shipped")
+	return a.redirect(c, web.SellerOrder(no))
+}

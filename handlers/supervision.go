@@ -354,7 +354,7 @@ func (a *App) supervisionStep(c echo.Context, s supSide, st supStep) error {
 		return err
 	}
 	comment := commentOf(f, st.commentField)
-	if st.action == models.ActDeliver && !vm.Errors.Any() {
+	if st.action == models.ActDeliver && vm.Order.ProductType != models.ProductHardware && !vm.Errors.Any() {
 		n := models.Evidence{}
 		for _, r := range st.rules {
 			n[r.Purpose] = len(parts[r.Field])

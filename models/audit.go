@@ -51,6 +51,7 @@ var AuditActions = []string{
 	"refund.appeal", "refund.provision_failed", "refund.request", "refund.resolve", "refund.ship", "refund.unsubscribe", "refund.withdraw",
 	"region.create", "region.update",
 	"saas_call.restart",
+	"shipment.accept", "shipment.receive", "shipment.ship",
 	"saas_instance.active", "saas_instance.awaiting", "saas_instance.failed", "saas_instance.frozen",
 	"saas_instance.provisioning", "saas_instance.released",
 	"saas_settings.update",
@@ -65,7 +66,7 @@ var AuditActions = []string{
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
 	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance", "kit_app",
-	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision", "license_code",
+	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision", "license_code", "shipment",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -98,8 +99,8 @@ var AuditFields = []string{
 	"tenant_code", "domain_name", "org_code", "parent_code", "user_name", "enabled", "bindings",
 	// service supervision
 	"node", "frozen", "by", "decision",
-	// License codes
-	"product_id",
+	// License codes, hardware shipments
+	"product_id", "carrier", "tracking_no", "auto",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

@@ -46,6 +46,7 @@ var migrations = []migration{
 	{21, "service supervision: supervisions and their history", migrateSupervision},
 	{22, "service supervision: deliveries, signatures, appeals and their settings", migrateSupervisionDelivery},
 	{23, "License 2.0 online authorization codes and their pushes", migrateLicenseCodes},
+	{24, "hardware shipments and their acceptance", migrateShipments},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

@@ -271,6 +271,12 @@ func (s *Store) CompleteOrder(ctx context.Context, a Actor, merchantID uint, ord
 		if err := o.Completable(); err != nil {
 			return err
 		}
+		if logistics, err := shipsByLogistics(tx.w, o); err != nil || logistics {
+			if err == nil {
+				err = ErrShipmentFlow
+			}
+			return err
+		}
 		if o.ProductType == ProductSaaS && o.SubscriptionID != nil {
 			var managed int64
 			if err := tx.w.Model(&SaaSInstance{}).Where("subscription_id = ?", *o.SubscriptionID).Count(&managed).Error; err != nil {

@@ -160,6 +160,7 @@ var SettingSpecs = []SettingSpec{
 	{Key: SettingAppealRejections, Kind: SettingKindInt, Min: 1, Max: 10},
 	{Key: SettingSupReminderWorkdays, Kind: SettingKindInt, Min: 1, Max: 30},
 	{Key: SettingSupAcceptanceDays, Kind: SettingKindInt, Min: 30, Max: 365},
+	{Key: SettingHardwareAutoAcceptDays, Kind: SettingKindInt, Min: 1, Max: 60},
 	{Key: SettingCalendarTimezone, Kind: SettingKindTimezone},
 	{Key: SettingAgreementCode, Kind: SettingKindText, Max: 30},
 	{Key: SettingAgreementVersion, Kind: SettingKindText, Max: 20},

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -165,6 +166,13 @@ func (s *Store) checkStep(ctx context.Context, sv Supervision, st SupervisionSte
 		if comment == "" {
 			return &FieldError{Field: "comment", Key: "supervision.error.delivery_text"}
 		}
+		if hw, err := s.hardwareShipment(sv); err != nil || hw != nil {
+			// Hardware is delivered by its logistics, not by screenshots.
+			if err == nil && hw.ID == 0 {
+				err = ErrShipmentRequired
+			}
+			return err
+		}
 		p, err := s.EvidencePolicyOf(ctx, sv.Scenario)
 		if err != nil {
 			return err
@@ -176,8 +184,31 @@ func (s *Store) checkStep(ctx context.Context, sv Supervision, st SupervisionSte
 		if sv.NeedsSignatures && !st.Sign {
 			return ErrSignature
 		}
+		if hw, err := s.hardwareShipment(sv); err != nil || (hw != nil && hw.ReceivedAt == nil) {
+			if err == nil {
+				err = ErrNotReceived
+			}
+			return err
+		}
 	}
 	return nil
+}
+
+// hardwareShipment is the shipment of a supervised order delivered by logistics (an
+// empty one when none was entered yet), or nil when the order is not.
+func (s *Store) hardwareShipment(sv Supervision) (*Shipment, error) {
+	var o Order
+	if err := first(s.w.Where("id = ?", sv.OrderID), &o); err != nil {
+		return nil, err
+	}
+	if ok, err := shipsByLogistics(s.w, o); err != nil || !ok {
+		return nil, err
+	}
+	var sh Shipment
+	if err := first(s.w.Where("order_id = ?", o.ID), &sh); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return &sh, nil
 }
 
 // requirementTemplate is the requirement template file id of a product, if it has one.

@@ -82,6 +82,15 @@ func BuyerLicenseClaim(orderNo string, id uint) string {
 	return BuyerOrder(orderNo) + "/licenses/" + strconv.FormatUint(uint64(id), 10) + "/claim"
 }
 
+// SellerOrderShipment is where the merchant enters a hardware order's logistics.
+func SellerOrderShipment(orderNo string) string { return SellerOrder(orderNo) + "/shipment" }
+
+// BuyerOrderReceipt is where the buyer confirms the signed receipt of a shipment.
+func BuyerOrderReceipt(orderNo string) string { return BuyerOrder(orderNo) + "/receipt" }
+
+// BuyerOrderAccept is where the buyer accepts a received hardware order.
+func BuyerOrderAccept(orderNo string) string { return BuyerOrder(orderNo) + "/accept" }
+
 // SellerLicenses is the merchant's License codes (授权码管理) with the test codes.
 func SellerLicenses() string { return "/seller/licenses" }
 

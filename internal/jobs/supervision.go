@@ -24,5 +24,8 @@ func (t *SupervisionTimers) run(ctx context.Context, _ models.Job) error {
 	if _, err := t.Store.RunSupervisionTimers(ctx); err != nil {
 		return err
 	}
+	if _, err := t.Store.AutoAcceptShipments(ctx); err != nil {
+		return err
+	}
 	return t.Schedule(ctx)
 }

@@ -126,6 +126,17 @@ func (s store) seedHistory(ctx context.Context, at func(time.Time) store, now ti
 					return err
 				}
 			case saas:
+			case o.ProductType == models.ProductHardware && day > 2: // shipped, signed for and accepted
+				tracking := fmt.Sprintf("SF%010d", 1000000000+r.IntN(1000000000))
+				if _, err := at(when.Add(time.Duration(2+r.IntN(20))*time.Hour)).ShipOrder(ctx, ma, mid, o.OrderNo, "SF", tracking); err != nil {
+					return err
+				}
+				if _, err := at(when.Add(48*time.Hour)).ConfirmReceipt(ctx, ba, b.u.ID, o.OrderNo); err != nil {
+					return err
+				}
+				if _, err := at(when.Add(50*time.Hour)).AcceptShipment(ctx, ba, b.u.ID, o.OrderNo); err != nil {
+					return err
+				}
 			case day > 2: // delivered; the last two days' orders still wait on the merchant
 				if _, err := at(when.Add(time.Duration(1+r.IntN(20))*time.Hour)).CompleteOrder(ctx, ma, mid, o.OrderNo); err != nil {
 					return err

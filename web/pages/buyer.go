@@ -104,6 +104,7 @@ type BuyerOrderVM struct {
 	Now         time.Time
 	Instance    *InstanceView // the SaaS instance the order acts on, with its login
 	Licenses    []models.LicenseCode
+	Shipment    *models.Shipment
 	CSRF        string
 }
 

@@ -161,6 +161,27 @@ type OrderDetailVM struct {
 	Instance *InstanceView
 	// Licenses are the order's License codes (masked: the buyer hands them over).
 	Licenses []models.LicenseCode
+	// Logistics: the order is delivered by logistics; Shipment is what was entered.
+	Logistics bool
+	Shipment  *models.Shipment
+	CSRF      string
+	Errors    view.Errors
+	Carrier   string
+	Tracking  string
+}
+
+// CanShip tells whether the merchant may enter (or correct) the logistics.
+func (vm OrderDetailVM) CanShip() bool {
+	return vm.Logistics && !vm.Console && vm.D.Order.Status == models.OrderProcessing && (vm.Shipment == nil || vm.Shipment.ReceivedAt == nil)
+}
+
+// carrierOptions are the carriers of the logistics form.
+func carrierOptions() []view.Option {
+	out := make([]view.Option, 0, len(models.Carriers))
+	for _, c := range models.Carriers {
+		out = append(out, view.Option{Value: c, Label: "shipment.carrier." + c})
+	}
+	return out
 }
 
 // RegionLabel names a region for the reader with its code ("华北-北京四 (cn-north-4)"),
@@ -177,7 +198,7 @@ func RegionLabel(names map[string]string, code string) string {
 
 // CanComplete tells whether the merchant may confirm delivery here (the order's rule).
 func (vm OrderDetailVM) CanComplete() bool {
-	return !vm.Console && vm.Instance == nil && vm.D.Order.Completable() == nil
+	return !vm.Console && vm.Instance == nil && !vm.Logistics && vm.D.Order.Completable() == nil
 }
 
 // BackURL is the list the page came from.
