@@ -46,7 +46,7 @@ func TestHardwareLogisticsThroughThePages(t *testing.T) {
 	w.ta.loggedIn("other-hw@example.com").post("/buyer/orders/"+o.OrderNo+"/receipt", nil).want(http.StatusNotFound)
 	w.c.post("/buyer/orders/"+o.OrderNo+"/accept", nil).want(http.StatusConflict)
 	w.c.post("/buyer/orders/"+o.OrderNo+"/receipt", nil).want(http.StatusSeeOther)
-	if w.c.get("/buyer/orders/" + o.OrderNo).want(http.StatusOK).Doc().Find(`[data-testid="shipment-accept"]`).Length() != 1 {
+	if w.c.get("/buyer/orders/"+o.OrderNo).want(http.StatusOK).Doc().Find(`[data-testid="shipment-accept"]`).Length() != 1 {
 		t.Fatal("no acceptance after the receipt")
 	}
 	w.c.post("/buyer/orders/"+o.OrderNo+"/accept", nil).want(http.StatusSeeOther)
