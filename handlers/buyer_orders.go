@@ -47,6 +47,15 @@ func (a *App) orderRows(c echo.Context, rows []models.Order) []pages.BuyerOrderR
 // BuyerOrderShow is one of the buyer's orders: its pay step while unpaid, its lines and
 // status history. htmx polls the pay panel.
 func (a *App) BuyerOrderShow(c echo.Context) error {
+	return a.renderBuyerOrder(c, http.StatusOK, view.Errors{})
+}
+
+// buyerOrderWithErrors answers a refused form of the order page with the page (422).
+func (a *App) buyerOrderWithErrors(c echo.Context, errs view.Errors) error {
+	return a.renderBuyerOrder(c, http.StatusUnprocessableEntity, errs)
+}
+
+func (a *App) renderBuyerOrder(c echo.Context, status int, errs view.Errors) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
 	d, err := a.Store.BuyerOrder(ctx, u.ID, c.Param("id"))
@@ -81,9 +90,12 @@ func (a *App) BuyerOrderShow(c echo.Context) error {
 	if vm.Shipment, err = a.Store.ShipmentOf(ctx, u.ID, 0, d.Order.OrderNo); err != nil {
 		return err
 	}
+	if vm.Delivery, err = a.Store.LicenseDeliveryOf(ctx, u.ID, 0, d.Order.OrderNo); err != nil {
+		return err
+	}
 	p := a.page(c)
-	vm.CSRF = p.CSRF
-	return a.render(c, http.StatusOK, pages.BuyerOrderPage(p, vm), pages.BuyerOrderPayPanel(p.CSRF, vm))
+	vm.CSRF, vm.Errors = p.CSRF, errs
+	return a.render(c, status, pages.BuyerOrderPage(p, vm), pages.BuyerOrderPayPanel(p.CSRF, vm))
 }
 
 // BuyerOrderPay is the platform's simulated payment of an unpaid order. A second click

@@ -119,3 +119,125 @@ func (a *App) BuyerOrderAccept(c echo.Context) error {
 	a.flash(c, "success", "shipment.flash.accepted")
 	return a.redirect(c, web.BuyerOrder(no))
 }
+
+// Upload rules of License deliveries.
+var (
+	licenseFileRule  = UploadRule{Field: "license_file", Purpose: "license_file", MaxBytes: docMaxBytes, MaxFiles: 1}
+	offlineProofRule = UploadRule{Field: "proof", Purpose: "offline_proof", Types: []string{"application/pdf", "image/png", "image/jpeg"},
+		MaxBytes: docMaxBytes, MaxFiles: 1}
+)
+
+// sellerOrderVM reads the merchant's order page with its delivery, for a form's errors.
+func (a *App) sellerOrderVM(c echo.Context, errs view.Errors) (pages.OrderDetailVM, error) {
+	ctx, mid := c.Request().Context(), currentMerchant(c).ID
+	d, err := a.Store.OrderDetail(ctx, mid, c.Param("id"))
+	if err != nil {
+		return pages.OrderDetailVM{}, err
+	}
+	names, err := a.regionNames(ctx)
+	if err != nil {
+		return pages.OrderDetailVM{}, err
+	}
+	vm := pages.OrderDetailVM{D: d, RegionName: pages.RegionLabel(names, d.Order.Region), CSRF: a.page(c).CSRF, Errors: errs}
+	return vm, a.orderDelivery(c, &vm)
+}
+
+// OrderLicenseDelivery is the merchant's delivery of a License order by its variant: a
+// key or license file, or an offline delivery's proof.
+func (a *App) OrderLicenseDelivery(c echo.Context) error {
+	vm, err := a.sellerOrderVM(c, view.Errors{})
+	if err != nil {
+		return err
+	}
+	if vm.Delivery == nil {
+		return models.ErrNotFound
+	}
+	var f struct {
+		Key  string `form:"license_key" trim:"no"`
+		Note string `form:"note"`
+	}
+	if vm.Errors, err = bindForm(c, &f); err != nil {
+		return err
+	}
+	rule := licenseFileRule
+	if vm.Delivery.Variant == models.LicenseOffline {
+		rule = offlineProofRule
+	}
+	rules := []UploadRule{rule}
+	parts, err := a.checkUploads(c, rules, vm.Errors)
+	if err != nil {
+		return err
+	}
+	p := a.page(c)
+	if vm.Errors.Any() {
+		return a.render(c, http.StatusUnprocessableEntity, pages.OrderDetailPage(p, vm), nil)
+	}
+	err = a.withUploads(c, rules, parts, func(ups models.Uploads) error {
+		_, err := a.Store.DeliverLicense(c.Request().Context(), actor(c), currentMerchant(c).ID, vm.D.Order.OrderNo,
+			models.LicenseDeliveryInput{Key: f.Key, Note: f.Note, File: ups.First(rule.Purpose)})
+		return err
+	})
+	if errs, ok := fieldErrorFrom(err); ok {
+		vm.Errors = errs
+		return a.render(c, http.StatusUnprocessableEntity, pages.OrderDetailPage(p, vm), nil)
+	}
+	if err != nil {
+		return err
+	}
+	a.flash(c, "success", "license.flash.delivered")
+	return a.redirect(c, web.SellerOrder(vm.D.Order.OrderNo))
+}
+
+// SellerOrderLicenseFile serves a delivered license file (or proof) to the merchant.
+func (a *App) SellerOrderLicenseFile(c echo.Context) error {
+	f, err := a.Store.LicenseDeliveryFile(c.Request().Context(), 0, currentMerchant(c).ID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return a.streamFile(c, f)
+}
+
+// BuyerOrderLicenseFile serves a delivered license file to the buyer.
+func (a *App) BuyerOrderLicenseFile(c echo.Context) error {
+	f, err := a.Store.LicenseDeliveryFile(c.Request().Context(), currentUser(c).ID, 0, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return a.streamFile(c, f)
+}
+
+// BuyerOrderPackage serves the software package of a package-deployment order.
+func (a *App) BuyerOrderPackage(c echo.Context) error {
+	f, err := a.Store.PackageFile(c.Request().Context(), currentUser(c).ID, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return a.streamFile(c, f)
+}
+
+// BuyerOrderHardwareCode is the buyer's hardware identification code.
+func (a *App) BuyerOrderHardwareCode(c echo.Context) error {
+	code, err := formValue(c, "hardware_code")
+	if err != nil {
+		return err
+	}
+	no := c.Param("id")
+	if _, err := a.Store.SubmitHardwareCode(c.Request().Context(), actor(c), currentUser(c).ID, no, code); err != nil {
+		if errs, ok := fieldErrorFrom(err); ok {
+			return a.buyerOrderWithErrors(c, errs)
+		}
+		return err
+	}
+	a.flash(c, "success", "license.flash.hardware_code")
+	return a.redirect(c, web.BuyerOrder(no))
+}
+
+// BuyerOrderPackageAccept is the buyer's acceptance of a package deployment.
+func (a *App) BuyerOrderPackageAccept(c echo.Context) error {
+	no := c.Param("id")
+	if _, err := a.Store.AcceptPackage(c.Request().Context(), actor(c), currentUser(c).ID, no); err != nil {
+		return err
+	}
+	a.flash(c, "success", "license.flash.package_accepted")
+	return a.redirect(c, web.BuyerOrder(no))
+}

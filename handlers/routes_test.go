@@ -201,6 +201,12 @@ var routeMatrix = map[string]routeSpec{
 	"POST /buyer/orders/:id/receipt":                    {access: buyerOnly, owned: "buyer_order"},
 	"POST /buyer/orders/:id/accept":                     {access: buyerOnly, owned: "buyer_order"},
 	"POST /seller/orders/:id/shipment":                  {access: merchantOnly, owned: "order"},
+	"POST /seller/orders/:id/license-delivery":          {access: merchantOnly, owned: "order"},
+	"GET /seller/orders/:id/license-file":               {access: merchantOnly, owned: "order"},
+	"POST /buyer/orders/:id/hardware-code":              {access: buyerOnly, owned: "buyer_order"},
+	"POST /buyer/orders/:id/package-accept":             {access: buyerOnly, owned: "buyer_order"},
+	"GET /buyer/orders/:id/license-file":                {access: buyerOnly, owned: "buyer_order"},
+	"GET /buyer/orders/:id/package":                     {access: buyerOnly, owned: "buyer_order"},
 	"GET /seller/licenses":                              {access: merchantOnly},
 	"POST /seller/licenses/test-codes":                  {access: merchantOnly},
 	"GET /buyer/resources":                              {access: buyerOnly},
@@ -522,9 +528,25 @@ func (fx *matrixFixture) addOrders(t *testing.T) {
 		OrderNo: o.OrderNo, SubscriptionID: sub.ID, Amount: 1, Status: models.LicenseAlive, Version: 1, CreatedAt: now, UpdatedAt: now}
 	must(t, db.Create(&lc).Error)
 	fx.aLicense = lc.ID
-	// The product's requirement template: one of merchant A's files.
-	must(t, db.Exec(`UPDATE products SET content = ? WHERE id = ?`,
-		`{"type":"saas","service":{"requirement_template_file_id":`+itoa64(int64(fx.aFile))+`}}`, fx.aProduct).Error)
+	// The product's requirement template: one of merchant A's files; its software
+	// package: merchant A's asset with a file; the order's License delivery with a file.
+	pkey, psize, err := ta.Blobs.Put(context.Background(), strings.NewReader("PK\x03\x04 package"), 1<<10)
+	must(t, err)
+	pf := models.File{OwnerUserID: fx.a.OwnerUserID, OwnerMerchantID: &fx.a.ID, Purpose: "package", BlobKey: pkey, Filename: "app.zip",
+		ContentType: "application/zip", Size: psize, CreatedAt: now}
+	must(t, db.Create(&pf).Error)
+	must(t, db.Model(&models.Asset{}).Where("id = ?", fx.aAsset).Update("file_id", pf.ID).Error)
+	must(t, db.Exec(`UPDATE products SET content = ? WHERE id = ?`, `{"type":"saas","service":{"requirement_template_file_id":`+itoa64(int64(fx.aFile))+
+		`},"license":{"delivery":"package_deploy","package_asset_id":`+itoa64(int64(fx.aAsset))+`}}`, fx.aProduct).Error)
+	ld := models.LicenseDelivery{OrderID: o.ID, OrderNo: o.OrderNo, MerchantID: fx.a.ID, BuyerID: buyer.ID, Variant: models.LicensePackage,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, db.Create(&ld).Error)
+	lkey, lsize, err := ta.Blobs.Put(context.Background(), strings.NewReader("license-file"), 1<<10)
+	must(t, err)
+	lf := models.File{OwnerUserID: fx.a.OwnerUserID, OwnerMerchantID: &fx.a.ID, Purpose: "license_file", RefType: "license_delivery", RefID: ld.ID,
+		BlobKey: lkey, Filename: "license.lic", ContentType: "application/octet-stream", Size: lsize, CreatedAt: now}
+	must(t, db.Create(&lf).Error)
+	must(t, db.Model(&models.LicenseDelivery{}).Where("id = ?", ld.ID).Update("file_id", lf.ID).Error)
 }
 
 func (fx *matrixFixture) idFor(owned string) string {

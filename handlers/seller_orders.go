@@ -284,6 +284,9 @@ func (a *App) orderDelivery(c echo.Context, vm *pages.OrderDetailVM) error {
 	if vm.Licenses, err = a.Store.LicenseCodesOfOrder(ctx, 0, mid, vm.D.Order.OrderNo); err != nil {
 		return err
 	}
+	if vm.Delivery, err = a.Store.LicenseDeliveryOf(ctx, 0, mid, vm.D.Order.OrderNo); err != nil {
+		return err
+	}
 	if vm.Logistics, err = a.Store.ShipsByLogistics(ctx, vm.D.Order); err != nil || !vm.Logistics {
 		return err
 	}

@@ -56,3 +56,46 @@ func TestHardwareLogisticsThroughThePages(t *testing.T) {
 		t.Fatalf("the order is %s", got.Status)
 	}
 }
+
+// TestLicenseDeliveryThroughThePages: the buyer's hardware code is checked (422 named)
+// and saved; the merchant delivers a key through the form and the buyer reads it; an
+// offline delivery without its proof is refused (422 named).
+func TestLicenseDeliveryThroughThePages(t *testing.T) {
+	w := newBuyerWorld(t)
+	mid := *w.merchant.MerchantID
+	must(t, w.ta.env.DB.W.Model(&models.Merchant{}).Where("id = ?", mid).Update("activated_at", w.ta.env.Clock.Now()).Error)
+	ctx := context.Background()
+	buy := func(variant string) models.Order {
+		p, specs := testdb.ListedProduct(t, w.ta.env, mid, models.ProductContent{Type: models.ProductLicense, NameZh: "设计软件", NameEn: "CAD",
+			SalesObjects: models.SalesAll, License: &models.LicenseFields{Delivery: variant},
+			Specs: []models.SpecContent{{Key: "p", Name: "永久", BillingMode: models.BillingOneTime, OneTimeFen: fen64(100000)}}})
+		o, err := w.ta.Store.Purchase(ctx, models.Actor{UserID: w.buyer.ID}, w.buyer.ID, models.PurchaseInput{ProductID: p.ID, SKU: specs[0].SKUCode,
+			PeriodType: models.PeriodOneTime, Count: 1, Quantity: 1})
+		must(t, err)
+		_, err = w.ta.Store.Pay(ctx, models.Actor{UserID: w.buyer.ID}, w.buyer.ID, o.OrderNo)
+		must(t, err)
+		return o
+	}
+	mc := w.ta.loggedIn("m@example.com")
+	hw := buy(models.LicenseHardwareCode)
+	if mc.get("/seller/orders/"+hw.OrderNo).want(http.StatusOK).Doc().Find(`[data-testid="license-delivery-form"]`).Length() != 0 {
+		t.Fatal("the merchant may deliver before the hardware code")
+	}
+	if w.c.post("/buyer/orders/"+hw.OrderNo+"/hardware-code", url.Values{"hardware_code": {"bad code"}}).want(http.StatusUnprocessableEntity).
+		fieldError("hardware_code") == "" {
+		t.Fatal("a malformed hardware code: no message")
+	}
+	w.c.post("/buyer/orders/"+hw.OrderNo+"/hardware-code", url.Values{"hardware_code": {"00:1A:2B:3C:4D:5E"}}).want(http.StatusSeeOther)
+	mc.postMultipart("/seller/orders/"+hw.OrderNo+"/license-delivery", url.Values{"license_key": {"LIC-KEY-0001"}}).want(http.StatusSeeOther)
+	if got := w.c.get("/buyer/orders/" + hw.OrderNo).want(http.StatusOK).Doc().Find(`[data-testid="license-key"]`).Text(); got != "LIC-KEY-0001" {
+		t.Fatalf("the buyer reads the key as %q", got)
+	}
+	off := buy(models.LicenseOffline)
+	if mc.postMultipart("/seller/orders/"+off.OrderNo+"/license-delivery", url.Values{"note": {"现场安装"}}).want(http.StatusUnprocessableEntity).
+		fieldError("proof") == "" {
+		t.Fatal("an offline delivery without proof: no message")
+	}
+	mc.postMultipart("/seller/orders/"+off.OrderNo+"/license-delivery", url.Values{"note": {"现场安装"}}, upload{Field: "proof", Name: "p.pdf", Data: pdfBytes}).
+		want(http.StatusSeeOther)
+	w.c.get("/buyer/orders/" + off.OrderNo + "/license-file").want(http.StatusOK)
+}

@@ -39,7 +39,7 @@ var AuditActions = []string{
 	"kit_binding.bind", "kit_binding.unbind", "kit_dept.add", "kit_dept.delete", "kit_dept.update",
 	"kit_grant.add", "kit_grant.revoke", "kit_grant.update", "kit_org.create", "kit_org.update",
 	"kit_user.add", "kit_user.delete", "kit_user.update",
-	"license.activate", "license.claim", "license.test_code",
+	"license.accept", "license.activate", "license.claim", "license.deliver", "license.hardware_code", "license.test_code",
 	"merchant.reinstate", "merchant.suspend",
 	"order.cancelled", "order.completed", "order.create", "order.export", "order.failed", "order.processing",
 	"product.create", "product.flag", "product.flag_close", "product.hide", "product.restore", "product.stop",
@@ -66,7 +66,7 @@ var AuditActions = []string{
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
 	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance", "kit_app",
-	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision", "license_code", "shipment",
+	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision", "license_code", "license_delivery", "shipment",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }

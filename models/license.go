@@ -157,6 +157,9 @@ func (s *Store) startLicense(o *Order, line OrderLine, subID uint, end *time.Tim
 	case OrderNew:
 		oo := *o
 		oo.SubscriptionID = &subID
+		if err := s.openLicenseDelivery(&oo); err != nil {
+			return err
+		}
 		return s.issueLicenseCode(&oo, line, end)
 	case OrderRenew:
 		return s.renewLicense(context.Background(), subID, *o, line, end)

@@ -47,6 +47,7 @@ var migrations = []migration{
 	{22, "service supervision: deliveries, signatures, appeals and their settings", migrateSupervisionDelivery},
 	{23, "License 2.0 online authorization codes and their pushes", migrateLicenseCodes},
 	{24, "hardware shipments and their acceptance", migrateShipments},
+	{25, "License deliveries: identification codes, license files and keys, offline proof, package acceptance", migrateLicenseDeliveries},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

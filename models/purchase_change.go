@@ -277,6 +277,12 @@ func (s *Store) CompleteOrder(ctx context.Context, a Actor, merchantID uint, ord
 			}
 			return err
 		}
+		if variant, err := deliveryVariant(tx.w, o); err != nil || variant != "" {
+			if err == nil {
+				err = ErrByDelivery
+			}
+			return err
+		}
 		if o.ProductType == ProductSaaS && o.SubscriptionID != nil {
 			var managed int64
 			if err := tx.w.Model(&SaaSInstance{}).Where("subscription_id = ?", *o.SubscriptionID).Count(&managed).Error; err != nil {

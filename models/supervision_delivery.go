@@ -166,6 +166,13 @@ func (s *Store) checkStep(ctx context.Context, sv Supervision, st SupervisionSte
 		if comment == "" {
 			return &FieldError{Field: "comment", Key: "supervision.error.delivery_text"}
 		}
+		var d LicenseDelivery
+		switch err := first(s.w.Where("order_id = ?", sv.OrderID), &d); {
+		case err == nil && d.Variant != LicensePackage && d.DeliveredAt == nil:
+			return ErrLicenseDeliveryFirst
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
 		if hw, err := s.hardwareShipment(sv); err != nil || hw != nil {
 			// Hardware is delivered by its logistics, not by screenshots.
 			if err == nil && hw.ID == 0 {

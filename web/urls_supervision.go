@@ -91,6 +91,26 @@ func BuyerOrderReceipt(orderNo string) string { return BuyerOrder(orderNo) + "/r
 // BuyerOrderAccept is where the buyer accepts a received hardware order.
 func BuyerOrderAccept(orderNo string) string { return BuyerOrder(orderNo) + "/accept" }
 
+// SellerOrderLicenseDelivery is where the merchant delivers a License order's file or key.
+func SellerOrderLicenseDelivery(orderNo string) string {
+	return SellerOrder(orderNo) + "/license-delivery"
+}
+
+// SellerOrderLicenseFile is the delivered license file (or offline proof) for the merchant.
+func SellerOrderLicenseFile(orderNo string) string { return SellerOrder(orderNo) + "/license-file" }
+
+// BuyerOrderHardwareCode is where the buyer types the hardware identification code.
+func BuyerOrderHardwareCode(orderNo string) string { return BuyerOrder(orderNo) + "/hardware-code" }
+
+// BuyerOrderLicenseFile is the delivered license file for the buyer.
+func BuyerOrderLicenseFile(orderNo string) string { return BuyerOrder(orderNo) + "/license-file" }
+
+// BuyerOrderPackage is the software package of a package-deployment order.
+func BuyerOrderPackage(orderNo string) string { return BuyerOrder(orderNo) + "/package" }
+
+// BuyerOrderPackageAccept is where the buyer accepts a package deployment.
+func BuyerOrderPackageAccept(orderNo string) string { return BuyerOrder(orderNo) + "/package-accept" }
+
 // SellerLicenses is the merchant's License codes (授权码管理) with the test codes.
 func SellerLicenses() string { return "/seller/licenses" }
 

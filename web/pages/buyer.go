@@ -105,6 +105,8 @@ type BuyerOrderVM struct {
 	Instance    *InstanceView // the SaaS instance the order acts on, with its login
 	Licenses    []models.LicenseCode
 	Shipment    *models.Shipment
+	Delivery    *models.LicenseDelivery
+	Errors      view.Errors
 	CSRF        string
 }
 

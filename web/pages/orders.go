@@ -161,6 +161,8 @@ type OrderDetailVM struct {
 	Instance *InstanceView
 	// Licenses are the order's License codes (masked: the buyer hands them over).
 	Licenses []models.LicenseCode
+	// Delivery is the order's License delivery by its variant, if any.
+	Delivery *models.LicenseDelivery
 	// Logistics: the order is delivered by logistics; Shipment is what was entered.
 	Logistics bool
 	Shipment  *models.Shipment
