@@ -127,8 +127,8 @@ type Supervision struct {
 	BuyerID     uint      `gorm:"not null;index:idx_supervisions_buyer,priority:1"`
 	ProductID   uint      `gorm:"not null"`
 	Scenario    string    `gorm:"size:10;not null"`
-	Node        string    `gorm:"size:12;not null;index:idx_supervisions_merchant,priority:2;index:idx_supervisions_node_since,priority:1;index:idx_supervisions_timer,priority:1"`
-	NodeSince   time.Time `gorm:"not null;index:idx_supervisions_node_since,priority:2;index:idx_supervisions_timer,priority:3"`
+	Node        string    `gorm:"size:12;not null;index:idx_supervisions_merchant,priority:2;index:idx_supervisions_node_since,priority:1;index:idx_supervisions_timer,priority:1;index:idx_supervisions_long,priority:1"`
+	NodeSince   time.Time `gorm:"not null;index:idx_supervisions_node_since,priority:2;index:idx_supervisions_timer,priority:3;index:idx_supervisions_long,priority:3;index:idx_supervisions_merchant,priority:3"`
 	Frozen      bool      `gorm:"not null;default:false"` // an appeal waits for a reviewer
 	RejectCount int       `gorm:"not null;default:0"`
 	// NeedsSignatures: the current delivery was made on site where the scenario wants
@@ -139,7 +139,7 @@ type Supervision struct {
 	// RemindedAt is when whoever must act was reminded at this node; LongRemindedAt when
 	// a delivery not accepted for the long period was.
 	RemindedAt     *time.Time `gorm:"index:idx_supervisions_timer,priority:2"`
-	LongRemindedAt *time.Time
+	LongRemindedAt *time.Time `gorm:"index:idx_supervisions_long,priority:2"`
 	Version        int       `gorm:"not null;default:1"`
 	CreatedAt      time.Time `gorm:"not null;index:idx_supervisions_buyer,priority:2"`
 	UpdatedAt      time.Time `gorm:"not null"`

@@ -436,6 +436,10 @@ var supervisionSettings = []Setting{
 }
 
 func migrateSupervisionDelivery(tx *gorm.DB, _ Dialect) error {
+	// The merchant's list index gains the node's time (it is recreated below).
+	if err := tx.Exec(`DROP INDEX IF EXISTS idx_supervisions_merchant`).Error; err != nil {
+		return err
+	}
 	if err := tx.AutoMigrate(&Supervision{}, &SupervisionEvent{}, &SupervisionSignature{}, &SupervisionAppeal{}); err != nil {
 		return err
 	}

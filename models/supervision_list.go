@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"sellercenter/internal/workdays"
 )
 
@@ -249,8 +251,7 @@ func (s *Store) RunSupervisionTimers(ctx context.Context) (TimerPass, error) {
 	for {
 		n, err := s.remindBatch(ctx, func(tx *Store) ([]Supervision, error) {
 			var rows []Supervision
-			err := tx.w.Where("node IN ? AND reminded_at IS NULL AND node_since <= ? AND frozen = ?", remindedNodes, cutoff, false).
-				Order("node_since").Limit(supervisionTimerBatch).Find(&rows).Error
+			err := dueReminders(tx.w, cutoff).Find(&rows).Error
 			return rows, err
 		}, "reminder")
 		pass.Reminded += n
@@ -264,8 +265,7 @@ func (s *Store) RunSupervisionTimers(ctx context.Context) (TimerPass, error) {
 	for {
 		n, err := s.remindBatch(ctx, func(tx *Store) ([]Supervision, error) {
 			var rows []Supervision
-			err := tx.w.Where("node = ? AND long_reminded_at IS NULL AND node_since <= ? AND frozen = ?", NodeAcceptance, now.Add(-long), false).
-				Order("node_since").Limit(supervisionTimerBatch).Find(&rows).Error
+			err := dueLongReminders(tx.w, now.Add(-long)).Find(&rows).Error
 			return rows, err
 		}, "long")
 		pass.LongReminded += n
@@ -273,6 +273,20 @@ func (s *Store) RunSupervisionTimers(ctx context.Context) (TimerPass, error) {
 			return pass, err
 		}
 	}
+}
+
+// dueReminders selects the next supervisions waiting past the cutoff on the buyer or the
+// merchant, not reminded at their node yet (idx_supervisions_timer).
+func dueReminders(db *gorm.DB, cutoff time.Time) *gorm.DB {
+	return db.Model(&Supervision{}).Where("node IN ? AND reminded_at IS NULL AND node_since <= ? AND frozen = ?", remindedNodes, cutoff, false).
+		Order("node_since").Limit(supervisionTimerBatch)
+}
+
+// dueLongReminders selects the next deliveries waiting for acceptance since before, not
+// reminded of it yet (idx_supervisions_long).
+func dueLongReminders(db *gorm.DB, before time.Time) *gorm.DB {
+	return db.Model(&Supervision{}).Where("node = ? AND long_reminded_at IS NULL AND node_since <= ? AND frozen = ?", NodeAcceptance, before, false).
+		Order("node_since").Limit(supervisionTimerBatch)
 }
 
 // remindBatch reminds the supervisions pick finds, in one transaction.

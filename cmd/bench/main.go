@@ -81,7 +81,7 @@ func main() {
 	flag.BoolVar(&o.skipGoTest, "skip-go-bench", false, "skip the Go benchmarks")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "the report to write (empty: none)")
 	flag.IntVar(&o.p6Orders, "p6-orders", 10_000, "paid SaaS orders P6 provisions")
-	flag.StringVar(&o.only, "only", "", "run one bar (p6) and print it without writing the report")
+	flag.StringVar(&o.only, "only", "", "run one bar (p6 or p8) and print it without writing the report")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
 	if o.cpuProfile != "" {
@@ -109,8 +109,12 @@ func main() {
 func (b *bench) run() error {
 	b.facts = machineFacts(b.opt.bin)
 	fmt.Println(strings.Join(b.facts, "\n"))
-	if b.opt.only == "p6" {
-		if err := b.p6(); err != nil {
+	if b.opt.only == "p6" || b.opt.only == "p8" {
+		run := b.p6
+		if b.opt.only == "p8" {
+			run = b.p8
+		}
+		if err := run(); err != nil {
 			return err
 		}
 		fmt.Println()
@@ -161,6 +165,9 @@ func (b *bench) run() error {
 		return err
 	}
 	if err := b.p6(); err != nil {
+		return err
+	}
+	if err := b.p8(); err != nil {
 		return err
 	}
 	b.facts = append(b.facts, "Load average at the end: "+loadAvg())

@@ -39,7 +39,7 @@ func command() string {
 func (b *bench) report(table string) string {
 	var sb strings.Builder
 	sb.WriteString("# Benchmarks\n\n")
-	sb.WriteString("The performance bars P1–P5 of the quality document and P6 (SaaS provisioning), measured by the command below on the\n")
+	sb.WriteString("The performance bars P1–P5 of the quality document, P6 (SaaS provisioning) and P8 (the supervision's timers), measured by the command below on the\n")
 	sb.WriteString("machine described under it. This file is written by that command; run it again to refresh it.\n\n")
 	fmt.Fprintf(&sb, "```\n%s\n```\n\n", command())
 	fmt.Fprintf(&sb, "Run at %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
@@ -68,6 +68,7 @@ func methodNotes(o options) []string {
 		fmt.Sprintf("P3: each page alone for %s at %d connections.", o.duration, o.p3Conns),
 		"P4: start to serving is the time from starting the process to the first 200 from `/healthz`, on the existing database, with the operating system's page cache warm; idle RSS is read from `/proc/PID/status` three seconds after start.",
 		"P5: the generator's own report of its run (it prints how long it took); the database is cached under `data/bench/` and reused while the sizes and seed are the same (`--regen` makes it again).",
+		fmt.Sprintf("P8: the supervision's timer pass (`RunSupervisionTimers` then `AutoAcceptShipments`, as the job runs them) in this process on a fresh SQLite database (`data/bench/p8`) holding %d open supervised orders spread over the nodes that wait on someone, timed once when none is due (the pass reads only what its indexes say is due) and once when 1000 fall due (each reminder is an inbox notice and its mail job, 500 to a transaction). The queries' plans are checked by `TestSupervisionQueriesUseIndexes`.", p8Supervisions),
 		fmt.Sprintf("P6: SaaS provisioning in this process on a fresh SQLite database (`data/bench/p6`), with the server's job pool (`jobs.NewServerPool`: 32 jobs at once, 4 calls in flight per merchant, up to 12 more of a merchant claimed ahead) and the reference endpoint (`internal/saasdemo`) on loopback. The bare rate is signed V1 `newInstance` calls made, checked and thrown away by the same client, 4 at once (the pool's bound for one merchant), 5000 before and 5000 after the drain, averaged. Throughput: %d orders placed and paid through the store (each payment queues its call) with the pool stopped, then the pool started and timed until every instance is ACTIVE (each order: the call, its attempt, the instance, the order COMPLETED with its history and audit rows, the buyer's notice; attempts finishing together share one commit). Latency: orders placed and paid in this process at an even rate (half that throughput, then a steady 100 a second) for %s while the pool runs, from the payment's commit to the instance's activation time; the purchases (each an order and a payment, with their checks, history, audit rows and notices) share the one SQLite writer and the 2 cores with the provisioning, which the throughput run above does not have to carry. The slow merchant's endpoint answers after a minute, so each of its calls holds one of its 4 slots for the whole call timeout. The working endpoint answers after %s, like a merchant system that does real work.", o.p6Orders, 2*o.duration, workingServiceTime),
 	}
 }

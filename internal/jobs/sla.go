@@ -62,7 +62,12 @@ func (r *SLAReminder) run(ctx context.Context, _ models.Job) error {
 	if err != nil {
 		return err
 	}
-	var total int64
+	// Deliveries waiting in 华为云复核 past the supervision's working days.
+	sup, err := r.Store.SupervisionOverdueOf(ctx, models.SupReviewer, 0)
+	if err != nil {
+		return err
+	}
+	total := sup.Overdue
 	for _, n := range counts {
 		total += n
 	}
@@ -70,7 +75,7 @@ func (r *SLAReminder) run(ctx context.Context, _ models.Job) error {
 		err := r.Store.NotifyReviewers(ctx, models.Notice{Kind: "sla.reminder", TitleKey: "notify.sla_reminder.title", BodyKey: "notify.sla_reminder.body",
 			Args: map[string]any{"Total": total, "RealName": counts[models.QueueRealName], "Applications": counts[models.QueueApplication],
 				"Certifications": counts[models.QueueCertification], "Changes": counts[models.QueueChange], "Assets": counts[models.QueueAsset],
-				"Products": counts[models.QueueProductApp]}, To: models.Target{Kind: models.TargetConsole}})
+				"Products": counts[models.QueueProductApp], "Reviews": sup.Overdue, "Appeals": sup.Appeals}, To: models.Target{Kind: models.TargetConsole}})
 		if err != nil {
 			return err
 		}
