@@ -140,9 +140,9 @@ type Supervision struct {
 	// a delivery not accepted for the long period was.
 	RemindedAt     *time.Time `gorm:"index:idx_supervisions_timer,priority:2"`
 	LongRemindedAt *time.Time `gorm:"index:idx_supervisions_long,priority:2"`
-	Version        int       `gorm:"not null;default:1"`
-	CreatedAt      time.Time `gorm:"not null;index:idx_supervisions_buyer,priority:2"`
-	UpdatedAt      time.Time `gorm:"not null"`
+	Version        int        `gorm:"not null;default:1"`
+	CreatedAt      time.Time  `gorm:"not null;index:idx_supervisions_buyer,priority:2"`
+	UpdatedAt      time.Time  `gorm:"not null"`
 }
 
 // SupervisionEvent is one step of a supervision's history: who did what, when, with
