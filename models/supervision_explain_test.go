@@ -35,8 +35,10 @@ func TestSupervisionQueriesUseIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if env.DB.Dialect == models.Postgres {
-		if err := env.DB.W.Exec("ANALYZE supervisions; ANALYZE supervision_appeals").Error; err != nil {
-			t.Fatal(err)
+		for _, table := range []string{"supervisions", "supervision_appeals"} {
+			if err := env.DB.W.Exec("ANALYZE " + table).Error; err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	for _, st := range models.SupervisionStatements(env.DB.R) {
