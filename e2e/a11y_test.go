@@ -181,6 +181,21 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			if email == seed.DemoAdminEmail {
 				pages = append(pages, web.AdminSupervisionAppeals())
 			}
+			// Orders with their delivery's forms: a hardware order waiting for its logistics
+			// and a License order with its code to claim.
+			for _, typ := range []string{models.ProductHardware, models.ProductLicense} {
+				var o models.Order
+				if srv.env.DB.R.Joins("JOIN users u ON u.id = orders.buyer_id").Where("u.email = ? AND orders.product_type = ? AND orders.status = ?",
+					seed.DemoBuyerEmail, typ, models.OrderProcessing).Order("orders.id DESC").Take(&o).Error != nil {
+					continue
+				}
+				switch email {
+				case seed.DemoMerchantEmail:
+					pages = append(pages, web.SellerOrder(o.OrderNo))
+				case seed.DemoBuyerEmail:
+					pages = append(pages, web.BuyerOrder(o.OrderNo))
+				}
+			}
 			seen := map[string]bool{}
 			for i := 0; i < len(pages); i++ {
 				p := pages[i]

@@ -196,6 +196,9 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	if err := at(now).seedSupervision(ctx, put, ra, buyer, merchant); err != nil {
 		return nil, err
 	}
+	if err := at(now).seedShipment(ctx, buyer, merchant); err != nil {
+		return nil, err
+	}
 	kit, err := at(now).seedOrg(ctx, buyer)
 	if err != nil {
 		return nil, err

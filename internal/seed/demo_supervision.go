@@ -87,3 +87,27 @@ func (s store) seedDelivery(ctx context.Context, put BlobPutter, ma models.Actor
 		Comment: "财务与供应链模块已上线，库存数据迁移完成，两轮关键用户培训已结束，验收报告已由商家签署。", Uploads: append(evidence, report...), Sign: true})
 	return err
 }
+
+// seedShipment buys the demo hardware for the demo buyer and ships it: the buyer's order
+// shows the logistics with the receipt to confirm.
+func (s store) seedShipment(ctx context.Context, buyer, merchant models.User) error {
+	ba := models.Actor{UserID: buyer.ID, Email: buyer.Email, RequestID: models.ActorSeed}
+	ma := models.Actor{UserID: merchant.ID, Email: merchant.Email, RequestID: models.ActorSeed}
+	p, err := s.onSale(ctx, *merchant.MerchantID, models.ProductHardware)
+	if err != nil {
+		return err
+	}
+	specs, err := s.LiveSpecs(ctx, p.ID)
+	if err != nil || len(specs) == 0 {
+		return fmt.Errorf("seed shipment: the hardware lacks specs: %v", err)
+	}
+	o, err := s.Purchase(ctx, ba, buyer.ID, models.PurchaseInput{ProductID: p.ID, SKU: specs[0].SKUCode, PeriodType: models.PeriodOneTime, Count: 1, Quantity: 1})
+	if err != nil {
+		return err
+	}
+	if o, err = s.Pay(ctx, ba, buyer.ID, o.OrderNo); err != nil {
+		return err
+	}
+	_, err = s.ShipOrder(ctx, ma, *merchant.MerchantID, o.OrderNo, "SF", "SF1460248837")
+	return err
+}
