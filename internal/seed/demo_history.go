@@ -137,6 +137,24 @@ func (s store) seedHistory(ctx context.Context, at func(time.Time) store, now ti
 				if _, err := at(when.Add(50*time.Hour)).AcceptShipment(ctx, ba, b.u.ID, o.OrderNo); err != nil {
 					return err
 				}
+			case o.ProductType == models.ProductLicense && day > 2: // the code claimed and activated by the merchant's system
+				codes, err := st.LicenseCodesOfOrder(ctx, b.u.ID, 0, o.OrderNo)
+				if err != nil {
+					return err
+				}
+				for _, lc := range codes {
+					if _, err := at(when.Add(time.Hour)).ClaimLicenseCode(ctx, ba, b.u.ID, o.OrderNo, lc.ID); err != nil {
+						return err
+					}
+					if _, err := at(when.Add(time.Duration(2+r.IntN(20))*time.Hour)).ActivateLicense(ctx, mid, lc.Code, nil); err != nil {
+						return err
+					}
+				}
+				if len(codes) == 0 {
+					if _, err := at(when.Add(time.Duration(1+r.IntN(20))*time.Hour)).CompleteOrder(ctx, ma, mid, o.OrderNo); err != nil {
+						return err
+					}
+				}
 			case day > 2: // delivered; the last two days' orders still wait on the merchant
 				if _, err := at(when.Add(time.Duration(1+r.IntN(20))*time.Hour)).CompleteOrder(ctx, ma, mid, o.OrderNo); err != nil {
 					return err
