@@ -211,12 +211,6 @@ func (s *Store) ClaimLicenseCode(ctx context.Context, a Actor, buyerID uint, ord
 	return lc, err
 }
 
-// LicenseInfo is what the open API tells about a code.
-type LicenseInfo struct {
-	Code        LicenseCode
-	ProductCode string
-}
-
 // licenseFail is a refusal with its code and message.
 func licenseFail(code, msg string) error { return &LicenseError{Code: code, Msg: msg} }
 

@@ -302,17 +302,26 @@ func checkSupervisionComment(c string) (string, error) {
 // reviewer (owner ignored).
 func (s *Store) lockSupervision(actor string, owner uint, orderNo string) (Supervision, error) {
 	var sv Supervision
-	q := s.w.Where("order_no = ?", orderNo)
-	switch actor {
-	case SupBuyer:
-		q = q.Where("buyer_id = ?", owner)
-	case SupMerchant:
-		q = q.Where("merchant_id = ?", owner)
-	case SupReviewer:
-	default:
-		return sv, ErrNotFound
+	q, err := scopeSupervisions(s.w.Where("order_no = ?", orderNo), actor, owner, "")
+	if err != nil {
+		return sv, err
 	}
 	return sv, first(s.forUpdate(q), &sv)
+}
+
+// scopeSupervisions narrows q to the supervisions actor may see: a buyer's or a
+// merchant's own (owner is their id; col prefixes the columns, "" or "s."), every one
+// for a reviewer; ErrNotFound for anyone else.
+func scopeSupervisions(q *gorm.DB, actor string, owner uint, col string) (*gorm.DB, error) {
+	switch actor {
+	case SupBuyer:
+		return q.Where(col+"buyer_id = ?", owner), nil
+	case SupMerchant:
+		return q.Where(col+"merchant_id = ?", owner), nil
+	case SupReviewer:
+		return q, nil
+	}
+	return nil, ErrNotFound
 }
 
 // moveNode puts the supervision at node to, saved against its version, with the step in
@@ -393,22 +402,12 @@ func (s *Store) closeSupervision(orderID uint) error {
 // SupervisionOf reads a supervised order's supervision with its history (newest last),
 // for its buyer (actor SupBuyer), its merchant (SupMerchant) or a reviewer.
 func (s *Store) SupervisionOf(ctx context.Context, actor string, owner uint, orderNo string) (Supervision, []SupervisionEvent, error) {
-	var sv Supervision
-	q := s.r.WithContext(ctx).Where("order_no = ?", orderNo)
-	switch actor {
-	case SupBuyer:
-		q = q.Where("buyer_id = ?", owner)
-	case SupMerchant:
-		q = q.Where("merchant_id = ?", owner)
-	case SupReviewer:
-	default:
-		return sv, nil, ErrNotFound
-	}
-	if err := first(q, &sv); err != nil {
+	sv, err := s.supervisionFor(ctx, actor, owner, orderNo)
+	if err != nil {
 		return sv, nil, err
 	}
 	var evs []SupervisionEvent
-	err := s.r.WithContext(ctx).Where("supervision_id = ?", sv.ID).Order("id").Find(&evs).Error
+	err = s.r.WithContext(ctx).Where("supervision_id = ?", sv.ID).Order("id").Find(&evs).Error
 	return sv, evs, err
 }
 

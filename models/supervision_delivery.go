@@ -321,15 +321,9 @@ func (s *Store) SupervisionTemplate(ctx context.Context, actor string, owner uin
 // supervisionFor reads a supervision its buyer, merchant or a reviewer may see.
 func (s *Store) supervisionFor(ctx context.Context, actor string, owner uint, orderNo string) (Supervision, error) {
 	var sv Supervision
-	q := s.r.WithContext(ctx).Where("order_no = ?", orderNo)
-	switch actor {
-	case SupBuyer:
-		q = q.Where("buyer_id = ?", owner)
-	case SupMerchant:
-		q = q.Where("merchant_id = ?", owner)
-	case SupReviewer:
-	default:
-		return sv, ErrNotFound
+	q, err := scopeSupervisions(s.r.WithContext(ctx).Where("order_no = ?", orderNo), actor, owner, "")
+	if err != nil {
+		return sv, err
 	}
 	return sv, first(q, &sv)
 }

@@ -51,15 +51,9 @@ func NodesWaitingOn(actor string) []string {
 // merchant (SupMerchant) or, for a reviewer, all of them: newest node first, except the
 // reviewers' 华为云复核 queue, oldest first.
 func (s *Store) Supervisions(ctx context.Context, actor string, owner uint, f SupervisionFilter) ([]SupervisionRow, int64, error) {
-	q := s.r.WithContext(ctx).Table("supervisions s")
-	switch actor {
-	case SupBuyer:
-		q = q.Where("s.buyer_id = ?", owner)
-	case SupMerchant:
-		q = q.Where("s.merchant_id = ?", owner)
-	case SupReviewer:
-	default:
-		return nil, 0, ErrNotFound
+	q, err := scopeSupervisions(s.r.WithContext(ctx).Table("supervisions s"), actor, owner, "s.")
+	if err != nil {
+		return nil, 0, err
 	}
 	if f.Node != "" {
 		q = q.Where("s.node = ?", f.Node)
@@ -90,7 +84,7 @@ func (s *Store) Supervisions(ctx context.Context, actor string, owner uint, f Su
 	}
 	per := max(f.Per, 1)
 	var rows []SupervisionRow
-	err := q.Select("s.*, o.product_name_zh, o.product_name_en, o.product_type, o.customer_name, o.amount_fen").
+	err = q.Select("s.*, o.product_name_zh, o.product_name_en, o.product_type, o.customer_name, o.amount_fen").
 		Joins("JOIN orders o ON o.id = s.order_id").Order(order).Limit(per).Offset((max(f.Page, 1) - 1) * per).Scan(&rows).Error
 	return rows, total, err
 }
@@ -98,15 +92,9 @@ func (s *Store) Supervisions(ctx context.Context, actor string, owner uint, f Su
 // SupervisionCounts counts a side's supervisions by node ("" is all of them, "frozen"
 // those under appeal, "frozen:<node>" those under appeal at a node).
 func (s *Store) SupervisionCounts(ctx context.Context, actor string, owner uint) (map[string]int64, error) {
-	q := s.r.WithContext(ctx).Model(&Supervision{})
-	switch actor {
-	case SupBuyer:
-		q = q.Where("buyer_id = ?", owner)
-	case SupMerchant:
-		q = q.Where("merchant_id = ?", owner)
-	case SupReviewer:
-	default:
-		return nil, ErrNotFound
+	q, err := scopeSupervisions(s.r.WithContext(ctx).Model(&Supervision{}), actor, owner, "")
+	if err != nil {
+		return nil, err
 	}
 	var rows []struct {
 		Node   string
@@ -191,18 +179,15 @@ func (s *Store) SupervisionOverdueOf(ctx context.Context, actor string, owner ui
 		return out, err
 	}
 	db := s.r.WithContext(ctx)
-	q := db.Model(&Supervision{}).Where("node IN ? AND frozen = ? AND node_since <= ?", NodesWaitingOn(actor), false, cutoff)
-	switch actor {
-	case SupBuyer:
-		q = q.Where("buyer_id = ?", owner)
-	case SupMerchant:
-		q = q.Where("merchant_id = ?", owner)
-	case SupReviewer:
+	q, err := scopeSupervisions(db.Model(&Supervision{}).Where("node IN ? AND frozen = ? AND node_since <= ?", NodesWaitingOn(actor), false, cutoff),
+		actor, owner, "")
+	if err != nil {
+		return out, err
+	}
+	if actor == SupReviewer {
 		if err := db.Model(&SupervisionAppeal{}).Where("status = ?", AppealOpen).Count(&out.Appeals).Error; err != nil {
 			return out, err
 		}
-	default:
-		return out, ErrNotFound
 	}
 	return out, q.Count(&out.Overdue).Error
 }
