@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -101,8 +102,13 @@ func (a *App) supervisionList(c echo.Context, s supSide) error {
 		return err
 	}
 	base := pages.SupervisionListURL(s.side)
+	// The tab is always in the pages' links: an empty one ("all") differs from none.
+	query := "tab=" + url.QueryEscape(f.Tab)
+	if q := filterQuery("q", f.Q); q != "" {
+		query += "&" + q
+	}
 	vm := pages.ServiceSupListVM{Side: s.side, Tab: f.Tab, Q: f.Q, Errors: errs, Now: a.Clock.Now(),
-		Pager: view.Pager{Page: page, PerPage: supervisionsPerPage, BaseURL: base, Query: filterQuery("tab", f.Tab, "q", f.Q)}}
+		Pager: view.Pager{Page: page, PerPage: supervisionsPerPage, BaseURL: base, Query: query}}
 	ov, err := a.Store.SupervisionOverdueOf(ctx, s.actor, s.owner)
 	if err != nil {
 		return err
