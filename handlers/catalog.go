@@ -2,10 +2,8 @@ package handlers
 
 import (
 	"context"
-	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -142,15 +140,5 @@ func (a *App) CatalogFileShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, err := a.Blobs.Open(ctx, f.BlobKey)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": f.Filename}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(f.Size, 10))
-	h.Set("Cache-Control", "private, no-store")
-	return c.Stream(http.StatusOK, f.ContentType, rc)
+	return a.streamFile(c, f) // catalog files are images: shown inline
 }

@@ -198,6 +198,26 @@ func (a *App) FileShow(c echo.Context) error {
 	return a.streamFile(c, f)
 }
 
+// streamFile sends a stored file, sandboxed; images and PDFs inline, the rest as a download.
+func (a *App) streamFile(c echo.Context, f models.File) error {
+	ctx := c.Request().Context()
+	rc, err := a.Blobs.Open(ctx, f.BlobKey)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	disp := "inline"
+	if c.QueryParam("download") == "1" || (!f.IsImage() && f.ContentType != "application/pdf") {
+		disp = "attachment"
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType(disp, map[string]string{"filename": f.Filename}))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
+	h.Set(echo.HeaderContentLength, strconv.FormatInt(f.Size, 10))
+	h.Set("Cache-Control", "private, no-store")
+	return c.Stream(http.StatusOK, f.ContentType, rc)
+}
+
 // maxImageSide bounds an image's width and height, so a tiny file cannot claim to be huge.
 const maxImageSide = 8000
 

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -77,17 +76,16 @@ func (a *App) SellerLicenseTestCode(c echo.Context) error {
 		return err
 	}
 	ctx, mid := c.Request().Context(), currentMerchant(c).ID
-	products, err := a.Store.CodeLicenseProducts(ctx, mid)
+	notByCode := view.Errors{"product_id": view.M("license.error.not_by_code")}
+	id, err := strconv.ParseUint(f.ProductID, 10, 32)
 	if err != nil {
-		return err
-	}
-	id, _ := strconv.ParseUint(f.ProductID, 10, 32)
-	if !slices.ContainsFunc(products, func(p models.Product) bool { return uint64(p.ID) == id }) {
-		return a.renderLicenses(c, http.StatusUnprocessableEntity, view.Errors{"product_id": view.M("license.error.not_by_code")})
+		return a.renderLicenses(c, http.StatusUnprocessableEntity, notByCode)
 	}
 	_, err = a.Store.RequestTestLicenseCode(ctx, actor(c), mid, uint(id))
 	var rule *models.RuleError
 	switch {
+	case errors.Is(err, models.ErrNotFound): // not one of this merchant's products
+		return a.renderLicenses(c, http.StatusUnprocessableEntity, notByCode)
 	case errors.As(err, &rule):
 		return a.renderLicenses(c, http.StatusConflict, view.Errors{"product_id": view.M(rule.Key)})
 	case err != nil:

@@ -11,16 +11,18 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"sellercenter/models"
+	"sellercenter/web"
 )
 
 // License 2.0 open APIs (saas-protocol.md §8), APIG-signed like the order query: the
 // merchant activates a code its buyer claimed and keeps it alive with heartbeats. Every
 // answer is {"error_code", "error_msg", "data"}.
-const (
-	OpenAPILicenseActivatePath  = "/api/mkp-openapi-public/global/v1/license/activate"
-	OpenAPILicenseHeartbeatPath = "/api/mkp-openapi-public/global/v1/license/heartbeat"
-	// licenseBodyMax bounds a License API body.
-	licenseBodyMax = 4 << 10
+const licenseBodyMax = 4 << 10 // bounds a License API body
+
+// The License API paths, from the one route source.
+var (
+	OpenAPILicenseActivatePath  = web.OpenAPILicenseActivate()
+	OpenAPILicenseHeartbeatPath = web.OpenAPILicenseHeartbeat()
 )
 
 var licenseCodeRE = regexp.MustCompile(`^[A-Z0-9-]{1,40}$`)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -107,7 +106,7 @@ func (a *App) supervisionList(c echo.Context, s supSide) error {
 	if q := filterQuery("q", f.Q); q != "" {
 		query += "&" + q
 	}
-	vm := pages.ServiceSupListVM{Side: s.side, Tab: f.Tab, Q: f.Q, Errors: errs, Now: a.Clock.Now(),
+	vm := pages.ServiceSupListVM{Side: s.side, Tab: f.Tab, Q: f.Q, Errors: errs,
 		Pager: view.Pager{Page: page, PerPage: supervisionsPerPage, BaseURL: base, Query: query}}
 	ov, err := a.Store.SupervisionOverdueOf(ctx, s.actor, s.owner)
 	if err != nil {
@@ -555,24 +554,4 @@ func (a *App) supervisionTemplate(c echo.Context, s supSide) error {
 		return err
 	}
 	return a.streamFile(c, f)
-}
-
-// streamFile sends a stored file, sandboxed; images and PDFs inline, the rest as a download.
-func (a *App) streamFile(c echo.Context, f models.File) error {
-	ctx := c.Request().Context()
-	rc, err := a.Blobs.Open(ctx, f.BlobKey)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	disp := "inline"
-	if c.QueryParam("download") == "1" || (!f.IsImage() && f.ContentType != "application/pdf") {
-		disp = "attachment"
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType(disp, map[string]string{"filename": f.Filename}))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(f.Size, 10))
-	h.Set("Cache-Control", "private, no-store")
-	return c.Stream(http.StatusOK, f.ContentType, rc)
 }

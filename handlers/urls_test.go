@@ -74,6 +74,8 @@ var urlHelpers = map[string]func() string{
 	"BuyerSupervisions":            web.BuyerSupervisions,
 	"BuyerLicenseClaim":            func() string { return web.BuyerLicenseClaim("x", 1) },
 	"SellerLicenses":               web.SellerLicenses,
+	"OpenAPILicenseActivate":       web.OpenAPILicenseActivate,
+	"OpenAPILicenseHeartbeat":      web.OpenAPILicenseHeartbeat,
 	"SellerOrderShipment":          func() string { return web.SellerOrderShipment("x") },
 	"BuyerOrderReceipt":            func() string { return web.BuyerOrderReceipt("x") },
 	"BuyerOrderAccept":             func() string { return web.BuyerOrderAccept("x") },

@@ -127,7 +127,7 @@ func (s *Store) AppealSupervision(ctx context.Context, a Actor, actor string, ow
 	if err != nil {
 		return SupervisionAppeal{}, err
 	}
-	if hasControl(stripBreaks(reason)) {
+	if _, err := checkSupervisionComment(reason); err != nil {
 		return SupervisionAppeal{}, &FieldError{Field: "reason", Key: "supervision.error.comment", Args: []any{"N", MaxSupervisionComment}}
 	}
 	rules, err := s.AppealRulesOf(ctx)
@@ -169,16 +169,6 @@ func (s *Store) AppealSupervision(ctx context.Context, a Actor, actor string, ow
 		return tx.notifyAppeal(sv, "appealed")
 	})
 	return ap, err
-}
-
-func stripBreaks(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		if r != '\n' && r != '\r' && r != '\t' {
-			out = append(out, r)
-		}
-	}
-	return string(out)
 }
 
 // AppealDecision is a reviewer's decision on an appeal.

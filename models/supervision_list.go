@@ -283,10 +283,23 @@ func (s *Store) remindBatch(ctx context.Context, pick func(tx *Store) ([]Supervi
 			return err
 		}
 		now := tx.clock.Now()
+		// The merchants' owners in one read, not one per reminder.
+		mids := make([]uint, 0, len(rows))
+		for _, sv := range rows {
+			mids = append(mids, sv.MerchantID)
+		}
+		var ms []Merchant
+		if err := tx.w.Select("id, owner_user_id").Where("id IN ?", mids).Find(&ms).Error; err != nil {
+			return err
+		}
+		owners := make(map[uint]uint, len(ms))
+		for _, m := range ms {
+			owners[m.ID] = m.OwnerUserID
+		}
 		ids := make([]uint, 0, len(rows))
 		for _, sv := range rows {
 			ids = append(ids, sv.ID)
-			if err := tx.remind(sv, kind); err != nil {
+			if err := tx.remind(sv, owners[sv.MerchantID], kind); err != nil {
 				return err
 			}
 		}
@@ -309,8 +322,8 @@ func (s *Store) remindBatch(ctx context.Context, pick func(tx *Store) ([]Supervi
 }
 
 // remind tells whoever must act at the supervision's node (for the long reminder, the
-// buyer and the merchant).
-func (s *Store) remind(sv Supervision, kind string) error {
+// buyer and the merchant, whose owner is merchantOwner).
+func (s *Store) remind(sv Supervision, merchantOwner uint, kind string) error {
 	args := map[string]any{"OrderNo": sv.OrderNo, "NodeKey": "supervision.node." + sv.Node}
 	title, body := "notify.supervision_reminder.title", "notify.supervision_reminder.body"
 	if kind == "long" {
@@ -318,7 +331,7 @@ func (s *Store) remind(sv Supervision, kind string) error {
 	}
 	buyer := Notice{UserID: sv.BuyerID, Kind: "supervision.reminder", TitleKey: title, BodyKey: body, Args: args,
 		To: Target{Kind: TargetBuyerSupervision, Ref: sv.OrderNo}}
-	merchant := Notice{Kind: "supervision.reminder", TitleKey: title, BodyKey: body, Args: args,
+	merchant := Notice{UserID: merchantOwner, Kind: "supervision.reminder", TitleKey: title, BodyKey: body, Args: args,
 		To: Target{Kind: TargetSellerSupervision, Ref: sv.OrderNo}}
 	if kind == "long" || SupervisionWaitsOn(sv.Node) == SupBuyer {
 		if err := s.notify(buyer); err != nil {
@@ -328,7 +341,7 @@ func (s *Store) remind(sv Supervision, kind string) error {
 			return nil
 		}
 	}
-	return s.notifyMerchantOf(sv.MerchantID, merchant)
+	return s.notify(merchant)
 }
 
 // OrderByID reads an order (the supervision page's summary; callers read it only for a

@@ -90,6 +90,12 @@ func OpenAPIOrderQuery(orderID, lineID string) string {
 	return "/api/mkp-openapi-public/global/v1/order/query?" + url.Values{"orderId": {orderID}, "orderLineId": {lineID}}.Encode()
 }
 
+// OpenAPILicenseActivate is the License 2.0 activation open API merchants call.
+func OpenAPILicenseActivate() string { return "/api/mkp-openapi-public/global/v1/license/activate" }
+
+// OpenAPILicenseHeartbeat is the License 2.0 heartbeat (query) open API merchants call.
+func OpenAPILicenseHeartbeat() string { return "/api/mkp-openapi-public/global/v1/license/heartbeat" }
+
 // Probing (拨测): a product's probe history, for the merchant and for reviewers.
 func SellerProductProbes(id uint) string   { return fmt.Sprintf("/seller/products/%d/probes", id) }
 func SellerProductProbeRun(id uint) string { return fmt.Sprintf("/seller/products/%d/probes/run", id) }

@@ -3,7 +3,6 @@ package pages
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"sellercenter/models"
@@ -31,7 +30,6 @@ type ServiceSupListVM struct {
 	Appeals []models.AppealRow // the reviewers' appeals tab
 	Tabs    []SupervisionTab
 	Pager   view.Pager
-	Now     time.Time
 	Errors  view.Errors
 }
 
@@ -270,28 +268,3 @@ var (
 	appealDecisionOpts  = []view.Option{{Value: models.AppealResume, Label: "supervision.decision.resume"},
 		{Value: models.AppealComplete, Label: "supervision.decision.complete"}, {Value: models.AppealUnsubscribe, Label: "supervision.decision.unsubscribe"}}
 )
-
-// LicenseStatusBadge is a License code's status pill.
-func LicenseStatusBadge(status string) components.BadgeProps {
-	tone := map[string]string{models.LicenseAlive: "green", models.LicenseExpired: "yellow", models.LicenseReleased: "gray"}[status]
-	return components.BadgeProps{Label: "license.status." + status, Tone: tone, TestID: "license-status"}
-}
-
-// licenseDates says when a code was claimed, activated and until when it is valid.
-func licenseDates(ctx context.Context, lc models.LicenseCode) string {
-	parts := []string{}
-	if lc.ClaimedAt != nil {
-		parts = append(parts, i18n.T(ctx, "license.claimed_at", "When", i18n.DateTime(ctx, *lc.ClaimedAt)))
-	} else {
-		parts = append(parts, i18n.T(ctx, "license.not_claimed"))
-	}
-	if lc.ActivatedAt != nil {
-		parts = append(parts, i18n.T(ctx, "license.activated_at", "When", i18n.DateTime(ctx, *lc.ActivatedAt)))
-	}
-	if lc.ExpiresAt != nil {
-		parts = append(parts, i18n.T(ctx, "license.expires_at", "When", i18n.DateTime(ctx, *lc.ExpiresAt)))
-	} else {
-		parts = append(parts, i18n.T(ctx, "license.perpetual"))
-	}
-	return strings.Join(parts, " · ")
-}
