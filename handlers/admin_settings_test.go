@@ -50,6 +50,13 @@ func settingsForm(over map[string]string) url.Values {
 	f.Set(models.SettingSupReminderWorkdays, "2")
 	f.Set(models.SettingSupAcceptanceDays, "180")
 	f.Set(models.SettingHardwareAutoAcceptDays, "10")
+	f.Set(models.SettingBillDay, "3")
+	f.Set(models.SettingBillSendDays, "2")
+	f.Set(models.SettingBillSignDays, "8")
+	f.Set(models.SettingBillPayDays, "6")
+	for _, t := range models.ProductTypes {
+		f.Set(models.SettingFeeBP(t), "500")
+	}
 	for k, v := range over {
 		f.Set(k, v)
 	}

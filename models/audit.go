@@ -29,6 +29,7 @@ var AuditActions = []string{
 	"application.approve", "application.reject", "application.sign_agreement", "application.submit",
 	"asset.approve", "asset.create", "asset.delete", "asset.domain_verified", "asset.reject", "asset.scanned",
 	"asset.submit", "asset.update",
+	"bill.adjust", "bill.approve", "bill.countersign", "bill.generate", "bill.invoice", "bill.pay", "bill.reject", "bill.send",
 	"buyer_profile.save",
 	"certification.approve", "certification.check_transfer", "certification.reject", "certification.reveal",
 	"certification.save_bank", "certification.save_basics", "certification.save_survey",
@@ -66,7 +67,7 @@ var AuditActions = []string{
 // AuditObjects is every object type the audit log records.
 var AuditObjects = []string{
 	"access_key", "production_address", "saas_settings", "saas_call", "saas_instance", "kit_app",
-	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision", "license_code", "license_delivery", "shipment",
+	"kit_tenant", "kit_dept", "kit_user", "kit_binding", "supervision", "license_code", "license_delivery", "shipment", "bill",
 	"application", "asset", "buyer_profile", "certification", "change", "export", "holiday", "merchant", "order",
 	"product", "product_application", "realname", "refund", "region", "setting", "user",
 }
@@ -101,6 +102,8 @@ var AuditFields = []string{
 	"node", "frozen", "by", "decision",
 	// License codes, hardware shipments
 	"product_id", "carrier", "tracking_no", "auto",
+	// settlement
+	"period", "entity",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.

@@ -26,5 +26,19 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Key }
 
+// FieldErrors is every refusal of a form at once; errors.As finds the first.
+type FieldErrors []*FieldError
+
+func (e FieldErrors) Error() string { return e[0].Error() }
+
+// Unwrap lets errors.As and errors.Is see each refusal.
+func (e FieldErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, f := range e {
+		out[i] = f
+	}
+	return out
+}
+
 // MessageKey is the message shown when the refusal reaches the error page.
 func (e *FieldError) MessageKey() string { return e.Key }

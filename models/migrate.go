@@ -48,6 +48,7 @@ var migrations = []migration{
 	{23, "License 2.0 online authorization codes and their pushes", migrateLicenseCodes},
 	{24, "hardware shipments and their acceptance", migrateShipments},
 	{25, "License deliveries: identification codes, license files and keys, offline proof, package acceptance", migrateLicenseDeliveries},
+	{26, "settlement: billable orders, bills, lines, adjustments, invoices, payouts, runs", migrateSettlement},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

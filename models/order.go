@@ -59,7 +59,7 @@ var OpenOrderStatuses = []string{OrderPendingPayment, OrderProcessing}
 type Order struct {
 	ID             uint   `gorm:"primaryKey"`
 	OrderNo        string `gorm:"size:20;not null;uniqueIndex"`
-	MerchantID     uint   `gorm:"not null;index:idx_orders_merchant_created,priority:1;index:idx_orders_merchant_status,priority:1;index:idx_orders_merchant_kind,priority:1;index:idx_orders_merchant_product,priority:1"`
+	MerchantID     uint   `gorm:"not null;index:idx_orders_merchant_created,priority:1;index:idx_orders_merchant_status,priority:1;index:idx_orders_merchant_kind,priority:1;index:idx_orders_merchant_product,priority:1;index:idx_orders_merchant_billable,priority:1"`
 	BuyerID        uint   `gorm:"not null;index:idx_orders_buyer_created,priority:1;uniqueIndex:idx_orders_idempotency,priority:1"`
 	ProductID      uint   `gorm:"not null;index:idx_orders_merchant_product,priority:2;index:idx_orders_product_status,priority:1"`
 	SpecID         uint   `gorm:"not null"`
@@ -77,6 +77,9 @@ type Order struct {
 	PaidFen        int64  `gorm:"not null;default:0"`
 	RefundedFen    int64  `gorm:"not null;default:0"`
 	Supervised     bool   `gorm:"not null;default:false"`
+	// Entity is the signing entity the order settles with: the product's business model
+	// at purchase (general or joint).
+	Entity string `gorm:"size:20;not null;default:general"`
 	// IdempotencyKey makes a double-submitted purchase one order (R3); NULL for orders the
 	// platform creates itself.
 	IdempotencyKey *string    `gorm:"size:64;uniqueIndex:idx_orders_idempotency,priority:2"`
@@ -84,9 +87,12 @@ type Order struct {
 	PaidAt         *time.Time
 	CancelledAt    *time.Time
 	CompletedAt    *time.Time
-	Version        int       `gorm:"not null;default:1"`
-	CreatedAt      time.Time `gorm:"not null;index:idx_orders_merchant_created,priority:2;index:idx_orders_merchant_status,priority:3;index:idx_orders_merchant_kind,priority:3;index:idx_orders_merchant_product,priority:3;index:idx_orders_buyer_created,priority:2"`
-	UpdatedAt      time.Time `gorm:"not null"`
+	// BillableAt is when the order settles (domain §7): set as it completes for what paid
+	// something, for a refund once the order it pays back is billable; nil: not (yet).
+	BillableAt *time.Time `gorm:"index:idx_orders_merchant_billable,priority:2"`
+	Version    int        `gorm:"not null;default:1"`
+	CreatedAt  time.Time  `gorm:"not null;index:idx_orders_merchant_created,priority:2;index:idx_orders_merchant_status,priority:3;index:idx_orders_merchant_kind,priority:3;index:idx_orders_merchant_product,priority:3;index:idx_orders_buyer_created,priority:2"`
+	UpdatedAt  time.Time  `gorm:"not null"`
 }
 
 // ProductName is the order's product name in the user's language.
@@ -362,6 +368,11 @@ func (s *Store) moveOrder(a Actor, o *Order, to, note string, extra map[string]a
 	fields := map[string]any{"status": to}
 	for k, v := range extra {
 		fields[k] = v
+	}
+	if to == OrderCompleted {
+		if err := s.markBillable(o, fields); err != nil {
+			return err
+		}
 	}
 	if err := s.saveVersioned(&Order{}, o.ID, o.Version, fields); err != nil {
 		return err

@@ -345,7 +345,7 @@ func (s *Store) writeOrder(ctx context.Context, a Actor, buyerID uint, key strin
 		Kind: p.Kind, Status: OrderPendingPayment, ProductType: p.Product.Type,
 		ProductNameZh: p.Product.NameZh, ProductNameEn: p.Product.NameEn, SpecName: p.Spec.Name,
 		CustomerName: p.Profile.DisplayName, CustomerEmail: p.Email, Region: p.Region,
-		AmountFen: q.AmountFen, Supervised: p.Content.Supervised, PayBy: &payBy}
+		AmountFen: q.AmountFen, Supervised: p.Content.Supervised, Entity: EntityOf(p.Content.BusinessModel), PayBy: &payBy}
 	if p.Sub != nil {
 		o.SubscriptionID = &p.Sub.ID
 	}

@@ -210,7 +210,7 @@ func (s *Store) settle(a Actor, r *Refund, o *Order, line *OrderLine, end bool) 
 	u := Order{MerchantID: o.MerchantID, BuyerID: o.BuyerID, ProductID: o.ProductID, SpecID: o.SpecID, SubscriptionID: o.SubscriptionID,
 		Kind: OrderUnsubscribe, Status: OrderCompleted, ProductType: o.ProductType, ProductNameZh: o.ProductNameZh, ProductNameEn: o.ProductNameEn,
 		SpecName: o.SpecName, CustomerName: o.CustomerName, CustomerEmail: o.CustomerEmail, Region: o.Region, AmountFen: -amount,
-		Supervised: o.Supervised, CompletedAt: &now}
+		Supervised: o.Supervised, Entity: o.Entity, CompletedAt: &now}
 	if u.SubscriptionID == nil {
 		u.SubscriptionID = r.SubscriptionID
 	}
@@ -241,6 +241,18 @@ func (s *Store) settle(a Actor, r *Refund, o *Order, line *OrderLine, end bool) 
 		if err := s.moveOrder(a, o, OrderCompleted, "order.event.closed_by_refund", map[string]any{"completed_at": now}); err != nil {
 			return err
 		}
+	}
+	// The refund settles with the order it pays back, never before it: an order that
+	// never became billable (failed) takes its refund out of settlement with it.
+	if o.BillableAt != nil && amount > 0 {
+		at := now
+		if o.BillableAt.After(at) {
+			at = *o.BillableAt
+		}
+		if err := s.w.Model(&Order{}).Where("id = ?", u.ID).Update("billable_at", at).Error; err != nil {
+			return err
+		}
+		u.BillableAt = &at
 	}
 	r.UnsubscribeOrderID = &u.ID
 	return s.w.Model(&Refund{}).Where("id = ?", r.ID).Updates(map[string]any{"unsubscribe_order_id": u.ID, "amount_fen": amount, "updated_at": now}).Error

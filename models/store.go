@@ -72,10 +72,16 @@ type Actor struct {
 
 // Tx runs fn in one write transaction on a context the client cannot cancel.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.txWithin(ctx, writeTimeout, fn)
+}
+
+// txWithin is Tx bounded by timeout instead of a request's write timeout: for the
+// background work that writes a lot at once.
+func (s *Store) txWithin(ctx context.Context, timeout time.Duration, fn func(tx *Store) error) error {
 	if s.inTx {
 		return fn(s)
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	var inner *Store
 	err := s.w.WithContext(ctx).Transaction(func(g *gorm.DB) error {
