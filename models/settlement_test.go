@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"sellercenter/internal/workdays"
 	"sellercenter/models"
 )
 
@@ -149,6 +150,15 @@ func TestBillRunBillsEachLineOnce(t *testing.T) {
 			t.Errorf("order %s (%s) billed", o.OrderNo, o.Kind)
 		}
 	}
+	for o, want := range map[string]string{o1.OrderNo: models.WhyBilled, unpaid.OrderNo: models.WhyNotPaid,
+		trial.OrderNo: models.WhyFree, so.OrderNo: models.WhySupervision} {
+		var row models.Order
+		b.env.DB.R.Where("order_no = ?", o).Take(&row)
+		st, err := st.OrderBillingState(b.ctx, b.mid, row)
+		if err != nil || st.Why != want || (want == models.WhyBilled && st.BillNo != nov.BillNo) {
+			t.Errorf("order %s: %+v %v, want %s", o, st, err, want)
+		}
+	}
 	if again := b.run(t, "202611"); again.Bills != 0 || again.Skipped != 0 {
 		t.Fatalf("second run made %+v", again)
 	}
@@ -169,6 +179,11 @@ func TestBillRunBillsEachLineOnce(t *testing.T) {
 	r, err := st.Unsubscribe(b.ctx, b.act, b.buyer.ID, o3.OrderNo, "unsub-3")
 	if err != nil || r.AmountFen != o3.PaidFen {
 		t.Fatalf("unsubscribe o3: %+v %v", r, err)
+	}
+	var refund models.Order
+	b.env.DB.R.Where("id = ?", *r.UnsubscribeOrderID).Take(&refund)
+	if st, err := st.OrderBillingState(b.ctx, b.mid, refund); err != nil || st.Why != models.WhyNextRun || st.Period != "202612" || st.RunAt == nil {
+		t.Errorf("the refund before the run: %+v %v", st, err)
 	}
 	res = b.run(t, "202612")
 	if res.Bills != 1 || res.Lines != 3 {
@@ -430,6 +445,94 @@ func TestBillRunDay(t *testing.T) {
 	for _, bad := range []string{"", "2026", "202613", "202600", "abcdef", "-20261"} {
 		if _, ok := models.ParseBillPeriod(bad); ok {
 			t.Errorf("period %q accepted", bad)
+		}
+	}
+}
+
+// TestBillingStateTable: why an order is or is not in a bill, for every kind of order.
+func TestBillingStateTable(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 12, 10, 2, 0, 0, 0, time.UTC)
+	past := time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC) // 2026-12-01 01:00 local: December
+	future := time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC)
+	bill := &models.Bill{BillNo: "BL1", Period: "202611"}
+	cases := []struct {
+		name   string
+		o      models.Order
+		bill   *models.Bill
+		why    string
+		period string
+	}{
+		{"billed", models.Order{Status: models.OrderCompleted, BillableAt: &past}, bill, models.WhyBilled, "202611"},
+		{"billable, waits for the run", models.Order{Status: models.OrderCompleted, Kind: models.OrderNew, BillableAt: &past}, nil, models.WhyNextRun, "202612"},
+		{"renewal effective later", models.Order{Status: models.OrderCompleted, Kind: models.OrderRenew, BillableAt: &future}, nil, models.WhyNextMonth, "202701"},
+		{"unpaid", models.Order{Status: models.OrderPendingPayment, Kind: models.OrderNew}, nil, models.WhyNotPaid, ""},
+		{"cancelled", models.Order{Status: models.OrderCancelled, Kind: models.OrderNew}, nil, models.WhyCancelled, ""},
+		{"failed", models.Order{Status: models.OrderFailed, Kind: models.OrderNew}, nil, models.WhyFailed, ""},
+		{"supervision", models.Order{Status: models.OrderProcessing, Kind: models.OrderNew, Supervised: true}, nil, models.WhySupervision, ""},
+		{"not delivered", models.Order{Status: models.OrderProcessing, Kind: models.OrderNew}, nil, models.WhyNotEffective, ""},
+		{"trial", models.Order{Status: models.OrderCompleted, Kind: models.OrderTrial}, nil, models.WhyFree, ""},
+		{"refund of an unbilled order", models.Order{Status: models.OrderCompleted, Kind: models.OrderUnsubscribe, AmountFen: -100}, nil, models.WhyUnbilledRefund, ""},
+		{"refund of nothing", models.Order{Status: models.OrderCompleted, Kind: models.OrderUnsubscribe}, nil, models.WhyFree, ""},
+	}
+	for _, tc := range cases {
+		got := models.BillingStateOf(tc.o, tc.bill, now, loc)
+		if got.Why != tc.why || got.Period != tc.period {
+			t.Errorf("%s: %+v, want %s in %q", tc.name, got, tc.why, tc.period)
+		}
+	}
+}
+
+// TestBillTimeline: each step's expected date counts its working days from the step
+// before (done or expected); the invoice is the merchant's own step; a returned payment
+// application restarts the payment's days at the next application; late is the current
+// step past its date.
+func TestBillTimeline(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	cal := workdays.New(loc, []string{"2027-01-01"}, nil)
+	sla := models.BillSLA{Send: 2, Countersign: 8, Payment: 6}
+	at := func(s string) *time.Time {
+		v, _ := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		v = v.UTC()
+		return &v
+	}
+	day := func(p *time.Time) string {
+		if p == nil {
+			return "-"
+		}
+		return p.In(loc).Format("01-02")
+	}
+	b := models.Bill{Status: models.BillGenerated, GeneratedAt: *at("2026-12-03 02:00")}
+	steps := models.BillTimeline(b, sla, cal, *at("2026-12-04 10:00"))
+	got := ""
+	for _, st := range steps {
+		got += fmt.Sprintf("%s:%s/%s ", st.Step, day(st.Expected), day(st.Done))
+	}
+	if got != "generated:12-03/12-03 send:12-07/- countersign:12-17/- invoice:-/- payment:-/- " {
+		t.Fatalf("fresh bill: %s", got)
+	}
+	if !steps[1].Current || steps[1].Late {
+		t.Fatalf("send step %+v", steps[1])
+	}
+	if !models.BillLate(models.BillTimeline(b, sla, cal, *at("2026-12-08 09:00"))) {
+		t.Fatal("not late after the send date")
+	}
+	// Sent late, countersigned, invoiced, returned, invoiced again.
+	b.Status, b.SentAt, b.CountersignedAt = models.BillReturned, at("2026-12-09 10:00"), at("2026-12-21 10:00")
+	b.InvoicedAt = at("2026-12-22 10:00")
+	steps = models.BillTimeline(b, sla, cal, *at("2026-12-23 10:00"))
+	if steps[2].Expected.In(loc).Format("01-02") != "12-21" || steps[3].Done != nil || !steps[3].Current || steps[4].Expected != nil {
+		t.Fatalf("returned: %+v", steps)
+	}
+	b.Status, b.InvoicedAt = models.BillInvoiced, at("2026-12-28 10:00")
+	steps = models.BillTimeline(b, sla, cal, *at("2026-12-28 11:00"))
+	if day(steps[4].Expected) != "01-06" || !steps[4].Current { // 29, 30, 31, (1 holiday), 4, 5, 6
+		t.Fatalf("payment after the second application: %+v", steps[4])
+	}
+	b.Status, b.PaidAt = models.BillPaid, at("2027-01-05 15:00")
+	for _, st := range models.BillTimeline(b, sla, cal, *at("2027-02-01 00:00")) {
+		if st.Current || st.Late || st.Done == nil {
+			t.Fatalf("paid bill step %+v", st)
 		}
 	}
 }

@@ -47,7 +47,7 @@ func (s dataSpec) args() []string {
 // generatorVersion fingerprints the generator's source, so that a changed generator
 // makes its data set again instead of reusing one it would no longer make.
 func generatorVersion() string {
-	files, _ := filepath.Glob(filepath.Join("models", "*bulk*.go"))
+	files, _ := filepath.Glob(filepath.Join("internal", "seed", "bulk*.go"))
 	h := sha256.New()
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {

@@ -81,7 +81,7 @@ func main() {
 	flag.BoolVar(&o.skipGoTest, "skip-go-bench", false, "skip the Go benchmarks")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "the report to write (empty: none)")
 	flag.IntVar(&o.p6Orders, "p6-orders", 10_000, "paid SaaS orders P6 provisions")
-	flag.StringVar(&o.only, "only", "", "run one bar (p6 or p8) and print it without writing the report")
+	flag.StringVar(&o.only, "only", "", "run one bar (p6, p7 or p8) and print it without writing the report")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
 	if o.cpuProfile != "" {
@@ -109,11 +109,8 @@ func main() {
 func (b *bench) run() error {
 	b.facts = machineFacts(b.opt.bin)
 	fmt.Println(strings.Join(b.facts, "\n"))
-	if b.opt.only == "p6" || b.opt.only == "p8" {
-		run := b.p6
-		if b.opt.only == "p8" {
-			run = b.p8
-		}
+	if only := map[string]func() error{"p6": b.p6, "p7": b.p7, "p8": b.p8}[b.opt.only]; only != nil {
+		run := only
 		if err := run(); err != nil {
 			return err
 		}
@@ -165,6 +162,9 @@ func (b *bench) run() error {
 		return err
 	}
 	if err := b.p6(); err != nil {
+		return err
+	}
+	if err := b.p7(); err != nil {
 		return err
 	}
 	if err := b.p8(); err != nil {

@@ -61,6 +61,8 @@ const usage = `usage:
   sellercenter admin create-reviewer --email E [--admin] [--name N]
                                                         create a reviewer; the password is read from stdin or generated
   sellercenter backup FILE                              write a consistent copy of the SQLite database to FILE
+  sellercenter bills run [--period YYYYMM]              make the bills of a month (default: the last one) now;
+                                                        running it again adds nothing twice
   sellercenter saas debug --activity A --url URL --key KEY [--version v1|v2] [--encrypt-type 1|2]
                           [--param name=value …] [--timeout 5s] [--json]
                                                         send one signed test call to a production address and check
@@ -76,7 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return err
 	}
 	switch cmd {
-	case "serve", "migrate", "seed", "admin", "backup":
+	case "serve", "migrate", "seed", "admin", "backup", "bills":
 	case "saas":
 		if code := saasCmd(args, stdout, os.Stderr); code != 0 {
 			return fmt.Errorf("saas: exit status %d", code)
@@ -104,6 +106,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return seedDemo(ctx, env, stdout)
 	case "admin":
 		return adminCmd(ctx, env, args, stdin, stdout)
+	case "bills":
+		return billsCmd(ctx, env, args, stdout)
 	case "backup":
 		if len(args) != 1 {
 			return errors.New("backup needs a destination file")
@@ -115,6 +119,33 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return nil
 	}
 	return serve(ctx, env, stdout)
+}
+
+// billsCmd runs `sellercenter bills run [--period YYYYMM]`: the month's bill run, as the
+// job makes it on the bill day.
+func billsCmd(ctx context.Context, env *environment, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "run" {
+		return errors.New("usage: sellercenter bills run [--period YYYYMM]")
+	}
+	fs := flag.NewFlagSet("bills run", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	last := models.BillPeriodOf(env.store.Now(), env.store.CalendarLocation(ctx)).Prev()
+	period := fs.String("period", last.String(), "the month to bill, YYYYMM")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	p, ok := models.ParseBillPeriod(*period)
+	if !ok {
+		return fmt.Errorf("bills run: %q is not a month (YYYYMM)", *period)
+	}
+	start := time.Now()
+	res, err := env.store.RunBills(ctx, p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "period %s: %d bills, %d lines made, %d already made, in %s\n", res.Period, res.Bills, res.Lines, res.Skipped,
+		time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // saasCmd runs `sellercenter saas debug …` and returns its exit status.
@@ -215,6 +246,7 @@ func seedBulk(ctx context.Context, env *environment, args []string, stdout io.Wr
 	fs.IntVar(&o.Orders, "orders", 100000, "orders, one line each")
 	fs.IntVar(&o.LargestShare, "largest-share", 10, "percentage of the orders the first merchant holds (every other holds fewer)")
 	fs.IntVar(&o.Buyers, "buyers", 0, "buyers (0: one per 20 orders, at least 50)")
+	fs.IntVar(&o.SpanDays, "span-days", 365, "days up to now the orders are created over")
 	fs.Uint64Var(&o.Seed, "rand-seed", 1, "random seed: the same seed gives the same data")
 	fs.StringVar(&o.Password, "password", "", "password of every generated account (default: generated and printed)")
 	if err := fs.Parse(args); err != nil {

@@ -25,6 +25,7 @@ type BulkOptions struct {
 	// merchant holding fewer; 0 means 10.
 	LargestShare int
 	Buyers       int    // 0: one buyer per 20 orders, at least 50
+	SpanDays     int    // the orders are created over this many days up to now; 0 means 365
 	Seed         uint64 // the same seed on the same clock gives the same data
 	Password     string // the password of every generated account
 }
@@ -334,7 +335,7 @@ func (g *bulkGen) declare() {
 	g.orders = w.table("orders", "id", "order_no", "merchant_id", "buyer_id", "product_id", "spec_id", "kind", "status",
 		"product_type", "product_name_zh", "product_name_en", "spec_name", "customer_name", "customer_email", "region",
 		"amount_fen", "paid_fen", "refunded_fen", "supervised", "pay_by", "paid_at", "cancelled_at", "completed_at",
-		"version", "created_at", "updated_at")
+		"billable_at", "version", "created_at", "updated_at")
 	g.lines = w.table("order_lines", "id", "order_id", "line_no", "spec_id", "sku_code", "spec_name", "product_code",
 		"billing_mode", "period_type", "period_count", "linear_attr", "quantity", "unit_fen", "amount_fen", "trial_days",
 		"starts_at", "ends_at")

@@ -46,6 +46,9 @@ func (g *bulkGen) genOrders() error {
 		cum = merchantWeights(len(g.merchants), othersCap(share))
 	}
 	span := 365 * day
+	if g.opt.SpanDays > 0 {
+		span = time.Duration(g.opt.SpanDays) * day
+	}
 	start := g.now.Add(-span)
 	minute, used := "", map[string]bool{}
 	for i := 0; i < m; i++ {
@@ -84,7 +87,7 @@ func (g *bulkGen) genOrders() error {
 		oid := g.next("orders")
 		if err := g.w.add(g.orders, oid, no, mer.id, b.id, p.id, sp.id, o.kind, o.status, p.typ, p.nameZh, p.nameEn, sp.name,
 			b.name, b.email, o.region, o.amount, o.paid, o.refunded, p.supervised, nullTime(o.payBy), nullTime(o.paidAt),
-			nullTime(o.cancelled), nullTime(o.done), o.version, created, o.updated); err != nil {
+			nullTime(o.cancelled), nullTime(o.done), nullTime(o.billable()), o.version, created, o.updated); err != nil {
 			return err
 		}
 		if err := g.w.add(g.lines, g.next("order_lines"), oid, models.LineNo(no, 1), sp.id, sp.sku, sp.name, price.code, sp.kind.mode,
@@ -111,6 +114,25 @@ func (g *bulkGen) genOrders() error {
 		}
 	}
 	return nil
+}
+
+// billable is when the order settles, as the store would have set it on completion
+// (the zero time: not billable).
+func (o bulkOrder) billable() time.Time {
+	switch {
+	case o.status != models.OrderCompleted || o.done.IsZero() || o.kind == models.OrderTrial:
+		return time.Time{}
+	case o.kind == models.OrderUnsubscribe:
+		if o.amount < 0 {
+			return o.done
+		}
+		return time.Time{}
+	case o.paid <= 0:
+		return time.Time{}
+	case o.kind == models.OrderRenew && o.startsAt.After(o.done):
+		return o.startsAt
+	}
+	return o.done
 }
 
 // randomID is the 5 random uppercase letters/digits of an order number.

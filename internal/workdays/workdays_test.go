@@ -51,3 +51,32 @@ func TestSubWorkdays(t *testing.T) {
 		t.Fatalf("elapsed %v", e)
 	}
 }
+
+// TestAddWorkdaysAcrossMonthsAndYears: the settlement's service levels count across
+// weekends, holidays, worked weekends and month and year ends.
+func TestAddWorkdaysAcrossMonthsAndYears(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	// New Year 2027-01-01 (Fri) a holiday; Spring Festival 2027-02-08..12 off with
+	// Sunday 2027-02-07 and Saturday 2027-02-20 worked.
+	cal := New(loc, []string{"2027-01-01", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"},
+		[]string{"2027-02-07", "2027-02-20"})
+	cases := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-12-03 02:00", 2, "2026-12-07 02:00"}, // Thu → Fri, Mon
+		{"2026-12-30 10:00", 2, "2027-01-04 10:00"}, // Thu 31, (Fri 1 holiday, weekend), Mon 4
+		{"2026-11-30 18:00", 1, "2026-12-01 18:00"}, // month end
+		{"2027-02-04 09:00", 8, "2027-02-20 09:00"}, // Fri 5, Sun 7 worked, (8–12 off), 15–19, Sat 20 worked
+		{"2027-02-19 09:00", 1, "2027-02-20 09:00"}, // a worked Saturday
+		{"2027-01-29 09:00", 6, "2027-02-07 09:00"}, // Feb 1–5 after a weekend, then the worked Sunday
+		{"2027-02-06 09:00", 0, "2027-02-06 09:00"}, // nothing to add
+	}
+	for _, c := range cases {
+		from, _ := time.ParseInLocation("2006-01-02 15:04", c.from, loc)
+		if got := cal.AddWorkdays(from, c.n).In(loc).Format("2006-01-02 15:04"); got != c.want {
+			t.Errorf("%s + %d: got %s, want %s", c.from, c.n, got, c.want)
+		}
+	}
+}
