@@ -284,11 +284,11 @@ func (p BillPeriod) Prev() BillPeriod {
 	return BillPeriod{Year: p.Year, Month: p.Month - 1}
 }
 
-// billableAt is when an order becomes billable as it completes (nil: never): purchases
+// BillableAt is when an order becomes billable as it completes (nil: never): purchases
 // that paid something when they complete (renewals not before their period starts), a
 // refund no earlier than the order it pays back (set by settle). Trials and free orders
 // settle nothing.
-func billableAt(o Order, paidFen int64, completedAt time.Time, lineStart *time.Time) *time.Time {
+func BillableAt(o Order, paidFen int64, completedAt time.Time, lineStart *time.Time) *time.Time {
 	if o.Kind == OrderTrial || o.Kind == OrderUnsubscribe || paidFen <= 0 {
 		return nil
 	}
@@ -318,7 +318,7 @@ func (s *Store) markBillable(o *Order, fields map[string]any) error {
 		}
 		start = line.StartsAt
 	}
-	if at := billableAt(*o, paid, completed, start); at != nil {
+	if at := BillableAt(*o, paid, completed, start); at != nil {
 		fields["billable_at"] = *at
 		o.BillableAt = at
 	}

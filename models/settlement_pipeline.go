@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -264,14 +265,9 @@ var billReview = reviewKind[Bill]{
 			Update("status", status).Error; err != nil {
 			return err
 		}
-		action, comment := "approve_payment", ""
+		ev := BillEvent{BillID: b.ID, Action: "approve_payment", FromStatus: b.decidedFrom, ToStatus: b.Status, ActorID: ptr(b.decidedBy), CreatedAt: now}
 		if !d.Approve {
-			action, comment = "reject_payment", d.Comment
-		}
-		ev := BillEvent{BillID: b.ID, Action: action, FromStatus: b.decidedFrom, ToStatus: b.Status, ActorID: ptr(b.decidedBy),
-			Comment: comment, CreatedAt: now}
-		if !d.Approve {
-			ev.Comment = d.Reason + ":" + d.Comment
+			ev.Action, ev.Comment = "reject_payment", d.Reason+":"+d.Comment
 		}
 		return tx.w.Create(&ev).Error
 	},
@@ -380,13 +376,16 @@ func (s *Store) PayBill(ctx context.Context, a Actor, billNo string, in PaymentI
 		if used > 0 {
 			return FieldErrors{ErrPaymentRefUsed}
 		}
-		var cert BusinessCertification
-		if err := first(tx.w.Where("merchant_id = ?", b.MerchantID), &cert); err != nil || cert.BankAccountMasked == "" {
+		bank, masked, err := tx.PayoutAccount(ctx, b.MerchantID)
+		if err != nil {
+			return err
+		}
+		if masked == "" {
 			return ErrBillNoAccount
 		}
 		now := tx.clock.Now()
 		p := Payout{BillID: b.ID, MerchantID: b.MerchantID, Reference: in.Reference, PaidOn: paid.Format(time.DateOnly), AmountFen: b.PayableFen,
-			AccountMasked: cert.BankAccountMasked, BankName: cert.BankName, RecordedByID: a.UserID, CreatedAt: now}
+			AccountMasked: masked, BankName: bank, RecordedByID: a.UserID, CreatedAt: now}
 		if err := tx.w.Create(&p).Error; err != nil {
 			return err
 		}
@@ -417,8 +416,9 @@ func (s *Store) AddAdjustment(ctx context.Context, a Actor, in AdjustmentInput) 
 		errs = append(errs, &FieldError{Field: "entity", Key: "error.required"})
 	}
 	reason, err := checkText("reason", in.Reason, BillReasonMax)
-	if err != nil {
-		errs = append(errs, err.(*FieldError))
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		errs = append(errs, fe)
 	}
 	if len(errs) > 0 {
 		return BillAdjustment{}, errs

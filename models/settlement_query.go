@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"sellercenter/internal/workdays"
@@ -284,7 +285,7 @@ func (s *Store) PayoutAccount(ctx context.Context, merchantID uint) (bank, maske
 	var cert BusinessCertification
 	q := s.r.WithContext(ctx).Select("bank_name", "bank_account_masked").Where("merchant_id = ?", merchantID)
 	switch err := first(q, &cert); {
-	case err == ErrNotFound:
+	case errors.Is(err, ErrNotFound):
 		return "", "", nil
 	case err != nil:
 		return "", "", err

@@ -345,12 +345,36 @@ func TestBillPipeline(t *testing.T) {
 	if fmt.Sprint(actions) != "[generate send countersign invoice reject_payment invoice approve_payment pay]" {
 		t.Fatalf("history %v", actions)
 	}
+	evs, invs, payout, err := st.BillHistory(b.ctx, got.ID)
+	if err != nil || len(evs) != len(events) || len(invs) != 2 || invs[0].Status != models.InvoiceAccepted ||
+		invs[1].Status != models.InvoiceRejected || payout == nil || payout.Reference != "PAY-1" {
+		t.Fatalf("history %d events, invoices %+v, payout %+v, %v", len(evs), invs, payout, err)
+	}
+	lines, err := st.BillLinesPage(b.ctx, got.ID, 0, 50)
+	if err != nil || len(lines) != 1 || lines[0].OrderNo == "" || lines[0].ProductName("en") != "LAMP" || lines[0].PayableFen() != got.PayableFen {
+		t.Fatalf("lines %+v %v", lines, err)
+	}
+	if more, _ := st.BillLinesPage(b.ctx, got.ID, lines[0].ID, 50); len(more) != 0 {
+		t.Fatalf("a page after the last line: %+v", more)
+	}
+	if _, err := st.BillOf(b.ctx, *other.MerchantID, got.BillNo); !errors.Is(err, models.ErrNotFound) {
+		t.Fatalf("another merchant reads the bill: %v", err)
+	}
+	if mine, err := st.BillsOfMerchant(b.ctx, b.mid); err != nil || len(mine) != 1 || mine[0].BillNo != got.BillNo {
+		t.Fatalf("the merchant's bills %+v %v", mine, err)
+	}
 	// A second bill paid with the same reference is refused.
 	if _, err := st.AddAdjustment(b.ctx, b.reviewer, models.AdjustmentInput{MerchantID: b.mid, Entity: models.EntityGeneral, AmountFen: 500, Reason: "补贴"}); err != nil {
 		t.Fatal(err)
 	}
 	b.run(t, "202612")
 	dec := b.bills(t)["202612/general"]
+	if q, err := st.BillQueue(b.ctx, models.BillGenerated, 10); err != nil || len(q) != 1 || q[0].BillNo != dec.BillNo || q[0].MerchantID != b.mid {
+		t.Fatalf("queue %+v %v", q, err)
+	}
+	if n, err := st.BillQueueCounts(b.ctx); err != nil || n[models.BillGenerated] != 1 || n[models.BillPaid] != 0 {
+		t.Fatalf("queue counts %v %v", n, err)
+	}
 	for _, step := range []func() error{
 		func() error { _, err := st.SendBill(b.ctx, b.reviewer, dec.BillNo); return err },
 		func() error { _, err := st.CountersignBill(b.ctx, b.reviewer, dec.BillNo); return err },

@@ -20,13 +20,9 @@ func (r *SLAReminder) Register(w *Worker) { w.Handlers[models.JobSLAReminder] = 
 // reminderHour is the local hour reminders go out.
 const reminderHour = 9
 
-// calendar builds the working-day calendar from the settings and holidays.
+// calendar is the one working-day calendar of the store.
 func calendar(ctx context.Context, s *models.Store) (*workdays.Calendar, error) {
-	hol, work, err := s.HolidayList(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return workdays.New(s.CalendarLocation(ctx), hol, work), nil
+	return s.WorkCalendar(ctx)
 }
 
 // Schedule queues the next reminder after now (one per day, whatever calls it).

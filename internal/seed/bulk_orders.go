@@ -116,23 +116,23 @@ func (g *bulkGen) genOrders() error {
 	return nil
 }
 
-// billable is when the order settles, as the store would have set it on completion
-// (the zero time: not billable).
+// billable is when the order settles, by the store's rule (models.BillableAt); a refund
+// settles when paid (the zero time: not billable).
 func (o bulkOrder) billable() time.Time {
-	switch {
-	case o.status != models.OrderCompleted || o.done.IsZero() || o.kind == models.OrderTrial:
+	if o.status != models.OrderCompleted || o.done.IsZero() {
 		return time.Time{}
-	case o.kind == models.OrderUnsubscribe:
+	}
+	if o.kind == models.OrderUnsubscribe {
 		if o.amount < 0 {
 			return o.done
 		}
 		return time.Time{}
-	case o.paid <= 0:
-		return time.Time{}
-	case o.kind == models.OrderRenew && o.startsAt.After(o.done):
-		return o.startsAt
 	}
-	return o.done
+	start := o.startsAt
+	if at := models.BillableAt(models.Order{Kind: o.kind}, o.paid, o.done, &start); at != nil {
+		return *at
+	}
+	return time.Time{}
 }
 
 // randomID is the 5 random uppercase letters/digits of an order number.
