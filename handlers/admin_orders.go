@@ -55,5 +55,10 @@ func (a *App) AdminOrderShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, Console: true, RegionName: pages.RegionLabel(names, d.Order.Region), Instance: inst}), nil)
+	st, err := a.Store.OrderBillingState(c.Request().Context(), d.Order.MerchantID, d.Order)
+	if err != nil {
+		return err
+	}
+	return a.render(c, http.StatusOK, pages.OrderDetailPage(a.page(c), pages.OrderDetailVM{D: d, Console: true, RegionName: pages.RegionLabel(names, d.Order.Region),
+		Instance: inst, Billing: &st}), nil)
 }

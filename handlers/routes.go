@@ -115,6 +115,13 @@ func (a *App) routes(g *echo.Group) {
 	s.POST("/orders/:id/shipment", a.OrderShipment)
 	s.POST("/orders/:id/license-delivery", a.OrderLicenseDelivery)
 	s.GET("/orders/:id/license-file", a.SellerOrderLicenseFile)
+	// Settlement (结算): bills (:id is the BillNo) and trade details (交易明细).
+	s.GET("/bills", a.SellerBillList)
+	s.GET("/bills/:id", a.SellerBillShow)
+	s.POST("/bills/:id/invoice", a.SellerBillInvoice)
+	s.POST("/bills/:id/export", a.SellerBillExport)
+	s.GET("/trades", a.SellerTradeList)
+	s.POST("/trades/export", a.SellerTradesExport)
 	// License codes (授权码管理): the codes of the merchant's orders and test codes.
 	s.GET("/licenses", a.SellerLicenseList)
 	s.POST("/licenses/test-codes", a.SellerLicenseTestCode)
@@ -288,6 +295,15 @@ func (a *App) routes(g *echo.Group) {
 	r.POST("/supervision/:id/appeals/:aid/decide", a.AdminSupervisionAppealDecide)
 	r.GET("/supervision/:id/files/:fid", a.AdminSupervisionFile)
 	r.GET("/supervision/:id/template", a.AdminSupervisionTemplate)
+	// Settlement: the bill queue and the pipeline's steps; :id is the BillNo.
+	r.GET("/bills", a.AdminBillList)
+	r.GET("/bills/:id", a.AdminBillShow)
+	r.POST("/bills/:id/send", a.AdminBillSend)
+	r.POST("/bills/:id/countersign", a.AdminBillCountersign)
+	r.POST("/bills/:id/approve", a.AdminBillApprove)
+	r.POST("/bills/:id/reject", a.AdminBillReject)
+	r.POST("/bills/:id/pay", a.AdminBillPay)
+	r.POST("/bills/:id/adjustments", a.AdminBillAdjust)
 	r.GET("/orders", a.AdminOrderList)
 	r.GET("/orders/:id", a.AdminOrderShow)
 	// Reviewer accounts: admins only.

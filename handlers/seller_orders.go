@@ -204,32 +204,40 @@ func (a *App) OrderExport(c echo.Context) error {
 	if errs.Any() {
 		return a.renderOrderList(c, filter, pages.OrderListVM{Filter: fvm})
 	}
+	return a.exportFor(c, f.Format, models.ExportSpec{Filter: filter}, "order.flash_export_queued")
+}
+
+// exportFor exports what spec names of the current merchant's: up to the sync setting's
+// rows at once as the response, more through the export records (with the flash
+// queued).
+func (a *App) exportFor(c echo.Context, format string, spec models.ExportSpec, queued string) error {
 	ctx, m := c.Request().Context(), currentMerchant(c)
 	rows, err := a.Store.SettingInt(ctx, models.SettingExportSyncRows, models.DefaultExportSyncRows)
 	if err != nil {
 		return err
 	}
 	limit := int64(rows)
-	n, err := a.Store.CountOrders(ctx, m.ID, filter, limit)
+	n, err := export.Count(ctx, a.Store, m.ID, spec, limit)
 	if err != nil {
 		return err
 	}
+	spec.Lang = i18n.Lang(ctx)
 	if n > limit {
-		if _, err := a.Store.CreateExport(ctx, actor(c), m.ID, f.Format, filter, i18n.Lang(ctx)); err != nil {
+		if _, err := a.Store.CreateExport(ctx, actor(c), m.ID, format, spec); err != nil {
 			return err
 		}
-		a.flash(c, "success", "order.flash_export_queued")
+		a.flash(c, "success", queued)
 		return a.redirect(c, web.SellerExports())
 	}
-	return a.streamOrders(c, m.ID, f.Format, filter)
+	return a.streamExport(c, m.ID, format, spec)
 }
 
-// streamOrders writes the export file as the response, row by row from the database.
-func (a *App) streamOrders(c echo.Context, merchantID uint, format string, filter models.OrderFilter) error {
+// streamExport writes the export file as the response, row by row from the database.
+func (a *App) streamExport(c echo.Context, merchantID uint, format string, spec models.ExportSpec) error {
 	ctx := c.Request().Context()
 	loc := a.Store.CalendarLocation(ctx)
 	l := i18n.From(ctx)
-	name := export.FileName("orders", format, a.Store.Now().In(loc))
+	name := export.FileName(spec.FilePrefix(), format, a.Store.Now().In(loc))
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, export.ContentType(format))
 	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
@@ -250,14 +258,12 @@ func (a *App) streamOrders(c echo.Context, merchantID uint, format string, filte
 		pr.CloseWithError(errors.New("export: blob store stopped reading"))
 		done <- stored{key, size, err}
 	}()
-	lb := export.Labels{T: func(k string) string { return l.T(k) }, Lang: l.Lang, Zone: loc}
-	rows, err := export.WriteOrders(ctx, format, io.MultiWriter(c.Response(), pw), lb, func(fn func(*models.OrderExportRow) error) error {
-		return a.Store.EachOrder(ctx, merchantID, filter, fn)
-	}, nil)
+	lb := export.Labels{T: l.T, Lang: l.Lang, Zone: loc}
+	rows, err := export.Write(ctx, a.Store, merchantID, format, spec, io.MultiWriter(c.Response(), pw), lb, nil)
 	pw.CloseWithError(err)
 	res := <-done
 	if err == nil && res.err == nil {
-		_, err = a.Store.RecordDirectExport(ctx, actor(c), merchantID, format, filter, l.Lang, res.key, name, res.size, rows)
+		_, err = a.Store.RecordDirectExport(ctx, actor(c), merchantID, format, spec, res.key, name, res.size, rows)
 	} else if err == nil {
 		err = res.err
 	}
@@ -267,7 +273,7 @@ func (a *App) streamOrders(c echo.Context, merchantID uint, format string, filte
 		}
 		if !errors.Is(err, ctx.Err()) {
 			// The status is sent already: the truncated file is all the client can get.
-			a.Log.Error("order export failed", "err", err, "merchant", merchantID)
+			a.Log.Error("export failed", "err", err, "merchant", merchantID, "kind", spec.Kind)
 		}
 	}
 	return nil
@@ -276,11 +282,15 @@ func (a *App) streamOrders(c echo.Context, merchantID uint, format string, filte
 // directExportMaxBytes bounds the kept copy of a direct download (a few thousand rows).
 const directExportMaxBytes = 256 << 20
 
-// orderDelivery adds what the order's delivery needs to its page: its License codes, or
-// its logistics.
+// orderDelivery adds what the order's page needs beyond its detail: where it stands in
+// settlement, its License codes, or its logistics.
 func (a *App) orderDelivery(c echo.Context, vm *pages.OrderDetailVM) error {
 	ctx, mid := c.Request().Context(), currentMerchant(c).ID
-	var err error
+	st, err := a.Store.OrderBillingState(ctx, mid, vm.D.Order)
+	if err != nil {
+		return err
+	}
+	vm.Billing = &st
 	if vm.Licenses, err = a.Store.LicenseCodesOfOrder(ctx, 0, mid, vm.D.Order.OrderNo); err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ var AuditActions = []string{
 	"application.approve", "application.reject", "application.sign_agreement", "application.submit",
 	"asset.approve", "asset.create", "asset.delete", "asset.domain_verified", "asset.reject", "asset.scanned",
 	"asset.submit", "asset.update",
-	"bill.adjust", "bill.approve", "bill.countersign", "bill.generate", "bill.invoice", "bill.pay", "bill.reject", "bill.send",
+	"bill.adjust", "bill.approve", "bill.countersign", "bill.export", "bill.generate", "bill.invoice", "bill.pay", "bill.reject", "bill.send",
 	"buyer_profile.save",
 	"certification.approve", "certification.check_transfer", "certification.reject", "certification.reveal",
 	"certification.save_bank", "certification.save_basics", "certification.save_survey",

@@ -26,11 +26,53 @@ type ExportPayload struct {
 	ExportID uint `json:"export_id"`
 }
 
-// ExportSpec is what an export job stores in its Filter column: the filter and the
-// language of the header and labels.
+// What an export holds: orders (the default), one bill's lines, or trade details.
+const (
+	ExportOrders = ""
+	ExportBill   = "bill"
+	ExportTrades = "trades"
+)
+
+// ExportSpec is what an export job stores in its Filter column: what it exports (its
+// kind and filter) and the language of the header and labels.
 type ExportSpec struct {
-	Filter OrderFilter `json:"filter"`
-	Lang   string      `json:"lang"`
+	Kind   string       `json:"kind,omitempty"`
+	Filter OrderFilter  `json:"filter"`
+	BillNo string       `json:"bill_no,omitempty"`
+	Trades *TradeFilter `json:"trades,omitempty"`
+	Lang   string       `json:"lang"`
+}
+
+// owned binds the spec to the merchant and returns it encoded, with its audit action
+// and details.
+func (sp ExportSpec) owned(merchantID uint, format string) (string, string, map[string]any, error) {
+	action, details := "order.export", map[string]any{"format": format}
+	switch sp.Kind {
+	case ExportBill:
+		action, details["bill_no"] = "bill.export", sp.BillNo
+	case ExportTrades:
+		if sp.Trades == nil {
+			sp.Trades = &TradeFilter{}
+		}
+		sp.Trades.MerchantID = merchantID
+		action, details["filter"] = "bill.export", *sp.Trades
+	default:
+		sp.Filter.MerchantID = merchantID
+		details["filter"] = sp.Filter
+	}
+	b, err := json.Marshal(sp)
+	return string(b), action, details, err
+}
+
+// FilePrefix is the start of the export's file name.
+func (sp ExportSpec) FilePrefix() string {
+	switch sp.Kind {
+	case ExportBill:
+		return "bill-" + sp.BillNo
+	case ExportTrades:
+		return "trades"
+	}
+	return "orders"
 }
 
 // Spec decodes the job's filter and language.
@@ -63,16 +105,15 @@ func (e ExportJob) Percent() int {
 
 // CreateExport records a background export of the merchant's orders matching f and
 // queues the job that writes it, in one transaction.
-func (s *Store) CreateExport(ctx context.Context, a Actor, merchantID uint, format string, f OrderFilter, lang string) (ExportJob, error) {
-	f.MerchantID = merchantID
-	spec, err := json.Marshal(ExportSpec{Filter: f, Lang: lang})
+func (s *Store) CreateExport(ctx context.Context, a Actor, merchantID uint, format string, sp ExportSpec) (ExportJob, error) {
+	spec, action, details, err := sp.owned(merchantID, format)
 	if err != nil {
 		return ExportJob{}, err
 	}
 	var e ExportJob
 	err = s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
-		e = ExportJob{MerchantID: merchantID, UserID: a.UserID, Format: format, Filter: string(spec), Status: ExportQueued,
+		e = ExportJob{MerchantID: merchantID, UserID: a.UserID, Format: format, Filter: spec, Status: ExportQueued,
 			CreatedAt: now, UpdatedAt: now}
 		if err := tx.w.Create(&e).Error; err != nil {
 			return err
@@ -80,7 +121,7 @@ func (s *Store) CreateExport(ctx context.Context, a Actor, merchantID uint, form
 		if err := tx.enqueue(JobExport, ExportPayload{ExportID: e.ID}, now, ""); err != nil {
 			return err
 		}
-		return tx.audit(a, "order.export", "export", e.ID, &merchantID, nil, map[string]any{"format": format, "filter": f}, "", "")
+		return tx.audit(a, action, "export", e.ID, &merchantID, nil, details, "", "")
 	})
 	return e, err
 }
@@ -88,9 +129,8 @@ func (s *Store) CreateExport(ctx context.Context, a Actor, merchantID uint, form
 // RecordDirectExport records an export that was downloaded at once, with its copy kept in
 // the blob store for the retention setting's days, so the export records list every
 // export and each can be fetched again.
-func (s *Store) RecordDirectExport(ctx context.Context, a Actor, merchantID uint, format string, f OrderFilter, lang, key, name string, size, rows int64) (ExportJob, error) {
-	f.MerchantID = merchantID
-	spec, err := json.Marshal(ExportSpec{Filter: f, Lang: lang})
+func (s *Store) RecordDirectExport(ctx context.Context, a Actor, merchantID uint, format string, sp ExportSpec, key, name string, size, rows int64) (ExportJob, error) {
+	spec, action, details, err := sp.owned(merchantID, format)
 	if err != nil {
 		return ExportJob{}, err
 	}
@@ -102,13 +142,14 @@ func (s *Store) RecordDirectExport(ctx context.Context, a Actor, merchantID uint
 	err = s.Tx(ctx, func(tx *Store) error {
 		now := tx.clock.Now()
 		expires := now.AddDate(0, 0, days)
-		e = ExportJob{MerchantID: merchantID, UserID: a.UserID, Format: format, Filter: string(spec), Status: ExportDone,
+		e = ExportJob{MerchantID: merchantID, UserID: a.UserID, Format: format, Filter: spec, Status: ExportDone,
 			Total: rows, Done: rows, BlobKey: key, FileName: name, Bytes: size, ExpiresAt: &expires, FinishedAt: &now,
 			CreatedAt: now, UpdatedAt: now}
 		if err := tx.w.Create(&e).Error; err != nil {
 			return err
 		}
-		return tx.audit(a, "order.export", "export", e.ID, &merchantID, nil, map[string]any{"format": format, "filter": f, "rows": rows}, "", "")
+		details["rows"] = rows
+		return tx.audit(a, action, "export", e.ID, &merchantID, nil, details, "", "")
 	})
 	return e, err
 }

@@ -76,7 +76,7 @@ func BenchmarkOrderListPage(b *testing.B) {
 func BenchmarkOrderExport(b *testing.B) {
 	env := benchEnv(b)
 	ctx := context.Background()
-	lb := export.Labels{T: func(k string) string { return k }, Lang: "zh-CN", Zone: time.UTC}
+	lb := export.Labels{T: func(k string, _ ...any) string { return k }, Lang: "zh-CN", Zone: time.UTC}
 	src := func(fn func(*models.OrderExportRow) error) error {
 		return env.Store.EachOrder(ctx, 1, models.OrderFilter{}, fn)
 	}

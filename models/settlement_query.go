@@ -234,22 +234,23 @@ type BillQueueRow struct {
 	CompanyName string
 }
 
-// BillQueue lists the bills in a status, oldest step first, with their merchants.
-func (s *Store) BillQueue(ctx context.Context, status string, limit int) ([]BillQueueRow, error) {
+// BillQueue lists a page of the bills in a status, oldest step first, with their
+// merchants.
+func (s *Store) BillQueue(ctx context.Context, status string, page, per int) ([]BillQueueRow, error) {
 	var rows []BillQueueRow
 	err := s.r.WithContext(ctx).Table("bills b").Select("b.*, m.company_name").
 		Joins("JOIN merchants m ON m.id = b.merchant_id").
-		Where("b.status = ?", status).Order("b.step_since, b.id").Limit(limit).Scan(&rows).Error
+		Where("b.status = ?", status).Order("b.step_since, b.id").Offset((max(page, 1) - 1) * per).Limit(per).Scan(&rows).Error
 	return rows, err
 }
 
-// BillQueueCounts counts the bills in each open status.
+// BillQueueCounts counts the bills in each status.
 func (s *Store) BillQueueCounts(ctx context.Context) (map[string]int64, error) {
 	var rows []struct {
 		Status string
 		N      int64
 	}
-	if err := s.r.WithContext(ctx).Model(&Bill{}).Select("status, COUNT(*) AS n").Where("status IN ?", OpenBillStatuses).
+	if err := s.r.WithContext(ctx).Model(&Bill{}).Select("status, COUNT(*) AS n").
 		Group("status").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -291,4 +292,11 @@ func (s *Store) PayoutAccount(ctx context.Context, merchantID uint) (bank, maske
 		return "", "", err
 	}
 	return cert.BankName, cert.BankAccountMasked, nil
+}
+
+// OpenAdjustments lists a merchant's adjustments of an entity not yet in a bill.
+func (s *Store) OpenAdjustments(ctx context.Context, merchantID uint, entity string) ([]BillAdjustment, error) {
+	var rows []BillAdjustment
+	err := s.r.WithContext(ctx).Where("merchant_id = ? AND entity = ? AND bill_id IS NULL", merchantID, entity).Order("id").Limit(100).Find(&rows).Error
+	return rows, err
 }

@@ -369,7 +369,7 @@ func TestBillPipeline(t *testing.T) {
 	}
 	b.run(t, "202612")
 	dec := b.bills(t)["202612/general"]
-	if q, err := st.BillQueue(b.ctx, models.BillGenerated, 10); err != nil || len(q) != 1 || q[0].BillNo != dec.BillNo || q[0].MerchantID != b.mid {
+	if q, err := st.BillQueue(b.ctx, models.BillGenerated, 1, 10); err != nil || len(q) != 1 || q[0].BillNo != dec.BillNo || q[0].MerchantID != b.mid {
 		t.Fatalf("queue %+v %v", q, err)
 	}
 	if n, err := st.BillQueueCounts(b.ctx); err != nil || n[models.BillGenerated] != 1 || n[models.BillPaid] != 0 {

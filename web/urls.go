@@ -260,6 +260,10 @@ func NoticeURL(kind, ref string) string {
 		return SellerSupervision(ref)
 	case models.TargetAdminSupervision:
 		return AdminSupervision(ref)
+	case models.TargetSellerBill:
+		return SellerBill(ref)
+	case models.TargetAdminBill:
+		return AdminBill(ref)
 	}
 	return ""
 }

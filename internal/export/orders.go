@@ -16,7 +16,7 @@ var OrderColumns = []string{
 
 // Labels turns message keys into the reader's language and times into their zone.
 type Labels struct {
-	T    func(key string) string
+	T    func(key string, args ...any) string
 	Lang string
 	Zone *time.Location
 }

@@ -37,7 +37,7 @@ func TestBlobSweepRemovesOnlyUnrecordedOldBlobs(t *testing.T) {
 		Files: models.Uploads{{Purpose: models.FileLicence, BlobKey: recorded, Filename: "l.png", ContentType: "image/png", Size: 4}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Store.RecordDirectExport(ctx, models.Actor{UserID: u.ID}, *u.MerchantID, "csv", models.OrderFilter{}, "en", exported, "orders.csv", 4, 1); err != nil {
+	if _, err := env.Store.RecordDirectExport(ctx, models.Actor{UserID: u.ID}, *u.MerchantID, "csv", models.ExportSpec{Lang: "en"}, exported, "orders.csv", 4, 1); err != nil {
 		t.Fatal(err)
 	}
 	// Everything was written now; the sweep runs two days on, when only the young blob

@@ -20,7 +20,7 @@ const maxExportBytes = 4 << 30
 // cleanupEvery is how often expired export files are removed.
 const cleanupEvery = time.Hour
 
-// Exporter writes large order exports in the background, streaming rows from the
+// Exporter writes large exports (orders, bills, trade details) in the background, streaming rows from the
 // database into the blob store, and removes export files past their retention.
 type Exporter struct {
 	Store   *models.Store
@@ -69,7 +69,7 @@ func (e *Exporter) write(ctx context.Context, ex models.ExportJob) error {
 	if err != nil {
 		return err
 	}
-	total, err := e.Store.CountOrders(ctx, ex.MerchantID, spec.Filter, 0)
+	total, err := export.Count(ctx, e.Store, ex.MerchantID, spec, 0)
 	if err != nil {
 		return err
 	}
@@ -78,17 +78,14 @@ func (e *Exporter) write(ctx context.Context, ex models.ExportJob) error {
 	}
 	loc := e.Store.CalendarLocation(ctx)
 	l := e.Catalog.Localizer(spec.Lang)
-	lb := export.Labels{T: func(k string) string { return l.T(k) }, Lang: l.Lang, Zone: loc}
+	lb := export.Labels{T: l.T, Lang: l.Lang, Zone: loc}
 	pr, pw := io.Pipe()
 	var rows int64
 	var reported time.Time
 	wrote := make(chan error, 1)
 	go func() {
 		var err error
-		rows, err = export.WriteOrders(ctx, ex.Format, pw, lb,
-			func(fn func(*models.OrderExportRow) error) error {
-				return e.Store.EachOrder(ctx, ex.MerchantID, spec.Filter, fn)
-			},
+		rows, err = export.Write(ctx, e.Store, ex.MerchantID, ex.Format, spec, pw, lb,
 			func(n int64) error {
 				// Each report is a write; the page polls every two seconds, so one a second is plenty.
 				if time.Since(reported) < time.Second {
@@ -111,7 +108,7 @@ func (e *Exporter) write(ctx context.Context, ex models.ExportJob) error {
 		}
 		return err
 	}
-	name := export.FileName("orders", ex.Format, e.Store.Now().In(loc))
+	name := export.FileName(spec.FilePrefix(), ex.Format, e.Store.Now().In(loc))
 	ok, err := e.Store.FinishExport(ctx, ex.ID, key, name, size, rows)
 	if err != nil || !ok {
 		// Another run finished it first (or the record changed): this file is surplus.

@@ -33,7 +33,7 @@ func TestExportFailureRetriesThenMarksFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := env.Store.CreateExport(ctx, models.Actor{UserID: 1}, 5, models.ExportCSV, models.OrderFilter{}, "en")
+	ex, err := env.Store.CreateExport(ctx, models.Actor{UserID: 1}, 5, models.ExportCSV, models.ExportSpec{Lang: "en"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestExportOfAFinishedRecordDoesNothing(t *testing.T) {
 	env := testdb.Open(t)
 	ctx := context.Background()
 	cat, _ := i18n.Load()
-	ex, err := env.Store.CreateExport(ctx, models.Actor{UserID: 1}, 5, models.ExportXLSX, models.OrderFilter{}, "zh-CN")
+	ex, err := env.Store.CreateExport(ctx, models.Actor{UserID: 1}, 5, models.ExportXLSX, models.ExportSpec{Lang: "zh-CN"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,6 +47,7 @@ func jobsOf(d Deps) ([]registered, []scheduled) {
 			&SaaSLifecycle{Store: d.Store},
 			&SupervisionTimers{Store: d.Store},
 			&Prober{Store: d.Store, Client: d.client()},
+			&BillRun{Store: d.Store},
 		}
 }
 

@@ -85,6 +85,10 @@ func Nav(u *view.User) []NavSection {
 				{URL: web.SellerSupervisions(), Label: "nav.seller.supervision"},
 				{URL: web.SellerLicenses(), Label: "nav.seller.licenses"},
 			}},
+			{Title: "nav.section.settlement", Items: []NavItem{
+				{URL: web.SellerBills(), Label: "nav.seller.bills"},
+				{URL: web.SellerTrades(), Label: "nav.seller.trades"},
+			}},
 			{Title: "analytics.nav.section", Items: []NavItem{
 				{URL: web.SellerAnalytics(""), Label: "analytics.nav.analytics", Prefix: "/seller/analytics"},
 			}},
@@ -124,6 +128,7 @@ func Nav(u *view.User) []NavSection {
 			{URL: web.AdminDisputes(), Label: "nav.admin.disputes"},
 			{URL: web.AdminSupervisions(), Label: "nav.admin.supervision"},
 			{URL: web.AdminSaaSSupervision(), Label: "nav.admin.saas"},
+			{URL: web.AdminBills(), Label: "nav.admin.bills"},
 		}
 		manage := []NavItem{
 			{URL: web.AdminMerchants(), Label: "nav.admin.merchants"},

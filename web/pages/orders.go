@@ -166,10 +166,12 @@ type OrderDetailVM struct {
 	// Logistics: the order is delivered by logistics; Shipment is what was entered.
 	Logistics bool
 	Shipment  *models.Shipment
-	CSRF      string
-	Errors    view.Errors
-	Carrier   string
-	Tracking  string
+	// Billing is where the order stands in settlement: its bill, or why none yet.
+	Billing  *models.BillingState
+	CSRF     string
+	Errors   view.Errors
+	Carrier  string
+	Tracking string
 }
 
 // CanShip tells whether the merchant may enter (or correct) the logistics.
