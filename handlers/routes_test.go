@@ -244,6 +244,20 @@ var routeMatrix = map[string]routeSpec{
 	"POST /buyer/supervision/:id/appeal":                {access: buyerOnly, owned: "buyer_supervision"},
 	"GET /buyer/supervision/:id/files/:fid":             {access: buyerOnly, owned: "buyer_supervision"},
 	"GET /buyer/supervision/:id/template":               {access: buyerOnly, owned: "buyer_supervision"},
+	"GET /seller/bills":                                 {access: merchantOnly},
+	"GET /seller/bills/:id":                             {access: merchantOnly, owned: "bill"},
+	"POST /seller/bills/:id/invoice":                    {access: merchantOnly, owned: "bill"},
+	"POST /seller/bills/:id/export":                     {access: merchantOnly, owned: "bill"},
+	"GET /seller/trades":                                {access: merchantOnly},
+	"POST /seller/trades/export":                        {access: merchantOnly},
+	"GET /admin/bills":                                  {access: reviewerOnly},
+	"GET /admin/bills/:id":                              {access: reviewerOnly},
+	"POST /admin/bills/:id/send":                        {access: reviewerOnly},
+	"POST /admin/bills/:id/countersign":                 {access: reviewerOnly},
+	"POST /admin/bills/:id/approve":                     {access: reviewerOnly},
+	"POST /admin/bills/:id/reject":                      {access: reviewerOnly},
+	"POST /admin/bills/:id/pay":                         {access: reviewerOnly},
+	"POST /admin/bills/:id/adjustments":                 {access: reviewerOnly},
 	"GET /admin/supervision":                            {access: reviewerOnly},
 	"GET /admin/supervision/:id":                        {access: reviewerOnly},
 	"POST /admin/supervision/:id/approve":               {access: reviewerOnly},
@@ -370,6 +384,8 @@ type matrixFixture struct {
 	aSupFile, aAppeal uint
 	// A License code of buyer A's order, not yet claimed.
 	aLicense uint
+	// A countersigned bill of merchant A.
+	aBill string
 }
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
@@ -547,6 +563,10 @@ func (fx *matrixFixture) addOrders(t *testing.T) {
 		BlobKey: lkey, Filename: "license.lic", ContentType: "application/octet-stream", Size: lsize, CreatedAt: now}
 	must(t, db.Create(&lf).Error)
 	must(t, db.Model(&models.LicenseDelivery{}).Where("id = ?", ld.ID).Update("file_id", lf.ID).Error)
+	bill := models.Bill{BillNo: "BL2026100100000001", MerchantID: fx.a.ID, Entity: models.EntityGeneral, Period: "202610", Status: models.BillCountersigned,
+		StepSince: now, GeneratedAt: now, Version: 1, CreatedAt: now, UpdatedAt: now}
+	must(t, db.Create(&bill).Error)
+	fx.aBill = bill.BillNo
 }
 
 func (fx *matrixFixture) idFor(owned string) string {
@@ -589,6 +609,8 @@ func (fx *matrixFixture) idFor(owned string) string {
 		return itoa64(int64(fx.aKitUser))
 	case "buyer_binding":
 		return itoa64(int64(fx.aBinding))
+	case "bill":
+		return fx.aBill
 	}
 	return "1"
 }

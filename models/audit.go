@@ -103,7 +103,7 @@ var AuditFields = []string{
 	// License codes, hardware shipments
 	"product_id", "carrier", "tracking_no", "auto",
 	// settlement
-	"period", "entity",
+	"period", "entity", "bill_no",
 }
 
 // auditCheck refuses an action, object type or value field the log does not know.
