@@ -34,7 +34,11 @@ func (a *App) AdminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vm := pages.DashboardVM{Locked: locked, LockedURL: web.AdminCertifications() + "?status=" + models.CertLocked,
+	bills, err := a.Store.BillQueueCounts(ctx)
+	if err != nil {
+		return err
+	}
+	vm := pages.DashboardVM{Bills: bills, Locked: locked, LockedURL: web.AdminCertifications() + "?status=" + models.CertLocked,
 		Disputes: disputes, DisputesURL: web.AdminDisputes(),
 		Reviews: reviews[models.NodeReview] - reviews["frozen:"+models.NodeReview], ReviewsOverdue: ov.Overdue, Appeals: ov.Appeals}
 	for _, st := range stats {

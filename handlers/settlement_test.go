@@ -205,6 +205,10 @@ func TestBillPipelineThroughPages(t *testing.T) {
 		t.Fatal("the queue does not list the generated bill with its age")
 	}
 	rev.get(web.AdminBills() + "?status=NOPE").want(http.StatusBadRequest)
+	tile := rev.get(web.Admin()).want(http.StatusOK).Doc().Find(`[data-testid="tile-bills"] [data-testid="tile-count"]`)
+	if strings.TrimSpace(tile.Text()) != "1" {
+		t.Fatalf("dashboard bills tile %q", tile.Text())
+	}
 	rev.post(web.AdminBillStep(no, "send"), nil).want(http.StatusSeeOther)
 	again := rev.post(web.AdminBillStep(no, "send"), nil).want(http.StatusConflict)
 	if !strings.Contains(again.Doc().Find(`[data-testid="bill-stale"]`).Text(), "already sent") {

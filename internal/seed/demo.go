@@ -177,6 +177,9 @@ func (s store) seedDemo(ctx context.Context, put BlobPutter) ([]DemoLogin, error
 	if err := s.seedHistory(ctx, at, now, merchant, buyers, put, ra); err != nil {
 		return nil, err
 	}
+	if err := s.seedBills(ctx, at, now, merchant, put, ra); err != nil {
+		return nil, err
+	}
 	// What happened long ago was read long ago.
 	for _, b := range append(buyers, historyBuyer{u: merchant}) {
 		if err := s.MarkAllNotificationsRead(ctx, b.u.ID); err != nil {

@@ -153,4 +153,29 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 	if n, err := env.Store.OpenDisputes(ctx); err != nil || n != 1 {
 		t.Errorf("%d open disputes (%v)", n, err)
 	}
+	// Settlement: a bill for every month of the year, each reconciling, and one stopped
+	// at every step of the pipeline; the older ones paid with their references.
+	bills, err := env.Store.BillsOfMerchant(ctx, *m.MerchantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := map[string]int{}
+	for _, bl := range bills {
+		stages[bl.Status]++
+		var sum struct{ N, Amount, Fee int64 }
+		env.DB.R.Raw(`SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN kind <> 'adjustment' THEN amount_fen ELSE 0 END), 0) AS amount,
+			COALESCE(SUM(fee_fen), 0) AS fee FROM bill_lines WHERE bill_id = ?`, bl.ID).Scan(&sum)
+		if sum.N != bl.Lines || sum.Amount != bl.AmountFen || sum.Fee != bl.FeeFen || bl.PayableFen != bl.AmountFen-bl.FeeFen+bl.AdjustFen {
+			t.Errorf("demo bill %s does not reconcile: %+v %+v", bl.Period, sum, bl)
+		}
+	}
+	for _, st := range []string{models.BillGenerated, models.BillSent, models.BillCountersigned, models.BillInvoiced, models.BillReturned,
+		models.BillPaying, models.BillPaid} {
+		if stages[st] == 0 {
+			t.Errorf("no demo bill %s: %v", st, stages)
+		}
+	}
+	if len(bills) < 11 {
+		t.Errorf("%d demo bills", len(bills))
+	}
 }

@@ -1,6 +1,10 @@
 package pages
 
-import "time"
+import (
+	"time"
+
+	"sellercenter/models"
+)
 
 // DashboardVM is the reviewer dashboard.
 type DashboardVM struct {
@@ -12,6 +16,14 @@ type DashboardVM struct {
 	DisputesURL string
 	// Supervision: deliveries waiting for 华为云复核, those past the reminder, open appeals.
 	Reviews, ReviewsOverdue, Appeals int64
+	// Bills counts the bills in each status.
+	Bills map[string]int64
+}
+
+// BillsWaiting counts the bills waiting for the platform: to send, to countersign, an
+// invoice to check, a payment to make.
+func (vm DashboardVM) BillsWaiting() int64 {
+	return vm.Bills[models.BillGenerated] + vm.Bills[models.BillSent] + vm.Bills[models.BillInvoiced] + vm.Bills[models.BillPaying]
 }
 
 // QueueTile is one queue's size and the age of its oldest item.
