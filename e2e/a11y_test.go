@@ -91,7 +91,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 	srv, logins := startDemoServer(t)
 	shots := map[string]string{"/seller": "overview", "/admin/audit": "audit-log", "/seller/analytics": "analytics",
 		"/seller/products": "products", "/admin": "console", "/buyer": "buyer-center", "/catalog": "catalog",
-		"/admin/product-applications": "product-app-queue", "/admin/orders": "admin-orders", "/admin/merchants": "merchants"}
+		"/admin/product-applications": "product-app-queue", "/admin/orders": "admin-orders", "/admin/merchants": "merchants",
+		"/seller/bills": "bills", "/seller/trades": "trade-details", "/admin/bills": "bill-queue"}
 	saas, _, _ := demoSaaS(t, srv)
 	// The demo SaaS product has a probe on record.
 	if _, err := (&jobs.Prober{Store: srv.Store, Client: outbound.New(outbound.Options{AllowPrivate: true})}).Probe(context.Background(), saas.ID, models.ProbeScheduled); err != nil {
@@ -180,6 +181,17 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			}
 			if email == seed.DemoAdminEmail {
 				pages = append(pages, web.AdminSupervisionAppeals())
+			}
+			// A bill at each step of the pipeline, with the forms of whoever acts there.
+			var bills []models.Bill
+			srv.env.DB.R.Raw(`SELECT * FROM bills WHERE id IN (SELECT MIN(id) FROM bills GROUP BY status)`).Scan(&bills)
+			for _, bl := range bills {
+				switch email {
+				case seed.DemoMerchantEmail:
+					pages = append(pages, web.SellerBill(bl.BillNo))
+				case seed.DemoAdminEmail:
+					pages = append(pages, web.AdminBill(bl.BillNo), web.AdminBillsTab(bl.Status))
+				}
 			}
 			// Orders with their delivery's forms: a hardware order waiting for its logistics
 			// and a License order with its code to claim.
