@@ -49,6 +49,7 @@ var migrations = []migration{
 	{24, "hardware shipments and their acceptance", migrateShipments},
 	{25, "License deliveries: identification codes, license files and keys, offline proof, package acceptance", migrateLicenseDeliveries},
 	{26, "settlement: billable orders, bills, lines, adjustments, invoices, payouts, runs", migrateSettlement},
+	{27, "on-demand consumption: usage segments and monthly charges", migrateUsage},
 }
 
 // Migrate applies every step not yet applied, each in its own transaction.

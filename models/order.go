@@ -373,6 +373,13 @@ func (s *Store) moveOrder(a Actor, o *Order, to, note string, extra map[string]a
 		if err := s.markBillable(o, fields); err != nil {
 			return err
 		}
+		sub := o.SubscriptionID
+		if v, ok := fields["subscription_id"].(uint); ok {
+			sub = &v
+		}
+		if err := s.meterOrder(*o, sub, s.clock.Now()); err != nil {
+			return err
+		}
 	}
 	if err := s.saveVersioned(&Order{}, o.ID, o.Version, fields); err != nil {
 		return err

@@ -281,6 +281,9 @@ func (s *Store) endSubscription(r Refund, o Order, by Order, byLine string) erro
 	if err := s.saveVersioned(&Subscription{}, sub.ID, sub.Version, map[string]any{"status": SubUnsubscribed}); err != nil {
 		return err
 	}
+	if err := s.meterStop(sub.ID, s.clock.Now()); err != nil {
+		return err
+	}
 	if err := s.closeSupervision(sub.OrderID); err != nil {
 		return err
 	}

@@ -433,6 +433,19 @@ func (s *Store) moveInstance(a Actor, inst *SaaSInstance, fields map[string]any)
 	}
 	from := inst.Status
 	inst.Status = to
+	if inst.BillingMode == BillingOnDemand {
+		// On-demand consumption is the time the instance is ACTIVE.
+		var err error
+		switch {
+		case to == InstanceActive:
+			err = s.meterStart(inst.SubscriptionID, s.clock.Now())
+		case from == InstanceActive:
+			err = s.meterStop(inst.SubscriptionID, s.clock.Now())
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return s.auditInstance(a, *inst, from, to)
 }
 

@@ -681,6 +681,13 @@ func TestOnDemandSuspendAndResume(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.run(t)
+			// Consumption is metered while the instance is ACTIVE: one stretch before the
+			// suspension (closed), one since the resumption (open).
+			var segs []models.UsageSegment
+			p.env.DB.R.Where("subscription_id = ?", sub).Order("id").Find(&segs)
+			if len(segs) != 2 || segs[0].EndedAt == nil || segs[1].EndedAt != nil || segs[0].UnitFen != hour {
+				t.Fatalf("usage segments %+v", segs)
+			}
 			calls := p.callsOf(t, sub)
 			want := map[string]string{models.ProtocolV1: saasproto.InstanceStatus, models.ProtocolV2: saasproto.UpdateInstanceStatus}[protocol]
 			var got []string

@@ -106,6 +106,8 @@ type BillLine struct {
 	OrderID      *uint     `gorm:"index"`
 	OrderLineID  *uint     `gorm:"uniqueIndex"`
 	AdjustmentID *uint     `gorm:"uniqueIndex"`
+	// UsageChargeID is the month's on-demand consumption the line charges.
+	UsageChargeID *uint `gorm:"uniqueIndex"`
 	ProductType  string    `gorm:"size:20;not null;default:''"`
 	AmountFen    int64     `gorm:"not null"`
 	FeeBP        int       `gorm:"column:fee_bp;not null;default:0"` // the fee rate in basis points

@@ -20,6 +20,7 @@ const (
 	WhyUnbilledRefund = "refund_of_unbilled" // the refund of an order that never billed
 	WhyNextMonth      = "effective_later"    // a renewal whose period starts later
 	WhyNextRun        = "next_run"           // billable: in the bill of its month, made on the run day
+	WhyUsage          = "usage"              // on demand: each month's consumption is in that month's bill
 )
 
 // BillingState says where an order stands in settlement: billed (in which bill) or why
@@ -72,7 +73,7 @@ func (s *Store) OrderBillingState(ctx context.Context, merchantID uint, o Order)
 	var bill *Bill
 	var rows []Bill
 	if err := s.r.WithContext(ctx).Where("merchant_id = ? AND id IN (SELECT bill_id FROM bill_lines WHERE order_id = ?)", merchantID, o.ID).
-		Limit(1).Find(&rows).Error; err != nil {
+		Order("period DESC, id DESC").Limit(1).Find(&rows).Error; err != nil {
 		return BillingState{}, err
 	}
 	if len(rows) > 0 {
@@ -80,7 +81,20 @@ func (s *Store) OrderBillingState(ctx context.Context, merchantID uint, o Order)
 	}
 	loc := s.CalendarLocation(ctx)
 	st := BillingStateOf(o, bill, s.clock.Now(), loc)
-	if st.Why == WhyNextRun || st.Why == WhyNextMonth {
+	if st.Why == WhyFree || st.Why == WhyBilled {
+		// An on-demand resource bills its consumption every month: the current month next.
+		metered, err := s.IsOnDemand(ctx, merchantID, o.ID)
+		if err != nil {
+			return st, err
+		}
+		if metered && o.Status == OrderCompleted && o.Kind != OrderTrial {
+			st = BillingState{Why: WhyUsage, Period: BillPeriodOf(s.clock.Now(), loc).String()}
+			if bill != nil {
+				st.BillNo = bill.BillNo
+			}
+		}
+	}
+	if st.Why == WhyNextRun || st.Why == WhyNextMonth || st.Why == WhyUsage {
 		p, _ := ParseBillPeriod(st.Period)
 		at, err := s.BillRunAt(ctx, p)
 		if err != nil {
@@ -208,6 +222,7 @@ type BillLineRow struct {
 	CustomerName  string
 	LineNo        string
 	Reason        string // adjustments
+	Hours         int64  // on-demand consumption
 }
 
 // ProductName is the line's product name in lang.
@@ -220,10 +235,11 @@ func (s *Store) BillLinesPage(ctx context.Context, billID, after uint, limit int
 	var rows []BillLineRow
 	err := s.r.WithContext(ctx).Table("bill_lines bl").
 		Select(`bl.*, o.order_no, o.kind AS order_kind, o.product_name_zh, o.product_name_en, o.spec_name, o.customer_name,
-			l.line_no, a.reason`).
+			l.line_no, a.reason, uc.hours`).
 		Joins("LEFT JOIN orders o ON o.id = bl.order_id").
 		Joins("LEFT JOIN order_lines l ON l.id = bl.order_line_id").
 		Joins("LEFT JOIN bill_adjustments a ON a.id = bl.adjustment_id").
+		Joins("LEFT JOIN usage_charges uc ON uc.id = bl.usage_charge_id").
 		Where("bl.bill_id = ? AND bl.id > ?", billID, after).Order("bl.id").Limit(limit).Scan(&rows).Error
 	return rows, err
 }

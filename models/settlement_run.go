@@ -55,7 +55,8 @@ func (s *Store) RunBills(ctx context.Context, period BillPeriod) (BillRunResult,
 	if err := s.w.WithContext(ctx).Where("period = ?", res.Period).FirstOrCreate(&run).Error; err != nil {
 		return res, err
 	}
-	keys, err := s.unbilledKeys(ctx, end)
+	start := period.Start(loc).UTC()
+	keys, err := s.unbilledKeys(ctx, start, end)
 	if err != nil {
 		return res, err
 	}
@@ -65,7 +66,7 @@ func (s *Store) RunBills(ctx context.Context, period BillPeriod) (BillRunResult,
 		// merchant's month): it gets the run's time bound, not a request's.
 		err := s.txWithin(ctx, billRunTimeout, func(tx *Store) error {
 			var made error
-			b, made = tx.makeBill(k, period, end, fees)
+			b, made = tx.makeBill(k, period, start, end, fees)
 			return made
 		})
 		switch {
@@ -117,20 +118,21 @@ func feeRateSQL(column string, fees map[string]int) string {
 	return b.String()
 }
 
-// unbilledKeys lists the merchants and entities with something to bill before end, in
-// merchant order.
-func (s *Store) unbilledKeys(ctx context.Context, end time.Time) ([]billKey, error) {
+// unbilledKeys lists the merchants and entities with something to bill before end (or,
+// for on-demand consumption, between start and end), in merchant order.
+func (s *Store) unbilledKeys(ctx context.Context, start, end time.Time) ([]billKey, error) {
 	var keys []billKey
 	err := s.r.WithContext(ctx).Raw(`SELECT DISTINCT o.merchant_id, o.entity FROM orders o
 		WHERE o.billable_at < ? AND NOT EXISTS (SELECT 1 FROM bill_lines b WHERE b.order_id = o.id)
 		UNION SELECT DISTINCT a.merchant_id, a.entity FROM bill_adjustments a WHERE a.bill_id IS NULL AND a.created_at < ?
-		ORDER BY 1, 2`, end, end).Scan(&keys).Error
+		UNION SELECT DISTINCT u.merchant_id, u.entity FROM usage_segments u WHERE u.started_at < ? AND (u.ended_at IS NULL OR u.ended_at > ?)
+		ORDER BY 1, 2`, end, end, end, start).Scan(&keys).Error
 	return keys, err
 }
 
 // makeBill writes one bill with its lines and totals in the current transaction, or
 // errNothingToBill when the bill exists already or there is nothing left to put in it.
-func (s *Store) makeBill(k billKey, period BillPeriod, end time.Time, fees map[string]int) (Bill, error) {
+func (s *Store) makeBill(k billKey, period BillPeriod, start, end time.Time, fees map[string]int) (Bill, error) {
 	var exists int64
 	if err := s.w.Model(&Bill{}).Where("merchant_id = ? AND entity = ? AND period = ?", k.MerchantID, k.Entity, period.String()).
 		Count(&exists).Error; err != nil {
@@ -158,6 +160,9 @@ func (s *Store) makeBill(k billKey, period BillPeriod, end time.Time, fees map[s
 		AND NOT EXISTS (SELECT 1 FROM bill_lines b WHERE b.order_id = o.id)
 		ORDER BY o.billable_at, l.id`
 	if err := s.w.Exec(insert, b.ID, OrderUnsubscribe, k.MerchantID, end, k.Entity).Error; err != nil {
+		return Bill{}, err
+	}
+	if err := s.billUsage(b, k, start, end, fees); err != nil {
 		return Bill{}, err
 	}
 	if err := s.w.Exec(`INSERT INTO bill_lines (bill_id, merchant_id, kind, adjustment_id, amount_fen, fee_bp, fee_fen, billable_at)

@@ -372,7 +372,7 @@ func TestBillPipeline(t *testing.T) {
 	if q, err := st.BillQueue(b.ctx, models.BillGenerated, 1, 10); err != nil || len(q) != 1 || q[0].BillNo != dec.BillNo || q[0].MerchantID != b.mid {
 		t.Fatalf("queue %+v %v", q, err)
 	}
-	if n, err := st.BillQueueCounts(b.ctx); err != nil || n[models.BillGenerated] != 1 || n[models.BillPaid] != 0 {
+	if n, err := st.BillQueueCounts(b.ctx); err != nil || n[models.BillGenerated] != 1 || n[models.BillPaid] != 1 || n[models.BillSent] != 0 {
 		t.Fatalf("queue counts %v %v", n, err)
 	}
 	for _, step := range []func() error{
@@ -558,5 +558,70 @@ func TestBillTimeline(t *testing.T) {
 		if st.Current || st.Late || st.Done == nil {
 			t.Fatalf("paid bill step %+v", st)
 		}
+	}
+}
+
+// TestOnDemandConsumptionBills: an on-demand image resource prepays nothing; each month's
+// bill charges the hours it gave service in that month (every started hour, times the
+// hourly price and the quantity, with the platform fee), the month it is unsubscribed up
+// to that moment, and nothing after; reruns charge nothing twice; the order page says it
+// bills by consumption.
+func TestOnDemandConsumptionBills(t *testing.T) {
+	b := newBilling(t)
+	st := b.env.Store
+	img, specs := b.image(t, nil)
+	o := b.buy(t, models.PurchaseInput{ProductID: img.ID, SKU: specs[0].SKUCode, PeriodType: models.PeriodHour, Region: "cn-north-4"})
+	var row models.Order
+	b.env.DB.R.Where("id = ?", o.ID).Take(&row)
+	if row.Status != models.OrderCompleted {
+		o = b.pay(t, o)
+		b.env.DB.R.Where("id = ?", o.ID).Take(&row)
+	}
+	var segs []models.UsageSegment
+	b.env.DB.R.Where("order_id = ?", o.ID).Find(&segs)
+	if row.Status != models.OrderCompleted || len(segs) != 1 || segs[0].EndedAt != nil || segs[0].UnitFen != 12 || segs[0].Quantity != 1 {
+		t.Fatalf("on-demand order %s, segments %+v", row.Status, segs)
+	}
+	loc := st.CalendarLocation(b.ctx)
+	started := segs[0].StartedAt
+	first := models.BillPeriodOf(started, loc)
+	firstHours := models.UsageHours(int64(first.End(loc).Sub(started) / time.Second))
+	b.run(t, first.String())
+	bills := b.bills(t)
+	nov := bills[first.String()+"/general"]
+	wantAmount := firstHours * 12
+	if nov.AmountFen != wantAmount || nov.FeeFen != models.FeeFen(wantAmount, models.DefaultFeeBP) {
+		t.Fatalf("first month: %+v, want %d for %d hours", nov, wantAmount, firstHours)
+	}
+	lines, err := st.BillLinesPage(b.ctx, nov.ID, 0, 10)
+	if err != nil || len(lines) != 1 || lines[0].Kind != models.LineUsage || lines[0].Hours != firstHours || lines[0].OrderNo != o.OrderNo {
+		t.Fatalf("usage line %+v %v", lines, err)
+	}
+	if s, err := st.OrderBillingState(b.ctx, b.mid, row); err != nil || s.Why != models.WhyUsage || s.BillNo != nov.BillNo || s.RunAt == nil {
+		t.Fatalf("billing state %+v %v", s, err)
+	}
+	// Nine days and a half into the next month the buyer unsubscribes.
+	second := first.Next()
+	b.env.Clock.Set(second.Start(loc).Add(9*24*time.Hour + 30*time.Minute))
+	if _, err := st.Unsubscribe(b.ctx, b.act, b.buyer.ID, o.OrderNo, "unsub-od"); err != nil {
+		t.Fatal(err)
+	}
+	b.env.Clock.Advance(20 * 24 * time.Hour)
+	b.run(t, second.String())
+	dec := b.bills(t)[second.String()+"/general"]
+	if want := int64(9*24+1) * 12; dec.AmountFen != want {
+		t.Fatalf("second month: %+v, want %d", dec, want)
+	}
+	third := second.Next()
+	if res := b.run(t, third.String()); res.Bills != 0 {
+		t.Fatalf("a month after the unsubscription billed %+v", res)
+	}
+	if res := b.run(t, first.String()); res.Bills != 0 {
+		t.Fatalf("a rerun billed %+v", res)
+	}
+	var charges int64
+	b.env.DB.R.Model(&models.UsageCharge{}).Where("order_id = ?", o.ID).Count(&charges)
+	if charges != 2 {
+		t.Fatalf("%d usage charges", charges)
 	}
 }

@@ -96,6 +96,9 @@ func WriteBillLines(ctx context.Context, format string, out io.Writer, lb Labels
 			cells[4] = Cell{Text: l.ProductName(rw.lb.Lang)}
 		}
 		cells[5] = Cell{Text: l.SpecName}
+		if l.Kind == models.LineUsage {
+			cells[5].Text += " · " + rw.lb.T("settle.line.hours", "N", l.Hours)
+		}
 		cells[6] = Cell{Text: l.CustomerName}
 		cells[7] = Cell{Text: l.BillableAt.In(rw.lb.Zone).Format(time.DateTime)}
 		cells[8] = Cell{Fen: l.AmountFen, Money: true}

@@ -223,3 +223,11 @@ func periodInput(p string) string {
 	}
 	return p
 }
+
+// billStateURL is a bill's page from an order's settlement card.
+func billStateURL(billNo string, console bool) string {
+	if console {
+		return web.AdminBill(billNo)
+	}
+	return web.SellerBill(billNo)
+}
