@@ -99,20 +99,20 @@ type Bill struct {
 // bill: the unique indexes make a second run, or a run resumed after a crash, add
 // nothing twice.
 type BillLine struct {
-	ID           uint      `gorm:"primaryKey"`
-	BillID       uint      `gorm:"not null;index:idx_bill_lines_bill,priority:1"`
-	MerchantID   uint      `gorm:"not null"`
-	Kind         string    `gorm:"size:20;not null"`
-	OrderID      *uint     `gorm:"index"`
-	OrderLineID  *uint     `gorm:"uniqueIndex"`
-	AdjustmentID *uint     `gorm:"uniqueIndex"`
+	ID           uint   `gorm:"primaryKey"`
+	BillID       uint   `gorm:"not null;index:idx_bill_lines_bill,priority:1"`
+	MerchantID   uint   `gorm:"not null"`
+	Kind         string `gorm:"size:20;not null"`
+	OrderID      *uint  `gorm:"index"`
+	OrderLineID  *uint  `gorm:"uniqueIndex"`
+	AdjustmentID *uint  `gorm:"uniqueIndex"`
 	// UsageChargeID is the month's on-demand consumption the line charges.
-	UsageChargeID *uint `gorm:"uniqueIndex"`
-	ProductType  string    `gorm:"size:20;not null;default:''"`
-	AmountFen    int64     `gorm:"not null"`
-	FeeBP        int       `gorm:"column:fee_bp;not null;default:0"` // the fee rate in basis points
-	FeeFen       int64     `gorm:"not null;default:0"`
-	BillableAt   time.Time `gorm:"not null"`
+	UsageChargeID *uint     `gorm:"uniqueIndex"`
+	ProductType   string    `gorm:"size:20;not null;default:''"`
+	AmountFen     int64     `gorm:"not null"`
+	FeeBP         int       `gorm:"column:fee_bp;not null;default:0"` // the fee rate in basis points
+	FeeFen        int64     `gorm:"not null;default:0"`
+	BillableAt    time.Time `gorm:"not null"`
 }
 
 // PayableFen is what the line adds to the bill's payable amount.

@@ -64,7 +64,7 @@ func reconcileOnce(t *testing.T, seed uint64) {
 			total += a
 		}
 		o := models.Order{OrderNo: fmt.Sprintf("CSP%d%09d", seed, n), MerchantID: m, BuyerID: b.buyer.ID, ProductID: 1, Kind: kind, Status: status,
-			ProductType: []string{models.ProductSaaS, models.ProductLicense, models.ProductService, models.ProductImage}[r.IntN(4)],
+			ProductType:  []string{models.ProductSaaS, models.ProductLicense, models.ProductService, models.ProductImage}[r.IntN(4)],
 			CustomerName: "客户", AmountFen: total, PaidFen: max(total, 0), Entity: entity, BillableAt: billable,
 			CreatedAt: created, UpdatedAt: created, Version: 1}
 		if err := db.W.Create(&o).Error; err != nil {
