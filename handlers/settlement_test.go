@@ -129,6 +129,9 @@ func TestSellerBillPages(t *testing.T) {
 	if exports != 1 {
 		t.Fatalf("%d export records\n%s", exports, fx.ta.log.String())
 	}
+	if what := c.get(web.SellerExports()).want(http.StatusOK).Doc().Find(`[data-testid="export-what"]`).Text(); !strings.Contains(what, "Bill "+fx.bill.BillNo) {
+		t.Fatalf("the export records say %q", what)
+	}
 	// Trade details: the billed order with its bill, the processing one with its reason.
 	tr := c.get(web.SellerTrades()).want(http.StatusOK).Doc()
 	if tr.Find(`[data-testid="trade-row"]`).Length() != 3 {
@@ -150,6 +153,29 @@ func TestSellerBillPages(t *testing.T) {
 	}
 	if cu := c.get(web.SellerTrades() + "?customer=acme").want(http.StatusOK).Doc(); cu.Find(`[data-testid="trade-row"]`).Length() != 1 {
 		t.Fatal("the customer filter")
+	}
+	// Keyset pages of one row walk every order once, newest first, with or without a period.
+	for _, period := range []string{"", fx.period.String()} {
+		var seen []string
+		f := models.TradeFilter{MerchantID: fx.m.MerchantID, Period: period, Limit: 1}
+		for {
+			rows, more, err := fx.ta.Store.Trades(context.Background(), f)
+			must(t, err)
+			for _, r := range rows {
+				seen = append(seen, r.OrderNo)
+			}
+			if !more {
+				break
+			}
+			f.Before = rows[len(rows)-1].ID
+		}
+		want := 3
+		if period != "" {
+			want = 2 // the processing order is not billable in any month yet
+		}
+		if len(seen) != want || (period == "" && seen[0] != fx.pending.OrderNo) {
+			t.Fatalf("keyset pages (period %q): %v", period, seen)
+		}
 	}
 	for _, q := range []string{"period=2026-13", "period=abc", "state=maybe", "order_no=%3Cscript%3E"} {
 		if r := c.get(web.SellerTrades() + "?" + q); r.Status != http.StatusUnprocessableEntity {

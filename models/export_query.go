@@ -103,8 +103,9 @@ func (e ExportJob) Percent() int {
 	return int(min(e.Done*100/e.Total, 100))
 }
 
-// CreateExport records a background export of the merchant's orders matching f and
-// queues the job that writes it, in one transaction.
+// CreateExport records a background export of what sp names of the merchant's (orders
+// matching a filter, a bill's lines, trade details) and queues the job that writes it,
+// in one transaction.
 func (s *Store) CreateExport(ctx context.Context, a Actor, merchantID uint, format string, sp ExportSpec) (ExportJob, error) {
 	spec, action, details, err := sp.owned(merchantID, format)
 	if err != nil {

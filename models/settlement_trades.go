@@ -22,7 +22,7 @@ const (
 type TradeFilter struct {
 	MerchantID uint   `json:"merchant_id,omitempty"`
 	State      string `json:"state,omitempty"`    // "", billed, unbilled
-	Period     string `json:"period,omitempty"`   // YYYYMM: the bill's period, or the month an unbilled order bills in
+	Period     string `json:"period,omitempty"`   // YYYYMM: the month the order became (or becomes) billable
 	OrderNo    string `json:"order_no,omitempty"` // exact
 	Customer   string `json:"customer,omitempty"` // contained in the customer name, any case
 	Before     uint   `json:"-"`                  // keyset: orders listed after this one
@@ -99,14 +99,17 @@ func (s *Store) tradeQuery(ctx context.Context, f TradeFilter) (*gorm.DB, error)
 	case TradeUnbilled:
 		q = q.Where("NOT " + billed)
 	}
+	// With a period the orders are those billable in the month, newest billable first,
+	// read by the (merchant, billable time) index; without, every order newest first.
+	order, key := "o.created_at", "created_at"
 	if f.Period != "" {
 		p, ok := ParseBillPeriod(f.Period)
 		if !ok {
 			return nil, &FieldError{Field: "period", Key: "settle.error.period"}
 		}
 		loc := s.CalendarLocation(ctx)
-		q = q.Where(`EXISTS (SELECT 1 FROM bill_lines bl JOIN bills b ON b.id = bl.bill_id WHERE bl.order_id = o.id AND b.period = ?)
-			OR (NOT `+billed+` AND o.billable_at >= ? AND o.billable_at < ?)`, p.String(), p.Start(loc).UTC(), p.End(loc).UTC())
+		q = q.Where("o.billable_at >= ? AND o.billable_at < ?", p.Start(loc).UTC(), p.End(loc).UTC())
+		order, key = "o.billable_at", "billable_at"
 	}
 	if f.OrderNo != "" {
 		q = q.Where("o.order_no = ?", f.OrderNo)
@@ -115,14 +118,17 @@ func (s *Store) tradeQuery(ctx context.Context, f TradeFilter) (*gorm.DB, error)
 		q = q.Where("LOWER(o.customer_name) LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(f.Customer))+"%")
 	}
 	if f.Before != 0 {
-		var at struct{ CreatedAt time.Time }
-		if err := s.r.WithContext(ctx).Table("orders").Select("created_at").Where("id = ? AND merchant_id = ?", f.Before, f.MerchantID).
-			Take(&at).Error; err != nil {
+		var at []time.Time
+		if err := s.r.WithContext(ctx).Table("orders").Where("id = ? AND merchant_id = ? AND "+key+" IS NOT NULL", f.Before, f.MerchantID).
+			Limit(1).Pluck(key, &at).Error; err != nil {
+			return nil, err
+		}
+		if len(at) == 0 {
 			return nil, ErrNotFound
 		}
-		q = q.Where("(o.created_at < ? OR (o.created_at = ? AND o.id < ?))", at.CreatedAt, at.CreatedAt, f.Before)
+		q = q.Where("("+order+" < ? OR ("+order+" = ? AND o.id < ?))", at[0], at[0], f.Before)
 	}
-	return q.Order("o.created_at DESC, o.id DESC"), nil
+	return q.Order(order + " DESC, o.id DESC"), nil
 }
 
 // Trades reads a page of the merchant's trade details (f.Limit rows) and whether more

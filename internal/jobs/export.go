@@ -20,8 +20,9 @@ const maxExportBytes = 4 << 30
 // cleanupEvery is how often expired export files are removed.
 const cleanupEvery = time.Hour
 
-// Exporter writes large exports (orders, bills, trade details) in the background, streaming rows from the
-// database into the blob store, and removes export files past their retention.
+// Exporter writes large exports (orders, a bill's lines, trade details) in the
+// background, streaming rows from the database into the blob store, and removes export
+// files past their retention.
 type Exporter struct {
 	Store   *models.Store
 	Blobs   blobstore.Store

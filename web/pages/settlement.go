@@ -231,3 +231,17 @@ func billStateURL(billNo string, console bool) string {
 	}
 	return web.SellerBill(billNo)
 }
+
+// exportWhat says what an export holds: orders, a bill's lines or trade details.
+func exportWhat(ctx context.Context, e models.ExportJob) string {
+	sp, err := e.Spec()
+	switch {
+	case err != nil:
+		return ""
+	case sp.Kind == models.ExportBill:
+		return i18n.T(ctx, "export.kind.bill", "BillNo", sp.BillNo)
+	case sp.Kind == models.ExportTrades:
+		return i18n.T(ctx, "export.kind.trades")
+	}
+	return i18n.T(ctx, "export.kind.orders")
+}

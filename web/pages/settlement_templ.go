@@ -2532,7 +2532,7 @@ func TradesPage(p view.Page, vm TradesVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "period", Label: "settle.field.period", Type: "month", Value: periodInput(vm.Period), Error: vm.Errors["period"], Max: 7}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldProps{Name: "period", Label: "settle.trade.period", Type: "month", Value: periodInput(vm.Period), Error: vm.Errors["period"], Max: 7}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
