@@ -34,8 +34,9 @@ type billKey struct {
 var errNothingToBill = errors.New("nothing to bill")
 
 // RunBills makes the bills of period: for each merchant and signing entity with order
-// lines that became billable before the period's end and are in no bill yet, or with
-// adjustments not yet billed, one bill holding all of them. Each bill is written in one
+// lines that became billable before the period's end and are in no bill yet, with
+// on-demand consumption in the period, or with adjustments not yet billed, one bill
+// holding all of them. Each bill is written in one
 // transaction, and a merchant whose bill for the period exists is left alone, so running
 // it again, or after a crash, adds nothing twice and changes no bill already made.
 // Items that became billable in earlier months and missed their run settle here.
