@@ -18,6 +18,13 @@ import (
 // runs, as the real first start does, and returns the passwords by address.
 func startDemoServer(t *testing.T) (*server, map[string]string) {
 	t.Helper()
+	return startDemoServerThen(t, nil)
+}
+
+// startDemoServerThen is startDemoServer with then run after the seeding, still before
+// the job worker starts.
+func startDemoServerThen(t *testing.T, then func(*server)) (*server, map[string]string) {
+	t.Helper()
 	pw := map[string]string{}
 	srv := startServerWith(t, func(srv *server) {
 		logins, err := seed.DemoWith(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
@@ -31,6 +38,9 @@ func startDemoServer(t *testing.T) (*server, map[string]string) {
 			if l.Role != "kit" { // the organisation user signs in to the app, not here
 				pw[l.Email] = l.Password
 			}
+		}
+		if then != nil {
+			then(srv)
 		}
 	})
 	return srv, pw

@@ -8,10 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"sellercenter/handlers"
 	"sellercenter/internal/money"
 	"sellercenter/internal/seed"
-	"sellercenter/internal/testkeys"
 	"sellercenter/models"
 	"sellercenter/web"
 )
@@ -25,18 +23,7 @@ import (
 // reference.
 func TestSettlementJourney(t *testing.T) {
 	var period string
-	pw := map[string]string{}
-	srv := startServerWith(t, func(srv *server) {
-		logins, err := seed.DemoWith(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
-			key, _, err := srv.Blobs.Put(ctx, strings.NewReader(string(data)), int64(len(data)))
-			return key, err
-		}, seed.DemoOptions{SaaSAddress: srv.URL + handlers.SaaSDemoPath, RefKey: testkeys.RSA3072()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range logins {
-			pw[l.Email] = l.Password
-		}
+	srv, pw := startDemoServerThen(t, func(srv *server) {
 		// Last month's run has not happened yet: its bills, and the run's record, go.
 		loc := srv.Store.CalendarLocation(context.Background())
 		period = models.BillPeriodOf(time.Now(), loc).Prev().String()

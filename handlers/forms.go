@@ -182,13 +182,32 @@ func cleanStrings(v reflect.Value, errs view.Errors) {
 	}
 }
 
-// fieldErrorFrom turns a store FieldError into form errors.
+// fieldErrorFrom turns the store's refusals of fields into form errors.
 func fieldErrorFrom(err error) (view.Errors, bool) {
-	var fe *models.FieldError
-	if errors.As(err, &fe) {
-		return view.Errors{fe.Field: view.M(fe.Key, fe.Args...)}, true
+	errs := view.Errors{}
+	if !addFieldErrors(errs, err, "") {
+		return nil, false
 	}
-	return nil, false
+	return errs, true
+}
+
+// addFieldErrors adds every refusal the store named in err to errs, each field name
+// after prefix (a message already on a field stays); it tells whether err named any.
+func addFieldErrors(errs view.Errors, err error, prefix string) bool {
+	var fes models.FieldErrors
+	if !errors.As(err, &fes) {
+		var fe *models.FieldError
+		if !errors.As(err, &fe) {
+			return false
+		}
+		fes = models.FieldErrors{fe}
+	}
+	for _, fe := range fes {
+		if !errs.Has(prefix + fe.Field) {
+			errs[prefix+fe.Field] = view.M(fe.Key, fe.Args...)
+		}
+	}
+	return true
 }
 
 // newIdempotencyKey is a fresh key a form carries (R3): a double submit of a purchase,

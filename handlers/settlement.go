@@ -113,7 +113,7 @@ func (a *App) billPage(c echo.Context, merchantID uint, side string) (pages.Bill
 		if vm.Adjustments, err = a.Store.OpenAdjustments(ctx, b.MerchantID, b.Entity); err != nil {
 			return vm, err
 		}
-		vm.Reasons = models.BillRejectReasons
+		vm.Reasons = reasonOptions(models.BillRejectReasons)
 		vm.Payment.PaidOn = a.Clock.Now().In(a.Store.CalendarLocation(ctx)).Format("2006-01-02")
 	}
 	return vm, nil
@@ -168,16 +168,7 @@ func (a *App) SellerBillInvoice(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	hasFile := len(parts[billInvoiceRule.Field]) > 0 || vm.Errors.Has("file")
-	_, cerr := a.Store.CheckInvoice(ctx, mid, vm.Bill.BillNo, in, hasFile)
-	var fes models.FieldErrors
-	switch {
-	case errors.As(cerr, &fes):
-		for _, fe := range fes {
-			if !vm.Errors.Has(fe.Field) {
-				vm.Errors[fe.Field] = view.M(fe.Key, fe.Args...)
-			}
-		}
-	case cerr != nil:
+	if _, cerr := a.Store.CheckInvoice(ctx, mid, vm.Bill.BillNo, in, hasFile); cerr != nil && !addFieldErrors(vm.Errors, cerr, "") {
 		return a.billRefused(c, cerr, vm)
 	}
 	if !amountOK && strings.TrimSpace(f.Amount) != "" {
@@ -200,16 +191,8 @@ func (a *App) SellerBillInvoice(c echo.Context) error {
 // billRefused answers a refused step: the fields the store found wrong on the form
 // (422), a step the bill no longer allows on the page as it is now (409).
 func (a *App) billRefused(c echo.Context, err error, vm pages.BillVM) error {
-	var fes models.FieldErrors
-	var fe *models.FieldError
 	switch {
-	case errors.As(err, &fes):
-		for _, e := range fes {
-			vm.Errors[e.Field] = view.M(e.Key, e.Args...)
-		}
-		return a.renderBill(c, http.StatusUnprocessableEntity, vm)
-	case errors.As(err, &fe):
-		vm.Errors[fe.Field] = view.M(fe.Key, fe.Args...)
+	case addFieldErrors(vm.Errors, err, ""):
 		return a.renderBill(c, http.StatusUnprocessableEntity, vm)
 	case !errors.Is(err, models.ErrIllegalTransition) && !errors.Is(err, models.ErrConflict):
 		return err
@@ -289,9 +272,6 @@ func tradeFilter(errs view.Errors, f tradeForm, merchantID uint) models.TradeFil
 	}
 	if tf.OrderNo != "" && !orderNoRE.MatchString(tf.OrderNo) {
 		errs.Set("order_no", "saas.calls.error_order")
-	}
-	if utf8.RuneCountInString(tf.Customer) > 100 && !errs.Has("customer") {
-		errs.Set("customer", "error.max_len", "N", 100)
 	}
 	return tf
 }
@@ -386,15 +366,9 @@ func (a *App) AdminBillList(c echo.Context) error {
 		return err
 	}
 	now := a.Clock.Now()
-	days := map[string]int{models.BillGenerated: sla.Send, models.BillSent: sla.Countersign, models.BillInvoiced: sla.Payment,
-		models.BillPaying: sla.Payment}
 	for _, r := range rows {
 		row := pages.AdminBillRow{Row: r}
-		if d, ok := days[r.Status]; ok {
-			since := r.StepSince
-			if r.Status == models.BillPaying && r.InvoicedAt != nil {
-				since = *r.InvoicedAt // the payment's days run from the payment application
-			}
+		if since, d, ok := sla.StepClock(r.Bill); ok {
 			e := cal.Elapsed(since, now)
 			row.Age = pages.SLAAge{Days: e, SLA: d, Tone: slaTone(e, d), Known: true}
 		}
@@ -534,17 +508,7 @@ func (a *App) AdminBillAdjust(c echo.Context) error {
 	}
 	in := models.AdjustmentInput{MerchantID: vm.Bill.MerchantID, Entity: vm.Bill.Entity, AmountFen: fen, Reason: f.Reason}
 	if !vm.Errors.Any() {
-		_, err = a.Store.AddAdjustment(c.Request().Context(), actor(c), in)
-		var fes models.FieldErrors
-		var fe *models.FieldError
-		switch {
-		case errors.As(err, &fes):
-			for _, e := range fes {
-				vm.Errors["adj_"+e.Field] = view.M(e.Key, e.Args...)
-			}
-		case errors.As(err, &fe):
-			vm.Errors["adj_"+fe.Field] = view.M(fe.Key, fe.Args...)
-		case err != nil:
+		if _, err := a.Store.AddAdjustment(c.Request().Context(), actor(c), in); err != nil && !addFieldErrors(vm.Errors, err, "adj_") {
 			return err
 		}
 	}

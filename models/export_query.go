@@ -26,9 +26,8 @@ type ExportPayload struct {
 	ExportID uint `json:"export_id"`
 }
 
-// What an export holds: orders (the default), one bill's lines, or trade details.
+// What an export holds besides orders (an empty kind): one bill's lines, or trade details.
 const (
-	ExportOrders = ""
 	ExportBill   = "bill"
 	ExportTrades = "trades"
 )

@@ -29,9 +29,6 @@ const (
 // BillStatuses lists the statuses in pipeline order.
 var BillStatuses = []string{BillGenerated, BillSent, BillCountersigned, BillInvoiced, BillReturned, BillPaying, BillPaid, BillCarried}
 
-// OpenBillStatuses are those of bills not yet paid or carried forward.
-var OpenBillStatuses = []string{BillGenerated, BillSent, BillCountersigned, BillInvoiced, BillReturned, BillPaying}
-
 // Signing entities: whom the merchant contracts with, by the product's business model.
 const (
 	EntityGeneral = BusinessGeneral // 通用: the platform as the merchant's sales agent

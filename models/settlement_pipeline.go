@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -150,7 +151,7 @@ type InvoiceInput struct {
 	TaxRate   int // percent
 }
 
-var invoiceNumberRe = regexp.MustCompile(`^[0-9]{8,20}$`)
+var invoiceNumberRe = regexp.MustCompile(fmt.Sprintf(`^[0-9]{%d,%d}$`, InvoiceNumberMinDigits, InvoiceNumberMaxDigits))
 
 // checkInvoice checks an invoice against its bill, naming every wrong field.
 func (s *Store) checkInvoice(ctx context.Context, b Bill, in *InvoiceInput, hasFile bool) []*FieldError {

@@ -33,8 +33,16 @@ type BillingState struct {
 	RunAt  *time.Time // when the expected bill is made
 }
 
-// BillingStateOf explains an order's settlement: bill is the bill holding it, if any.
-func BillingStateOf(o Order, bill *Bill, now time.Time, loc *time.Location) BillingState {
+// BillingStateOf explains an order's settlement: bill is the (latest) bill holding it,
+// if any; metered, that the order is on demand, billed by its consumption every month.
+func BillingStateOf(o Order, bill *Bill, metered bool, now time.Time, loc *time.Location) BillingState {
+	if metered && o.Status == OrderCompleted && o.Kind != OrderTrial {
+		st := BillingState{Why: WhyUsage, Period: BillPeriodOf(now, loc).String()}
+		if bill != nil {
+			st.BillNo = bill.BillNo
+		}
+		return st
+	}
 	if bill != nil {
 		return BillingState{Why: WhyBilled, BillNo: bill.BillNo, Period: bill.Period, Since: o.BillableAt}
 	}
@@ -79,21 +87,11 @@ func (s *Store) OrderBillingState(ctx context.Context, merchantID uint, o Order)
 	if len(rows) > 0 {
 		bill = &rows[0]
 	}
-	loc := s.CalendarLocation(ctx)
-	st := BillingStateOf(o, bill, s.clock.Now(), loc)
-	if st.Why == WhyFree || st.Why == WhyBilled {
-		// An on-demand resource bills its consumption every month: the current month next.
-		metered, err := s.IsOnDemand(ctx, merchantID, o.ID)
-		if err != nil {
-			return st, err
-		}
-		if metered && o.Status == OrderCompleted && o.Kind != OrderTrial {
-			st = BillingState{Why: WhyUsage, Period: BillPeriodOf(s.clock.Now(), loc).String()}
-			if bill != nil {
-				st.BillNo = bill.BillNo
-			}
-		}
+	metered, err := s.IsOnDemand(ctx, merchantID, o.ID)
+	if err != nil {
+		return BillingState{}, err
 	}
+	st := BillingStateOf(o, bill, metered, s.clock.Now(), s.CalendarLocation(ctx))
 	if st.Why == WhyNextRun || st.Why == WhyNextMonth || st.Why == WhyUsage {
 		p, _ := ParseBillPeriod(st.Period)
 		at, err := s.BillRunAt(ctx, p)
@@ -141,6 +139,25 @@ func (s *Store) BillSLAOf(ctx context.Context) (BillSLA, error) {
 	}
 	out.Payment, err = s.SettingInt(ctx, SettingBillPayDays, DefaultBillPayDays)
 	return out, err
+}
+
+// StepClock is what a bill's current step is measured by in the reviewers' queue: when
+// its working days started and how many the platform has; ok is false when the step
+// waits on no service level of the platform's (the merchant's invoice, a paid or carried
+// bill).
+func (sla BillSLA) StepClock(b Bill) (since time.Time, days int, ok bool) {
+	switch b.Status {
+	case BillGenerated:
+		return b.StepSince, sla.Send, true
+	case BillSent:
+		return b.StepSince, sla.Countersign, true
+	case BillInvoiced, BillPaying:
+		if b.InvoicedAt != nil {
+			return *b.InvoicedAt, sla.Payment, true // the payment's days run from the application
+		}
+		return b.StepSince, sla.Payment, true
+	}
+	return time.Time{}, 0, false
 }
 
 // BillTimeline is a bill's steps: each expected date counts the step's working days from

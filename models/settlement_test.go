@@ -500,10 +500,19 @@ func TestBillingStateTable(t *testing.T) {
 		{"refund of nothing", models.Order{Status: models.OrderCompleted, Kind: models.OrderUnsubscribe}, nil, models.WhyFree, ""},
 	}
 	for _, tc := range cases {
-		got := models.BillingStateOf(tc.o, tc.bill, now, loc)
+		got := models.BillingStateOf(tc.o, tc.bill, false, now, loc)
 		if got.Why != tc.why || got.Period != tc.period {
 			t.Errorf("%s: %+v, want %s in %q", tc.name, got, tc.why, tc.period)
 		}
+	}
+	// On demand: a delivered resource bills its consumption every month, this month next;
+	// one not yet delivered waits like any other.
+	if got := models.BillingStateOf(models.Order{Status: models.OrderCompleted, Kind: models.OrderNew}, &models.Bill{BillNo: "BL1"}, true, now, loc); got.Why != models.WhyUsage ||
+		got.Period != models.BillPeriodOf(now, loc).String() || got.BillNo != "BL1" {
+		t.Errorf("metered: %+v", got)
+	}
+	if got := models.BillingStateOf(models.Order{Status: models.OrderProcessing, Kind: models.OrderNew}, nil, true, now, loc); got.Why != models.WhyNotEffective {
+		t.Errorf("metered, not delivered: %+v", got)
 	}
 }
 

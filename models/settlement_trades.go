@@ -46,7 +46,7 @@ type TradeRow struct {
 	Entity        string
 	BillableAt    *time.Time
 	CreatedAt     time.Time
-	BillID        *uint
+	BillID        *uint // the latest bill holding it
 	FeeFen        int64
 	Metered       bool // on demand: billed by monthly consumption
 	BillNo        string
@@ -69,13 +69,10 @@ func (r *TradeRow) explain(now time.Time, loc *time.Location) {
 	if r.BillID != nil {
 		b = &Bill{BillNo: r.BillNo, Period: r.BillPeriod}
 	}
-	st := BillingStateOf(o, b, now, loc)
+	st := BillingStateOf(o, b, r.Metered, now, loc)
 	r.Why = st.Why
 	if st.Why != WhyBilled {
 		r.Expect = st.Period
-	}
-	if r.Metered && r.Status == OrderCompleted {
-		r.Why, r.Expect = WhyUsage, BillPeriodOf(now, loc).String()
 	}
 }
 
@@ -83,14 +80,13 @@ func (r *TradeRow) explain(now time.Time, loc *time.Location) {
 // trials, not unpaid or cancelled ones, not free ones; metered on-demand ones too),
 // newest first.
 func (s *Store) tradeQuery(ctx context.Context, f TradeFilter) (*gorm.DB, error) {
-	metered := "EXISTS (SELECT 1 FROM usage_segments u WHERE u.order_id = o.id)"
 	q := s.r.WithContext(ctx).Table("orders o").
 		Select(`o.id, o.order_no, o.kind, o.status, o.product_type, o.product_name_zh, o.product_name_en, o.spec_name, o.customer_name,
 			o.amount_fen, o.paid_fen, o.supervised, o.entity, o.billable_at, o.created_at,
-			(SELECT MIN(bl.bill_id) FROM bill_lines bl WHERE bl.order_id = o.id) AS bill_id,
+			(SELECT MAX(bl.bill_id) FROM bill_lines bl WHERE bl.order_id = o.id) AS bill_id,
 			COALESCE((SELECT SUM(bl.fee_fen) FROM bill_lines bl WHERE bl.order_id = o.id), 0) AS fee_fen,
-			`+metered+` AS metered`).
-		Where("o.merchant_id = ? AND o.kind <> ? AND o.status NOT IN ? AND (o.amount_fen <> 0 OR "+metered+")", f.MerchantID, OrderTrial,
+			`+meteredSQL+` AS metered`).
+		Where("o.merchant_id = ? AND o.kind <> ? AND o.status NOT IN ? AND (o.amount_fen <> 0 OR "+meteredSQL+")", f.MerchantID, OrderTrial,
 			[]string{OrderPendingPayment, OrderCancelled})
 	billed := "EXISTS (SELECT 1 FROM bill_lines bl WHERE bl.order_id = o.id)"
 	switch f.State {

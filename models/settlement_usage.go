@@ -160,12 +160,14 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// IsOnDemand tells whether one of the merchant's orders is metered (its first line is
-// billed on demand).
+// meteredSQL tells, over orders o, whether an order is on demand: its lines are billed
+// by their consumption.
+const meteredSQL = "EXISTS (SELECT 1 FROM order_lines ml WHERE ml.order_id = o.id AND ml.billing_mode = '" + BillingOnDemand + "')"
+
+// IsOnDemand tells whether one of the merchant's orders is metered.
 func (s *Store) IsOnDemand(ctx context.Context, merchantID, orderID uint) (bool, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Model(&OrderLine{}).Where("order_id = ? AND billing_mode = ? AND order_id IN (SELECT id FROM orders WHERE merchant_id = ?)",
-		orderID, BillingOnDemand, merchantID).Count(&n).Error
+	err := s.r.WithContext(ctx).Table("orders o").Where("o.id = ? AND o.merchant_id = ? AND "+meteredSQL, orderID, merchantID).Count(&n).Error
 	return n > 0, err
 }
 

@@ -10,8 +10,8 @@ import (
 	"syscall"
 	"time"
 
-	"sellercenter/internal/loadgen"
 	"sellercenter/models"
+	"sellercenter/web"
 )
 
 // billRun is one `sellercenter bills run` of a month: what it made, how long it took,
@@ -155,30 +155,16 @@ func (b *bench) billPages(ds dataset, lines int64) error {
 	if err != nil {
 		return err
 	}
-	pages := []struct {
-		name string
-		c    *loadgen.Client
-		path string
-	}{
-		{"merchant bill list /seller/bills", merchant, "/seller/bills"},
-		{fmt.Sprintf("the bill of %d lines, first page", lines), merchant, "/seller/bills/" + no},
-		{"the same bill, a page halfway down its lines", merchant, fmt.Sprintf("/seller/bills/%s?after=%d", no, deep)},
-		{"trade details /seller/trades", merchant, "/seller/trades"},
-		{"trade details, unbilled only", merchant, "/seller/trades?state=unbilled"},
-		{"trade details of the period " + period, merchant, "/seller/trades?period=" + period},
-		{"reviewer bill queue /admin/bills", reviewer, "/admin/bills"},
-		{"reviewer bill page of that bill", reviewer, "/admin/bills/" + no},
-	}
-	for _, p := range pages {
-		if err := p.c.Get(b.ctx, p.path); err != nil {
-			b.add("P3", p.name, "not measured: "+err.Error(), "", nil)
-			continue
-		}
-		s := b.load(p.c, p.path, b.opt.p3Conns, b.opt.duration)
-		b.add("P3", fmt.Sprintf("%s: p99 at %d conns (p50 %s, %.0f req/s)", p.name, b.opt.p3Conns, loadgen.Ms(s.P50), s.Throughput), loadgen.Ms(s.P99), "< 100 ms",
-			pass(s.P99 < 100*time.Millisecond && s.Errors == 0))
-	}
-	return nil
+	return b.holdP3([]p3Page{
+		{"merchant bill list " + web.SellerBills(), merchant, web.SellerBills()},
+		{fmt.Sprintf("the bill of %d lines, first page", lines), merchant, web.SellerBill(no)},
+		{"the same bill, a page halfway down its lines", merchant, fmt.Sprintf("%s?after=%d", web.SellerBill(no), deep)},
+		{"trade details " + web.SellerTrades(), merchant, web.SellerTrades()},
+		{"trade details, unbilled only", merchant, web.SellerTrades() + "?state=" + models.TradeUnbilled},
+		{"trade details of the period " + period, merchant, web.SellerTrades() + "?period=" + period},
+		{"reviewer bill queue " + web.AdminBills(), reviewer, web.AdminBills()},
+		{"reviewer bill page of that bill", reviewer, web.AdminBill(no)},
+	})
 }
 
 // rerunUnchanged runs a month again and checks it made nothing and changed nothing.

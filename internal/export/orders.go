@@ -43,62 +43,80 @@ func New(format string, out io.Writer, sheet string) (Writer, error) {
 // rows written every ProgressEvery rows to progress (which may be nil). It returns the
 // number of rows written.
 func WriteOrders(ctx context.Context, format string, out io.Writer, lb Labels, src OrderSource, progress func(rows int64) error) (int64, error) {
-	w, err := New(format, out, lb.T("export.sheet.orders"))
+	rw, err := newRowWriter(ctx, format, out, lb, "export.sheet.orders", OrderColumns, progress)
 	if err != nil {
 		return 0, err
 	}
-	header := make([]string, len(OrderColumns))
-	for i, k := range OrderColumns {
-		header[i] = lb.T(k)
-	}
-	if err := w.Header(header); err != nil {
-		return 0, err
-	}
-	// Labels are looked up once per distinct value, not once per row.
-	labels := map[string]string{}
-	label := func(key string) string {
-		s, ok := labels[key]
-		if !ok {
-			s = lb.T(key)
-			labels[key] = s
-		}
-		return s
-	}
-	zone := lb.Zone
-	if zone == nil {
-		zone = time.UTC
-	}
 	cells := make([]Cell, len(OrderColumns))
 	stamp := make([]byte, 0, 32)
-	var rows int64
 	err = src(func(r *models.OrderExportRow) error {
-		stamp = r.CreatedAt.In(zone).AppendFormat(stamp[:0], time.DateTime)
+		stamp = r.CreatedAt.In(rw.lb.Zone).AppendFormat(stamp[:0], time.DateTime)
 		cells[0] = Cell{Text: r.OrderNo}
 		cells[1] = Cell{Text: string(stamp)}
-		cells[2] = Cell{Text: label("order.status." + r.Status)}
-		cells[3] = Cell{Text: label("order.kind." + r.Kind)}
+		cells[2] = Cell{Text: rw.label("order.status." + r.Status)}
+		cells[3] = Cell{Text: rw.label("order.kind." + r.Kind)}
 		cells[4] = Cell{Text: r.ProductName(lb.Lang)}
 		cells[5] = Cell{Text: r.SpecName}
 		cells[6] = Cell{Text: r.CustomerName}
 		cells[7] = Cell{Fen: r.AmountFen, Money: true}
 		cells[8] = Cell{Fen: r.PaidFen, Money: true}
 		cells[9] = Cell{Fen: r.RefundedFen, Money: true}
-		if err := w.Row(cells); err != nil {
-			return err
-		}
-		rows++
-		if rows%ProgressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if progress != nil {
-				return progress(rows)
-			}
-		}
-		return nil
+		return rw.row(cells)
 	})
 	if err != nil {
-		return rows, err
+		return rw.rows, err
 	}
-	return rows, w.Close()
+	return rw.rows, rw.w.Close()
+}
+
+// rowWriter writes a header and rows, counting them and checking the context and the
+// progress every ProgressEvery rows; labels are looked up once per distinct key.
+type rowWriter struct {
+	ctx      context.Context
+	w        Writer
+	progress func(int64) error
+	rows     int64
+	labels   map[string]string
+	lb       Labels
+}
+
+func newRowWriter(ctx context.Context, format string, out io.Writer, lb Labels, sheet string, cols []string, progress func(int64) error) (*rowWriter, error) {
+	w, err := New(format, out, lb.T(sheet))
+	if err != nil {
+		return nil, err
+	}
+	header := make([]string, len(cols))
+	for i, k := range cols {
+		header[i] = lb.T(k)
+	}
+	if lb.Zone == nil {
+		lb.Zone = time.UTC
+	}
+	return &rowWriter{ctx: ctx, w: w, progress: progress, labels: map[string]string{}, lb: lb}, w.Header(header)
+}
+
+// label is a message in the reader's language, looked up once per distinct key.
+func (r *rowWriter) label(key string) string {
+	s, ok := r.labels[key]
+	if !ok {
+		s = r.lb.T(key)
+		r.labels[key] = s
+	}
+	return s
+}
+
+func (r *rowWriter) row(cells []Cell) error {
+	if err := r.w.Row(cells); err != nil {
+		return err
+	}
+	r.rows++
+	if r.rows%ProgressEvery == 0 {
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+		if r.progress != nil {
+			return r.progress(r.rows)
+		}
+	}
+	return nil
 }

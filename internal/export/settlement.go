@@ -22,58 +22,6 @@ var TradeColumns = []string{
 	"settle.col.entity", "settle.col.amount", "settle.col.fee", "settle.col.state", "settle.col.bill_no", "settle.col.period",
 }
 
-// rowWriter writes a header and rows, counting them and checking the context and the
-// progress every ProgressEvery rows.
-type rowWriter struct {
-	ctx      context.Context
-	w        Writer
-	progress func(int64) error
-	rows     int64
-	labels   map[string]string
-	lb       Labels
-}
-
-func newRowWriter(ctx context.Context, format string, out io.Writer, lb Labels, sheet string, cols []string, progress func(int64) error) (*rowWriter, error) {
-	w, err := New(format, out, lb.T(sheet))
-	if err != nil {
-		return nil, err
-	}
-	header := make([]string, len(cols))
-	for i, k := range cols {
-		header[i] = lb.T(k)
-	}
-	if lb.Zone == nil {
-		lb.Zone = time.UTC
-	}
-	return &rowWriter{ctx: ctx, w: w, progress: progress, labels: map[string]string{}, lb: lb}, w.Header(header)
-}
-
-// label is a message in the reader's language, looked up once per distinct key.
-func (r *rowWriter) label(key string) string {
-	s, ok := r.labels[key]
-	if !ok {
-		s = r.lb.T(key)
-		r.labels[key] = s
-	}
-	return s
-}
-
-func (r *rowWriter) row(cells []Cell) error {
-	if err := r.w.Row(cells); err != nil {
-		return err
-	}
-	r.rows++
-	if r.rows%ProgressEvery == 0 {
-		if err := r.ctx.Err(); err != nil {
-			return err
-		}
-		if r.progress != nil {
-			return r.progress(r.rows)
-		}
-	}
-	return nil
-}
-
 // WriteBillLines writes a bill's lines (models.Store.EachBillLine bound to the bill) to
 // out in format; adjustments are described by their reason.
 func WriteBillLines(ctx context.Context, format string, out io.Writer, lb Labels, src func(fn func(*models.BillLineRow) error) error,

@@ -42,7 +42,7 @@ type BillVM struct {
 	MerchantName  string
 	MerchantEmail string
 	Adjustments   []models.BillAdjustment // the merchant's adjustments waiting for the next bill
-	Reasons       []string
+	Reasons       []view.Option           // the return reasons
 	Reject        RejectForm
 	Payment       PaymentForm
 	Adjust        AdjustForm
@@ -82,15 +82,6 @@ func (vm BillVM) Returned() bool {
 // StepURL is where a reviewer posts a step.
 func (vm BillVM) StepURL(step string) string { return web.AdminBillStep(vm.Bill.BillNo, step) }
 
-// reasonOptions are the return reasons for the select.
-func (vm BillVM) reasonOptions() []view.Option {
-	out := make([]view.Option, len(vm.Reasons))
-	for i, r := range vm.Reasons {
-		out[i] = view.Option{Value: r, Label: r}
-	}
-	return out
-}
-
 // taxOptions are the invoice's tax rates.
 func (vm BillVM) taxOptions() []view.Option {
 	out := make([]view.Option, len(vm.TaxRates))
@@ -129,7 +120,7 @@ func billBadge(status string) components.BadgeProps {
 // lineDescription is what a bill line is: its product, or an adjustment's reason.
 func lineDescription(ctx context.Context, l models.BillLineRow) string {
 	if l.Kind == models.LineAdjustment {
-		return export.AdjustmentReason(func(k string, args ...any) string { return i18n.T(ctx, k, args...) }, l.Reason)
+		return adjustmentReason(ctx, l.Reason)
 	}
 	return l.ProductName(i18n.Lang(ctx))
 }
@@ -216,20 +207,12 @@ func stepState(st models.BillStep) string {
 // adjustSigns are the directions of an adjustment.
 var adjustSigns = []view.Option{{Value: "+", Label: "settle.adjust.credit"}, {Value: "-", Label: "settle.adjust.debit"}}
 
-// periodInput writes a period YYYYMM for a month input (YYYY-MM).
-func periodInput(p string) string {
-	if len(p) == 6 {
-		return periodLabel(p)
-	}
-	return p
-}
-
-// billStateURL is a bill's page from an order's settlement card.
-func billStateURL(billNo string, console bool) string {
+// consoleSide is the side of a page shown in the console or in the seller center.
+func consoleSide(console bool) string {
 	if console {
-		return web.AdminBill(billNo)
+		return SideReviewer
 	}
-	return web.SellerBill(billNo)
+	return SideMerchant
 }
 
 // exportWhat says what an export holds: orders, a bill's lines or trade details.
