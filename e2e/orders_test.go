@@ -62,6 +62,8 @@ func (b *browser) waitAttrChange(sel, name, old string) string {
 func (b *browser) reloadUntil(sel, want string) {
 	b.t.Helper()
 	page := b.path()
+	// The work awaited may be queued behind older jobs (the demo history's backlog).
+	b.srv.drainWorker(b.t)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if n := b.count(sel); n > 0 && strings.Contains(b.text(sel), want) {
