@@ -249,25 +249,31 @@ func (s *Store) BillRunAt(ctx context.Context, period BillPeriod) (time.Time, er
 	return at.UTC(), nil
 }
 
-// ScheduleBillRun queues the next run: for the month before now if its day has not come
-// yet, else for this month (one per month, however many instances ask).
+// ScheduleBillRun queues the next run. The latest run that is due (last month's once
+// its day has come, else the one of the month before) is queued now if it never
+// finished, so a run missed while the server was down is made up; otherwise the next
+// month's is queued for its day (one per month, however many instances ask).
 func (s *Store) ScheduleBillRun(ctx context.Context) error {
-	loc := s.CalendarLocation(ctx)
-	p := BillPeriodOf(s.clock.Now(), loc).Prev()
+	now := s.clock.Now()
+	p := BillPeriodOf(now, s.CalendarLocation(ctx)).Prev()
 	at, err := s.BillRunAt(ctx, p)
 	if err != nil {
 		return err
 	}
-	if !at.After(s.clock.Now()) {
-		var done int64
-		if err := s.r.WithContext(ctx).Model(&BillRun{}).Where("period = ? AND finished_at IS NOT NULL", p.String()).Count(&done).Error; err != nil {
+	if at.After(now) {
+		p = p.Prev()
+		if at, err = s.BillRunAt(ctx, p); err != nil {
 			return err
 		}
-		if done > 0 {
-			p = p.Next()
-			if at, err = s.BillRunAt(ctx, p); err != nil {
-				return err
-			}
+	}
+	var done int64
+	if err := s.r.WithContext(ctx).Model(&BillRun{}).Where("period = ? AND finished_at IS NOT NULL", p.String()).Count(&done).Error; err != nil {
+		return err
+	}
+	if done > 0 {
+		p = p.Next()
+		if at, err = s.BillRunAt(ctx, p); err != nil {
+			return err
 		}
 	}
 	return s.Enqueue(ctx, JobBillRun, BillRunPayload{Period: p.String()}, at, "bill_run:"+p.String())

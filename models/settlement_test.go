@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -470,6 +471,74 @@ func TestBillRunDay(t *testing.T) {
 		if _, ok := models.ParseBillPeriod(bad); ok {
 			t.Errorf("period %q accepted", bad)
 		}
+	}
+}
+
+// TestScheduleBillRun: the latest due run is queued at once when it never finished (a
+// month missed while the server was down, before or after this month's bill day);
+// otherwise the next month's run waits for its day; asking twice queues one job.
+func TestScheduleBillRun(t *testing.T) {
+	b := newBilling(t)
+	st := b.env.Store
+	cst := time.FixedZone("CST", 8*3600)
+	queued := func() []string {
+		t.Helper()
+		if err := st.ScheduleBillRun(b.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.ScheduleBillRun(b.ctx); err != nil {
+			t.Fatal(err)
+		}
+		var jobs []models.Job
+		if err := b.env.DB.R.Where("kind = ? AND status = ?", models.JobBillRun, models.JobQueued).Order("run_at").Find(&jobs).Error; err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, j := range jobs {
+			var p models.BillRunPayload
+			if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, p.Period+"@"+j.RunAt.In(cst).Format("2006-01-02 15:04"))
+		}
+		return out
+	}
+	finish := func(period string) {
+		t.Helper()
+		p, _ := models.ParseBillPeriod(period)
+		if _, err := st.RunBills(b.ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.env.DB.W.Where("kind = ? AND dedup_key = ?", models.JobBillRun, "bill_run:"+period).Delete(&models.Job{}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 2 December, before December's run: no run ever finished, so October's is due.
+	b.env.Clock.Set(time.Date(2026, 12, 2, 10, 0, 0, 0, cst))
+	if got := fmt.Sprint(queued()); got != "[202610@2026-11-03 02:00]" {
+		t.Fatalf("with nothing run: %s", got)
+	}
+	finish("202610")
+	if got := fmt.Sprint(queued()); got != "[202611@2026-12-03 02:00]" {
+		t.Fatalf("after October's run: %s", got)
+	}
+	// The server was down on the 3rd: on the 7th November's run is still queued, due.
+	b.env.Clock.Set(time.Date(2026, 12, 7, 9, 0, 0, 0, cst))
+	if got := fmt.Sprint(queued()); got != "[202611@2026-12-03 02:00]" {
+		t.Fatalf("a missed run: %s", got)
+	}
+	finish("202611")
+	// January's run moves from Sunday the 3rd to Monday.
+	if got := fmt.Sprint(queued()); got != "[202612@2027-01-04 02:00]" {
+		t.Fatalf("after November's run: %s", got)
+	}
+	// A November run that never finished (its record gone) is made up on the 20th.
+	if err := b.env.DB.W.Where("period = ?", "202611").Delete(&models.BillRun{}).Error; err != nil {
+		t.Fatal(err)
+	}
+	b.env.Clock.Set(time.Date(2026, 12, 20, 9, 0, 0, 0, cst))
+	if got := fmt.Sprint(queued()); got != "[202611@2026-12-03 02:00 202612@2027-01-04 02:00]" {
+		t.Fatalf("an unfinished run: %s", got)
 	}
 }
 

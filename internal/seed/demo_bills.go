@@ -16,21 +16,23 @@ func (s store) seedBills(ctx context.Context, at func(time.Time) store, now time
 	loc := s.CalendarLocation(ctx)
 	ma := models.Actor{UserID: merchant.ID, Email: merchant.Email, RequestID: models.ActorSeed}
 	mid := *merchant.MerchantID
+	// The months whose run has come: last month's only from its bill day.
 	last := models.BillPeriodOf(now, loc).Prev()
 	var periods []models.BillPeriod
+	var runs []time.Time
 	for p := models.BillPeriodOf(now.AddDate(0, 0, -historyDays), loc); p.String() <= last.String(); p = p.Next() {
-		periods = append(periods, p)
-	}
-	// The stage each bill stops at, from the newest back.
-	stops := []string{models.BillGenerated, models.BillSent, models.BillCountersigned, models.BillInvoiced, models.BillReturned, models.BillPaying}
-	for i, p := range periods {
 		runAt, err := s.BillRunAt(ctx, p)
 		if err != nil {
 			return err
 		}
-		if runAt.After(now) {
-			continue
+		if !runAt.After(now) {
+			periods, runs = append(periods, p), append(runs, runAt)
 		}
+	}
+	// The stage each bill stops at, from the newest back.
+	stops := []string{models.BillGenerated, models.BillSent, models.BillCountersigned, models.BillInvoiced, models.BillReturned, models.BillPaying}
+	for i, p := range periods {
+		runAt := runs[i]
 		if _, err := at(runAt).RunBills(ctx, p); err != nil {
 			return err
 		}

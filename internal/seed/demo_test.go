@@ -179,3 +179,38 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 		t.Errorf("%d demo bills", len(bills))
 	}
 }
+
+// TestSeedDemoBillsBeforeTheBillDay: seeded in the first days of a month, before its
+// bill day, the demo has no bill of last month yet and still one at every step.
+func TestSeedDemoBillsBeforeTheBillDay(t *testing.T) {
+	t.Parallel()
+	env := testdb.Open(t)
+	ctx := context.Background()
+	env.Clock.Set(time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)) // noon on the 2nd in Beijing; the run is on the 3rd
+	put := func(context.Context, []byte) (string, error) {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		return hex.EncodeToString(b), nil
+	}
+	if _, err := seed.Demo(ctx, env.Store, put); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := env.Store.UserByEmail(ctx, seed.DemoMerchantEmail)
+	bills, err := env.Store.BillsOfMerchant(ctx, *m.MerchantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := map[string]int{}
+	for _, bl := range bills {
+		if bl.Period >= "202611" {
+			t.Errorf("a bill of %s before its run", bl.Period)
+		}
+		stages[bl.Status]++
+	}
+	for _, st := range []string{models.BillGenerated, models.BillSent, models.BillCountersigned, models.BillInvoiced, models.BillReturned,
+		models.BillPaying, models.BillPaid} {
+		if stages[st] == 0 {
+			t.Errorf("no demo bill %s: %v", st, stages)
+		}
+	}
+}
