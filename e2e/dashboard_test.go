@@ -3,7 +3,14 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"io/fs"
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +18,7 @@ import (
 
 	"sellercenter/handlers"
 	"sellercenter/internal/seed"
+	"sellercenter/internal/testdb"
 	"sellercenter/internal/testkeys"
 )
 
@@ -21,10 +29,39 @@ func startDemoServer(t *testing.T) (*server, map[string]string) {
 	return startDemoServerThen(t, nil)
 }
 
+// demo is the demo data as the first demo server of the process seeded it: its database
+// (SQLite only), blobs and passwords, which the demo servers after it copy instead of
+// seeding a year of history again. They listen on the same port, as the demo's
+// addresses name the server's URL; when the port is taken, or on PostgreSQL, a server
+// seeds its own.
+var demo struct {
+	mu     sync.Mutex
+	ready  bool
+	snap   testdb.Snapshot
+	blobs  string
+	port   string
+	logins map[string]string
+}
+
 // startDemoServerThen is startDemoServer with then run after the seeding, still before
 // the job worker starts.
 func startDemoServerThen(t *testing.T, then func(*server)) (*server, map[string]string) {
 	t.Helper()
+	demo.mu.Lock()
+	defer demo.mu.Unlock()
+	if demo.ready {
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+demo.port); err == nil {
+			srv := startServerFrom(t, testdb.OpenSnapshot(t, demo.snap), ln, func(srv *server) {
+				if err := linkTree(demo.blobs, srv.blobDir); err != nil {
+					t.Fatal(err)
+				}
+				if then != nil {
+					then(srv)
+				}
+			})
+			return srv, maps.Clone(demo.logins)
+		}
+	}
 	pw := map[string]string{}
 	srv := startServerWith(t, func(srv *server) {
 		logins, err := seed.DemoWith(context.Background(), srv.Store, func(ctx context.Context, data []byte) (string, error) {
@@ -39,11 +76,64 @@ func startDemoServerThen(t *testing.T, then func(*server)) (*server, map[string]
 				pw[l.Email] = l.Password
 			}
 		}
+		if !demo.ready {
+			keepDemo(t, srv, pw)
+		}
 		if then != nil {
 			then(srv)
 		}
 	})
 	return srv, pw
+}
+
+// keepDemo keeps the demo data srv has just seeded for the demo servers after it.
+func keepDemo(t *testing.T, srv *server, pw map[string]string) {
+	t.Helper()
+	snap, ok, err := srv.env.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		return
+	}
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "sellercenter-demo-blobs-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := linkTree(srv.blobDir, dir); err != nil {
+		t.Fatal(err)
+	}
+	demo.ready, demo.snap, demo.blobs, demo.port, demo.logins = true, snap, dir, u.Port(), maps.Clone(pw)
+}
+
+// linkTree makes every file under src appear at the same place under dst, as a hard link
+// (blobs are never changed in place) or, where that fails, a copy.
+func linkTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o700)
+		}
+		if os.Link(p, to) == nil {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o600)
+	})
 }
 
 // TestMerchantDayAndReviewerConsole drives what a merchant and a reviewer see first: the

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -52,7 +53,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "e2e: SKIP — chromium not found (install Debian's chromium to run the browser journeys)")
 	}
 	models.UseFastPasswordHashing()
-	os.Exit(m.Run())
+	code := m.Run()
+	if demo.blobs != "" {
+		os.RemoveAll(demo.blobs)
+	}
+	os.Exit(code)
 }
 
 // server is the real app on a loopback port with its job worker running.
@@ -62,6 +67,7 @@ type server struct {
 	Blobs   *blobstore.Local
 	Catalog *i18n.Catalog
 	env     *testdb.Env
+	blobDir string
 }
 
 func startServer(t *testing.T) *server {
@@ -74,15 +80,28 @@ func startServer(t *testing.T) *server {
 // written: unpaid for a moment, a year ago by its clock).
 func startServerWith(t *testing.T, before func(*server)) *server {
 	t.Helper()
+	return startServerFrom(t, nil, nil, before)
+}
+
+// startServerFrom is startServerWith on env's database (nil: a new one) and listening on
+// ln (nil: a new port); before may fill the blob store's directory first.
+func startServerFrom(t *testing.T, env *testdb.Env, ln net.Listener, before func(*server)) *server {
+	t.Helper()
 	if chromiumPath == "" {
+		if ln != nil {
+			ln.Close()
+		}
 		t.Skip("chromium not installed")
 	}
-	env := testdb.Open(t)
+	if env == nil {
+		env = testdb.Open(t)
+	}
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, err := blobstore.NewLocal(filepath.Join(t.TempDir(), "blobs"))
+	blobDir := filepath.Join(t.TempDir(), "blobs")
+	blobs, err := blobstore.NewLocal(blobDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,12 +124,16 @@ func startServerWith(t *testing.T, before func(*server)) *server {
 	app.SaaSDemo = handlers.NewDevSaaSDemo(store, func() string { return app.Cfg.BaseURL }, testkeys.RSA3072(), app.Outbound)
 	app.Sessions = handlers.NewSessions(cfg, env.DB)
 	srv := httptest.NewUnstartedServer(nil)
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
 	srv.Start()
 	app.Cfg.BaseURL = srv.URL
 	srv.Config.Handler = trace.wrap(app.Router())
 	t.Cleanup(srv.Close)
 
-	s := &server{URL: srv.URL, Store: store, Blobs: blobs, Catalog: cat, env: env}
+	s := &server{URL: srv.URL, Store: store, Blobs: blobs, Catalog: cat, env: env, blobDir: blobDir}
 	if before != nil {
 		before(s)
 	}

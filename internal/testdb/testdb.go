@@ -32,6 +32,8 @@ type Env struct {
 	Box   *secretbox.Box
 	// reopen opens another connection pool to the same database: a second instance.
 	reopen func() (*models.DB, error)
+	key    []byte
+	path   string // the SQLite file; empty on PostgreSQL
 }
 
 // SecondInstance is another store over the same database through connections of its own,
@@ -55,6 +57,7 @@ func Open(t testing.TB) *Env {
 	var db *models.DB
 	var err error
 	var reopen func() (*models.DB, error)
+	var path string
 	if dsn := os.Getenv("SC_TEST_DATABASE_URL"); dsn != "" {
 		var schemaDSN string
 		db, schemaDSN, err = openSchema(t, dsn)
@@ -63,19 +66,61 @@ func Open(t testing.TB) *Env {
 		}
 		reopen = func() (*models.DB, error) { return models.OpenPostgres(schemaDSN) }
 	} else {
-		var path string
-		db, path, err = openSQLiteCopy(t)
+		db, path, err = openSQLiteCopy(t, nil)
 		reopen = func() (*models.DB, error) { return models.OpenSQLite(path) }
 	}
 	if err != nil {
 		t.Fatalf("open test db: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
+	return newEnv(t, db, reopen, key, path)
+}
+
+func newEnv(t testing.TB, db *models.DB, reopen func() (*models.DB, error), key []byte, path string) *Env {
+	t.Cleanup(func() { db.Close() })
 	box, _ := secretbox.New(key)
 	clk := clock.NewFake(Start)
-	return &Env{DB: db, Store: models.NewStore(db, clk, box, texts(t)), Clock: clk, Box: box, reopen: reopen}
+	return &Env{DB: db, Store: models.NewStore(db, clk, box, texts(t)), Clock: clk, Box: box, reopen: reopen, key: key, path: path}
+}
+
+// Snapshot is a SQLite test database's content and the key its secrets are sealed
+// with: later tests start from copies of it (OpenSnapshot) instead of building it again.
+type Snapshot struct {
+	data []byte
+	key  []byte
+}
+
+// Snapshot copies the database as it is now; nothing may write to it meanwhile. ok is
+// false on PostgreSQL, whose tests build their data each time.
+func (e *Env) Snapshot() (snap Snapshot, ok bool, err error) {
+	if e.path == "" {
+		return Snapshot{}, false, nil
+	}
+	dir, err := os.MkdirTemp("", "sellercenter-snapshot-")
+	if err != nil {
+		return Snapshot{}, false, err
+	}
+	defer os.RemoveAll(dir)
+	dst := filepath.Join(dir, "snapshot.db")
+	if err := e.DB.W.Exec("VACUUM INTO ?", dst).Error; err != nil {
+		return Snapshot{}, false, err
+	}
+	data, err := os.ReadFile(dst)
+	if err != nil {
+		return Snapshot{}, false, err
+	}
+	return Snapshot{data: data, key: e.key}, true, nil
+}
+
+// OpenSnapshot returns a copy of snap for t, its secrets readable with the same key.
+func OpenSnapshot(t testing.TB, snap Snapshot) *Env {
+	t.Helper()
+	db, path, err := openSQLiteCopy(t, snap.data)
+	if err != nil {
+		t.Fatalf("open test db: %v", err)
+	}
+	return newEnv(t, db, func() (*models.DB, error) { return models.OpenSQLite(path) }, snap.key, path)
 }
 
 // catalog is the message catalog, loaded once per test process.
@@ -102,14 +147,18 @@ var template struct {
 	err   error
 }
 
-// openSQLiteCopy opens a copy of the template in the test's temporary directory.
-func openSQLiteCopy(t testing.TB) (*models.DB, string, error) {
-	template.once.Do(func() { template.bytes, template.err = migratedSQLite() })
-	if template.err != nil {
-		return nil, "", template.err
+// openSQLiteCopy opens a copy of data, or of the template when data is nil, in the
+// test's temporary directory.
+func openSQLiteCopy(t testing.TB, data []byte) (*models.DB, string, error) {
+	if data == nil {
+		template.once.Do(func() { template.bytes, template.err = migratedSQLite() })
+		if template.err != nil {
+			return nil, "", template.err
+		}
+		data = template.bytes
 	}
 	path := filepath.Join(t.TempDir(), "test.db")
-	if err := os.WriteFile(path, template.bytes, 0o600); err != nil {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return nil, "", err
 	}
 	db, err := models.OpenSQLite(path)
