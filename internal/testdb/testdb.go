@@ -77,6 +77,7 @@ func Open(t testing.TB) *Env {
 	return newEnv(t, db, reopen, key, path)
 }
 
+// newEnv is the test's environment over db, its secrets sealed with key.
 func newEnv(t testing.TB, db *models.DB, reopen func() (*models.DB, error), key []byte, path string) *Env {
 	t.Cleanup(func() { db.Close() })
 	box, _ := secretbox.New(key)
