@@ -29,11 +29,10 @@ func startDemoServer(t *testing.T) (*server, map[string]string) {
 	return startDemoServerThen(t, nil)
 }
 
-// demo is the demo data as the first demo server of the process seeded it: its database
-// (SQLite only), blobs and passwords, which the demo servers after it copy instead of
-// seeding a year of history again. They listen on the same port, as the demo's
-// addresses name the server's URL; when the port is taken, or on PostgreSQL, a server
-// seeds its own.
+// demo is the demo data as the first demo server of the process seeded it: its database,
+// blobs and passwords, which the demo servers after it copy instead of seeding a year of
+// history again. They listen on the same port, as the demo's addresses name the
+// server's URL; when the port is taken, a server seeds its own.
 var demo struct {
 	mu     sync.Mutex
 	ready  bool
@@ -89,12 +88,9 @@ func startDemoServerThen(t *testing.T, then func(*server)) (*server, map[string]
 // keepDemo keeps the demo data srv has just seeded for the demo servers after it.
 func keepDemo(t *testing.T, srv *server, pw map[string]string) {
 	t.Helper()
-	snap, ok, err := srv.env.Snapshot()
+	snap, err := srv.env.Snapshot()
 	if err != nil {
 		t.Fatal(err)
-	}
-	if !ok {
-		return
 	}
 	u, err := url.Parse(srv.URL)
 	if err != nil {

@@ -54,8 +54,9 @@ func TestMain(m *testing.M) {
 	}
 	models.UseFastPasswordHashing()
 	code := m.Run()
-	if demo.blobs != "" {
+	if demo.ready {
 		os.RemoveAll(demo.blobs)
+		demo.snap.Drop()
 	}
 	os.Exit(code)
 }

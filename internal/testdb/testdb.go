@@ -7,9 +7,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +36,8 @@ type Env struct {
 	reopen func() (*models.DB, error)
 	key    []byte
 	path   string // the SQLite file; empty on PostgreSQL
+	dsn    string // PostgreSQL: the server, and the test's schema
+	schema string
 }
 
 // SecondInstance is another store over the same database through connections of its own,
@@ -54,27 +58,35 @@ var Start = time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
 // Open returns a fresh migrated database for t.
 func Open(t testing.TB) *Env {
 	t.Helper()
-	var db *models.DB
-	var err error
-	var reopen func() (*models.DB, error)
-	var path string
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
 	if dsn := os.Getenv("SC_TEST_DATABASE_URL"); dsn != "" {
-		var schemaDSN string
-		db, schemaDSN, err = openSchema(t, dsn)
-		if err == nil {
-			err = db.Migrate(context.Background())
-		}
-		reopen = func() (*models.DB, error) { return models.OpenPostgres(schemaDSN) }
-	} else {
-		db, path, err = openSQLiteCopy(t, nil)
-		reopen = func() (*models.DB, error) { return models.OpenSQLite(path) }
+		return openPostgres(t, dsn, "", key)
+	}
+	db, path, err := openSQLiteCopy(t, nil)
+	if err != nil {
+		t.Fatalf("open test db: %v", err)
+	}
+	return newEnv(t, db, func() (*models.DB, error) { return models.OpenSQLite(path) }, key, path)
+}
+
+// openPostgres gives t a new migrated schema, with the rows of the schema from when from
+// is not empty.
+func openPostgres(t testing.TB, dsn, from string, key []byte) *Env {
+	t.Helper()
+	db, schema, schemaDSN, err := openSchema(t, dsn)
+	if err == nil {
+		err = db.Migrate(context.Background())
+	}
+	if err == nil && from != "" {
+		err = copyRows(db.W, from, schema)
 	}
 	if err != nil {
 		t.Fatalf("open test db: %v", err)
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	return newEnv(t, db, reopen, key, path)
+	e := newEnv(t, db, func() (*models.DB, error) { return models.OpenPostgres(schemaDSN) }, key, "")
+	e.dsn, e.schema = dsn, schema
+	return e
 }
 
 // newEnv is the test's environment over db, its secrets sealed with key.
@@ -85,38 +97,129 @@ func newEnv(t testing.TB, db *models.DB, reopen func() (*models.DB, error), key 
 	return &Env{DB: db, Store: models.NewStore(db, clk, box, texts(t)), Clock: clk, Box: box, reopen: reopen, key: key, path: path}
 }
 
-// Snapshot is a SQLite test database's content and the key its secrets are sealed
-// with: later tests start from copies of it (OpenSnapshot) instead of building it again.
+// Snapshot is a test database's content and the key its secrets are sealed with: later
+// tests start from copies of it (OpenSnapshot) instead of building it again. On
+// PostgreSQL it is a schema of its own, which Drop removes.
 type Snapshot struct {
-	data []byte
-	key  []byte
+	data   []byte // SQLite
+	dsn    string // PostgreSQL
+	schema string
+	key    []byte
 }
 
-// Snapshot copies the database as it is now; nothing may write to it meanwhile. ok is
-// false on PostgreSQL, whose tests build their data each time.
-func (e *Env) Snapshot() (snap Snapshot, ok bool, err error) {
+// Snapshot copies the database as it is now; nothing may write to it meanwhile.
+func (e *Env) Snapshot() (Snapshot, error) {
 	if e.path == "" {
-		return Snapshot{}, false, nil
+		return e.snapshotPostgres()
 	}
 	dir, err := os.MkdirTemp("", "sellercenter-snapshot-")
 	if err != nil {
-		return Snapshot{}, false, err
+		return Snapshot{}, err
 	}
 	defer os.RemoveAll(dir)
 	dst := filepath.Join(dir, "snapshot.db")
 	if err := e.DB.W.Exec("VACUUM INTO ?", dst).Error; err != nil {
-		return Snapshot{}, false, err
+		return Snapshot{}, err
 	}
 	data, err := os.ReadFile(dst)
 	if err != nil {
-		return Snapshot{}, false, err
+		return Snapshot{}, err
 	}
-	return Snapshot{data: data, key: e.key}, true, nil
+	return Snapshot{data: data, key: e.key}, nil
 }
+
+// snapshotPostgres copies the test's schema into a new migrated schema that outlives
+// the test.
+func (e *Env) snapshotPostgres() (Snapshot, error) {
+	admin, err := gorm.Open(postgres.Open(e.dsn), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer closeGorm(admin)
+	schema := "snap_" + randomHex()
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		return Snapshot{}, err
+	}
+	snap := Snapshot{dsn: e.dsn, schema: schema, key: e.key}
+	db, err := models.OpenPostgres(schemaURL(e.dsn, schema))
+	if err == nil {
+		err = db.Migrate(context.Background())
+		if err == nil {
+			err = copyRows(db.W, e.schema, schema)
+		}
+		db.Close()
+	}
+	if err != nil {
+		snap.Drop()
+		return Snapshot{}, err
+	}
+	return snap, nil
+}
+
+// Drop removes a PostgreSQL snapshot's schema.
+func (s Snapshot) Drop() {
+	if s.schema == "" {
+		return
+	}
+	if admin, err := gorm.Open(postgres.Open(s.dsn), &gorm.Config{Logger: logger.Discard}); err == nil {
+		admin.Exec("DROP SCHEMA " + s.schema + " CASCADE")
+		closeGorm(admin)
+	}
+}
+
+// copyRows copies every table's rows of schema from into the same tables of schema to,
+// migrated alike, emptying them first; the ids' sequences continue after the copied ids.
+func copyRows(db *gorm.DB, from, to string) error {
+	return db.Transaction(func(tx *gorm.DB) error {
+		var tables []string
+		if err := tx.Raw(`SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'
+			ORDER BY table_name`, to).Scan(&tables).Error; err != nil {
+			return err
+		}
+		if len(tables) == 0 {
+			return fmt.Errorf("schema %s has no tables", to)
+		}
+		// Foreign keys and triggers are not checked while the copy is half made.
+		if err := tx.Exec("SET LOCAL session_replication_role = replica").Error; err != nil {
+			return err
+		}
+		quoted := make([]string, len(tables))
+		for i, name := range tables {
+			quoted[i] = pq(to) + "." + pq(name)
+		}
+		if err := tx.Exec("TRUNCATE " + strings.Join(quoted, ", ")).Error; err != nil {
+			return err
+		}
+		for i, name := range tables {
+			if err := tx.Exec("INSERT INTO " + quoted[i] + " SELECT * FROM " + pq(from) + "." + pq(name)).Error; err != nil {
+				return fmt.Errorf("copy %s: %w", name, err)
+			}
+		}
+		var serials []struct{ TableName, ColumnName string }
+		if err := tx.Raw(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?
+			AND column_default LIKE 'nextval(%'`, to).Scan(&serials).Error; err != nil {
+			return err
+		}
+		for _, c := range serials {
+			table := pq(to) + "." + pq(c.TableName)
+			if err := tx.Exec("SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX("+pq(c.ColumnName)+") FROM "+table+"), 0) + 1, false)",
+				table, c.ColumnName).Error; err != nil {
+				return fmt.Errorf("sequence of %s.%s: %w", c.TableName, c.ColumnName, err)
+			}
+		}
+		return nil
+	})
+}
+
+// pq quotes a PostgreSQL identifier.
+func pq(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
 
 // OpenSnapshot returns a copy of snap for t, its secrets readable with the same key.
 func OpenSnapshot(t testing.TB, snap Snapshot) *Env {
 	t.Helper()
+	if snap.schema != "" {
+		return openPostgres(t, snap.dsn, snap.schema, snap.key)
+	}
 	db, path, err := openSQLiteCopy(t, snap.data)
 	if err != nil {
 		t.Fatalf("open test db: %v", err)
@@ -196,30 +299,46 @@ func migratedSQLite() ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-func openSchema(t testing.TB, dsn string) (*models.DB, string, error) {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
+// openSchema makes a new schema for t, dropped when it ends, and opens it.
+func openSchema(t testing.TB, dsn string) (db *models.DB, schema, schemaDSN string, err error) {
+	schema = "t_" + randomHex()
 	admin, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		return nil, "", err
+		closeGorm(admin)
+		return nil, "", "", err
 	}
 	t.Cleanup(func() {
 		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		if s, err := admin.DB(); err == nil {
-			s.Close()
-		}
+		closeGorm(admin)
 	})
+	schemaDSN = schemaURL(dsn, schema)
+	db, err = models.OpenPostgres(schemaDSN)
+	return db, schema, schemaDSN, err
+}
+
+// schemaURL is dsn with schema as its search path.
+func schemaURL(dsn, schema string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return nil, "", err
+		return dsn
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := models.OpenPostgres(u.String())
-	return db, u.String(), err
+	return u.String()
+}
+
+func randomHex() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func closeGorm(db *gorm.DB) {
+	if s, err := db.DB(); err == nil {
+		s.Close()
+	}
 }
