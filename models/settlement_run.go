@@ -249,22 +249,27 @@ func (s *Store) BillRunAt(ctx context.Context, period BillPeriod) (time.Time, er
 	return at.UTC(), nil
 }
 
-// ScheduleBillRun queues the next run. The latest run that is due (last month's once
-// its day has come, else the one of the month before) is queued now if it never
-// finished, so a run missed while the server was down is made up; otherwise the next
-// month's is queued for its day (one per month, however many instances ask).
-func (s *Store) ScheduleBillRun(ctx context.Context) error {
+// LatestDueBillRun is the latest month whose run's time has come (last month's once its
+// day has come, else the month before's) and that time.
+func (s *Store) LatestDueBillRun(ctx context.Context) (BillPeriod, time.Time, error) {
 	now := s.clock.Now()
 	p := BillPeriodOf(now, s.CalendarLocation(ctx)).Prev()
 	at, err := s.BillRunAt(ctx, p)
+	if err == nil && at.After(now) {
+		p = p.Prev()
+		at, err = s.BillRunAt(ctx, p)
+	}
+	return p, at, err
+}
+
+// ScheduleBillRun queues the next run. The latest due run (LatestDueBillRun) is queued
+// now if it never finished, so a run missed while the server was down is made up;
+// otherwise the next month's is queued for its day (one per month, however many
+// instances ask).
+func (s *Store) ScheduleBillRun(ctx context.Context) error {
+	p, at, err := s.LatestDueBillRun(ctx)
 	if err != nil {
 		return err
-	}
-	if at.After(now) {
-		p = p.Prev()
-		if at, err = s.BillRunAt(ctx, p); err != nil {
-			return err
-		}
 	}
 	var done int64
 	if err := s.r.WithContext(ctx).Model(&BillRun{}).Where("period = ? AND finished_at IS NOT NULL", p.String()).Count(&done).Error; err != nil {

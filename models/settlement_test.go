@@ -481,7 +481,7 @@ func TestScheduleBillRun(t *testing.T) {
 	b := newBilling(t)
 	st := b.env.Store
 	cst := time.FixedZone("CST", 8*3600)
-	queued := func() []string {
+	wantQueued := func(want, when string) {
 		t.Helper()
 		if err := st.ScheduleBillRun(b.ctx); err != nil {
 			t.Fatal(err)
@@ -501,7 +501,9 @@ func TestScheduleBillRun(t *testing.T) {
 			}
 			out = append(out, p.Period+"@"+j.RunAt.In(cst).Format("2006-01-02 15:04"))
 		}
-		return out
+		if got := fmt.Sprint(out); got != want {
+			t.Fatalf("%s: %s queued, want %s", when, got, want)
+		}
 	}
 	finish := func(period string) {
 		t.Helper()
@@ -515,31 +517,21 @@ func TestScheduleBillRun(t *testing.T) {
 	}
 	// 2 December, before December's run: no run ever finished, so October's is due.
 	b.env.Clock.Set(time.Date(2026, 12, 2, 10, 0, 0, 0, cst))
-	if got := fmt.Sprint(queued()); got != "[202610@2026-11-03 02:00]" {
-		t.Fatalf("with nothing run: %s", got)
-	}
+	wantQueued("[202610@2026-11-03 02:00]", "with nothing run")
 	finish("202610")
-	if got := fmt.Sprint(queued()); got != "[202611@2026-12-03 02:00]" {
-		t.Fatalf("after October's run: %s", got)
-	}
+	wantQueued("[202611@2026-12-03 02:00]", "after October's run")
 	// The server was down on the 3rd: on the 7th November's run is still queued, due.
 	b.env.Clock.Set(time.Date(2026, 12, 7, 9, 0, 0, 0, cst))
-	if got := fmt.Sprint(queued()); got != "[202611@2026-12-03 02:00]" {
-		t.Fatalf("a missed run: %s", got)
-	}
+	wantQueued("[202611@2026-12-03 02:00]", "a missed run")
 	finish("202611")
 	// January's run moves from Sunday the 3rd to Monday.
-	if got := fmt.Sprint(queued()); got != "[202612@2027-01-04 02:00]" {
-		t.Fatalf("after November's run: %s", got)
-	}
+	wantQueued("[202612@2027-01-04 02:00]", "after November's run")
 	// A November run that never finished (its record gone) is made up on the 20th.
 	if err := b.env.DB.W.Where("period = ?", "202611").Delete(&models.BillRun{}).Error; err != nil {
 		t.Fatal(err)
 	}
 	b.env.Clock.Set(time.Date(2026, 12, 20, 9, 0, 0, 0, cst))
-	if got := fmt.Sprint(queued()); got != "[202611@2026-12-03 02:00 202612@2027-01-04 02:00]" {
-		t.Fatalf("an unfinished run: %s", got)
-	}
+	wantQueued("[202611@2026-12-03 02:00 202612@2027-01-04 02:00]", "an unfinished run")
 }
 
 // TestBillingStateTable: why an order is or is not in a bill, for every kind of order.

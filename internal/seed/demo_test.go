@@ -18,12 +18,7 @@ func TestSeedDemoGoesThroughEveryState(t *testing.T) {
 	t.Parallel()
 	env := testdb.Open(t)
 	ctx := context.Background()
-	put := func(context.Context, []byte) (string, error) {
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		return hex.EncodeToString(b), nil
-	}
-	logins, err := seed.Demo(ctx, env.Store, put)
+	logins, err := seed.Demo(ctx, env.Store, randomPut)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,12 +182,7 @@ func TestSeedDemoBillsBeforeTheBillDay(t *testing.T) {
 	env := testdb.Open(t)
 	ctx := context.Background()
 	env.Clock.Set(time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)) // noon on the 2nd in Beijing; the run is on the 3rd
-	put := func(context.Context, []byte) (string, error) {
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		return hex.EncodeToString(b), nil
-	}
-	if _, err := seed.Demo(ctx, env.Store, put); err != nil {
+	if _, err := seed.Demo(ctx, env.Store, randomPut); err != nil {
 		t.Fatal(err)
 	}
 	m, _ := env.Store.UserByEmail(ctx, seed.DemoMerchantEmail)
@@ -213,4 +203,11 @@ func TestSeedDemoBillsBeforeTheBillDay(t *testing.T) {
 			t.Errorf("no demo bill %s: %v", st, stages)
 		}
 	}
+}
+
+// randomPut stores nothing and names each file at random.
+func randomPut(context.Context, []byte) (string, error) {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b), nil
 }
